@@ -1,0 +1,108 @@
+"""The ``plangen`` command line: thin over the library. Exit codes are decided here only:
+0 success (for ``diff``: no differences), 1 invalid input / failed build / differences,
+2 usage error."""
+from __future__ import annotations
+
+import argparse
+import glob
+import json
+import sys
+from pathlib import Path
+from typing import Callable, Optional
+
+from plangen import __version__
+from plangen.errors import Diagnostic, PlanError, PlangenError, UsageError
+
+DEFAULT_GLOB = "plans/*.yaml"
+
+
+def _plan_paths(paths: list[str]) -> list[str]:
+    if paths:
+        return paths
+    found = sorted(glob.glob(DEFAULT_GLOB))
+    if not found:
+        raise UsageError(f"no plan files given and none match {DEFAULT_GLOB}")
+    return found
+
+
+def cmd_check(args) -> int:
+    from plangen.load import load_plan
+    paths = _plan_paths(args.paths)
+    errors: list[Diagnostic] = []
+    warnings: list[Diagnostic] = []
+    for path in paths:
+        try:
+            warnings += load_plan(path).warnings
+        except PlanError as exc:
+            errors += exc.diagnostics
+    if args.format == "json":
+        print(json.dumps({"files": len(paths), "errors": [d.as_json() for d in errors],
+                          "warnings": [d.as_json() for d in warnings]}, ensure_ascii=False, indent=2))
+    else:
+        for d in errors + warnings:
+            print(d, file=sys.stderr)
+        bad = len({d.path for d in errors})
+        summary = (f"{len(errors)} error(s) in {bad} of {len(paths)} file(s)" if errors
+                   else f"{len(paths)} plan file(s) OK" + (f", {len(warnings)} warning(s)" if warnings else ""))
+        print(summary, file=sys.stderr if errors else sys.stdout)
+    return 1 if errors else 0
+
+
+def cmd_schema(args) -> int:
+    from plangen.schema import schema_text
+    sys.stdout.write(schema_text())
+    return 0
+
+
+def _add_check(sub) -> None:
+    p = sub.add_parser("check", help="validate plan files; report every error as path:line:col",
+                       description="Validate plan files (default: plans/*.yaml) and report every problem at once.\n"
+                                   "Example: plangen check plans/2021-logistics.yaml")
+    p.add_argument("paths", nargs="*", metavar="PLAN")
+    p.add_argument("--format", choices=["text", "json"], default="text")
+    p.set_defaults(func=cmd_check)
+
+
+def _add_schema(sub) -> None:
+    p = sub.add_parser("schema", help="print the plan format's JSON Schema",
+                       description="Print the JSON Schema (draft-07) of the plan format.\n"
+                                   "Example: plangen schema > schema/plan.schema.json")
+    p.set_defaults(func=cmd_schema)
+
+
+COMMANDS: list[Callable] = [_add_check, _add_schema]
+
+
+def parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="plangen", description="Yearly work plans as YAML, rendered to numbered A4 documents.",
+                                formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--version", action="version", version=f"plangen {__version__}")
+    sub = p.add_subparsers(dest="command", metavar="COMMAND")
+    for add in COMMANDS:
+        add(sub)
+    return p
+
+
+def main(argv: Optional[list[str]] = None) -> int:
+    args = parser().parse_args(argv)
+    if not getattr(args, "func", None):
+        parser().print_help(sys.stderr)
+        return 2
+    try:
+        return args.func(args)
+    except PlanError as exc:
+        for d in exc.diagnostics:
+            print(d, file=sys.stderr)
+        return exc.exit_code
+    except PlangenError as exc:
+        print(f"plangen: {exc}", file=sys.stderr)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        print("plangen: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,156 @@
+"""Plan files in, validated ``Plan`` out: every problem as ``path:line:col: field: message``.
+
+All problems of a file are collected and raised together in one ``PlanError``.
+"""
+from __future__ import annotations
+
+import difflib
+import typing
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from pydantic import BaseModel, ValidationError
+
+from plangen.errors import Diagnostic, PlanError
+from plangen.model import Plan, check_plan
+from plangen.yamlsafe import DEFAULT_LIMITS, Limits, SourceMap, decode, dotted, load_yaml
+
+_YAML11_WORDS = {"yes", "no", "on", "off", "y", "n"}
+
+
+@dataclass
+class LoadedPlan:
+    plan: Plan
+    path: str
+    source: SourceMap
+    warnings: list[Diagnostic] = field(default_factory=list)
+
+
+def load_plan(path: str | Path, limits: Limits = DEFAULT_LIMITS) -> LoadedPlan:
+    """Read and validate one plan file."""
+    shown = str(path)
+    try:
+        data = Path(path).read_bytes()
+    except OSError as exc:
+        raise PlanError([Diagnostic(shown, 0, 0, "", f"cannot read: {exc.strerror or exc}")]) from None
+    text, diags = decode(data, shown, limits)
+    if text is None:
+        raise PlanError(diags)
+    return load_plan_text(text, shown, limits)
+
+
+def load_plan_text(text: str, path: str = "<plan>", limits: Limits = DEFAULT_LIMITS) -> LoadedPlan:
+    data, smap, diags = load_yaml(text, path, limits)
+    if data is None and not diags:
+        diags = [Diagnostic(path, 1, 1, "", "the file is empty")]
+    if diags and data is None:
+        raise PlanError(diags)
+    if not isinstance(data, dict):
+        raise PlanError(diags + [Diagnostic(path, 1, 1, "", "a plan is a mapping of keys (plangen, document, units, sections)")])
+    if data.get("plangen") not in (1, None) :
+        line, col = smap.locate(("plangen",))
+        raise PlanError(diags + [Diagnostic(path, line, col, "plangen",
+                                            f"unsupported format version (found: {data.get('plangen')!r}); this plangen reads version 1")])
+    try:
+        plan = Plan.model_validate(data)
+    except ValidationError as exc:
+        raise PlanError(diags + [_diagnostic(err, smap) for err in exc.errors()]) from None
+    problems = check_plan(plan)
+    errors = [d for d in (_problem(p, smap) for p in problems) if d.severity == "error"]
+    if diags or errors:
+        raise PlanError(diags + errors)
+    warnings = [d for d in (_problem(p, smap) for p in problems) if d.severity == "warning"]
+    return LoadedPlan(plan, path, smap, warnings)
+
+
+def _problem(problem, smap: SourceMap) -> Diagnostic:
+    loc, message, severity, first = problem
+    if first is not None:
+        message += f" (first at line {smap.locate(first)[0]})"
+    line, col = smap.locate(loc)
+    return Diagnostic(smap.path, line, col, dotted(loc), message, severity)
+
+
+def _found(value) -> str:
+    text = value.raw if hasattr(value, "raw") else repr(value)
+    if isinstance(value, dict):
+        text = "a mapping"
+    elif isinstance(value, list):
+        text = "a list"
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def _diagnostic(err: dict, smap: SourceMap) -> Diagnostic:
+    loc = tuple(err["loc"])
+    kind = err["type"]
+    value = err.get("input")
+    if kind == "extra_forbidden":
+        key = loc[-1]
+        valid = _valid_keys(loc[:-1])
+        hint = difflib.get_close_matches(str(key), valid, n=1, cutoff=0.6)
+        message = f"unknown key '{key}'" + (f"; did you mean '{hint[0]}'?" if hint else f" (valid keys: {', '.join(valid)})")
+        line, col = smap.locate(loc, prefer_key=True)
+        return Diagnostic(smap.path, line, col, dotted(loc), message)
+    if kind == "missing":
+        line, col = smap.locate(loc[:-1])
+        return Diagnostic(smap.path, line, col, dotted(loc), "required key is missing")
+    message = err["msg"].replace("Input should be", "expected").replace("String should", "text should")
+    message = message.replace("Value error, ", "")
+    if kind == "string_type":
+        message = "expected text"
+    elif kind in ("int_type", "int_from_float", "int_parsing"):
+        message = "expected a whole number"
+    elif kind in ("bool_type", "bool_parsing") and str(value).lower() in _YAML11_WORDS:
+        message = "expected true or false (yes/no/on/off are read as text here)"
+    elif kind == "too_short" and isinstance(value, (list, str)):
+        message = "must not be empty"
+    elif kind in ("greater_than_equal", "less_than_equal"):
+        message = f"must be {'>=' if kind == 'greater_than_equal' else '<='} {err['ctx'].get('ge', err['ctx'].get('le'))}"
+    elif kind == "item_needs_words":
+        message = "an item needs a title or text"
+    elif kind in ("date_from_datetime_parsing", "date_parsing", "date_type"):
+        message = "expected a date written as YYYY-MM-DD"
+    if isinstance(value, str) and kind in ("number_type", "int_type", "float_type") and value.lstrip("+-").isdigit():
+        message += "; write the number without quotes or leading zeros"
+    line, col = smap.locate(loc)
+    found = "" if kind == "item_needs_words" else f" (found: {_found(value)})"
+    return Diagnostic(smap.path, line, col, dotted(loc), message + found)
+
+
+def _valid_keys(loc: tuple) -> list[str]:
+    """The keys allowed at loc, found by walking the models' annotations."""
+    model: typing.Any = Plan
+    for part in loc:
+        model = _step(model, part)
+        if model is None:
+            return []
+    if isinstance(model, type) and issubclass(model, BaseModel):
+        return [f.alias or name for name, f in model.model_fields.items()]
+    return []
+
+
+def _step(tp, part):
+    for candidate in _unwrap(tp):
+        if isinstance(part, int):
+            if typing.get_origin(candidate) is list:
+                return typing.get_args(candidate)[0]
+        elif isinstance(candidate, type) and issubclass(candidate, BaseModel):
+            for name, f in candidate.model_fields.items():
+                if part in (name, f.alias):
+                    return f.annotation
+    return None
+
+
+def _unwrap(tp) -> list:
+    origin = typing.get_origin(tp)
+    if origin is typing.Annotated:
+        return _unwrap(typing.get_args(tp)[0])
+    if origin is typing.Union:
+        return [c for a in typing.get_args(tp) for c in _unwrap(a)]
+    if isinstance(tp, str):  # forward reference "Item"
+        from plangen import model as _m
+        return [getattr(_m, tp)]
+    if isinstance(tp, typing.ForwardRef):
+        from plangen import model as _m
+        return [getattr(_m, tp.__forward_arg__)]
+    return [tp]

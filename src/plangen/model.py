@@ -1,0 +1,201 @@
+"""The plan format, version 1, as pydantic models.
+
+Every model forbids unknown keys. Numbers and labels are never typed by an author:
+an item's label comes from its position (see ``outline``). Cross-field rules (unique ids,
+known units, consistent units of measure, depth) live in ``check_plan``, which returns
+locations so that ``load`` can report each problem at its line.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Annotated, Any, Iterator, Literal, Optional, Union
+
+from pydantic import (BaseModel, BeforeValidator, ConfigDict, Field, PlainValidator,
+                      WithJsonSchema, model_validator)
+from pydantic_core import PydanticCustomError
+
+MAX_DEPTH = 6
+FORMAT_VERSION = 1
+
+
+_CJK = "\u2e80-\u9fff\uf900-\ufaff\ufe30-\ufe4f\uff00-\uffef\U00020000-\U0003ffff"
+_FOLDED_SPACE = re.compile(f"(?<=[{_CJK}])[ \t\n]+(?=[{_CJK}])")
+
+
+def _as_text(value: Any) -> Any:
+    """Numbers written plainly where text is expected stay as the author wrote them;
+    a line break that YAML folded into a space between two CJK characters is dropped."""
+    raw = getattr(value, "raw", None)
+    if raw is not None and not isinstance(value, bool):
+        return raw
+    return _FOLDED_SPACE.sub("", value) if isinstance(value, str) else value
+
+
+def _number(value: Any) -> Any:
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise PydanticCustomError("number_type", "expected a number")
+    return int(value) if isinstance(value, int) else float(value)
+
+
+def _paragraphs(value: Any) -> Any:
+    return [value] if isinstance(value, str) or hasattr(value, "raw") else value
+
+
+def _for_whom(value: Any) -> Union[str, list[str]]:
+    if value == "all":
+        return "all"
+    if isinstance(value, str):
+        value = [value]
+    if not isinstance(value, list) or not value or not all(isinstance(v, str) for v in value):
+        raise PydanticCustomError("for_type", "expected 'all' or a list of unit ids")
+    return list(value)
+
+
+Text = Annotated[str, BeforeValidator(_as_text), Field(min_length=1, strict=True)]
+Id = Annotated[str, BeforeValidator(_as_text), Field(
+    strict=True, pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$",
+    description="A stable identifier: letters, digits, '-', '_' or '.', at most 64 characters. "
+                "Ids let plangen match items across versions of a plan.")]
+Quantity = Annotated[Union[int, float], BeforeValidator(_number), Field(ge=0)]
+Paragraphs = Annotated[list[Text], BeforeValidator(_paragraphs), Field(min_length=1), WithJsonSchema({
+    "anyOf": [{"type": "string", "minLength": 1},
+              {"type": "array", "items": {"type": "string", "minLength": 1}, "minItems": 1}],
+    "description": "One paragraph, or a list of paragraphs."})]
+ForWhom = Annotated[Union[Literal["all"], list[str]], PlainValidator(_for_whom), WithJsonSchema({
+    "anyOf": [{"const": "all"}, {"type": "string"},
+              {"type": "array", "items": {"type": "string"}, "minItems": 1}],
+    "description": "'all' (every unit, the default), one unit id, or a list of unit ids."})]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", populate_by_name=False, frozen=True)
+
+
+class CoverField(_Strict):
+    """A fill-in line on the cover (部门 / 姓名 / 日期). Empty: a blank to fill in."""
+
+    label: Text
+    value: Optional[Text] = None
+    type: Literal["text", "date"] = "text"
+
+
+class Document(_Strict):
+    """What the cover and the document's metadata say."""
+
+    number: Text = Field(description="The document number (编号), e.g. YK-JH-0025.")
+    title: Text
+    subtitle: Optional[Text] = None
+    kind: Optional[Text] = Field(None, description="The kind printed on the cover, e.g. 工作计划. Defaults by language.")
+    year: Annotated[int, Field(strict=True, ge=1900, le=2200)]
+    organization: Text
+    language: Literal["zh", "en"] = "zh"
+    numbering: Optional[Literal["seed", "gbt9704", "en"]] = Field(
+        None, description="Label style: 'seed' (一、（一）1、（1）①a.), 'gbt9704' (1. at level 3) or 'en' (1. 1.1 a)). "
+                          "Defaults to 'seed' for zh and 'en' for en.")
+    fields: Optional[list[CoverField]] = Field(
+        None, description="The cover's fill-in lines. Default: 部门/姓名/日期 (zh) or Department/Name/Date (en).")
+    preface: Optional[Paragraphs] = Field(None, description="The preface (导语), printed before the sections.")
+    tagline: Optional[Text] = None
+    date: Optional[dt.date] = Field(None, description="The document's date (used in its metadata; never the clock).")
+    currency: Text = "元"
+
+
+class Unit(_Strict):
+    """A school or department that targets are set for."""
+
+    id: Id
+    name: Text
+
+
+class Target(_Strict):
+    """Something to buy or do, for every unit or for some: 'each school buys 50 desks'."""
+
+    id: Optional[Id] = None
+    what: Text
+    quantity: Quantity
+    unit: Text = Field(description="The unit of measure: 套, 台, 组, pcs ...")
+    for_: ForWhom = Field("all", alias="for")
+    budget: Optional[Quantity] = Field(None, description="Money for each unit the target applies to.")
+    deadline: Optional[dt.date] = None
+    owner: Optional[Text] = None
+    status: Optional[Literal["planned", "in-progress", "done", "dropped"]] = None
+
+
+class Item(_Strict):
+    """A numbered item of the plan; sections are items at the top level."""
+
+    id: Optional[Id] = None
+    title: Optional[Text] = None
+    text: Optional[Paragraphs] = None
+    after: Optional[Paragraphs] = Field(None, description="Paragraphs printed after the child items.")
+    kind: Optional[Literal["goals", "measures"]] = Field(
+        None, description="Whether this section holds goals or measures; children inherit it.")
+    skip_level: bool = Field(False, description="Number the children one level deeper (三、 followed by 1、, as in the seed).")
+    targets: list[Target] = []
+    items: list["Item"] = []
+
+    @model_validator(mode="after")
+    def _check_words(self) -> "Item":
+        if self.title is None and self.text is None:
+            raise PydanticCustomError("item_needs_words", "an item needs a title or text")
+        return self
+
+
+class Plan(_Strict):
+    """A plan file, format version 1."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, title="plangen plan, version 1")
+    plangen: Literal[1] = Field(description="The format version; always 1.")
+    document: Document
+    units: list[Unit] = []
+    sections: Annotated[list[Item], Field(min_length=1)]
+
+    def walk(self) -> Iterator[tuple[tuple, Item, int]]:
+        """Every item with its loc and its numbering level (1-based), in document order."""
+        def rec(items, loc, level):
+            for i, item in enumerate(items):
+                here = loc + (i,)
+                yield here, item, level
+                yield from rec(item.items, here + ("items",), level + (2 if item.skip_level else 1))
+        yield from rec(self.sections, ("sections",), 1)
+
+    def unit_names(self) -> dict[str, str]:
+        return {u.id: u.name for u in self.units}
+
+
+def check_plan(plan: Plan) -> list[tuple[tuple, str, str, Optional[tuple]]]:
+    """Rules that span fields. Returns (loc, message, severity, first_loc) tuples."""
+    out: list[tuple[tuple, str, str, Optional[tuple]]] = []
+    seen_units: dict[str, tuple] = {}
+    for i, unit in enumerate(plan.units):
+        if unit.id in seen_units:
+            out.append((("units", i, "id"), f"duplicate unit id '{unit.id}'", "error", seen_units[unit.id]))
+        seen_units.setdefault(unit.id, ("units", i, "id"))
+    seen_ids: dict[str, tuple] = {}
+    measures: dict[str, tuple[str, tuple]] = {}
+    year = plan.document.year
+    for loc, item, level in plan.walk():
+        if item.id is not None:
+            if item.id in seen_ids:
+                out.append((loc + ("id",), f"duplicate id '{item.id}'", "error", seen_ids[item.id]))
+            seen_ids.setdefault(item.id, loc + ("id",))
+        if level > MAX_DEPTH:
+            out.append((loc, f"items nest deeper than {MAX_DEPTH} numbered levels", "error", None))
+        for t, target in enumerate(item.targets):
+            tloc = loc + ("targets", t)
+            if target.for_ != "all":
+                for u, unit_id in enumerate(target.for_):
+                    if unit_id not in seen_units:
+                        known = ", ".join(seen_units) or "none defined"
+                        out.append((tloc + ("for", u), f"unknown unit '{unit_id}' (units: {known})", "error", None))
+            elif not plan.units:
+                out.append((tloc + ("for",), "a target for 'all' needs a list of units", "error", None))
+            first = measures.setdefault(target.what, (target.unit, tloc + ("unit",)))
+            if first[0] != target.unit:
+                out.append((tloc + ("unit",), f"'{target.what}' is counted in {target.unit} here but in {first[0]}",
+                            "error", first[1]))
+            if target.deadline and not (year - 1 <= target.deadline.year <= year + 1):
+                out.append((tloc + ("deadline",), f"deadline {target.deadline} is far from the plan's year {year}",
+                            "warning", None))
+    return out

@@ -1,0 +1,25 @@
+"""The JSON Schema of the plan format, generated from the pydantic models.
+
+Published in draft-07 form (``definitions`` rather than ``$defs``), the newest draft that
+yaml-language-server fully supports; every construct the models emit exists in draft-07.
+"""
+from __future__ import annotations
+
+import json
+
+from plangen.model import Plan
+
+SCHEMA_ID = "https://plangen.invalid/schema/plan-1.schema.json"
+
+
+def plan_schema() -> dict:
+    schema = Plan.model_json_schema(by_alias=True, mode="validation")
+    text = json.dumps(schema, ensure_ascii=False).replace("#/$defs/", "#/definitions/")
+    schema = json.loads(text)
+    if "$defs" in schema:
+        schema["definitions"] = schema.pop("$defs")
+    return {"$schema": "http://json-schema.org/draft-07/schema#", "$id": SCHEMA_ID, **schema}
+
+
+def schema_text() -> str:
+    return json.dumps(plan_schema(), ensure_ascii=False, indent=2, sort_keys=True) + "\n"

@@ -1,0 +1,257 @@
+"""Safe, bounded YAML reading with a position for every value.
+
+PyYAML is used only to parse and compose; the conversion of nodes to Python values is
+ours, so that:
+- only plain data is built (any tag other than the core ones is refused);
+- plain scalars follow YAML 1.2's core schema: ``yes``/``no``/``on``/``off`` stay text,
+  ``8:30`` stays text, ``010`` stays text (never 8), dates stay text (pydantic parses
+  them where a date is expected);
+- duplicate mapping keys are errors, not a silent "last one wins";
+- size, depth, alias count and node count (aliases expanded) are capped before anything
+  large is built, so an alias bomb or deep nesting is a clear error, never a hang or a
+  RecursionError;
+- control characters, surrogates and non-characters in text are refused with their line.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+import yaml
+
+from plangen.errors import Diagnostic
+
+try:  # libyaml: faster, and it never recurses in Python
+    _BaseLoader = yaml.CSafeLoader
+except AttributeError:  # pragma: no cover - libyaml is in PyYAML's wheels
+    _BaseLoader = yaml.SafeLoader
+
+
+@dataclass(frozen=True)
+class Limits:
+    max_bytes: int = 2_000_000
+    max_depth: int = 40
+    max_aliases: int = 200
+    max_nodes: int = 200_000
+    max_scalar_chars: int = 100_000
+
+
+DEFAULT_LIMITS = Limits()
+
+_CORE = "tag:yaml.org,2002:"
+_ALLOWED_TAGS = {_CORE + t for t in ("str", "int", "float", "bool", "null", "map", "seq")}
+_INT = re.compile(r"[-+]?(0|[1-9][0-9]{0,14})")
+_FLOAT = re.compile(r"[-+]?(0|[1-9][0-9]{0,14})?\.[0-9]{1,15}([eE][-+]?[0-9]{1,3})?|[-+]?(0|[1-9][0-9]{0,14})[eE][-+]?[0-9]{1,3}")
+_BAD_CHARS = re.compile(
+    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufdd0-\ufdef\ufffe\uffff"
+    "\U0001fffe\U0001ffff\U0002fffe\U0002ffff\U0003fffe\U0003ffff\U000efffe\U000effff"
+    "\U000ffffe\U000fffff\U0010fffe\U0010ffff]"
+)
+
+
+class Int(int):
+    """An int read from a plain scalar; ``raw`` keeps the author's spelling."""
+
+    raw: str
+
+
+class Float(float):
+    raw: str
+
+
+class YamlLimitError(Exception):
+    def __init__(self, message: str, line: int = 0, col: int = 0):
+        super().__init__(message)
+        self.line, self.col = line, col
+
+
+class _Loader(_BaseLoader):  # type: ignore[misc,valid-type]
+    """No implicit resolution: every plain scalar arrives tagged str and we resolve it."""
+
+    yaml_implicit_resolvers: dict = {}
+
+
+@dataclass
+class SourceMap:
+    """Where each value (and each mapping key) of a document stands in its file."""
+
+    path: str
+    values: dict[tuple, tuple[int, int]] = field(default_factory=dict)
+    keys: dict[tuple, tuple[int, int]] = field(default_factory=dict)
+
+    def locate(self, loc: tuple, prefer_key: bool = False) -> tuple[int, int]:
+        """Line and column for a loc; falls back to the closest enclosing value."""
+        loc = tuple(loc)
+        if prefer_key and loc in self.keys:
+            return self.keys[loc]
+        while loc:
+            if loc in self.values:
+                return self.values[loc]
+            loc = loc[:-1]
+        return self.values.get((), (1, 1))
+
+
+def _pos(mark) -> tuple[int, int]:
+    return mark.line + 1, mark.column + 1
+
+
+def decode(data: bytes, path: str, limits: Limits = DEFAULT_LIMITS) -> tuple[str | None, list[Diagnostic]]:
+    """Bytes to text: size cap, UTF-8 only (a UTF-8 BOM is dropped)."""
+    if len(data) > limits.max_bytes:
+        return None, [Diagnostic(path, 0, 0, "", f"file is too large ({len(data)} bytes; the limit is {limits.max_bytes})")]
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    try:
+        return data.decode("utf-8"), []
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        col = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
+        return None, [Diagnostic(path, line, col, "", f"not valid UTF-8 (byte 0x{data[exc.start]:02x}); save the file as UTF-8")]
+
+
+def _scan(text: str, limits: Limits) -> None:
+    """Walk the flat event stream (no recursion) and enforce depth and alias caps."""
+    depth = aliases = events = 0
+    for event in yaml.parse(text, Loader=_Loader):
+        events += 1
+        if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
+            depth += 1
+            if depth > limits.max_depth:
+                raise YamlLimitError(f"nesting is deeper than {limits.max_depth} levels", *_pos(event.start_mark))
+        elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
+            depth -= 1
+        elif isinstance(event, yaml.AliasEvent):
+            aliases += 1
+            if aliases > limits.max_aliases:
+                raise YamlLimitError(f"more than {limits.max_aliases} aliases (*name)", *_pos(event.start_mark))
+        if events > limits.max_nodes:
+            raise YamlLimitError(f"more than {limits.max_nodes} YAML nodes", *_pos(event.start_mark))
+
+
+def _plain(value: str):
+    if value in ("", "~", "null", "Null", "NULL"):
+        return None
+    if value in ("true", "True", "TRUE"):
+        return True
+    if value in ("false", "False", "FALSE"):
+        return False
+    if _INT.fullmatch(value):
+        num = Int(value)
+        num.raw = value
+        return num
+    if _FLOAT.fullmatch(value):
+        flt = Float(value)
+        flt.raw = value
+        return flt
+    return value
+
+
+class _Converter:
+    def __init__(self, path: str, limits: Limits):
+        self.limits = limits
+        self.smap = SourceMap(path)
+        self.diags: list[Diagnostic] = []
+        self.nodes = 0
+
+    def error(self, node, message: str, loc: tuple) -> None:
+        line, col = _pos(node.start_mark)
+        self.diags.append(Diagnostic(self.smap.path, line, col, _dotted(loc), message))
+
+    def convert(self, node, loc: tuple = (), depth: int = 0):
+        self.nodes += 1
+        if self.nodes > self.limits.max_nodes or depth > self.limits.max_depth:
+            what = "nodes" if self.nodes > self.limits.max_nodes else "levels of nesting"
+            limit = self.limits.max_nodes if what == "nodes" else self.limits.max_depth
+            raise YamlLimitError(f"aliases expand to more than {limit} {what}", *_pos(node.start_mark))
+        self.smap.values.setdefault(loc, _pos(node.start_mark))
+        if node.tag not in _ALLOWED_TAGS:
+            tag = node.tag.replace(_CORE, "!!")
+            self.error(node, f"the tag {tag} is not allowed: plans hold plain data only", loc)
+            return None
+        if isinstance(node, yaml.MappingNode):
+            return self._mapping(node, loc, depth)
+        if isinstance(node, yaml.SequenceNode):
+            return [self.convert(child, loc + (i,), depth + 1) for i, child in enumerate(node.value)]
+        return self._scalar(node, loc)
+
+    def _mapping(self, node, loc: tuple, depth: int) -> dict:
+        out: dict = {}
+        for key_node, value_node in node.value:
+            if not isinstance(key_node, yaml.ScalarNode):
+                self.error(key_node, "mapping keys must be plain text", loc)
+                continue
+            key = self._scalar(key_node, loc)
+            if key == "<<" and not key_node.style:
+                self.error(key_node, "merge keys (<<) are not supported; write the keys out", loc)
+                continue
+            key = str(getattr(key, "raw", key)) if not isinstance(key, str) else key
+            if key in out:
+                first = self.smap.keys[loc + (key,)]
+                self.error(key_node, f"duplicate key '{key}' (first given at line {first[0]})", loc + (key,))
+                continue
+            self.smap.keys[loc + (key,)] = _pos(key_node.start_mark)
+            out[key] = self.convert(value_node, loc + (key,), depth + 1)
+        return out
+
+    def _scalar(self, node, loc: tuple):
+        value = node.value
+        if len(value) > self.limits.max_scalar_chars:
+            self.error(node, f"text longer than {self.limits.max_scalar_chars} characters", loc)
+            return ""
+        bad = _BAD_CHARS.search(value)
+        if bad:
+            self.error(node, f"character U+{ord(bad.group()):04X} is not allowed in text (a control character, surrogate or non-character)", loc)
+            return _BAD_CHARS.sub("", value)
+        tag = node.tag
+        if tag == _CORE + "str":
+            return _plain(value) if not node.style else value
+        if tag == _CORE + "null":
+            return None
+        resolved = _plain(value)
+        expected = {_CORE + "int": Int, _CORE + "float": (Int, Float), _CORE + "bool": bool}[tag]
+        if not isinstance(resolved, expected):
+            self.error(node, f"'{value}' is not a valid {tag.rsplit(':', 1)[1]}", loc)
+            return None
+        return float(resolved) if tag == _CORE + "float" else resolved
+
+
+def _dotted(loc: tuple) -> str:
+    parts: list[str] = []
+    for part in loc:
+        if isinstance(part, int):
+            parts.append(f"[{part}]")
+        else:
+            parts.append(("." if parts else "") + str(part))
+    return "".join(parts)
+
+
+dotted = _dotted
+
+
+def load_yaml(text: str, path: str, limits: Limits = DEFAULT_LIMITS):
+    """Parse text into plain Python data. Returns (data, source map, diagnostics)."""
+    try:
+        _scan(text, limits)
+        node = yaml.compose(text, Loader=_Loader)
+    except YamlLimitError as exc:
+        return None, SourceMap(path), [Diagnostic(path, exc.line, exc.col, "", str(exc))]
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line, col = _pos(mark) if mark else (0, 0)
+        problem = " ".join(filter(None, [exc.context, exc.problem])) or "invalid YAML"
+        return None, SourceMap(path), [Diagnostic(path, line, col, "", f"YAML syntax error: {problem}")]
+    except yaml.reader.ReaderError as exc:
+        line = text.count("\n", 0, exc.position) + 1
+        col = exc.position - (text.rfind("\n", 0, exc.position) + 1) + 1
+        msg = f"character U+{exc.character:04X} is not allowed in a plan file" if isinstance(exc.character, int) else exc.reason
+        return None, SourceMap(path), [Diagnostic(path, line, col, "", msg)]
+    except yaml.YAMLError as exc:
+        return None, SourceMap(path), [Diagnostic(path, 0, 0, "", f"YAML error: {exc}")]
+    if node is None:
+        return None, SourceMap(path), [Diagnostic(path, 1, 1, "", "the file is empty")]
+    conv = _Converter(path, limits)
+    try:
+        data = conv.convert(node)
+    except YamlLimitError as exc:
+        return None, conv.smap, [Diagnostic(path, exc.line, exc.col, "", str(exc))]
+    return data, conv.smap, conv.diags
