@@ -50,6 +50,7 @@ class Table:
     numeric: list[bool]  # per column: right-aligned numbers
     caption: Optional[str] = None
     total_row: bool = False  # the last row holds totals
+    role: str = "targets"  # "targets" (an item's) or "summary" (the appendix)
     kind: str = "table"
 
 
@@ -197,7 +198,7 @@ def appendix(m: Matrix, strings: dict, currency: str) -> list[Table]:
             body.append(lead + [fmt(vals[k]) for k in chunk] + ([fmt(extra)] if trailing else []))
         numeric = [False] * len(head) + [True] * (len(header) - len(head))
         part = strings["appendix_part"].format(part=n) if n > 1 else ""
-        tables.append(Table(header, body, numeric, caption + part, with_totals))
+        tables.append(Table(header, body, numeric, caption + part, with_totals, "summary"))
     return tables
 
 

@@ -2,6 +2,8 @@
 Word reference document. Everything a user may change to alter the look or the wording."""
 from __future__ import annotations
 
+import re
+import subprocess
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -54,3 +56,32 @@ def _strings(path: Path) -> dict[str, str]:
     if diags or more or not isinstance(data, dict):
         raise PlanError(diags + more)
     return {k: v if isinstance(v, list) else str(v) for k, v in data.items()}
+
+
+_FONT_VAR = re.compile(r"--([\w-]+)\s*:\s*\"([^\"]+)\"")
+
+
+def pdf_font_families(theme: Theme) -> dict[str, str]:
+    """The families fonts.css names, by role (song, hei, kai ...)."""
+    css = theme.path("fonts.css").read_text(encoding="utf-8")
+    css = re.sub(r"/\*.*?\*/", "", css, flags=re.S)
+    return dict(_FONT_VAR.findall(css))
+
+
+@lru_cache(maxsize=1)
+def installed_families() -> frozenset[str]:
+    try:
+        out = subprocess.run(["fc-list", ":", "family"], capture_output=True, text=True, timeout=30,
+                             check=False).stdout
+    except (OSError, subprocess.SubprocessError):
+        return frozenset()
+    return frozenset(name.strip() for line in out.splitlines() for name in line.split(","))
+
+
+def check_fonts(theme: Theme) -> None:
+    """Every family the theme names must be installed: no silent fallback."""
+    installed = installed_families()
+    missing = [f"{family} (--{role})" for role, family in pdf_font_families(theme).items() if family not in installed]
+    if missing:
+        raise RenderError(f"{theme.path('fonts.css')}: font not installed: {', '.join(missing)}; "
+                          "run `bash scripts/setup render` or install the font")

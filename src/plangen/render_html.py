@@ -1,0 +1,57 @@
+"""Outline to HTML through the theme's Jinja templates.
+
+Templates run in Jinja's sandbox, with autoescape on for every template whatever its file
+name, and undefined names as errors (reported as template:line). Plan text only ever
+arrives as data in the context: it is escaped and never compiled as template code.
+"""
+from __future__ import annotations
+
+import traceback
+
+import jinja2
+from markupsafe import Markup
+from jinja2.sandbox import SandboxedEnvironment
+
+from plangen.errors import RenderError
+from plangen.outline import Outline
+from plangen.theme import BUILTIN_TEMPLATES, Theme
+
+MAIN_TEMPLATE = "plan.html.j2"
+
+
+def environment(theme: Theme) -> SandboxedEnvironment:
+    folders = [str(theme.folder)] + ([str(BUILTIN_TEMPLATES)] if theme.folder != BUILTIN_TEMPLATES else [])
+    return SandboxedEnvironment(
+        loader=jinja2.FileSystemLoader(folders),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        keep_trailing_newline=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+
+
+def render_html(outline: Outline, theme: Theme) -> str:
+    env = environment(theme)
+    try:
+        # Stylesheets belong to the theme (trusted like templates), never to the plan.
+        css = {name.replace(".", "_"): Markup(theme.path(name).read_text(encoding="utf-8"))
+               for name in ("fonts.css", "plan.css")}
+        template = env.get_template(MAIN_TEMPLATE)
+        return template.render(doc=outline, s=outline.strings, **css)
+    except jinja2.TemplateSyntaxError as exc:
+        raise RenderError(f"{exc.filename or exc.name}:{exc.lineno}: template error: {exc.message}") from None
+    except jinja2.TemplateError as exc:
+        raise RenderError(f"{_template_position(exc)}: template error: {exc}") from None
+    except OSError as exc:
+        raise RenderError(f"{exc.filename}: cannot read: {exc.strerror}") from None
+    except (AttributeError, KeyError, IndexError, TypeError, ValueError) as exc:
+        raise RenderError(f"{_template_position(exc)}: template error: {exc}") from None
+
+
+def _template_position(exc: BaseException) -> str:
+    """The template file and line an exception was raised at, from Jinja's traceback."""
+    for frame in reversed(traceback.extract_tb(exc.__traceback__)):
+        if frame.filename.endswith(".j2") or frame.filename.endswith(".html"):
+            return f"{frame.filename}:{frame.lineno}"
+    return "template"
