@@ -54,6 +54,74 @@ def cmd_schema(args) -> int:
     return 0
 
 
+def _formats(value: str) -> tuple[str, ...]:
+    from plangen.build import FORMATS
+    formats = tuple(dict.fromkeys(f.strip() for f in value.split(",") if f.strip()))
+    bad = [f for f in formats if f not in FORMATS]
+    if bad or not formats:
+        raise argparse.ArgumentTypeError(f"unknown format {', '.join(bad) or value!r}; choose from {', '.join(FORMATS)}")
+    return formats
+
+
+def cmd_build(args) -> int:
+    from plangen.build import Options, build
+    options = Options(formats=args.format, out=Path(args.out), templates=Path(args.templates) if args.templates else None,
+                      per_unit=args.per_unit, pdf_variant=args.pdf_variant)
+    say = None if args.quiet else (lambda path: print(f"wrote {path}"))
+    result = build(_plan_paths(args.plans), options, say)
+    for d in result.warnings:
+        print(d, file=sys.stderr)
+    for path, exc in result.failed:
+        diagnostics = getattr(exc, "diagnostics", None)
+        for line in ([str(d) for d in diagnostics] if diagnostics else [f"{path}: {exc}"]):
+            print(line, file=sys.stderr)
+    if result.failed:
+        print(f"{len(result.failed)} plan(s) failed", file=sys.stderr)
+    return 1 if result.failed else 0
+
+
+def cmd_targets(args) -> int:
+    from plangen.load import load_plan
+    from plangen.report import targets_csv, targets_json, targets_table
+    loaded = load_plan(args.plan)
+    if args.unit is not None and args.unit not in loaded.plan.unit_names():
+        raise UsageError(f"unknown unit '{args.unit}' (units: {', '.join(loaded.plan.unit_names())})")
+    render = {"table": targets_table, "csv": targets_csv, "json": targets_json}[args.format]
+    out = render(loaded.plan, args.unit)
+    if isinstance(out, bytes):
+        sys.stdout.buffer.write(out)
+    else:
+        sys.stdout.write(out)
+    return 0
+
+
+def _add_build(sub) -> None:
+    p = sub.add_parser("build", help="render plans to .docx / .pdf / .html in output/",
+                       description="Render plans (default: plans/*.yaml) into the output folder.\n"
+                                   "Example: plangen build plans/2021-logistics.yaml --format pdf --per-unit",
+                       formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("plans", nargs="*", metavar="PLAN")
+    p.add_argument("--format", type=_formats, default=("docx", "pdf"), metavar="FMT[,FMT]",
+                   help="docx, pdf and/or html, comma-separated (default: docx,pdf)")
+    p.add_argument("--out", default="output", metavar="DIR", help="output folder (default: output)")
+    p.add_argument("--templates", metavar="DIR", help="template folder (default: the built-in templates/)")
+    p.add_argument("--per-unit", action="store_true", help="also write one document per unit, in output/<plan>/")
+    p.add_argument("--pdf-variant", choices=["pdf/a-2b"], help="write PDF/A-2b for archiving (cover fields become printed blanks)")
+    p.add_argument("-q", "--quiet", action="store_true", help="print only errors")
+    p.set_defaults(func=cmd_build)
+
+
+def _add_targets(sub) -> None:
+    p = sub.add_parser("targets", help="print the units x items matrix of a plan's targets",
+                       description="Print who gets what: the targets matrix with totals.\n"
+                                   "Example: plangen targets plans/2021-logistics.yaml --format csv > targets.csv",
+                       formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("plan", metavar="PLAN")
+    p.add_argument("--format", choices=["table", "csv", "json"], default="table")
+    p.add_argument("--unit", metavar="ID", help="only this unit's row")
+    p.set_defaults(func=cmd_targets)
+
+
 def _add_check(sub) -> None:
     p = sub.add_parser("check", help="validate plan files; report every error as path:line:col",
                        description="Validate plan files (default: plans/*.yaml) and report every problem at once.\n"
@@ -70,7 +138,7 @@ def _add_schema(sub) -> None:
     p.set_defaults(func=cmd_schema)
 
 
-COMMANDS: list[Callable] = [_add_check, _add_schema]
+COMMANDS: list[Callable] = [_add_check, _add_build, _add_targets, _add_schema]
 
 
 def parser() -> argparse.ArgumentParser:

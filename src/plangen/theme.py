@@ -28,9 +28,8 @@ class Theme:
     def strings(self, language: str) -> dict[str, str]:
         return _strings(self.path(f"strings/{language}.yaml"))
 
-    @property
-    def reference_docx(self) -> Path:
-        return self.path("reference.docx")
+    def reference_docx(self, language: str) -> Path:
+        return self.path("reference.docx" if language == "zh" else f"reference-{language}.docx")
 
     def read_dirs(self) -> tuple[Path, ...]:
         """The only folders rendering may read files from."""

@@ -1,0 +1,180 @@
+"""The house style of the .docx, written once into templates/reference.docx (zh) and
+templates/reference-en.docx (en). Users restyle by editing those files in Word, as with
+pandoc's --reference-doc; plangen takes styles, page setup and fonts from them.
+
+Regenerate with: python -m plangen.docx_style templates
+"""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import docx
+from docx.enum.style import WD_STYLE_TYPE
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
+from docx.oxml import parse_xml
+from docx.oxml.ns import nsdecls, qn
+from docx.shared import Mm, Pt
+
+from plangen.docx_xml import set_fonts, stable_zip
+
+LATIN = "Times New Roman"
+# Faces offices have on Windows and WPS; LibreOffice on Linux maps them through
+# fontconfig (see templates/fontconfig/plangen-cjk.conf).
+FANG, SONG, HEI, KAI = "仿宋", "宋体", "黑体", "楷体"
+LINE = Pt(28.95)  # 22 lines a page, GB/T 9704-2012
+
+# name: (base, east asian font, latin font, size pt, bold, align, first-line indent, extra)
+ZH_STYLES = {
+    "Normal": (None, FANG, LATIN, 16, False, "justify", True, {}),
+    "Title": ("Normal", SONG, LATIN, 22, True, "center", False, {"line": Pt(40), "after": Pt(12)}),
+    "Heading 1": ("Normal", HEI, LATIN, 16, False, "justify", True, {"keep": True}),
+    "Heading 2": ("Normal", KAI, LATIN, 16, False, "justify", True, {"keep": True}),
+    "Heading 3": ("Normal", FANG, LATIN, 16, False, "justify", True, {"keep": True}),
+    "Heading 4": ("Normal", FANG, LATIN, 16, False, "justify", True, {"keep": True}),
+    "Heading 5": ("Normal", FANG, LATIN, 16, False, "justify", True, {"keep": True}),
+    "Heading 6": ("Normal", FANG, LATIN, 16, False, "justify", True, {"keep": True}),
+    "Plan Item": ("Normal", FANG, LATIN, 16, False, "justify", True, {}),
+    "Preface": ("Normal", FANG, LATIN, 16, False, "justify", True, {}),
+    "Cover Number": ("Normal", SONG, LATIN, 14, False, "left", False, {}),
+    "Cover Kind": ("Normal", SONG, LATIN, 16, False, "center", False, {"before": Pt(90)}),
+    "Cover Title": ("Normal", SONG, LATIN, 26, True, "center", False, {"line": Pt(40), "before": Pt(24), "after": Pt(60)}),
+    "Cover Recipient": ("Normal", KAI, LATIN, 18, False, "center", False, {"after": Pt(24)}),
+    "Cover Field": ("Normal", FANG, LATIN, 16, False, "left", False, {"indent": Mm(38), "after": Pt(8), "underline": True}),
+    "Cover Tagline": ("Normal", SONG, LATIN, 10.5, False, "center", False, {"before": Pt(60), "line": Pt(16)}),
+    "Table Text": ("Normal", FANG, LATIN, 12, False, "left", False, {"line": None}),
+    "Table Number": ("Table Text", FANG, LATIN, 12, False, "right", False, {"line": None}),
+    "Table Heading": ("Table Text", HEI, LATIN, 12, False, "center", False, {"line": None}),
+    "Appendix Caption": ("Normal", HEI, LATIN, 16, False, "left", False, {"page_break": True, "keep": True}),
+    "Footer": ("Normal", SONG, LATIN, 14, False, "center", False, {"line": None}),
+}
+EN_OVERRIDES = {
+    "Normal": (None, SONG, LATIN, 12, False, "justify", False, {"line": None, "after": Pt(6)}),
+    "Heading 1": ("Normal", HEI, "Arial", 14, True, "left", False, {"keep": True, "before": Pt(12)}),
+    "Heading 2": ("Normal", SONG, LATIN, 12, True, "left", False, {"keep": True, "before": Pt(6)}),
+    "Plan Item": ("Normal", SONG, LATIN, 12, False, "justify", False, {"line": None, "after": Pt(6)}),
+    "Preface": ("Normal", SONG, LATIN, 12, False, "justify", False, {"line": None, "after": Pt(6)}),
+    "Table Text": ("Normal", SONG, LATIN, 10.5, False, "left", False, {"line": None, "after": Pt(0)}),
+    "Table Number": ("Table Text", SONG, LATIN, 10.5, False, "right", False, {"line": None, "after": Pt(0)}),
+    "Table Heading": ("Table Text", HEI, "Arial", 10.5, True, "center", False, {"line": None, "after": Pt(0)}),
+    "Appendix Caption": ("Normal", HEI, "Arial", 14, True, "left", False, {"page_break": True, "keep": True}),
+}
+ALIGN = {"left": WD_ALIGN_PARAGRAPH.LEFT, "center": WD_ALIGN_PARAGRAPH.CENTER,
+         "right": WD_ALIGN_PARAGRAPH.RIGHT, "justify": WD_ALIGN_PARAGRAPH.JUSTIFY}
+
+
+def make_reference(language: str) -> docx.Document:
+    document = docx.Document()
+    lang = "zh-CN" if language == "zh" else "en-US"
+    _set_language(document, lang)
+    styles = dict(ZH_STYLES)
+    if language == "en":
+        styles.update(EN_OVERRIDES)
+    for name, spec in styles.items():
+        _style(document, name, *spec, lang=lang)
+    section = document.sections[0]
+    _page_setup(section)
+    return document
+
+
+def _set_language(document, lang: str) -> None:
+    settings = document.settings.element
+    theme_lang = settings.find(qn("w:themeFontLang"))
+    if theme_lang is None:
+        theme_lang = parse_xml(f"<w:themeFontLang {nsdecls('w')}/>")
+        settings.append(theme_lang)
+    theme_lang.set(qn("w:val"), "en-US")
+    theme_lang.set(qn("w:eastAsia"), "zh-CN")
+    defaults = document.styles.element.find(qn("w:docDefaults"))
+    rpr = defaults.find(qn("w:rPrDefault")).find(qn("w:rPr"))
+    set_fonts(defaults.find(qn("w:rPrDefault")), LATIN, SONG)
+    for old in rpr.findall(qn("w:lang")):
+        rpr.remove(old)
+    rpr.append(parse_xml(f'<w:lang {nsdecls("w")} w:val="{lang}" w:eastAsia="zh-CN" w:bidi="ar-SA"/>'))
+
+
+def _style(document, name, base, east_asia, latin, size, bold, align, indent, extra, lang):
+    styles = document.styles
+    try:
+        style = styles[name]
+    except KeyError:
+        style = styles.add_style(name, WD_STYLE_TYPE.PARAGRAPH)
+    if base:
+        style.base_style = styles[base]
+    style.hidden = False
+    style.quick_style = True
+    font = style.font
+    font.size = Pt(size)
+    font.bold = bold
+    font.italic = False
+    font.color.rgb = None
+    font.color.theme_color = None
+    font.underline = True if extra.get("underline") else None
+    set_fonts(style.element, latin, east_asia)
+    rpr = style.element.get_or_add_rPr()
+    color = rpr.find(qn("w:color"))
+    if color is not None:
+        rpr.remove(color)
+    pf = style.paragraph_format
+    pf.alignment = ALIGN[align]
+    line = extra.get("line", LINE)
+    if line is None:
+        pf.line_spacing_rule = WD_LINE_SPACING.SINGLE
+    else:
+        pf.line_spacing = line
+        pf.line_spacing_rule = WD_LINE_SPACING.EXACTLY
+    pf.space_before = extra.get("before", Pt(0))
+    pf.space_after = extra.get("after", Pt(0))
+    pf.keep_with_next = extra.get("keep", False)
+    pf.page_break_before = extra.get("page_break", False)
+    pf.left_indent = extra.get("indent", 0)
+    ppr = style.element.get_or_add_pPr()
+    for border in ppr.findall(qn("w:pBdr")):  # the default Title has a blue rule
+        ppr.remove(border)
+    ind = ppr.find(qn("w:ind"))
+    if ind is None:
+        ind = parse_xml(f"<w:ind {nsdecls('w')}/>")
+        ppr.append(ind)
+    if indent:
+        ind.set(qn("w:firstLineChars"), "200")
+        ind.set(qn("w:firstLine"), str(int(size * 2 * 20)))
+    else:
+        ind.set(qn("w:firstLineChars"), "0")
+        ind.set(qn("w:firstLine"), "0")
+    if name.startswith("Heading "):
+        level = int(name.split()[1]) - 1
+        outline = ppr.find(qn("w:outlineLvl"))
+        if outline is None:
+            ppr.append(parse_xml(f'<w:outlineLvl {nsdecls("w")} w:val="{level}"/>'))
+
+
+def _page_setup(section) -> None:
+    """A4 and GB/T 9704-2012 margins; a 22-line grid."""
+    section.page_width, section.page_height = Mm(210), Mm(297)
+    section.top_margin, section.bottom_margin = Mm(37), Mm(35)
+    section.left_margin, section.right_margin = Mm(28), Mm(26)
+    section.header_distance, section.footer_distance = Mm(15), Mm(23)
+    sect = section._sectPr
+    grid = sect.find(qn("w:docGrid"))
+    if grid is None:
+        grid = parse_xml(f"<w:docGrid {nsdecls('w')}/>")
+        sect.append(grid)
+    grid.set(qn("w:type"), "lines")
+    grid.set(qn("w:linePitch"), "579")
+
+
+def write_references(folder: Path) -> list[Path]:
+    import io
+    written = []
+    for language, name in (("zh", "reference.docx"), ("en", "reference-en.docx")):
+        buf = io.BytesIO()
+        make_reference(language).save(buf)
+        path = folder / name
+        path.write_bytes(stable_zip(buf.getvalue()))
+        written.append(path)
+    return written
+
+
+if __name__ == "__main__":
+    for p in write_references(Path(sys.argv[1] if len(sys.argv) > 1 else "templates")):
+        print(p)

@@ -1,0 +1,119 @@
+"""OOXML pieces python-docx has no API for: numbering definitions, content controls,
+fields, East Asian fonts, and a byte-stable zip."""
+from __future__ import annotations
+
+import io
+import zipfile
+
+from docx.oxml import parse_xml
+from docx.oxml.ns import nsdecls, qn
+
+from plangen.numbering import SCHEMES
+
+TWIPS_PER_PT = 20
+
+
+def set_fonts(rpr_parent, latin: str | None = None, east_asia: str | None = None) -> None:
+    """Set w:rFonts on a style or run (w:eastAsia included) and drop theme font attributes,
+    which otherwise win over the names in Word and LibreOffice."""
+    rpr = rpr_parent.get_or_add_rPr() if hasattr(rpr_parent, "get_or_add_rPr") else rpr_parent.find(qn("w:rPr"))
+    fonts = rpr.find(qn("w:rFonts"))
+    if fonts is None:
+        fonts = parse_xml(f"<w:rFonts {nsdecls('w')}/>")
+        rpr.insert(0, fonts)
+    for attr in ("w:asciiTheme", "w:hAnsiTheme", "w:eastAsiaTheme", "w:cstheme"):
+        fonts.attrib.pop(qn(attr), None)
+    if latin:
+        fonts.set(qn("w:ascii"), latin)
+        fonts.set(qn("w:hAnsi"), latin)
+        fonts.set(qn("w:cs"), latin)
+    if east_asia:
+        fonts.set(qn("w:eastAsia"), east_asia)
+        fonts.set(qn("w:hint"), "eastAsia")
+
+
+def numbering_xml_levels(scheme: str, gap: str) -> str:
+    """The w:lvl elements of a multi-level list that shows the outline's labels."""
+    levels = []
+    indent = 'w:left="0" w:firstLine="640" w:firstLineChars="200"' if gap == "" else 'w:left="0" w:firstLine="0"'
+    for i, level in enumerate(SCHEMES[scheme]):
+        levels.append(
+            f'<w:lvl w:ilvl="{i}"><w:start w:val="1"/><w:numFmt w:val="{level.num_fmt}"/>'
+            f'<w:lvlText w:val="{level.text}"/><w:lvlJc w:val="left"/>'
+            f'<w:suff w:val="{"nothing" if gap == "" else "space"}"/>'
+            f'<w:pPr><w:ind {indent}/></w:pPr></w:lvl>')
+    return "".join(levels)
+
+
+def add_list(document, scheme: str, gap: str) -> int:
+    """Define the plan's multi-level list in numbering.xml; returns its w:numId."""
+    numbering = document.part.numbering_part.element
+    abstract_ids = [int(a.get(qn("w:abstractNumId"))) for a in numbering.findall(qn("w:abstractNum"))]
+    num_ids = [int(n.get(qn("w:numId"))) for n in numbering.findall(qn("w:num"))]
+    abstract_id = max(abstract_ids, default=-1) + 1
+    num_id = max(num_ids, default=0) + 1
+    abstract = parse_xml(
+        f'<w:abstractNum {nsdecls("w")} w:abstractNumId="{abstract_id}">'
+        f'<w:multiLevelType w:val="multilevel"/><w:name w:val="plangen-{scheme}"/>'
+        f'{numbering_xml_levels(scheme, gap)}</w:abstractNum>')
+    # abstractNum elements must precede every w:num
+    first_num = numbering.find(qn("w:num"))
+    if first_num is not None:
+        first_num.addprevious(abstract)
+    else:
+        numbering.append(abstract)
+    numbering.append(parse_xml(
+        f'<w:num {nsdecls("w")} w:numId="{num_id}"><w:abstractNumId w:val="{abstract_id}"/></w:num>'))
+    return num_id
+
+
+def set_numbering(paragraph, num_id: int, level: int) -> None:
+    ppr = paragraph._p.get_or_add_pPr()
+    ppr.insert(1 if ppr.find(qn("w:pStyle")) is not None else 0, parse_xml(
+        f'<w:numPr {nsdecls("w")}><w:ilvl w:val="{level - 1}"/><w:numId w:val="{num_id}"/></w:numPr>'))
+
+
+def _escape(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
+
+
+def add_content_control(paragraph, sdt_id: int, tag: str, label: str, kind: str, blank: str) -> None:
+    """An inline plain-text (or date picker) content control showing an underlined blank.
+
+    The blank is the control's content rather than a placeholder (w:showingPlcHdr):
+    LibreOffice drops a placeholder's underline, and the blank must print."""
+    control = ('<w:date><w:dateFormat w:val="yyyy年M月d日"/><w:lid w:val="zh-CN"/>'
+               '<w:storeMappedDataAs w:val="dateTime"/><w:calendar w:val="gregorian"/></w:date>'
+               if kind == "date" else "<w:text/>")
+    paragraph._p.append(parse_xml(
+        f'<w:sdt {nsdecls("w")}><w:sdtPr><w:rPr><w:u w:val="single"/></w:rPr>'
+        f'<w:alias w:val="{_escape(label)}"/><w:tag w:val="{_escape(tag)}"/><w:id w:val="{sdt_id}"/>'
+        f'{control}</w:sdtPr>'
+        f'<w:sdtContent><w:r><w:rPr><w:u w:val="single"/></w:rPr>'
+        f'<w:t xml:space="preserve">{_escape(blank)}</w:t></w:r></w:sdtContent></w:sdt>'))
+
+
+def add_field(paragraph, instruction: str, shown: str) -> None:
+    """A complex field (PAGE, NUMPAGES ...) that the word processor updates."""
+    p = paragraph._p
+    for xml in (f'<w:r {nsdecls("w")}><w:fldChar w:fldCharType="begin"/></w:r>',
+                f'<w:r {nsdecls("w")}><w:instrText xml:space="preserve"> {instruction} </w:instrText></w:r>',
+                f'<w:r {nsdecls("w")}><w:fldChar w:fldCharType="separate"/></w:r>',
+                f'<w:r {nsdecls("w")}><w:t>{_escape(shown)}</w:t></w:r>',
+                f'<w:r {nsdecls("w")}><w:fldChar w:fldCharType="end"/></w:r>'):
+        p.append(parse_xml(xml))
+
+
+def stable_zip(data: bytes) -> bytes:
+    """Rewrite a .docx with fixed timestamps and attributes, in python-docx's stable order."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        names = src.namelist()
+        names.sort(key=lambda n: (n != "[Content_Types].xml", n))
+        for name in names:
+            info = zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0))
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = 0o644 << 16
+            info.create_system = 3
+            dst.writestr(info, src.read(name))
+    return out.getvalue()

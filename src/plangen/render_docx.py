@@ -1,0 +1,183 @@
+"""Outline to .docx: styles and page setup from the theme's reference document, Word
+multi-level numbering (so editing renumbers), content controls on the cover, a PAGE field
+in the footer, target tables and the appendix. Output bytes are stable for equal input."""
+from __future__ import annotations
+
+import datetime as dt
+import io
+import zipfile
+
+import docx
+from docx.enum.section import WD_SECTION
+from docx.enum.table import WD_TABLE_ALIGNMENT
+from docx.opc.exceptions import PackageNotFoundError
+from docx.oxml import parse_xml
+from docx.oxml.ns import nsdecls, qn
+from docx.shared import Mm
+
+from plangen.docx_xml import add_content_control, add_field, add_list, set_numbering, stable_zip
+from plangen.errors import RenderError
+from plangen.outline import Heading, Outline, Para, Table
+from plangen.theme import Theme
+
+TEXT_WIDTH_MM = 156  # A4 minus 28 mm and 26 mm margins
+BLANK = "\u3000" * 12  # what an empty cover field shows, underlined
+MAX_REFERENCE_BYTES = 20_000_000
+
+
+def render_docx(outline: Outline, theme: Theme) -> bytes:
+    document = _open_reference(theme.reference_docx(outline.language))
+    body = document.element.body
+    for child in list(body):
+        if child.tag != qn("w:sectPr"):
+            body.remove(child)
+    gap = outline.strings["label_gap"]
+    num_id = add_list(document, outline.scheme, gap)
+    _cover(document, outline)
+    _body_section(document, outline)
+    _title(document, outline)
+    for block in outline.blocks:
+        if isinstance(block, Heading):
+            p = document.add_paragraph(block.title, style=f"Heading {block.level}")
+            set_numbering(p, num_id, block.level)
+        elif isinstance(block, Para):
+            p = document.add_paragraph(block.text, style="Plan Item" if block.label else "Normal")
+            if block.label:
+                set_numbering(p, num_id, block.level)
+        elif isinstance(block, Table):
+            _table(document, block)
+    for table in outline.appendix:
+        document.add_paragraph(table.caption, style="Appendix Caption")
+        _table(document, table, caption=False)
+    _properties(document, outline)
+    buf = io.BytesIO()
+    try:
+        document.save(buf)
+    except ValueError as exc:  # python-docx refuses XML-incompatible text
+        raise RenderError(f"cannot write .docx: {exc}") from None
+    return stable_zip(buf.getvalue())
+
+
+def _open_reference(path):
+    try:
+        if path.stat().st_size > MAX_REFERENCE_BYTES:
+            raise RenderError(f"{path}: reference document is larger than {MAX_REFERENCE_BYTES} bytes")
+        return docx.Document(str(path))
+    except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
+        raise RenderError(f"{path}: not a usable reference .docx ({type(exc).__name__}: {exc})") from None
+    except Exception as exc:  # lxml errors in a corrupt part
+        raise RenderError(f"{path}: not a usable reference .docx ({type(exc).__name__})") from None
+
+
+def _cover(document, outline: Outline) -> None:
+    s = outline.strings
+    document.add_paragraph(f"{s['number_label']}{s['colon']}{outline.number}", style="Cover Number")
+    document.add_paragraph(s["kind_format"].format(kind=outline.kind_label), style="Cover Kind")
+    title = document.add_paragraph(outline.title, style="Cover Title")
+    if outline.subtitle:
+        title.add_run().add_break()
+        title.add_run(outline.subtitle)
+    if outline.recipient:
+        document.add_paragraph(s["recipient"].format(unit=outline.recipient), style="Cover Recipient")
+    for i, field in enumerate(outline.fields, 1):
+        # The style underlines; the label opts out. LibreOffice draws a plain-text control
+        # with the paragraph's formatting, so the blank prints underlined there too.
+        p = document.add_paragraph(style="Cover Field")
+        p.add_run(f"{field.label}{s['colon']}").font.underline = False
+        if field.value:
+            run = p.add_run(field.value)
+            run.font.underline = True
+        else:
+            add_content_control(p, i, field.name, field.label, field.type, BLANK)
+    if outline.tagline:
+        document.add_paragraph(outline.tagline, style="Cover Tagline")
+
+
+def _body_section(document, outline: Outline) -> None:
+    """The cover is a section of its own without page number; the body counts from 1."""
+    cover = document.sections[0]
+    body = document.add_section(WD_SECTION.NEW_PAGE)
+    for footer in (cover.footer,):
+        footer.is_linked_to_previous = False
+        for p in footer.paragraphs:
+            for r in list(p.runs):
+                r._r.getparent().remove(r._r)
+    body.footer.is_linked_to_previous = False
+    sect = body._sectPr
+    pg = sect.find(qn("w:pgNumType"))
+    if pg is None:
+        pg = parse_xml(f"<w:pgNumType {nsdecls('w')}/>")
+        sect.append(pg)
+    pg.set(qn("w:start"), "1")
+    paragraph = body.footer.paragraphs[0] if body.footer.paragraphs else body.footer.add_paragraph()
+    paragraph.style = document.styles["Footer"]
+    before, after = outline.strings["page_number"].split("{page}")
+    paragraph.add_run(before)
+    add_field(paragraph, "PAGE", "1")
+    paragraph.add_run(after)
+
+
+def _title(document, outline: Outline) -> None:
+    title = document.add_paragraph(outline.title, style="Title")
+    if outline.subtitle:
+        title.add_run().add_break()
+        title.add_run(outline.subtitle)
+    s = outline.strings
+    for i, text in enumerate(outline.preface):
+        p = document.add_paragraph(style="Preface")
+        if i == 0 and outline.language == "zh":
+            label = p.add_run(f"{s['preface_label']}{s['colon']}")
+            label.bold = True
+        p.add_run(text)
+
+
+def _table(document, table: Table, caption: bool = True) -> None:
+    if caption and table.caption:
+        document.add_paragraph(table.caption, style="Appendix Caption")
+    t = document.add_table(rows=1 + len(table.rows), cols=len(table.header))
+    t.style = document.styles["Table Grid"] if "Table Grid" in [s.name for s in document.styles] else None
+    t.alignment = WD_TABLE_ALIGNMENT.CENTER
+    t.autofit = False
+    widths = _widths(table)
+    for grid_col, w in zip(t._tbl.tblGrid.findall(qn("w:gridCol")), widths):
+        grid_col.set(qn("w:w"), str(int(w.twips)))
+    for row_index, values in enumerate([table.header] + table.rows):
+        row = t.rows[row_index]
+        if row_index == 0:  # repeat the header row on every page
+            row._tr.get_or_add_trPr().append(parse_xml(f"<w:tblHeader {nsdecls('w')}/>"))
+        for col, value in enumerate(values):
+            cell = row.cells[col]
+            cell.width = widths[col]
+            p = cell.paragraphs[0]
+            p.style = document.styles["Table Heading" if row_index == 0 else
+                                      "Table Number" if table.numeric[col] else "Table Text"]
+            run = p.add_run(value)
+            if table.total_row and row_index == len(table.rows):
+                run.bold = True
+
+
+def _widths(table: Table) -> list:
+    """Column widths that fill the text block, in proportion to each column's longest
+    content (a CJK character counts twice), within bounds so no column starves."""
+    def width(text: str) -> int:
+        return sum(2 if ord(ch) > 0x2E80 else 1 for ch in text)
+    needs = []
+    for col in range(len(table.header)):
+        longest = max([min(width(table.header[col]), 12)] + [width(row[col]) for row in table.rows])
+        needs.append(min(max(longest, 4), 30) + 2)  # + cell padding
+    total = sum(needs)
+    return [Mm(TEXT_WIDTH_MM * n / total) for n in needs]
+
+
+def _properties(document, outline: Outline) -> None:
+    props = document.core_properties
+    props.title = outline.full_title
+    props.author = outline.organization
+    props.subject = f"{outline.number} {outline.kind_label}"
+    props.keywords = ", ".join(outline.keywords)
+    props.last_modified_by = "plangen"
+    props.revision = 1
+    props.comments = ""
+    stamp = dt.datetime.fromisoformat(outline.date) if outline.date else dt.datetime(outline.year, 1, 1)
+    props.created = props.modified = stamp
+    props.last_printed = stamp

@@ -1,0 +1,66 @@
+"""The targets matrix for the terminal (aligned table), spreadsheets (CSV with BOM) and
+programs (JSON)."""
+from __future__ import annotations
+
+import csv
+import io
+import json
+import unicodedata
+from typing import Optional
+
+from plangen.model import Plan
+from plangen.targets import fmt, matrix, num
+
+
+def _rows(plan: Plan, unit: Optional[str], fmt=fmt) -> tuple[list[str], list[list[str]]]:
+    """Header and rows of the matrix; fmt formats numbers (thousands separators for people,
+    plain digits for spreadsheets)."""
+    m = matrix(plan, unit)
+    currency = plan.document.currency
+    header = ["unit"] + [f"{what} ({measure})" for what, measure in m.columns]
+    if m.has_budget:
+        header.append(f"budget ({currency})")
+    rows = []
+    for uid, name in m.units:
+        row = [name] + [fmt(m.cells[(uid, w)]) if (uid, w) in m.cells else "" for w, _ in m.columns]
+        rows.append(row + ([fmt(m.unit_budget(uid))] if m.has_budget else []))
+    if unit is None:
+        rows.append(["total"] + [fmt(m.column_total(w)) for w, _ in m.columns]
+                    + ([fmt(m.budget_total)] if m.has_budget else []))
+    return header, rows
+
+
+def _width(text: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def targets_table(plan: Plan, unit: Optional[str] = None) -> str:
+    header, rows = _rows(plan, unit)
+    widths = [max(_width(r[i]) for r in [header] + rows) for i in range(len(header))]
+
+    def line(cells: list[str]) -> str:
+        out = []
+        for i, cell in enumerate(cells):
+            pad = " " * (widths[i] - _width(cell))
+            out.append(cell + pad if i == 0 else pad + cell)
+        return "  ".join(out).rstrip()
+    rule = "  ".join("-" * w for w in widths)
+    body = [line(r) for r in rows]
+    if unit is None and body:
+        body.insert(len(body) - 1, rule)
+    return "\n".join([line(header), rule] + body) + "\n"
+
+
+def targets_csv(plan: Plan, unit: Optional[str] = None) -> bytes:
+    """UTF-8 with a BOM, so Excel and WPS open the Chinese correctly."""
+    header, rows = _rows(plan, unit, lambda v: str(num(v)))
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\r\n")
+    writer.writerow(header)
+    writer.writerows(rows)
+    return b"\xef\xbb\xbf" + buf.getvalue().encode("utf-8")
+
+
+def targets_json(plan: Plan, unit: Optional[str] = None) -> str:
+    data = {"plan": plan.document.number, "currency": plan.document.currency, **matrix(plan, unit).as_json()}
+    return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
