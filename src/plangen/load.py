@@ -92,7 +92,7 @@ def _diagnostic(err: dict, smap: SourceMap) -> Diagnostic:
         line, col = smap.locate(loc, prefer_key=True)
         return Diagnostic(smap.path, line, col, dotted(loc), message)
     if kind == "missing":
-        line, col = smap.locate(loc[:-1])
+        line, col = smap.locate(loc[:-1], prefer_key=True)  # at the parent's key, e.g. "document:"
         return Diagnostic(smap.path, line, col, dotted(loc), "required key is missing")
     message = err["msg"].replace("Input should be", "expected").replace("String should", "text should")
     message = message.replace("Value error, ", "")

@@ -131,7 +131,7 @@ class Item(_Strict):
     after: Optional[Paragraphs] = Field(None, description="Paragraphs printed after the child items.")
     kind: Optional[Literal["goals", "measures"]] = Field(
         None, description="Whether this section holds goals or measures; children inherit it.")
-    skip_level: bool = Field(False, description="Number the children one level deeper (三、 followed by 1、, as in the seed).")
+    skip_level: Annotated[bool, Field(strict=True)] = Field(False, description="Number the children one level deeper (三、 followed by 1、, as in the seed).")
     targets: list[Target] = []
     items: list["Item"] = []
 

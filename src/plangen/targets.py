@@ -59,7 +59,7 @@ def num(value: float) -> int | float:
 
 def fmt(value: float) -> str:
     n = num(value)
-    return f"{n:,}" if isinstance(n, int) and abs(n) >= 10000 else str(n)
+    return f"{n:,}" if abs(n) >= 1000 else str(n)
 
 
 def target_units(plan: Plan, target: Target) -> list[str]:

@@ -238,7 +238,9 @@ def load_yaml(text: str, path: str, limits: Limits = DEFAULT_LIMITS):
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line, col = _pos(mark) if mark else (0, 0)
-        problem = " ".join(filter(None, [exc.context, exc.problem])) or "invalid YAML"
+        problem = exc.problem or exc.context or "invalid YAML"
+        if exc.context and exc.context_mark and exc.problem_mark and exc.context_mark.line != exc.problem_mark.line:
+            problem += f" ({exc.context.removeprefix('while ')} started at line {exc.context_mark.line + 1})"
         return None, SourceMap(path), [Diagnostic(path, line, col, "", f"YAML syntax error: {problem}")]
     except yaml.reader.ReaderError as exc:
         line = text.count("\n", 0, exc.position) + 1

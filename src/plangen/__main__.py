@@ -1,0 +1,5 @@
+import sys
+
+from plangen.cli import main
+
+sys.exit(main())

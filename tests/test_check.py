@@ -1,0 +1,152 @@
+"""`plangen check`: every broken plan is reported at its line and column, with a clear
+message, exit 1, and no traceback."""
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from conftest import PLANS, no_traceback, run
+from plangen.errors import PlanError
+from plangen.load import load_plan_text
+
+BASE = """\
+plangen: 1
+document:
+  number: T-1
+  title: 测试计划
+  year: 2021
+  organization: 测试学校
+units:
+  - id: a
+    name: 甲校
+  - id: b
+    name: 乙校
+sections:
+  - id: s1
+    title: 目标
+    items:
+      - id: s1.i1
+        text: 各校采购50套新课桌。
+        targets:
+          - what: 新课桌
+            quantity: 50
+            unit: 套
+"""
+
+
+def line(n: int, new: str, base: str = BASE) -> str:
+    """BASE with line n (1-based) replaced by new (which may hold several lines)."""
+    lines = base.splitlines()
+    lines[n - 1] = new
+    return "\n".join(lines) + "\n"
+
+
+def append(text: str) -> str:
+    return BASE + text
+
+
+# (id, plan text, expected first diagnostic "line:col: field: message")
+BROKEN = [
+    ("yaml-syntax", line(4, "  title: [测试计划"), "5:7: YAML syntax error: did not find expected ',' or ']' (parsing a flow sequence started at line 4)"),
+    ("yaml-tab", line(5, "\tyear: 2021"), "5:1: YAML syntax error"),
+    ("unknown-key", line(4, "  tittle: 测试计划"), "4:3: document.tittle: unknown key 'tittle'; did you mean 'title'?"),
+    ("unknown-top-key", append("extra: 1\n"), "22:1: extra: unknown key 'extra'"),
+    ("missing-title", line(4, "  subtitle: x"), "2:1: document.title: required key is missing"),
+    ("missing-sections", BASE.split("sections:")[0], "1:1: sections: required key is missing"),
+    ("year-quoted", line(5, '  year: "2021"'), "5:9: document.year: expected a whole number; write the number without quotes or leading zeros (found: '2021')"),
+    ("year-text", line(5, "  year: next"), "5:9: document.year: expected a whole number (found: 'next')"),
+    ("year-range", line(5, "  year: 21"), "5:9: document.year: must be >= 1900 (found: 21)"),
+    ("title-list", line(4, "  title: [a, b]"), "4:10: document.title: expected text (found: a list)"),
+    ("title-empty", line(4, '  title: ""'), "4:10: document.title: must not be empty (found: '')"),
+    ("language", line(6, "  organization: 测试学校\n  language: fr"), "7:13: document.language: expected 'zh' or 'en' (found: 'fr')"),
+    ("negative-quantity", line(20, "            quantity: -5"), "20:23: sections[0].items[0].targets[0].quantity: must be >= 0 (found: -5)"),
+    ("quantity-text", line(20, "            quantity: fifty"), "20:23: sections[0].items[0].targets[0].quantity: expected a number (found: 'fifty')"),
+    ("quantity-bool", line(20, "            quantity: true"), "20:23: sections[0].items[0].targets[0].quantity: expected a number (found: True)"),
+    ("quantity-octal-looking", line(20, "            quantity: 050"), "20:23: sections[0].items[0].targets[0].quantity: expected a number; write the number without quotes or leading zeros (found: '050')"),
+    ("unknown-school", line(21, "            unit: 套\n            for: [a, c]"), "22:22: sections[0].items[0].targets[0].for[1]: unknown unit 'c' (units: a, b)"),
+    ("duplicate-item-id", line(16, "      - id: s1"), "16:13: sections[0].items[0].id: duplicate id 's1' (first at line 13)"),
+    ("duplicate-unit-id", line(10, "  - id: a"), "10:9: units[1].id: duplicate unit id 'a' (first at line 8)"),
+    ("duplicate-key", line(4, "  title: 测试计划\n  title: 另一个"), "5:3: document.title: duplicate key 'title' (first given at line 4)"),
+    ("bad-id", line(13, "  - id: 目标一"), "13:9: sections[0].id: text should match pattern"),
+    ("item-without-words", line(17, "        targets: []"), "16:9: sections[0].items[0]: an item needs a title or text"),
+    ("python-tag", line(4, "  title: !!python/object/apply:os.system [ls]"), "4:10: document.title: the tag !!python/object/apply:os.system is not allowed"),
+    ("version", line(1, "plangen: 2"), "1:10: plangen: unsupported format version (found: 2)"),
+    ("measure-mismatch", append("      - id: s1.i2\n        text: 再买课桌。\n        targets:\n          - {what: 新课桌, quantity: 5, unit: 张}\n"),
+     "25:44: sections[0].items[1].targets[0].unit: '新课桌' is counted in 张 here but in 套 (first at line 21)"),
+    ("too-deep", append("".join("  " * (3 + i) + f"  items:\n" + "  " * (3 + i) + f"  - text: level {i + 3}\n" for i in range(5)).replace("  items:\n", "items:\n", 0)),
+     "31:19: sections[0].items[0].items[0].items[0].items[0].items[0].items[0]: items nest deeper than 6 numbered levels"),
+    ("for-empty", line(21, "            unit: 套\n            for: []"), "22:18: sections[0].items[0].targets[0].for: expected 'all' or a list of unit ids (found: a list)"),
+    ("not-a-mapping", "- just\n- a list\n", "1:1: a plan is a mapping"),
+    ("empty-file", "", "1:1: the file is empty"),
+    ("control-char", line(4, '  title: "测试\\x07计划"'), "4:10: document.title: character U+0007 is not allowed"),
+    ("bool-word-where-bool", line(14, "    title: 目标\n    skip_level: yes"), "15:17: sections[0].skip_level: expected true or false (yes/no/on/off are read as text here) (found: 'yes')"),
+    ("deadline-format", line(21, "            unit: 套\n            deadline: 2021/06/30"), "22:23: sections[0].items[0].targets[0].deadline: expected a date written as YYYY-MM-DD"),
+    ("anchor-merge", line(8, "  - &u {id: a, name: 甲校}\n  - {<<: *u, id: b}").replace("    name: 甲校\n  - id: b\n    name: 乙校\n", ""), "9:6: units[1]: merge keys (<<) are not supported"),
+]
+
+
+@pytest.mark.parametrize("name,text,expected", BROKEN, ids=[b[0] for b in BROKEN])
+def test_broken_plan_is_reported_at_its_line(name, text, expected):
+    with pytest.raises(PlanError) as info:
+        load_plan_text(text, "plan.yaml")
+    reported = [str(d) for d in info.value.diagnostics]
+    assert any(r.startswith(f"plan.yaml:{expected}") for r in reported), reported
+
+
+def test_corpus_is_large_enough():
+    assert len(BROKEN) >= 25
+
+
+def test_all_errors_of_a_file_at_once():
+    text = line(4, "  tittle: x").replace("year: 2021", 'year: "x"').replace("quantity: 50", "quantity: -1")
+    with pytest.raises(PlanError) as info:
+        load_plan_text(text, "p.yaml")
+    where = [(d.line, d.field) for d in info.value.diagnostics]
+    assert where == [(2, "document.title"), (4, "document.tittle"), (5, "document.year"),
+                     (20, "sections[0].items[0].targets[0].quantity")], where
+
+
+def test_check_cli_reports_and_exits_1(tmp_path):
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(line(20, "            quantity: -5"), encoding="utf-8")
+    good = tmp_path / "good.yaml"
+    good.write_text(BASE, encoding="utf-8")
+    proc = run("check", str(bad), str(good))
+    no_traceback(proc)
+    assert proc.returncode == 1
+    first = proc.stderr.splitlines()[0]
+    assert first == f"{bad}:20:23: sections[0].items[0].targets[0].quantity: must be >= 0 (found: -5)"
+    assert "1 error(s) in 1 of 2 file(s)" in proc.stderr
+
+
+def test_check_cli_ok_on_examples():
+    proc = run("check")
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.strip() == f"{len(PLANS)} plan file(s) OK"
+
+
+def test_check_cli_json(tmp_path):
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(line(4, "  tittle: x"), encoding="utf-8")
+    proc = run("check", "--format", "json", str(bad))
+    assert proc.returncode == 1
+    data = json.loads(proc.stdout)
+    assert data["files"] == 1
+    found = {(e["line"], e["col"], e["field"]) for e in data["errors"]}
+    assert (4, 3, "document.tittle") in found
+    assert (2, 1, "document.title") in found
+
+
+def test_check_missing_file_is_an_error_not_a_traceback(tmp_path):
+    proc = run("check", str(tmp_path / "nope.yaml"))
+    no_traceback(proc)
+    assert proc.returncode == 1
+    assert "nope.yaml: cannot read" in proc.stderr
+
+
+def test_usage_errors_exit_2():
+    for args in (["frobnicate"], ["check", "--format", "xml"], ["build", "--format", "odt"], []):
+        proc = run(*args)
+        no_traceback(proc)
+        assert proc.returncode == 2, (args, proc.stderr)

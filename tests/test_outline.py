@@ -1,0 +1,60 @@
+"""Numbering is decided once, in the outline, from position."""
+from __future__ import annotations
+
+import pytest
+
+from conftest import ENGLISH, SEED
+from plangen.load import load_plan
+from plangen.numbering import Counter, chinese, circled
+from plangen.outline import build_outline
+from plangen.theme import load_theme
+
+
+@pytest.mark.parametrize("n,text", [(1, "一"), (9, "九"), (10, "十"), (11, "十一"), (20, "二十"), (21, "二十一"),
+                                    (99, "九十九"), (100, "一百"), (101, "一百零一"), (110, "一百一十"), (1001, "一千零一")])
+def test_chinese_counting(n, text):
+    assert chinese(n) == text
+
+
+def test_circled_numbers():
+    assert circled(1) == "①" and circled(20) == "⑳" and circled(21) == "21"
+
+
+def test_counter_restarts_deeper_levels_like_word():
+    c = Counter("seed")
+    assert [c.next(1), c.next(2), c.next(3), c.next(3), c.next(2), c.next(3), c.next(1), c.next(3)] == \
+        ["一、", "（一）", "1、", "2、", "（二）", "1、", "二、", "1、"]
+    g = Counter("gbt9704")
+    assert [g.next(1), g.next(2), g.next(3), g.next(4)] == ["一、", "（一）", "1.", "（1）"]
+    e = Counter("en")
+    assert [e.next(1), e.next(2), e.next(2), e.next(3), e.next(1), e.next(2)] == ["1.", "1.1", "1.2", "a)", "2.", "2.1"]
+
+
+def outline(path, unit=None):
+    loaded = load_plan(path)
+    return build_outline(loaded.plan, load_theme().strings(loaded.plan.document.language), unit)
+
+
+def test_seed_labels_follow_the_seed():
+    labels = outline(SEED).labels()
+    assert labels[:12] == ["一、", "二、", "（一）", "1、", "2、", "3、", "4、", "5、", "（二）", "（三）", "（四）", "三、"]
+    # 三、 is followed directly by 1、 as in the seed; ① under （1）; a. under （4）
+    assert labels[12:15] == ["1、", "（1）", "（2）"]
+    assert ["①", "②", "③", "④"] == [lab for lab in labels if lab in "①②③④"]
+    assert labels[-2:] == ["a.", "b."]
+
+
+def test_english_labels():
+    assert outline(ENGLISH).labels() == ["1.", "1.1", "a)", "b)", "1.2", "2.", "2.1", "2.2"]
+
+
+def test_per_unit_outline_keeps_only_that_units_targets():
+    o = outline(SEED, "shuitangba")
+    assert o.recipient == "水塘坝小学"
+    tables = [b for b in o.blocks if b.kind == "table"]
+    whats = [row[0] for t in tables for row in t.rows]
+    assert "档案柜" in whats and "大门改造" not in whats
+    assert all(row[3] == "水塘坝小学" for t in tables for row in t.rows)
+    (appendix,) = o.appendix
+    assert appendix.header == ["事项", "单位", "水塘坝小学"]
+    assert ["新课桌", "套", "50"] in appendix.rows
