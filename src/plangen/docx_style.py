@@ -72,9 +72,20 @@ def make_reference(language: str) -> docx.Document:
         styles.update(EN_OVERRIDES)
     for name, spec in styles.items():
         _style(document, name, *spec, lang=lang)
+    _no_theme_fonts(document)
     section = document.sections[0]
     _page_setup(section)
     return document
+
+
+def _no_theme_fonts(document) -> None:
+    """Theme font attributes (w:eastAsiaTheme ...) win over named fonts in Word and
+    LibreOffice: drop them from every style, naming a real face where none is left."""
+    for fonts in document.styles.element.iter(qn("w:rFonts")):
+        for attr in ("w:asciiTheme", "w:hAnsiTheme", "w:eastAsiaTheme", "w:cstheme"):
+            fonts.attrib.pop(qn(attr), None)
+        if fonts.get(qn("w:eastAsia")) is None:
+            fonts.set(qn("w:eastAsia"), FANG)
 
 
 def _set_language(document, lang: str) -> None:

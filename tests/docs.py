@@ -1,0 +1,52 @@
+"""Reading our documents back: what each test compares."""
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+
+from conftest import squash
+from plangen.load import load_plan
+from plangen.outline import build_outline
+from plangen.theme import load_theme
+
+
+def outline_of(plan_path: Path, unit=None):
+    loaded = load_plan(plan_path)
+    return build_outline(loaded.plan, load_theme().strings(loaded.plan.document.language), unit)
+
+
+def labelled_starts(plan_path: Path, n: int = 6) -> list[str]:
+    """For each numbered block, its label followed by the first n characters of its words."""
+    out = []
+    for block in outline_of(plan_path).blocks:
+        label = getattr(block, "label", None)
+        if label:
+            words = block.title if block.kind == "heading" else block.text
+            out.append(squash(label + words)[: len(squash(label)) + n])
+    return out
+
+
+def in_order(needles: list[str], haystack: str) -> list[str]:
+    """The needles not found in order in haystack (empty when all are)."""
+    missing, pos = [], 0
+    for needle in needles:
+        found = haystack.find(needle, pos)
+        if found < 0:
+            missing.append(needle)
+        else:
+            pos = found + len(needle)
+    return missing
+
+
+def pdf_words(path: Path, page: int) -> list[tuple[float, float, float, float, str]]:
+    """(xMin, yMin, xMax, yMax, word) of every word on a page, from pdftotext -bbox."""
+    html = subprocess.run(["pdftotext", "-bbox", "-f", str(page), "-l", str(page), str(path), "-"],
+                          capture_output=True, text=True, check=True).stdout
+    import re
+    return [(float(a), float(b), float(c), float(d), w) for a, b, c, d, w in
+            re.findall(r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">([^<]*)</word>', html)]
+
+
+def pdf_pages(path: Path) -> int:
+    info = subprocess.run(["pdfinfo", str(path)], capture_output=True, text=True, check=True).stdout
+    return int(next(line.split()[-1] for line in info.splitlines() if line.startswith("Pages:")))

@@ -1,0 +1,130 @@
+"""The .docx read back with python-docx, and opened for real by LibreOffice."""
+from __future__ import annotations
+
+import re
+import zipfile
+
+import docx
+import pytest
+from docx.oxml.ns import qn
+from docx.shared import Mm
+
+from conftest import ENGLISH, PLANS, SEED, pdftotext, squash
+from docs import in_order, labelled_starts, outline_of, pdf_pages, pdf_words
+
+W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+
+
+def docx_of(built, plan):
+    return built / f"{plan.stem}.docx"
+
+
+@pytest.mark.parametrize("plan", PLANS, ids=lambda p: p.stem)
+def test_docx_reads_back(built, plan):
+    o = outline_of(plan)
+    d = docx.Document(str(docx_of(built, plan)))
+    texts = [p.text for p in d.paragraphs]
+    assert d.core_properties.title == o.full_title
+    assert d.core_properties.author == o.organization
+    assert any(t == f"{o.strings['number_label']}{o.strings['colon']}{o.number}" for t in texts)
+    assert any(t.startswith(o.title) for t in texts)
+    for section in d.sections:
+        assert abs(section.page_width - Mm(210)) < Mm(0.5) and abs(section.page_height - Mm(297)) < Mm(0.5)
+        assert [round(x / Mm(1)) for x in (section.top_margin, section.bottom_margin,
+                                           section.left_margin, section.right_margin)] == [37, 35, 28, 26]
+    # every block's words are in the document, in order
+    body = squash("".join(texts))
+    words = [squash(b.title if b.kind == "heading" else b.text) for b in o.blocks if b.kind != "table"]
+    assert in_order(words, body) == []
+
+
+@pytest.mark.parametrize("plan", PLANS, ids=lambda p: p.stem)
+def test_cover_fields_are_content_controls(built, plan):
+    o = outline_of(plan)
+    d = docx.Document(str(docx_of(built, plan)))
+    sdts = d.element.body.findall(f".//{W}sdt")
+    tags = {s.find(f"{W}sdtPr/{W}tag").get(qn("w:val")): s for s in sdts}
+    empty = [f for f in o.fields if not f.value]
+    assert sorted(tags) == sorted(f.name for f in empty)
+    for f in empty:
+        props = tags[f.name].find(f"{W}sdtPr")
+        assert props.find(f"{W}alias").get(qn("w:val")) == f.label
+        assert props.find(f"{W}date" if f.type == "date" else f"{W}text") is not None
+    for f in o.fields:
+        if f.value:
+            assert any(p.text == f"{f.label}{o.strings['colon']}{f.value}" for p in d.paragraphs)
+
+
+def test_word_numbering_and_styles(built):
+    with zipfile.ZipFile(docx_of(built, SEED)) as z:
+        numbering = z.read("word/numbering.xml").decode()
+        styles = z.read("word/styles.xml").decode()
+        settings = z.read("word/settings.xml").decode()
+        document = z.read("word/document.xml").decode()
+        footers = {n: z.read(n).decode() for n in z.namelist() if n.startswith("word/footer")}
+    abstracts = re.findall(r'<w:abstractNum [^>]*>(?:(?!</w:abstractNum>).)*</w:abstractNum>', numbering, re.S)
+    (abstract,) = [a for a in abstracts if 'w:val="plangen-seed"' in a]
+    levels = re.findall(r'<w:numFmt w:val="(\w+)"/><w:lvlText w:val="([^"]+)"/>', abstract)
+    assert levels == [("chineseCountingThousand", "%1、"), ("chineseCountingThousand", "（%2）"),
+                      ("decimal", "%3、"), ("decimal", "（%4）"), ("decimalEnclosedCircle", "%5"),
+                      ("lowerLetter", "%6.")]
+    assert "eastAsiaTheme" not in styles
+    assert 'w:eastAsia="仿宋"' in styles and 'w:eastAsia="黑体"' in styles and 'w:eastAsia="楷体"' in styles
+    assert 'w:eastAsia="zh-CN"' in settings and "ja-JP" not in settings + styles
+    assert document.count("<w:numPr>") == len(outline_of(SEED).labels())
+    assert 'w:pgNumType w:start="1"' in document
+    page_footers = [x for x in footers.values() if " PAGE " in x]
+    assert len(page_footers) == 1 and "— " in page_footers[0]
+
+
+def test_heading_styles_are_real_word_styles(built):
+    d = docx.Document(str(docx_of(built, SEED)))
+    used = {p.style.name for p in d.paragraphs}
+    assert {"Title", "Heading 1", "Heading 2", "Heading 3", "Plan Item", "Normal"} <= used
+    assert d.styles["Heading 1"].font.size.pt == 16 and d.styles["Title"].font.size.pt == 22
+
+
+def test_english_docx_uses_english_numbering(built):
+    with zipfile.ZipFile(docx_of(built, ENGLISH)) as z:
+        numbering = z.read("word/numbering.xml").decode()
+    assert '<w:lvlText w:val="%1.%2"/>' in numbering and '<w:lvlText w:val="%3)"/>' in numbering
+
+
+@pytest.mark.parametrize("plan", PLANS, ids=lambda p: p.stem)
+def test_libreoffice_shows_the_same_labels_as_our_pdf(built, lo_pdfs, plan):
+    lo_text = squash(pdftotext(lo_pdfs / f"{plan.stem}.pdf"))
+    our_text = squash(pdftotext(built / f"{plan.stem}.pdf"))
+    starts = labelled_starts(plan)
+    assert starts, "the plan has numbered items"
+    assert in_order(starts, lo_text) == []
+    assert in_order(starts, our_text) == []
+    assert "—1—" in lo_text and "—2—" in lo_text
+
+
+RIGHT_EDGE = 595.28 - 26 * 72 / 25.4  # the text block's right edge, in points
+
+
+def test_libreoffice_pdf_keeps_text_and_tables_in_the_text_block(lo_pdfs):
+    for pdf in lo_pdfs.glob("*.pdf"):
+        pages = pdf_pages(pdf)
+        for page in range(1, pages + 1):
+            words = pdf_words(pdf, page)
+            # LibreOffice hangs a closing CJK comma past the edge: allow one character
+            assert all(x2 <= RIGHT_EDGE + 17 for _x1, _y1, x2, _y2, _w in words), (pdf, page)
+        appendix = [w for w in pdf_words(pdf, pages)]
+        if any(w[4].startswith(("附表", "Appendix")) for w in appendix):
+            assert all(x2 <= RIGHT_EDGE + 1 for _x1, _y1, x2, _y2, _w in appendix), pdf
+
+
+def test_editing_in_word_renumbers(built, tmp_path, lo_pdfs):
+    """Delete the first numbered level-1 paragraph's heading: Word numbering renumbers the rest."""
+    d = docx.Document(str(docx_of(built, SEED)))
+    first = next(p for p in d.paragraphs if p.style.name == "Heading 1")
+    assert first.text == "指导思想"
+    first._p.getparent().remove(first._p)
+    edited = tmp_path / "edited.docx"
+    d.save(str(edited))
+    from conftest import soffice_convert
+    soffice_convert([edited], "pdf", tmp_path)
+    text = squash(pdftotext(tmp_path / "edited.pdf"))
+    assert "一、工作目标" in text and "二、工作措施和途径" in text and "三、" not in text
