@@ -1,0 +1,120 @@
+"""The PDF read back: page size, embedded fonts, text, form fields, outline, qpdf, size."""
+from __future__ import annotations
+
+import subprocess
+
+import pytest
+from pypdf import PdfReader
+
+from conftest import PLANS, ROOT, SEED, pdftotext, run, squash
+from docs import in_order, labelled_starts, outline_of, pdf_pages, pdf_words
+
+RIGHT_EDGE = 595.28 - 26 * 72 / 25.4
+
+
+def pdf_of(built, plan):
+    return built / f"{plan.stem}.pdf"
+
+
+@pytest.mark.parametrize("plan", PLANS, ids=lambda p: p.stem)
+def test_pdf_pages_are_a4(built, plan):
+    reader = PdfReader(pdf_of(built, plan))
+    for page in reader.pages:
+        assert (round(float(page.mediabox.width), 2), round(float(page.mediabox.height), 2)) == (595.28, 841.89)
+
+
+@pytest.mark.parametrize("plan", PLANS, ids=lambda p: p.stem)
+def test_pdf_fonts_are_embedded_simplified_chinese_faces(built, plan):
+    out = subprocess.run(["pdffonts", str(pdf_of(built, plan))], capture_output=True, text=True, check=True).stdout
+    rows = out.splitlines()[2:]
+    assert rows
+    for row in rows:
+        name, emb = row.split()[0], row.split()[-5]
+        assert emb == "yes", row
+        assert "JP" not in name and "KR" not in name, row  # no Japanese glyph forms
+    assert any("CJK-SC" in r for r in rows)
+
+
+@pytest.mark.parametrize("plan", PLANS, ids=lambda p: p.stem)
+def test_pdf_text_has_every_label_and_page_numbers(built, plan):
+    text = squash(pdftotext(pdf_of(built, plan)))
+    assert in_order(labelled_starts(plan), text) == []
+    pages = pdf_pages(pdf_of(built, plan))
+    assert all(f"—{n}—" in text for n in range(1, pages))
+    first_page = squash(pdftotext(pdf_of(built, plan), "-f", "1", "-l", "1"))
+    assert "—" not in first_page  # no number on the cover
+    o = outline_of(plan)
+    assert o.number in first_page
+
+
+@pytest.mark.parametrize("plan", PLANS, ids=lambda p: p.stem)
+def test_pdf_cover_fields_are_form_fields(built, plan):
+    o = outline_of(plan)
+    fields = PdfReader(pdf_of(built, plan)).get_fields() or {}
+    empty = [f for f in o.fields if not f.value]
+    assert sorted(fields) == sorted(f.name for f in empty)
+    for f in empty:
+        assert fields[f.name]["/FT"] == "/Tx"
+    first_page = pdftotext(pdf_of(built, plan), "-f", "1", "-l", "1")
+    for f in o.fields:
+        if f.value:
+            assert f.value in first_page
+
+
+@pytest.mark.parametrize("plan", PLANS, ids=lambda p: p.stem)
+def test_pdf_outline_has_every_numbered_heading(built, plan):
+    reader = PdfReader(pdf_of(built, plan))
+
+    def titles(items):
+        for item in items:
+            if isinstance(item, list):
+                yield from titles(item)
+            else:
+                yield squash(item.title)
+    expected = [squash(b.label + b.title) for b in outline_of(plan).blocks if b.kind == "heading"]
+    assert list(titles(reader.outline)) == expected
+
+
+@pytest.mark.parametrize("plan", PLANS, ids=lambda p: p.stem)
+def test_pdf_passes_qpdf_and_is_small(built, plan):
+    path = pdf_of(built, plan)
+    proc = subprocess.run(["qpdf", "--check", str(path)], capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert path.stat().st_size < 1_000_000
+
+
+@pytest.mark.parametrize("plan", PLANS, ids=lambda p: p.stem)
+def test_pdf_metadata(built, plan):
+    o = outline_of(plan)
+    meta = PdfReader(pdf_of(built, plan)).metadata
+    assert meta.title == o.full_title
+    assert meta.author == o.organization
+    assert o.number in meta.subject
+    assert str(o.year) in meta["/Keywords"]
+
+
+def test_pdf_tables_stay_in_the_text_block(built):
+    for pdf in built.glob("*.pdf"):
+        for page in range(1, pdf_pages(pdf) + 1):
+            assert all(w[2] <= RIGHT_EDGE + 1 for w in pdf_words(pdf, page)), (pdf, page)
+
+
+def test_rare_characters_render(tmp_path):
+    text = (ROOT / "tests" / "data" / "minimal.yaml").read_text(encoding="utf-8")
+    plan = tmp_path / "rare.yaml"
+    plan.write_text(text.replace("各校采购50套新课桌。", "箐门、啰嗦、𠮷野家、龘、䶮、〇、㐀。"), encoding="utf-8")
+    proc = run("build", str(plan), "--format", "pdf", "--out", str(tmp_path / "out"), "-q")
+    assert proc.returncode == 0, proc.stderr
+    out = tmp_path / "out" / "rare.pdf"
+    assert "箐门、啰嗦、𠮷野家、龘、䶮、〇、㐀。" in squash(pdftotext(out))
+    fonts = subprocess.run(["pdffonts", str(out)], capture_output=True, text=True, check=True).stdout
+    assert "DejaVu" not in fonts and "Fallback" not in fonts
+
+
+def test_pdf_a_variant_has_no_form_fields(tmp_path):
+    proc = run("build", str(SEED), "--format", "pdf", "--pdf-variant", "pdf/a-2b", "--out", str(tmp_path), "-q")
+    assert proc.returncode == 0, proc.stderr
+    reader = PdfReader(tmp_path / "2021-logistics.pdf")
+    assert not reader.get_fields()
+    xmp = reader.trailer["/Root"]["/Metadata"].get_object().get_data()
+    assert b"pdfaid:part" in xmp and b"2" in xmp.split(b"pdfaid:part")[1][:8]
