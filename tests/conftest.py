@@ -19,8 +19,9 @@ ENGLISH = ROOT / "plans" / "2025-it-services.yaml"
 def run(*args: str, cwd: Path = ROOT, timeout: float = 120, **kw) -> subprocess.CompletedProcess:
     """Run the real command line in a fresh process."""
     env = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1"}
+    kw.setdefault("text", True)
     return subprocess.run([sys.executable, "-m", "plangen", *args], cwd=cwd, capture_output=True,
-                          text=True, timeout=timeout, env=env, **kw)
+                          timeout=timeout, env=env, **kw)
 
 
 def no_traceback(proc: subprocess.CompletedProcess) -> None:
@@ -38,12 +39,13 @@ def built(tmp_path_factory) -> Path:
     return out
 
 
-def soffice_convert(files: list[Path], to: str, outdir: Path) -> None:
+def soffice_convert(files: list[Path], to: str, outdir: Path, infilter: str | None = None) -> None:
     """Convert with LibreOffice headless, with a private profile so runs do not collide."""
     soffice = shutil.which("soffice") or shutil.which("libreoffice")
     assert soffice, "LibreOffice is required (bash scripts/setup test installs it)"
     profile = outdir / "lo-profile"
     proc = subprocess.run([soffice, f"-env:UserInstallation={profile.as_uri()}", "--headless",
+                           *([f"--infilter={infilter}"] if infilter else []),
                            "--convert-to", to, "--outdir", str(outdir), *map(str, files)],
                           capture_output=True, text=True, timeout=600)
     assert proc.returncode == 0, proc.stderr

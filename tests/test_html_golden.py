@@ -1,0 +1,38 @@
+"""Golden files for the HTML stage. After an intended change, regenerate them with
+
+    PLANGEN_REGENERATE=1 .venv/bin/python -m pytest tests/test_html_golden.py
+
+and review the diff in git like any other change."""
+from __future__ import annotations
+
+import difflib
+import os
+
+import pytest
+
+from conftest import PLANS, ROOT
+from docs import outline_of
+from plangen.render_html import render_html
+from plangen.theme import load_theme
+
+GOLDEN = ROOT / "tests" / "golden"
+
+
+@pytest.mark.parametrize("plan", PLANS, ids=lambda p: p.stem)
+def test_html_matches_golden(plan):
+    html = render_html(outline_of(plan), load_theme())
+    golden = GOLDEN / f"{plan.stem}.html"
+    if os.environ.get("PLANGEN_REGENERATE"):
+        golden.write_text(html, encoding="utf-8")
+    expected = golden.read_text(encoding="utf-8")
+    if html != expected:
+        diff = "".join(difflib.unified_diff(expected.splitlines(True), html.splitlines(True), "golden", "now", n=1))
+        pytest.fail(f"{golden.name} differs (regenerate if intended):\n{diff[:3000]}")
+
+
+def test_plan_text_is_escaped_not_markup():
+    o = outline_of(PLANS[0])
+    o.blocks[0].title = '<link rel="attachment" href="file:///etc/passwd">{{ 7*7 }}'
+    html = render_html(o, load_theme())
+    assert "&lt;link rel=&#34;attachment&#34; href=&#34;file:///etc/passwd&#34;&gt;{{ 7*7 }}" in html
+    assert '<link rel="attachment"' not in html

@@ -1,0 +1,156 @@
+"""Per-unit targets: the appendix in both documents, a document per school, and the
+matrix for the terminal and spreadsheets."""
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+
+import docx
+import pytest
+
+from conftest import NEXT, SEED, pdftotext, run, soffice_convert, squash
+from docs import pdf_pages, pdf_words
+from plangen.errors import PlanError
+from plangen.load import load_plan, load_plan_text
+
+RIGHT_EDGE = 595.28 - 26 * 72 / 25.4
+
+
+def test_appendix_in_docx(built):
+    d = docx.Document(str(built / "2021-logistics.docx"))
+    captions = [p for p in d.paragraphs if p.text.startswith("附表")]
+    assert [p.text for p in captions] == ["附表：目标汇总表"]
+    summary = d.tables[-1]
+    header = [c.text for c in summary.rows[0].cells]
+    assert header == ["事项", "单位", "中学", "示范小学", "箐门小学", "黄竹林小学", "水塘坝小学", "合计"]
+    rows = {r.cells[0].text: [c.text for c in r.cells] for r in summary.rows[1:]}
+    assert rows["新课桌"] == ["新课桌", "套", "50", "50", "50", "50", "50", "250"]
+    assert rows["电脑"][-1] == "5"
+    assert rows["档案柜"] == ["档案柜", "组", "", "", "", "2", "2", "4"]
+
+
+def test_appendix_in_pdf_fits_an_a4_page(built):
+    pdf = built / "2021-logistics.pdf"
+    last = pdf_pages(pdf)
+    text = squash(pdftotext(pdf, "-f", str(last), "-l", str(last)))
+    assert text.startswith("附表：目标汇总表")
+    assert "新课桌套505050505025" in text  # the row with its total
+    assert all(w[2] <= RIGHT_EDGE + 1 for w in pdf_words(pdf, last))
+
+
+def test_budget_row_when_budgets_exist(built):
+    d = docx.Document(str(built / "2022-logistics.docx"))
+    rows = [[c.text for c in r.cells] for r in d.tables[-1].rows]
+    budget = rows[-1]
+    assert budget[0] == "预算（元）"
+    assert budget[-1] == f"{sum(15000 * 4 + 18000 + 4500 * 5 + 2400 * 5 + 1500 * 5 + 1200 for _ in [0]):,}"
+
+
+def test_wide_matrices_split_into_tables_that_fit(tmp_path):
+    units = "\n".join(f"  - {{id: s{i}, name: 第{i}小学}}" for i in range(1, 13))
+    src = SEED.read_text(encoding="utf-8")
+    head, _, rest = src.partition("units:\n")
+    _, _, sections = rest.partition("\nsections:\n")
+    body = "sections:\n" + sections
+    for uid in ("huangzhulin", "shifan", "shuitangba", "zhongxue", "qingmen"):
+        body = body.replace(uid, "s1")
+    wide = tmp_path / "wide.yaml"
+    wide.write_text(head + "units:\n" + units + "\n\n" + body, encoding="utf-8")
+    assert len(load_plan(wide).plan.units) == 12
+    proc = run("build", str(wide), "--out", str(tmp_path / "out"), "-q")
+    assert proc.returncode == 0, proc.stderr
+    d = docx.Document(str(tmp_path / "out" / "wide.docx"))
+    captions = [p.text for p in d.paragraphs if p.text.startswith("附表")]
+    assert len(captions) >= 2
+    pdf = tmp_path / "out" / "wide.pdf"
+    for page in range(1, pdf_pages(pdf) + 1):
+        assert all(w[2] <= RIGHT_EDGE + 1 for w in pdf_words(pdf, page))
+
+
+def test_per_unit_documents(built):
+    plan = load_plan(SEED).plan
+    folder = built / "2021-logistics"
+    assert sorted(p.name for p in folder.glob("*.docx")) == sorted(f"{u.id}.docx" for u in plan.units)
+    assert sorted(p.name for p in folder.glob("*.pdf")) == sorted(f"{u.id}.pdf" for u in plan.units)
+    for unit in plan.units:
+        others = [u.name for u in plan.units if u.id != unit.id]
+        d = docx.Document(str(folder / f"{unit.id}.docx"))
+        cover = [p.text for p in d.paragraphs[:8]]
+        assert f"分送：{unit.name}" in cover
+        for table in d.tables:
+            cells = {c.text for row in table.rows for c in row.cells}
+            assert not cells & set(others), (unit.id, cells & set(others))
+        text = squash(pdftotext(folder / f"{unit.id}.pdf", "-f", "1", "-l", "1"))
+        assert unit.name in text
+
+
+def test_per_unit_document_holds_only_its_targets(built):
+    d = docx.Document(str(built / "2021-logistics" / "shuitangba.docx"))
+    whats = {row.cells[0].text for t in d.tables[:-1] for row in t.rows[1:]}
+    assert whats == {"新课桌", "电脑", "档案柜"}
+    rows = [[c.text for c in r.cells] for r in d.tables[-1].rows]
+    assert rows[0] == ["事项", "单位", "水塘坝小学"]
+    assert ["档案柜", "组", "2"] in rows
+
+
+def test_targets_table_cli():
+    proc = run("targets", str(SEED))
+    assert proc.returncode == 0, proc.stderr
+    lines = proc.stdout.splitlines()
+    assert lines[0].startswith("unit")
+    total = lines[-1].split()
+    assert total[0] == "total" and total[-3:] == ["250", "5", "4"]
+
+
+def test_targets_csv_has_bom_and_plain_numbers():
+    proc = run("targets", str(NEXT), "--format", "csv", text=False)
+    assert proc.returncode == 0
+    assert proc.stdout.startswith(b"\xef\xbb\xbf")
+    rows = list(csv.reader(io.StringIO(proc.stdout.decode("utf-8-sig"))))
+    assert rows[0][0] == "unit" and rows[0][-1] == "budget (元)"
+    hzl = next(r for r in rows if r[0] == "黄竹林小学")
+    assert hzl[rows[0].index("新课桌 (套)")] == "60"
+    assert hzl[-1] == "26400"
+
+
+def test_targets_json_and_unit_filter():
+    proc = run("targets", str(SEED), "--format", "json", "--unit", "huangzhulin")
+    data = json.loads(proc.stdout)
+    assert [u["id"] for u in data["units"]] == ["huangzhulin"]
+    assert data["units"][0]["quantities"]["档案柜"] == 2
+    bad = run("targets", str(SEED), "--unit", "nowhere")
+    assert bad.returncode == 2 and "unknown unit 'nowhere'" in bad.stderr
+
+
+def test_csv_opens_in_libreoffice_calc_with_chinese_intact(tmp_path):
+    proc = run("targets", str(SEED), "--format", "csv", text=False)
+    path = tmp_path / "targets.csv"
+    path.write_bytes(proc.stdout)
+    # Calc's import dialog recognises the BOM as UTF-8; headless, the same choice is the
+    # filter option 76 (UTF-8), comma-separated, double-quoted
+    soffice_convert([path], "html", tmp_path, infilter="CSV:44,34,76,1")
+    html = (tmp_path / "targets.html").read_text(encoding="utf-8")
+    cells = [re.sub(r"<[^>]+>", "", c).strip() for c in re.findall(r"<td[^>]*>(.*?)</td>", html)]
+    assert cells[0] == "unit"  # the BOM is not read as part of the first cell
+    for name in ("黄竹林小学", "水塘坝小学", "新课桌 (套)", "档案柜 (组)", "250"):
+        assert name in cells
+
+
+def test_same_item_in_two_measures_is_an_error_naming_both_lines():
+    text = (SEED.parent.parent / "tests" / "data" / "minimal.yaml").read_text(encoding="utf-8")
+    text += "      - id: s1.i2\n        text: 再买。\n        targets:\n          - {what: 新课桌, quantity: 1, unit: 张}\n"
+    with pytest.raises(PlanError) as info:
+        load_plan_text(text, "p.yaml")
+    (d,) = info.value.diagnostics
+    assert d.line == 25
+    assert d.message == "'新课桌' is counted in 张 here but in 套 (first at line 21)"
+
+
+def test_far_deadline_is_a_warning():
+    text = (SEED.parent.parent / "tests" / "data" / "minimal.yaml").read_text(encoding="utf-8")
+    text = text.replace("            unit: 套\n", "            unit: 套\n            deadline: 2030-01-01\n")
+    loaded = load_plan_text(text, "p.yaml")
+    (w,) = loaded.warnings
+    assert w.severity == "warning" and w.line == 22 and "far from the plan's year 2021" in w.message
