@@ -1,20 +1,31 @@
 """The orchestrator: plan files in, documents out. Reads top to bottom:
 
-    load the plan -> build the outline (numbering) -> render each format -> write atomically
+    build(): for each plan, skip it if the manifest says its outputs are current;
+             otherwise load it and make one job per document (the plan, and each unit
+             with --per-unit); keep this shard's jobs; run them (in a spawn process pool
+             with --jobs > 1); record what was written in the manifest.
+    run_job(): load the plan -> build the outline (numbering) -> render each format ->
+               write atomically.
 
 A plan that fails is reported with its path and the others still build.
 """
 from __future__ import annotations
 
+import datetime as dt
+import multiprocessing
+import os
+import signal
+import subprocess
+import sys
+from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Optional
 
-from plangen.errors import PlanError, PlangenError, RenderError
-from plangen.load import LoadedPlan, load_plan
-from plangen.outline import Outline, build_outline
+from plangen.errors import PlanError, PlangenError, RenderError, UsageError
+from plangen.manifest import MANIFEST, Manifest, environment_key, sha256
 from plangen.theme import Theme, load_theme
-from plangen.write import atomic_write, inside, safe_name, unique_names
+from plangen.write import TEMP_PREFIX, atomic_write, inside, safe_name, unique_names
 
 FORMATS = ("docx", "pdf", "html")
 DEFAULT_FORMATS = ("docx", "pdf")
@@ -27,16 +38,160 @@ class Options:
     templates: Optional[Path] = None
     per_unit: bool = False
     pdf_variant: Optional[str] = None
+    force: bool = False
+    jobs: int = 1
+    shard: tuple[int, int] = (1, 1)  # I of N, 1-based
+    timeout: float = 300.0  # seconds a document may take
+
+    def key_text(self) -> str:
+        return f"{','.join(self.formats)}|{self.per_unit}|{self.pdf_variant}"
+
+
+@dataclass(frozen=True)
+class Job:
+    """One document (a plan, or one unit's copy) in every requested format."""
+
+    plan: str
+    unit: Optional[str]
+    stem: str  # relative to the output folder, without suffix
+    key: str
+    date: Optional[str]
+    options: Options
+
+    def outputs(self) -> list[str]:
+        return [f"{self.stem}.{fmt}" for fmt in self.options.formats]
 
 
 @dataclass
 class Result:
     written: list[Path] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)  # outputs that were current
     failed: list[tuple[str, PlangenError]] = field(default_factory=list)
     warnings: list = field(default_factory=list)
 
 
-def render(outline: Outline, theme: Theme, fmt: str, options: Options) -> bytes:
+def build(paths: list[str], options: Options, progress: Optional[Callable[[str], None]] = None) -> Result:
+    theme = load_theme(options.templates)
+    env_key = environment_key(theme, options.key_text())
+    out = options.out
+    sweep_temporaries(out)
+    manifest = Manifest.load(out)
+    result = Result()
+    jobs: list[Job] = []
+    plan_keys: dict[str, str] = {}
+    for path in paths:
+        try:
+            plan_key, date = _plan_key(path, env_key)
+        except PlanError as exc:
+            result.failed.append((path, exc))
+            continue
+        plan_keys[path] = plan_key
+        if not options.force and options.shard == (1, 1) and manifest.plan_fresh(path, plan_key):
+            result.skipped += list(manifest.plans[path]["outputs"])
+            continue
+        try:
+            from plangen.load import load_plan  # pydantic: imported only when a plan is read
+            loaded = load_plan(path)
+            result.warnings += loaded.warnings
+            jobs += plan_jobs(path, loaded, options, plan_key, date)
+        except (PlanError, RenderError) as exc:
+            result.failed.append((path, exc))
+    mine = shard(jobs, *options.shard)
+    todo = [j for j in mine if options.force or not all(manifest.output_fresh(o, j.key) for o in j.outputs())]
+    result.skipped += [o for j in mine if j not in todo for o in j.outputs()]
+    for job, outcome in _run_all(todo, options, progress):
+        if isinstance(outcome, PlangenError):
+            result.failed.append((job.plan, outcome))
+            continue
+        for rel, digest in outcome:
+            manifest.record(rel, job.key, digest)
+            result.written.append(out / rel)
+    failed_plans = {p for p, _ in result.failed}
+    for path in dict.fromkeys(j.plan for j in jobs):
+        if path not in failed_plans and options.shard == (1, 1):
+            manifest.plans[path] = {"key": plan_keys[path],
+                                    "outputs": {o: j.key for j in jobs if j.plan == path for o in j.outputs()}}
+    if todo or any(p in manifest.plans for p in plan_keys):
+        atomic_write(inside(out, MANIFEST), manifest.text().encode("utf-8"))
+    return result
+
+
+def plan_jobs(path: str, loaded, options: Options, plan_key: str, date: Optional[str]) -> list[Job]:
+    """A job for the plan's own document, and one per unit with --per-unit."""
+    stem = safe_name(Path(path).stem)
+    jobs = [Job(path, None, stem, plan_key, date, options)]
+    if options.per_unit:
+        names = unique_names([u.id for u in loaded.plan.units])
+        jobs += [Job(path, u.id, f"{stem}/{names[u.id]}", sha256(f"{plan_key}|{u.id}".encode()), date, options)
+                 for u in loaded.plan.units]
+    return jobs
+
+
+def shard(jobs: list[Job], index: int, count: int) -> list[Job]:
+    """The index-th (1-based) of count slices: every job in exactly one slice."""
+    ordered = sorted(jobs, key=lambda j: (j.plan, j.stem))
+    return ordered[index - 1::count]
+
+
+def parse_shard(text: str) -> tuple[int, int]:
+    try:
+        index, count = (int(x) for x in text.split("/"))
+    except ValueError:
+        raise UsageError(f"--shard takes I/N, e.g. 1/4 (found: {text!r})") from None
+    if not 1 <= index <= count:
+        raise UsageError(f"--shard {text}: I must be between 1 and N")
+    return index, count
+
+
+def _plan_key(path: str, env_key: str) -> tuple[str, Optional[str]]:
+    try:
+        data = Path(path).read_bytes()
+    except OSError as exc:
+        from plangen.errors import Diagnostic
+        raise PlanError([Diagnostic(path, 0, 0, "", f"cannot read: {exc.strerror or exc}")]) from None
+    date = document_date(path)
+    return sha256(env_key.encode() + b"\0" + (date or "").encode() + b"\0" + data), date
+
+
+def document_date(path: str) -> Optional[str]:
+    """The date for a plan without document.date: SOURCE_DATE_EPOCH, else the plan's last
+    git commit, else none (the renderers then use 1 January of the plan's year)."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if epoch and epoch.isdigit():
+        return dt.datetime.fromtimestamp(int(epoch), dt.timezone.utc).date().isoformat()
+    try:
+        proc = subprocess.run(["git", "log", "-1", "--format=%cs", "--", Path(path).name], cwd=Path(path).parent or ".",
+                              capture_output=True, text=True, timeout=10, check=False)
+    except (OSError, subprocess.SubprocessError):
+        return None
+    text = proc.stdout.strip()
+    return text if proc.returncode == 0 and len(text) == 10 else None
+
+
+# --- running jobs ---------------------------------------------------------------------------
+
+def run_job(job: Job) -> list[tuple[str, str]]:
+    """Render one document in every format and write it. Returns (relative path, sha256)."""
+    from plangen.load import load_plan
+    from plangen.outline import build_outline
+    theme = load_theme(job.options.templates)
+    loaded = load_plan(job.plan)
+    outline = build_outline(loaded.plan, theme.strings(loaded.plan.document.language), job.unit)
+    if outline.date is None and job.date:
+        outline.date = job.date
+    written = []
+    for fmt in job.options.formats:
+        rel = f"{job.stem}.{fmt}"
+        try:
+            data = render(outline, theme, fmt, job.options)
+        except RenderError as exc:
+            raise RenderError(f"{job.plan}: {exc}") from None
+        atomic_write(inside(job.options.out, rel), data)
+        written.append((rel, sha256(data)))
+    return written
+
+
+def render(outline, theme: Theme, fmt: str, options: Options) -> bytes:
     if fmt == "docx":
         from plangen.render_docx import render_docx
         return render_docx(outline, theme)
@@ -49,44 +204,114 @@ def render(outline: Outline, theme: Theme, fmt: str, options: Options) -> bytes:
     raise RenderError(f"unknown format {fmt!r}")
 
 
-def documents(loaded: LoadedPlan, options: Options) -> list[tuple[Optional[str], str]]:
-    """(unit id or None, file stem relative to the output folder) for each document."""
-    stem = safe_name(Path(loaded.path).stem)
-    docs: list[tuple[Optional[str], str]] = [(None, stem)]
-    if options.per_unit:
-        names = unique_names([u.id for u in loaded.plan.units])
-        docs += [(u.id, f"{stem}/{names[u.id]}") for u in loaded.plan.units]
-    return docs
+def _run_all(jobs: list[Job], options: Options, progress):
+    if not jobs:
+        return
+    try:
+        yield from _run(jobs, options, progress)
+    finally:  # interrupted or not: no half-written file stays behind
+        sweep_temporaries(options.out)
 
 
-def build_plan(path: str, options: Options, theme: Theme,
-               progress: Optional[Callable[[str], None]] = None) -> tuple[list[Path], list]:
-    loaded = load_plan(path)
-    strings = theme.strings(loaded.plan.document.language)
-    written = []
-    for unit, stem in documents(loaded, options):
-        outline = build_outline(loaded.plan, strings, unit)
-        for fmt in options.formats:
-            target = inside(options.out, f"{stem}.{fmt}")
+def sweep_temporaries(out: Path) -> None:
+    """Remove temporary files a killed build left in the output folder."""
+    if out.is_dir():
+        for tmp in out.rglob(f"{TEMP_PREFIX}*.tmp"):
             try:
-                data = render(outline, theme, fmt, options)
-            except RenderError as exc:
-                raise RenderError(f"{path}: {exc}") from None
-            atomic_write(target, data)
-            written.append(target)
+                tmp.unlink()
+            except OSError:
+                pass
+
+
+def _run(jobs: list[Job], options: Options, progress):
+    if options.jobs <= 1 or len(jobs) == 1:
+        for job in jobs:
+            outcome = _inline(job, options.timeout)
             if progress:
-                progress(str(target))
-    return written, loaded.warnings
-
-
-def build(paths: list[str], options: Options, progress: Optional[Callable[[str], None]] = None) -> Result:
-    theme = load_theme(options.templates)
-    result = Result()
-    for path in paths:
+                progress(job, outcome)
+            yield job, outcome
+        return
+    with ProcessPoolExecutor(max_workers=min(options.jobs, len(jobs)), mp_context=multiprocessing.get_context("spawn"),
+                             initializer=_worker_init) as pool:
+        pending = {pool.submit(_guarded, job): job for job in jobs}
         try:
-            written, warnings = build_plan(path, options, theme, progress)
-            result.written += written
-            result.warnings += warnings
-        except (PlanError, RenderError) as exc:
-            result.failed.append((path, exc))
-    return result
+            yield from _collect(pool, pending, options, progress)
+        except BaseException:  # Ctrl-C or SIGTERM: stop the workers before leaving
+            _terminate(pool)
+            pool.shutdown(wait=True, cancel_futures=True)
+            raise
+
+
+def _collect(pool, pending, options: Options, progress):
+    while pending:
+        done, _ = wait(pending, timeout=options.timeout, return_when=FIRST_COMPLETED)
+        if not done:  # nothing finished in time: stop the pool, report what was running
+            _terminate(pool)
+            for job in pending.values():
+                yield job, RenderError(f"{job.plan}: rendering {job.stem} was stopped after {options.timeout:.0f} s")
+            return
+        for future in done:
+            job = pending.pop(future)
+            try:
+                outcome = future.result()
+            except Exception as exc:  # a worker that died
+                outcome = RenderError(f"{job.plan}: rendering {job.stem} failed ({type(exc).__name__})")
+            if progress:
+                progress(job, outcome)
+            yield job, outcome
+
+
+def _terminate(pool: ProcessPoolExecutor) -> None:
+    for proc in list((getattr(pool, "_processes", None) or {}).values()):
+        proc.terminate()
+
+
+def _guarded(job: Job):
+    try:
+        return run_job(job)
+    except PlangenError as exc:
+        return exc
+
+
+def _inline(job: Job, timeout: float):
+    """Run a job in this process, stopped by SIGALRM when it runs away in time."""
+    use_alarm = hasattr(signal, "SIGALRM") and timeout > 0 and _main_thread()
+    if use_alarm:
+        def stop(_signum, _frame):
+            raise _Timeout()
+        previous = signal.signal(signal.SIGALRM, stop)
+        signal.setitimer(signal.ITIMER_REAL, timeout)
+    try:
+        return _guarded(job)
+    except _Timeout:
+        return RenderError(f"{job.plan}: rendering {job.stem} was stopped after {timeout:.0f} s")
+    finally:
+        if use_alarm:
+            signal.setitimer(signal.ITIMER_REAL, 0)
+            signal.signal(signal.SIGALRM, previous)
+
+
+class _Timeout(BaseException):
+    pass
+
+
+def _main_thread() -> bool:
+    import threading
+    return threading.current_thread() is threading.main_thread()
+
+
+MEMORY_LIMIT = 3 * 1024 ** 3  # bytes of address space a worker may use
+
+
+def _worker_init() -> None:
+    """Each worker: a bounded address space, and Ctrl-C left to the parent."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        import resource
+        soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+        limit = MEMORY_LIMIT if hard == resource.RLIM_INFINITY else min(MEMORY_LIMIT, hard)
+        resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
+    except (ImportError, ValueError, OSError):
+        pass
+    sys.setrecursionlimit(max(sys.getrecursionlimit(), 3000))
+

@@ -6,6 +6,7 @@ from __future__ import annotations
 import argparse
 import glob
 import json
+import os
 import sys
 from pathlib import Path
 from typing import Callable, Optional
@@ -64,20 +65,63 @@ def _formats(value: str) -> tuple[str, ...]:
 
 
 def cmd_build(args) -> int:
-    from plangen.build import Options, build
+    from plangen.build import Options, build, parse_shard
     options = Options(formats=args.format, out=Path(args.out), templates=Path(args.templates) if args.templates else None,
-                      per_unit=args.per_unit, pdf_variant=args.pdf_variant)
-    say = None if args.quiet else (lambda path: print(f"wrote {path}"))
-    result = build(_plan_paths(args.plans), options, say)
+                      per_unit=args.per_unit, pdf_variant=args.pdf_variant, force=args.force,
+                      jobs=max(1, args.jobs), shard=parse_shard(args.shard), timeout=args.timeout)
+    paths = _plan_paths(args.plans)
+    with _progress(args.quiet) as progress:
+        result = build(paths, options, progress)
     for d in result.warnings:
         print(d, file=sys.stderr)
     for path, exc in result.failed:
         diagnostics = getattr(exc, "diagnostics", None)
-        for line in ([str(d) for d in diagnostics] if diagnostics else [f"{path}: {exc}"]):
+        for line in ([str(d) for d in diagnostics] if diagnostics else [str(exc) if str(exc).startswith(path) else f"{path}: {exc}"]):
             print(line, file=sys.stderr)
-    if result.failed:
-        print(f"{len(result.failed)} plan(s) failed", file=sys.stderr)
+    if not args.quiet:
+        print(f"{len(result.written)} file(s) written, {len(result.skipped)} up to date"
+              + (f", {len(result.failed)} plan(s) failed" if result.failed else ""), file=sys.stderr)
     return 1 if result.failed else 0
+
+
+class _progress:
+    """A progress bar on a terminal (rich); one line per document otherwise; nothing with -q."""
+
+    def __init__(self, quiet: bool):
+        self.quiet, self.bar = quiet, None
+
+    def __enter__(self):
+        if self.quiet:
+            return None
+        if sys.stderr.isatty():
+            try:
+                from rich.progress import Progress
+                self.bar = Progress(transient=True)
+                self.bar.start()
+                self.task = self.bar.add_task("rendering", total=None)
+            except ImportError:
+                self.bar = None
+        return self.update
+
+    def update(self, job, outcome) -> None:
+        failed = isinstance(outcome, Exception)
+        if self.bar is not None:
+            self.bar.update(self.task, advance=1, description=f"{job.stem}")
+            if failed:
+                self.bar.console.print(f"failed: {job.stem}")
+        else:
+            print(f"{'failed' if failed else 'built'} {job.options.out / job.stem}.{{{','.join(job.options.formats)}}}",
+                  file=sys.stderr)
+
+    def __exit__(self, *exc):
+        if self.bar is not None:
+            self.bar.stop()
+        return False
+
+
+def cmd_watch(args) -> int:
+    from plangen.watch import watch
+    return watch(args)
 
 
 def cmd_targets(args) -> int:
@@ -107,8 +151,33 @@ def _add_build(sub) -> None:
     p.add_argument("--templates", metavar="DIR", help="template folder (default: the built-in templates/)")
     p.add_argument("--per-unit", action="store_true", help="also write one document per unit, in output/<plan>/")
     p.add_argument("--pdf-variant", choices=["pdf/a-2b"], help="write PDF/A-2b for archiving (cover fields become printed blanks)")
-    p.add_argument("-q", "--quiet", action="store_true", help="print only errors")
+    _build_options(p)
     p.set_defaults(func=cmd_build)
+
+
+def _build_options(p) -> None:
+    p.add_argument("--force", action="store_true", help="rebuild even what is up to date")
+    p.add_argument("-j", "--jobs", type=int, default=os.cpu_count() or 1, metavar="N",
+                   help="render N documents at a time in separate processes (default: the number of cores)")
+    p.add_argument("--shard", default="1/1", metavar="I/N", help="build only the I-th of N slices of the work (for CI matrices)")
+    p.add_argument("--timeout", type=float, default=300, metavar="SECONDS", help="stop a document that takes longer (default 300)")
+    p.add_argument("-q", "--quiet", action="store_true", help="print only errors")
+
+
+def _add_watch(sub) -> None:
+    p = sub.add_parser("watch", help="rebuild what changed whenever a plan or template is saved",
+                       description="Watch plans and templates; rebuild what changed on every save. Ctrl-C stops.\n"
+                                   "Example: plangen watch plans/2022-logistics.yaml --format pdf",
+                       formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("plans", nargs="*", metavar="PLAN")
+    p.add_argument("--format", type=_formats, default=("docx", "pdf"), metavar="FMT[,FMT]")
+    p.add_argument("--out", default="output", metavar="DIR")
+    p.add_argument("--templates", metavar="DIR")
+    p.add_argument("--per-unit", action="store_true")
+    p.add_argument("--pdf-variant", choices=["pdf/a-2b"])
+    p.add_argument("--interval", type=float, default=0.5, metavar="SECONDS", help="how often to look for changes")
+    _build_options(p)
+    p.set_defaults(func=cmd_watch)
 
 
 def _add_targets(sub) -> None:
@@ -138,7 +207,7 @@ def _add_schema(sub) -> None:
     p.set_defaults(func=cmd_schema)
 
 
-COMMANDS: list[Callable] = [_add_check, _add_build, _add_targets, _add_schema]
+COMMANDS: list[Callable] = [_add_check, _add_build, _add_targets, _add_watch, _add_schema]
 
 
 def parser() -> argparse.ArgumentParser:
@@ -151,7 +220,14 @@ def parser() -> argparse.ArgumentParser:
     return p
 
 
+def _terminate_as_interrupt(_signum, _frame):
+    raise KeyboardInterrupt
+
+
 def main(argv: Optional[list[str]] = None) -> int:
+    import signal
+    if hasattr(signal, "SIGTERM"):  # kill: clean up like Ctrl-C
+        signal.signal(signal.SIGTERM, _terminate_as_interrupt)
     args = parser().parse_args(argv)
     if not getattr(args, "func", None):
         parser().print_help(sys.stderr)
