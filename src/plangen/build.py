@@ -107,11 +107,12 @@ def build(paths: list[str], options: Options, progress: Optional[Callable[[str],
             manifest.record(rel, job.key, digest)
             result.written.append(out / rel)
     failed_plans = {p for p, _ in result.failed}
+    before = manifest.text()
     for path in dict.fromkeys(j.plan for j in jobs):
         if path not in failed_plans and options.shard == (1, 1):
             manifest.plans[path] = {"key": plan_keys[path],
                                     "outputs": {o: j.key for j in jobs if j.plan == path for o in j.outputs()}}
-    if todo or any(p in manifest.plans for p in plan_keys):
+    if result.written or manifest.text() != before:  # a failed build leaves the folder as it was
         atomic_write(inside(out, MANIFEST), manifest.text().encode("utf-8"))
     return result
 
@@ -179,16 +180,15 @@ def run_job(job: Job) -> list[tuple[str, str]]:
     outline = build_outline(loaded.plan, theme.strings(loaded.plan.document.language), job.unit)
     if outline.date is None and job.date:
         outline.date = job.date
-    written = []
-    for fmt in job.options.formats:
-        rel = f"{job.stem}.{fmt}"
+    rendered = {}
+    for fmt in job.options.formats:  # every format first: a failure writes nothing
         try:
-            data = render(outline, theme, fmt, job.options)
+            rendered[f"{job.stem}.{fmt}"] = render(outline, theme, fmt, job.options)
         except RenderError as exc:
             raise RenderError(f"{job.plan}: {exc}") from None
+    for rel, data in rendered.items():
         atomic_write(inside(job.options.out, rel), data)
-        written.append((rel, sha256(data)))
-    return written
+    return [(rel, sha256(data)) for rel, data in rendered.items()]
 
 
 def render(outline, theme: Theme, fmt: str, options: Options) -> bytes:

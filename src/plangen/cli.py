@@ -109,9 +109,8 @@ class _progress:
             self.bar.update(self.task, advance=1, description=f"{job.stem}")
             if failed:
                 self.bar.console.print(f"failed: {job.stem}")
-        else:
-            print(f"{'failed' if failed else 'built'} {job.options.out / job.stem}.{{{','.join(job.options.formats)}}}",
-                  file=sys.stderr)
+        elif not failed:  # failures are reported once, at the end, as path: message
+            print(f"built {job.options.out / job.stem}.{{{','.join(job.options.formats)}}}", file=sys.stderr)
 
     def __exit__(self, *exc):
         if self.bar is not None:

@@ -54,7 +54,12 @@ def load_plan_text(text: str, path: str = "<plan>", limits: Limits = DEFAULT_LIM
     try:
         plan = Plan.model_validate(data)
     except ValidationError as exc:
-        raise PlanError(diags + [_diagnostic(err, smap) for err in exc.errors()]) from None
+        # a value the YAML layer already refused (a tag, a control character) is not
+        # reported a second time as "expected text (found: None)"
+        refused = {d.field for d in diags if d.field}
+        more = [d for d in (_diagnostic(err, smap) for err in exc.errors())
+                if not any(d.field == f or d.field.startswith(f + ".") or d.field.startswith(f + "[") for f in refused)]
+        raise PlanError(diags + more) from None
     problems = check_plan(plan)
     errors = [d for d in (_problem(p, smap) for p in problems) if d.severity == "error"]
     if diags or errors:

@@ -25,30 +25,54 @@ BLANK = "\u3000" * 12  # what an empty cover field shows, underlined
 MAX_REFERENCE_BYTES = 20_000_000
 
 
+class _StyledDocument:
+    """The document plus a name -> style id table, looked up once (python-docx's own lookup
+    walks every style on each assignment, which was most of the render time)."""
+
+    def __init__(self, document, path):
+        self.document, self.path = document, path
+        self.ids = {s.name: s.style_id for s in document.styles}
+
+    def style_id(self, name: str) -> str:
+        try:
+            return self.ids[name]
+        except KeyError:
+            raise RenderError(f"{self.path}: the reference document has no style '{name}'") from None
+
+    def add(self, text: str = "", style: str = "Normal"):
+        p = self.document.add_paragraph(text)
+        p._p.style = self.style_id(style)
+        return p
+
+    def restyle(self, paragraph, style: str) -> None:
+        paragraph._p.style = self.style_id(style)
+
+
 def render_docx(outline: Outline, theme: Theme) -> bytes:
-    document = _open_reference(theme.reference_docx(outline.language))
+    reference = theme.reference_docx(outline.language)
+    document = _open_reference(reference)
+    doc = _StyledDocument(document, reference)
     body = document.element.body
     for child in list(body):
         if child.tag != qn("w:sectPr"):
             body.remove(child)
     gap = outline.strings["label_gap"]
     num_id = add_list(document, outline.scheme, gap)
-    _cover(document, outline)
-    _body_section(document, outline)
-    _title(document, outline)
+    _cover(doc, outline)
+    _body_section(doc, outline)
+    _title(doc, outline)
     for block in outline.blocks:
         if isinstance(block, Heading):
-            p = document.add_paragraph(block.title, style=f"Heading {block.level}")
-            set_numbering(p, num_id, block.level)
+            set_numbering(doc.add(block.title, f"Heading {block.level}"), num_id, block.level)
         elif isinstance(block, Para):
-            p = document.add_paragraph(block.text, style="Plan Item" if block.label else "Normal")
+            p = doc.add(block.text, "Plan Item" if block.label else "Normal")
             if block.label:
                 set_numbering(p, num_id, block.level)
         elif isinstance(block, Table):
-            _table(document, block)
+            _table(doc, block)
     for table in outline.appendix:
-        document.add_paragraph(table.caption, style="Appendix Caption")
-        _table(document, table, caption=False)
+        doc.add(table.caption, "Appendix Caption")
+        _table(doc, table, caption=False)
     _properties(document, outline)
     buf = io.BytesIO()
     try:
@@ -63,26 +87,28 @@ def _open_reference(path):
         if path.stat().st_size > MAX_REFERENCE_BYTES:
             raise RenderError(f"{path}: reference document is larger than {MAX_REFERENCE_BYTES} bytes")
         return docx.Document(str(path))
+    except RenderError:
+        raise
     except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
         raise RenderError(f"{path}: not a usable reference .docx ({type(exc).__name__}: {exc})") from None
     except Exception as exc:  # lxml errors in a corrupt part
         raise RenderError(f"{path}: not a usable reference .docx ({type(exc).__name__})") from None
 
 
-def _cover(document, outline: Outline) -> None:
+def _cover(doc: _StyledDocument, outline: Outline) -> None:
     s = outline.strings
-    document.add_paragraph(f"{s['number_label']}{s['colon']}{outline.number}", style="Cover Number")
-    document.add_paragraph(s["kind_format"].format(kind=outline.kind_label), style="Cover Kind")
-    title = document.add_paragraph(outline.title, style="Cover Title")
+    doc.add(f"{s['number_label']}{s['colon']}{outline.number}", "Cover Number")
+    doc.add(s["kind_format"].format(kind=outline.kind_label), "Cover Kind")
+    title = doc.add(outline.title, "Cover Title")
     if outline.subtitle:
         title.add_run().add_break()
         title.add_run(outline.subtitle)
     if outline.recipient:
-        document.add_paragraph(s["recipient"].format(unit=outline.recipient), style="Cover Recipient")
+        doc.add(s["recipient"].format(unit=outline.recipient), "Cover Recipient")
     for i, field in enumerate(outline.fields, 1):
         # The style underlines; the label opts out. LibreOffice draws a plain-text control
         # with the paragraph's formatting, so the blank prints underlined there too.
-        p = document.add_paragraph(style="Cover Field")
+        p = doc.add("", "Cover Field")
         p.add_run(f"{field.label}{s['colon']}").font.underline = False
         if field.value:
             run = p.add_run(field.value)
@@ -90,11 +116,12 @@ def _cover(document, outline: Outline) -> None:
         else:
             add_content_control(p, i, field.name, field.label, field.type, BLANK)
     if outline.tagline:
-        document.add_paragraph(outline.tagline, style="Cover Tagline")
+        doc.add(outline.tagline, "Cover Tagline")
 
 
-def _body_section(document, outline: Outline) -> None:
+def _body_section(doc: _StyledDocument, outline: Outline) -> None:
     """The cover is a section of its own without page number; the body counts from 1."""
+    document = doc.document
     cover = document.sections[0]
     body = document.add_section(WD_SECTION.NEW_PAGE)
     for footer in (cover.footer,):
@@ -110,32 +137,33 @@ def _body_section(document, outline: Outline) -> None:
         sect.append(pg)
     pg.set(qn("w:start"), "1")
     paragraph = body.footer.paragraphs[0] if body.footer.paragraphs else body.footer.add_paragraph()
-    paragraph.style = document.styles["Footer"]
+    doc.restyle(paragraph, "Footer")
     before, after = outline.strings["page_number"].split("{page}")
     paragraph.add_run(before)
     add_field(paragraph, "PAGE", "1")
     paragraph.add_run(after)
 
 
-def _title(document, outline: Outline) -> None:
-    title = document.add_paragraph(outline.title, style="Title")
+def _title(doc: _StyledDocument, outline: Outline) -> None:
+    title = doc.add(outline.title, "Title")
     if outline.subtitle:
         title.add_run().add_break()
         title.add_run(outline.subtitle)
     s = outline.strings
     for i, text in enumerate(outline.preface):
-        p = document.add_paragraph(style="Preface")
+        p = doc.add("", "Preface")
         if i == 0 and outline.language == "zh":
             label = p.add_run(f"{s['preface_label']}{s['colon']}")
             label.bold = True
         p.add_run(text)
 
 
-def _table(document, table: Table, caption: bool = True) -> None:
+def _table(doc: _StyledDocument, table: Table, caption: bool = True) -> None:
     if caption and table.caption:
-        document.add_paragraph(table.caption, style="Appendix Caption")
-    t = document.add_table(rows=1 + len(table.rows), cols=len(table.header))
-    t.style = document.styles["Table Grid"] if "Table Grid" in [s.name for s in document.styles] else None
+        doc.add(table.caption, "Appendix Caption")
+    t = doc.document.add_table(rows=1 + len(table.rows), cols=len(table.header))
+    if "Table Grid" in doc.ids:
+        t._tbl.tblPr.get_or_add_tblStyle().val = doc.ids["Table Grid"]
     t.alignment = WD_TABLE_ALIGNMENT.CENTER
     t.autofit = False
     widths = _widths(table)
@@ -149,8 +177,7 @@ def _table(document, table: Table, caption: bool = True) -> None:
             cell = row.cells[col]
             cell.width = widths[col]
             p = cell.paragraphs[0]
-            p.style = document.styles["Table Heading" if row_index == 0 else
-                                      "Table Number" if table.numeric[col] else "Table Text"]
+            doc.restyle(p, "Table Heading" if row_index == 0 else "Table Number" if table.numeric[col] else "Table Text")
             run = p.add_run(value)
             if table.total_row and row_index == len(table.rows):
                 run.bold = True

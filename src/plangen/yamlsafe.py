@@ -243,8 +243,10 @@ def load_yaml(text: str, path: str, limits: Limits = DEFAULT_LIMITS):
             problem += f" ({exc.context.removeprefix('while ')} started at line {exc.context_mark.line + 1})"
         return None, SourceMap(path), [Diagnostic(path, line, col, "", f"YAML syntax error: {problem}")]
     except yaml.reader.ReaderError as exc:
-        line = text.count("\n", 0, exc.position) + 1
-        col = exc.position - (text.rfind("\n", 0, exc.position) + 1) + 1
+        # libyaml counts bytes of the UTF-8 encoding; turn that into line and character column
+        before = text.encode("utf-8")[: exc.position].decode("utf-8", errors="ignore")
+        line = before.count("\n") + 1
+        col = len(before) - (before.rfind("\n") + 1) + 1
         msg = f"character U+{exc.character:04X} is not allowed in a plan file" if isinstance(exc.character, int) else exc.reason
         return None, SourceMap(path), [Diagnostic(path, line, col, "", msg)]
     except yaml.YAMLError as exc:

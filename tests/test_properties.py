@@ -1,0 +1,99 @@
+"""Property-based: random valid plans always render, and every piece of their text
+appears in the outputs."""
+from __future__ import annotations
+
+import io
+import json
+
+import docx
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from conftest import squash
+from plangen.load import load_plan_text
+from plangen.outline import build_outline
+from plangen.render_docx import render_docx
+from plangen.render_html import render_html
+from plangen.theme import load_theme
+
+ALPHABET = "各校采购新课桌电脑档案柜维修黄竹林箐门啰嗦𠮷，。；：、“”（）《》abcXYZ019 <>&\"'{}%#*!-_/\\"
+words = st.text(alphabet=ALPHABET, min_size=1, max_size=40).map(str.strip).filter(
+    lambda s: s and not s.startswith(("-", "?", ":", "#", "!", "&", "*", "%", "{", "[", "'", '"', ">", "|", "@", "`", ",")))
+
+
+@st.composite
+def items(draw, depth=1):
+    count = draw(st.integers(1, 3))
+    out = []
+    for _ in range(count):
+        item = {"text": draw(words)}
+        if draw(st.booleans()):
+            item["title"] = draw(words)
+        if depth < 4 and draw(st.booleans()):
+            item["items"] = draw(items(depth + 1))
+        if draw(st.integers(0, 3)) == 0:
+            item["targets"] = [{"what": draw(words), "quantity": draw(st.integers(0, 500)), "unit": "套",
+                                "for": draw(st.sampled_from(["all", ["a"], ["a", "b"]]))}]
+        out.append(item)
+    return out
+
+
+@st.composite
+def plans(draw):
+    return {
+        "plangen": 1,
+        "document": {"number": "P-1", "title": draw(words), "year": 2024, "organization": draw(words),
+                     "language": draw(st.sampled_from(["zh", "en"])), "preface": draw(words)},
+        "units": [{"id": "a", "name": draw(words)}, {"id": "b", "name": draw(words) + "乙"}],
+        "sections": draw(items()),
+    }
+
+
+def texts(plan: dict):
+    yield plan["document"]["title"]
+    if '"targets"' in json.dumps(plan):  # units are named in target tables and the appendix
+        for unit in plan["units"]:
+            yield unit["name"]
+
+    def walk(items):
+        for item in items:
+            yield item["text"]
+            if "title" in item:
+                yield item["title"]
+            for target in item.get("targets", []):
+                yield target["what"]
+            yield from walk(item.get("items", []))
+    yield from walk(plan["sections"])
+
+
+def fixed_whats(plan: dict) -> dict:
+    """Give each target a distinct item name: one name with two units of measure is an error."""
+    n = 0
+
+    def walk(items):
+        nonlocal n
+        for item in items:
+            for target in item.get("targets", []):
+                n += 1
+                target["what"] = f"{target['what']}{n}"
+            walk(item.get("items", []))
+    walk(plan["sections"])
+    return plan
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(plans())
+def test_random_plans_render_with_all_their_text(plan):
+    plan = fixed_whats(plan)
+    loaded = load_plan_text(json.dumps(plan, ensure_ascii=False), "random.yaml")  # JSON is YAML
+    theme = load_theme()
+    outline = build_outline(loaded.plan, theme.strings(loaded.plan.document.language))
+    html = render_html(outline, theme)
+    document = docx.Document(io.BytesIO(render_docx(outline, theme)))
+    body = squash("".join(p.text for p in document.paragraphs)
+                  + "".join(c.text for t in document.tables for r in t.rows for c in r.cells))
+    import html as html_lib
+    shown = squash(html_lib.unescape(html))
+    for text in texts(plan):
+        assert squash(text) in body
+        assert squash(text) in shown
