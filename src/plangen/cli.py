@@ -118,6 +118,66 @@ class _progress:
         return False
 
 
+def _load_spec(spec: str):
+    from plangen.load import load_plan_text
+    from plangen.sources import read_spec
+    text, name = read_spec(spec)
+    return load_plan_text(text, name)
+
+
+def _strings(plan) -> dict:
+    from plangen.theme import load_theme
+    return load_theme().strings(plan.document.language)
+
+
+def cmd_diff(args) -> int:
+    """Exit 0: the same; 1: they differ; 2: an error (like diff(1))."""
+    from plangen.diff import diff_plans
+    from plangen.diff_report import as_json, as_markdown, as_text
+    try:
+        old, new = _load_spec(args.old), _load_spec(args.new)
+    except PlanError as exc:
+        for d in exc.diagnostics:
+            print(d, file=sys.stderr)
+        return 2
+    except PlangenError as exc:
+        print(f"plangen: {exc}", file=sys.stderr)
+        return 2
+    d = diff_plans(old.plan, new.plan, _strings(old.plan), _strings(new.plan), args.old, args.new)
+    color = args.color == "always" or (args.color == "auto" and sys.stdout.isatty() and not os.environ.get("NO_COLOR"))
+    out = {"text": lambda: as_text(d, color), "markdown": lambda: as_markdown(d), "json": lambda: as_json(d)}[args.format]()
+    if not d.identical or args.format == "json":
+        sys.stdout.write(out)
+    return 0 if d.identical else 1
+
+
+def cmd_new(args) -> int:
+    from plangen.load import load_plan, load_plan_text
+    from plangen.rollover import default_output, roll_forward
+    from plangen.write import atomic_write
+    source = load_plan(args.source)  # the source must be a valid plan
+    old_year = source.plan.document.year
+    text = Path(args.source).read_text(encoding="utf-8")
+    out_text = roll_forward(text, args.year, args.number, args.number_format)
+    target = args.output or default_output(args.source, old_year, args.year)
+    load_plan_text(out_text, target)  # the new plan is checked before it is written
+    if target == "-":
+        sys.stdout.write(out_text)
+        return 0
+    if Path(target).exists() and not args.force:
+        raise UsageError(f"{target} exists; use --force to overwrite it, or -o another path")
+    atomic_write(Path(target), out_text.encode("utf-8"))
+    print(f"wrote {target}", file=sys.stderr)
+    return 0
+
+
+def cmd_textconv(args) -> int:
+    """A plan as numbered text, for git's textconv; an invalid plan is shown as it is."""
+    from plangen.textconv import textconv
+    sys.stdout.write(textconv(args.path))
+    return 0
+
+
 def cmd_watch(args) -> int:
     from plangen.watch import watch
     return watch(args)
@@ -190,6 +250,43 @@ def _add_targets(sub) -> None:
     p.set_defaults(func=cmd_targets)
 
 
+def _add_diff(sub) -> None:
+    p = sub.add_parser("diff", help="what changed between two plans (exit 1 when they differ)",
+                       description="Compare two plans item by item (by id, or by similarity), with target numbers.\n"
+                                   "OLD and NEW are files or REV:path read from git.\n"
+                                   "Example: plangen diff plans/2021-logistics.yaml plans/2022-logistics.yaml\n"
+                                   "Example: plangen diff HEAD~1:plans/2022-logistics.yaml plans/2022-logistics.yaml",
+                       formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("old", metavar="OLD")
+    p.add_argument("new", metavar="NEW")
+    p.add_argument("--format", choices=["text", "markdown", "json"], default="text")
+    p.add_argument("--color", choices=["auto", "always", "never"], default="auto")
+    p.set_defaults(func=cmd_diff)
+
+
+def _add_new(sub) -> None:
+    p = sub.add_parser("new", help="next year's plan from this year's, keeping comments and layout",
+                       description="Write next year's plan: the year in titles and text updated, the number advanced,\n"
+                                   "dates moved, cover values and statuses reset, ids and comments kept.\n"
+                                   "Example: plangen new --from plans/2021-logistics.yaml --year 2022",
+                       formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--from", dest="source", required=True, metavar="PLAN")
+    p.add_argument("--year", type=int, required=True)
+    p.add_argument("-o", "--output", metavar="PATH", help="where to write (default: the source's name with the new year; - for stdout)")
+    p.add_argument("--number", help="the new document number (default: the last digits of the old one plus one)")
+    p.add_argument("--number-format", metavar="FORMAT", help="the new number from {year} and {seq}, e.g. 'YK-JH-{seq:04d}'")
+    p.add_argument("--force", action="store_true", help="overwrite an existing file")
+    p.set_defaults(func=cmd_new)
+
+
+def _add_textconv(sub) -> None:
+    p = sub.add_parser("textconv", help="a plan as numbered text, for git diff (textconv)",
+                       description="Print a plan as numbered text, one paragraph a line, for git's textconv.\n"
+                                   "Example: git config diff.plangen.textconv 'plangen textconv'")
+    p.add_argument("path", metavar="FILE")
+    p.set_defaults(func=cmd_textconv)
+
+
 def _add_check(sub) -> None:
     p = sub.add_parser("check", help="validate plan files; report every error as path:line:col",
                        description="Validate plan files (default: plans/*.yaml) and report every problem at once.\n"
@@ -206,7 +303,7 @@ def _add_schema(sub) -> None:
     p.set_defaults(func=cmd_schema)
 
 
-COMMANDS: list[Callable] = [_add_check, _add_build, _add_targets, _add_watch, _add_schema]
+COMMANDS: list[Callable] = [_add_check, _add_build, _add_targets, _add_diff, _add_new, _add_textconv, _add_watch, _add_schema]
 
 
 def parser() -> argparse.ArgumentParser:

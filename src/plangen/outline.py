@@ -30,6 +30,7 @@ class Heading:
     title: str
     anchor: str
     item_id: Optional[str]
+    loc: tuple = ()  # the item's place in the plan, e.g. ("sections", 1, "items", 0)
     kind: str = "heading"
 
 
@@ -40,6 +41,7 @@ class Para:
     level: Optional[int] = None
     anchor: Optional[str] = None
     item_id: Optional[str] = None
+    loc: tuple = ()
     kind: str = "para"
 
 
@@ -51,6 +53,7 @@ class Table:
     caption: Optional[str] = None
     total_row: bool = False  # the last row holds totals
     role: str = "targets"  # "targets" (an item's) or "summary" (the appendix)
+    loc: tuple = ()  # the item a target table belongs to
     kind: str = "table"
 
 
@@ -119,22 +122,24 @@ class _Builder:
         self.names = plan.unit_names()
         self.blocks: list[Block] = []
 
-    def items(self, items: list[Item], level: int, path: tuple) -> None:
+    def items(self, items: list[Item], level: int, path: tuple, loc: tuple = ("sections",)) -> None:
         for i, item in enumerate(items):
             here = path + (i + 1,)
+            item_loc = loc + (i,)
             anchor = "item-" + "-".join(map(str, here))
             label = self.counter.next(level)
             paragraphs = list(item.text or [])
             if item.title is not None:
-                self.blocks.append(Heading(level, label, item.title, anchor, item.id))
+                self.blocks.append(Heading(level, label, item.title, anchor, item.id, item_loc))
             else:
-                self.blocks.append(Para(paragraphs.pop(0), label, level, anchor, item.id))
-            self.blocks.extend(Para(p) for p in paragraphs)
+                self.blocks.append(Para(paragraphs.pop(0), label, level, anchor, item.id, item_loc))
+            self.blocks.extend(Para(p, item_id=item.id, loc=item_loc) for p in paragraphs)
             table = self.targets(item)
             if table is not None:
+                table.loc = item_loc
                 self.blocks.append(table)
-            self.items(item.items, level + (2 if item.skip_level else 1), here)
-            self.blocks.extend(Para(p) for p in item.after or [])
+            self.items(item.items, level + (2 if item.skip_level else 1), here, item_loc + ("items",))
+            self.blocks.extend(Para(p, item_id=item.id, loc=item_loc) for p in item.after or [])
 
     def targets(self, item: Item) -> Optional[Table]:
         s = self.strings

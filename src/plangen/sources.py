@@ -1,0 +1,53 @@
+"""Where plan text comes from: a file, or `REV:path` read from git with git itself (never
+through a shell; a revision that looks like an option is refused)."""
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+
+from plangen.errors import Diagnostic, PlanError, UsageError
+from plangen.yamlsafe import decode
+
+
+def is_git_spec(spec: str) -> bool:
+    return ":" in spec and not Path(spec).exists()
+
+
+def read_spec(spec: str) -> tuple[str, str]:
+    """(text, name shown in messages) for a path or REV:path."""
+    if not is_git_spec(spec):
+        try:
+            data = Path(spec).read_bytes()
+        except OSError as exc:
+            raise PlanError([Diagnostic(spec, 0, 0, "", f"cannot read: {exc.strerror or exc}")]) from None
+    else:
+        data = git_show(*spec.split(":", 1))
+    text, diags = decode(data, spec)
+    if text is None:
+        raise PlanError(diags)
+    return text, spec
+
+
+def git_show(rev: str, path: str, cwd: str | Path = ".") -> bytes:
+    if not rev or rev.startswith("-"):
+        raise UsageError(f"refusing revision {rev!r}: a revision may not start with '-'")
+    if not path:
+        raise UsageError(f"{rev}: — give a path after the colon, e.g. HEAD~1:plans/2022-logistics.yaml")
+    commit = _git(["rev-parse", "--verify", "--quiet", "--end-of-options", f"{rev}^{{commit}}"], cwd,
+                  f"{rev}: not a revision in this git repository").decode().strip()
+    rel = path if path.startswith("./") or Path(path).is_absolute() else "./" + path
+    if Path(rel).is_absolute():
+        top = _git(["rev-parse", "--show-toplevel"], cwd, "not in a git repository").decode().strip()
+        rel = str(Path(rel).resolve().relative_to(Path(top).resolve()))
+    return _git(["show", f"{commit}:{rel}"], cwd, f"{rev}:{path}: no such file at that revision")
+
+
+def _git(args: list[str], cwd, message: str) -> bytes:
+    try:
+        proc = subprocess.run(["git", *args], cwd=cwd, capture_output=True, timeout=60, check=False)
+    except (OSError, subprocess.SubprocessError) as exc:
+        raise PlanError([Diagnostic(message.split(":")[0], 0, 0, "", f"cannot run git: {exc}")]) from None
+    if proc.returncode != 0:
+        spec = message.split(": ", 1)
+        raise PlanError([Diagnostic(spec[0], 0, 0, "", spec[1] if len(spec) > 1 else message)])
+    return proc.stdout

@@ -1,0 +1,47 @@
+"""A plan as numbered text, one paragraph a line: what `git diff` shows for plan files
+when git is told to use `plangen textconv` (see README "Plans in git")."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from plangen.errors import PlangenError
+from plangen.outline import build_outline
+from plangen.targets import fmt, target_units
+from plangen.theme import load_theme
+
+
+def textconv(path: str) -> str:
+    from plangen.load import load_plan
+    try:
+        loaded = load_plan(path)
+    except PlangenError:
+        try:  # not a valid plan (yet): show it as it is, so git diff still works
+            return Path(path).read_text(encoding="utf-8", errors="replace")
+        except OSError:
+            return ""
+    plan = loaded.plan
+    doc = plan.document
+    outline = build_outline(plan, load_theme().strings(doc.language))
+    names = plan.unit_names()
+    lines = [f"{doc.number} {doc.title}{doc.subtitle or ''}",
+             f"year: {doc.year} · organization: {doc.organization} · language: {doc.language}"]
+    lines += [f"field {f.label}: {f.value or '____'}" for f in outline.fields]
+    lines += [f"preface: {p}" for p in outline.preface]
+    lines.append("units: " + ", ".join(f"{u.id}={u.name}" for u in plan.units))
+    lines.append("")
+    items = {loc: item for loc, item, _ in plan.walk()}
+    for block in outline.blocks:
+        ident = f"  [{block.item_id}]" if getattr(block, "item_id", None) and getattr(block, "label", None) else ""
+        if block.kind == "heading":
+            lines.append(f"{block.label}{block.title}{ident}")
+        elif block.kind == "para":
+            lines.append(f"{block.label or '    '}{block.text}{ident}")
+        else:
+            for target in items[block.loc].targets:
+                who = "all" if target.for_ == "all" else ", ".join(names.get(u, u) for u in target.for_)
+                extra = "".join(f" · {k} {v}" for k, v in (("budget", target.budget), ("deadline", target.deadline),
+                                                            ("owner", target.owner), ("status", target.status)) if v)
+                n = len(target_units(plan, target))
+                lines.append(f"    target {target.what}: {fmt(target.quantity)} {target.unit} × {who}"
+                             f" = {fmt(target.quantity * n)} {target.unit}{extra}")
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,210 @@
+"""Year over year: the semantic diff, plans from git, textconv, and next year's plan."""
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+
+import pytest
+from pathlib import Path
+
+from conftest import ENGLISH, NEXT, ROOT, SEED, no_traceback, run
+
+
+def diff_json(old, new) -> dict:
+    proc = run("diff", str(old), str(new), "--format", "json")
+    assert proc.returncode == 1, proc.stderr
+    return json.loads(proc.stdout)
+
+
+def test_diff_reports_exactly_the_changes_between_the_example_plans():
+    d = diff_json(SEED, NEXT)
+    assert d["identical"] is False
+    assert {m["field"]: (m["old"], m["new"]) for m in d["metadata"]} == {
+        "number": ("YK-JH-0025", "YK-JH-0026"),
+        "title": ("新学期后勤总务2021年工作计划", "新学期后勤总务2022年工作计划"),
+        "year": (2021, 2022),
+        "date": ("2021-02-20", "2022-02-18"),
+    }
+    items = {(i["change"], i["id"]): i for i in d["items"]}
+    assert set(items) == {("changed", "guiding"), ("changed", "facilities.purchases"), ("changed", "facilities.cabinets"),
+                          ("added", "safety"), ("removed", "facilities.old-buildings")}
+    assert items[("added", "safety")]["path"] == "二、（四）"
+    assert items[("removed", "facilities.old-buildings")]["path"] == "二、（一）2、"
+    guiding = items[("changed", "guiding")]["fields"]["text"]["diff"]
+    assert ["-", "逐步"] in guiding and ["+", "加快"] in guiding
+    assert ["+", "化、精细"] in guiding  # character by character for Chinese
+    targets = {(t["what"], t["unit_id"]): (t["old"], t["new"]) for t in d["targets"]}
+    assert targets[("新课桌", "huangzhulin")] == (50, 60)
+    assert targets[("档案柜", "huangzhulin")] == (2, None)
+    assert targets[("档案柜", "shuitangba")] == (2, 1)
+    assert targets[("监控摄像头", "zhongxue")] == (None, 4)
+    assert ("新课桌", "zhongxue") not in targets
+    totals = {t["what"]: (t["old"], t["new"]) for t in d["totals"]}
+    assert totals["新课桌"] == (250, 260) and totals["档案柜"] == (4, 1) and totals["老教学楼改造维修"] == (3, 0)
+    assert d["units"] == []
+
+
+def test_diff_text_format():
+    proc = run("diff", str(SEED), str(NEXT))
+    assert proc.returncode == 1
+    out = proc.stdout
+    assert "新课桌 · 黄竹林小学: 50 → 60 套" in out
+    assert "新课桌 · total: 250 → 260 套" in out
+    assert "+ 二、（四） 进一步加强校园安全设施建设 [safety]" in out
+    assert "- 二、（一）2、 争取对中学、示范和箐门老教学楼的改造维修。 [facilities.old-buildings]" in out
+    assert "[-逐步-]{+加快+}" in out
+    assert "number: YK-JH-0025 → YK-JH-0026" in out
+    assert "\033[" not in out  # no colour when not on a terminal
+    coloured = run("diff", str(SEED), str(NEXT), "--color", "always").stdout
+    assert "\033[31m逐步\033[0m" in coloured
+
+
+def test_diff_markdown_format():
+    proc = run("diff", str(SEED), str(NEXT), "--format", "markdown")
+    assert proc.returncode == 1
+    assert proc.stdout.startswith("## Plan changes:")
+    assert "### Targets" in proc.stdout and "~~逐步~~**加快**" in proc.stdout
+
+
+def test_identical_plans_exit_0_with_no_output():
+    for fmt in ("text", "markdown"):
+        proc = run("diff", str(SEED), str(SEED), "--format", fmt)
+        assert proc.returncode == 0 and proc.stdout == "" and proc.stderr == ""
+    proc = run("diff", str(SEED), str(SEED), "--format", "json")
+    assert proc.returncode == 0 and json.loads(proc.stdout)["identical"] is True
+
+
+def test_diff_errors_exit_2(tmp_path):
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("plangen: 1\ndocument: [\n", encoding="utf-8")
+    proc = run("diff", str(SEED), str(bad))
+    no_traceback(proc)
+    assert proc.returncode == 2 and f"{bad}:3:1: YAML syntax error" in proc.stderr
+    assert run("diff", str(SEED)).returncode == 2
+
+
+def test_english_text_changes_word_by_word(tmp_path):
+    new = tmp_path / "it.yaml"
+    new.write_text(ENGLISH.read_text(encoding="utf-8").replace("Refresh the oldest student laptops.",
+                                                                 "Refresh the oldest staff laptops."), encoding="utf-8")
+    d = diff_json(ENGLISH, new)
+    (change,) = d["items"]
+    assert change["id"] == "aims.devices" and change["path"] == "1.2"
+    assert ["-", "student"] in change["fields"]["text"]["diff"] and ["+", "staff"] in change["fields"]["text"]["diff"]
+
+
+def test_moved_and_renumbered_items_without_ids(tmp_path):
+    def strip_ids(text: str) -> str:
+        import re
+        return re.sub(r"\n\s*- id: [\w.-]+\n(\s*)", lambda m: "\n" + m.group(1)[:-2] + "- ", text)
+    old_text = strip_ids(ENGLISH.read_text(encoding="utf-8"))
+    old = tmp_path / "old.yaml"
+    old.write_text(old_text, encoding="utf-8")
+    # swap the two measures: a move, not a removal plus an addition
+    a = "      - title: Staff training\n        text: Two hands-on sessions per term on the learning platform, recorded for those who miss them.\n"
+    b = "      - title: Helpdesk\n        text: Answer every ticket within one school day; publish monthly response times.\n"
+    assert a in old_text and b in old_text
+    new = tmp_path / "new.yaml"
+    new.write_text(old_text.replace(a + b, b + a), encoding="utf-8")
+    d = diff_json(old, new)
+    changes = [(i["change"], i["title"], i["path"], i.get("old_path")) for i in d["items"]]
+    assert ("moved", "Staff training", "2.2", "2.1") in changes or ("moved", "Helpdesk", "2.1", "2.2") in changes
+    assert not [c for c in changes if c[0] in ("added", "removed")]
+
+
+def git(repo, *args):
+    subprocess.run(["git", *args], cwd=repo, check=True, capture_output=True,
+                   env={"GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@example.invalid", "GIT_COMMITTER_NAME": "t",
+                        "GIT_COMMITTER_EMAIL": "t@example.invalid", "HOME": str(repo), "PATH": "/usr/bin:/bin"})
+
+
+@pytest.fixture
+def repo(tmp_path):
+    r = tmp_path / "repo"
+    (r / "plans").mkdir(parents=True)
+    git(r, "init", "-q")
+    shutil.copy(SEED, r / "plans" / "plan.yaml")
+    git(r, "add", ".")
+    git(r, "commit", "-q", "-m", "2021")
+    shutil.copy(NEXT, r / "plans" / "plan.yaml")
+    git(r, "commit", "-q", "-am", "2022")
+    return r
+
+
+def test_diff_between_git_revisions(repo):
+    proc = run("diff", "HEAD~1:plans/plan.yaml", "plans/plan.yaml", cwd=repo)
+    assert proc.returncode == 1, proc.stderr
+    assert "新课桌 · 黄竹林小学: 50 → 60 套" in proc.stdout
+    assert proc.stdout.startswith("plangen diff HEAD~1:plans/plan.yaml → plans/plan.yaml")
+    same = run("diff", "HEAD:plans/plan.yaml", "plans/plan.yaml", cwd=repo)
+    assert same.returncode == 0 and same.stdout == ""
+
+
+@pytest.mark.parametrize("spec,message", [
+    ("--output=/tmp/x:plans/plan.yaml", "a revision may not start with '-'"),
+    ("-p:plans/plan.yaml", "a revision may not start with '-'"),
+    ("nosuchrev:plans/plan.yaml", "nosuchrev: not a revision"),
+    ("HEAD:plans/nope.yaml", "no such file at that revision"),
+])
+def test_bad_revisions_are_refused(repo, spec, message):
+    proc = run("diff", "--", spec, "plans/plan.yaml", cwd=repo)  # past argparse's own option check
+    no_traceback(proc)
+    assert proc.returncode == 2 and message in proc.stderr, proc.stderr
+    assert not (repo / "x").exists() and not Path("/tmp/x").exists()
+
+
+def test_git_diff_uses_textconv(repo):
+    (repo / ".gitattributes").write_text("plans/*.yaml diff=plangen\n")
+    git(repo, "config", "diff.plangen.textconv", f"{sys.executable} -m plangen textconv")
+    out = subprocess.run(["git", "-c", "core.pager=cat", "diff", "HEAD~1", "HEAD", "--", "plans/plan.yaml"], cwd=repo,
+                         capture_output=True, text=True, check=True, env={"PATH": "/usr/bin:/bin", "HOME": str(repo),
+                                                                         "PYTHONPATH": str(ROOT / "src")}).stdout
+    assert "-YK-JH-0025 新学期后勤总务2021年工作计划（新编版）" in out
+    assert "+YK-JH-0026 新学期后勤总务2022年工作计划（新编版）" in out
+    assert "+    target 新课桌: 60 套 × 黄竹林小学 = 60 套 · budget 18000" in out
+    assert "-（一）进一步" not in out  # unchanged headings are context, not changes
+
+
+def test_textconv_of_an_invalid_plan_shows_it_as_it_is(tmp_path):
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("plangen: 1\ndocument: [\n", encoding="utf-8")
+    proc = run("textconv", str(bad))
+    assert proc.returncode == 0 and proc.stdout == "plangen: 1\ndocument: [\n"
+
+
+def test_pre_commit_hook_definition():
+    import yaml
+    hooks = yaml.safe_load((ROOT / ".pre-commit-hooks.yaml").read_text(encoding="utf-8"))
+    (hook,) = hooks
+    assert hook["id"] == "plangen-check" and hook["entry"] == "plangen check" and hook["language"] == "python"
+
+
+def test_new_plan_for_next_year(tmp_path):
+    out = tmp_path / "2022.yaml"
+    proc = run("new", "--from", str(SEED), "--year", "2022", "-o", str(out))
+    assert proc.returncode == 0, proc.stderr
+    text = out.read_text(encoding="utf-8")
+    assert text.startswith("# yaml-language-server: $schema=../schema/plan.schema.json\n")
+    assert "# the seed numbers these 1、2、3、 directly under 三、" in text  # comments kept
+    assert run("check", str(out)).returncode == 0
+    d = diff_json(SEED, out)
+    assert {m["field"] for m in d["metadata"]} == {"number", "title", "year", "date"}
+    assert d["items"] == [] and d["targets"] == [] and d["units"] == []
+    source_lines = SEED.read_text(encoding="utf-8").splitlines()
+    changed = [(a, b) for a, b in zip(source_lines, text.splitlines()) if a != b]
+    assert len(changed) == 4 and len(source_lines) == len(text.splitlines())
+
+
+def test_new_plan_resets_values_and_moves_dates(tmp_path):
+    out = tmp_path / "it.yaml"
+    proc = run("new", "--from", str(ENGLISH), "--year", "2026", "-o", str(out), "--number-format", "RSD-IT-{year}-{seq:02d}")
+    assert proc.returncode == 0, proc.stderr
+    text = out.read_text(encoding="utf-8")
+    assert "number: RSD-IT-2026-02" in text
+    assert "value: IT Services" not in text
+    assert "deadline: 2026-08-15" in text
+    assert "in 2026." in text
+    again = run("new", "--from", str(ENGLISH), "--year", "2026", "-o", str(out))
+    assert again.returncode == 2 and "exists; use --force" in again.stderr
