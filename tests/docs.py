@@ -50,3 +50,45 @@ def pdf_words(path: Path, page: int) -> list[tuple[float, float, float, float, s
 def pdf_pages(path: Path) -> int:
     info = subprocess.run(["pdfinfo", str(path)], capture_output=True, text=True, check=True).stdout
     return int(next(line.split()[-1] for line in info.splitlines() if line.startswith("Pages:")))
+
+
+W_NS = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+
+
+def accept_all(document) -> None:
+    """Accept every tracked change of a python-docx Document in place, as Word does:
+    deleted runs, paragraphs and rows go; inserted ones stay, unwrapped."""
+    body = document.element.body
+    for row in list(body.iter(f"{W_NS}tr")):
+        pr = row.find(f"{W_NS}trPr")
+        if pr is not None and pr.find(f"{W_NS}del") is not None:
+            row.getparent().remove(row)
+    for p in list(body.iter(f"{W_NS}p")):
+        mark = p.find(f"{W_NS}pPr/{W_NS}rPr/{W_NS}del")
+        if mark is not None:
+            p.getparent().remove(p)
+    for deleted in list(body.iter(f"{W_NS}del")):
+        deleted.getparent().remove(deleted)
+    for inserted in list(body.iter(f"{W_NS}ins")):
+        parent = inserted.getparent()
+        if parent.tag in (f"{W_NS}rPr", f"{W_NS}trPr"):
+            parent.remove(inserted)
+            continue
+        index = parent.index(inserted)
+        for child in list(inserted):
+            parent.insert(index, child)
+            index += 1
+        parent.remove(inserted)
+
+
+def document_text(document) -> list[str]:
+    """Paragraph texts and table cell texts, in order."""
+    out = []
+    body = document.element.body
+    for el in body.iterchildren():
+        if el.tag == f"{W_NS}p":
+            out.append("".join(t.text or "" for t in el.iter(f"{W_NS}t")))
+        elif el.tag == f"{W_NS}tbl":
+            for row in el.iter(f"{W_NS}tr"):
+                out.append(" | ".join("".join(t.text or "" for t in c.iter(f"{W_NS}t")) for c in row.iter(f"{W_NS}tc")))
+    return out

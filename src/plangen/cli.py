@@ -171,6 +171,31 @@ def cmd_new(args) -> int:
     return 0
 
 
+def cmd_redline(args) -> int:
+    from plangen.redline import build_redline
+    from plangen.theme import load_theme
+    from plangen.write import atomic_write
+    suffix = Path(args.output).suffix.lower()
+    if suffix not in (".docx", ".pdf", ".html"):
+        raise UsageError(f"-o {args.output}: the file must end in .docx, .pdf or .html")
+    old, new = _load_spec(args.old), _load_spec(args.new)
+    theme = load_theme(args.templates)
+    outline = build_redline(old.plan, new.plan, _strings(old.plan), _strings(new.plan), args.old, args.new,
+                            author=args.author)
+    if suffix == ".docx":
+        from plangen.render_docx import render_docx
+        data = render_docx(outline, theme)
+    elif suffix == ".pdf":
+        from plangen.render_pdf import render_pdf
+        data = render_pdf(outline, theme)
+    else:
+        from plangen.render_html import render_html
+        data = render_html(outline, theme).encode("utf-8")
+    atomic_write(Path(args.output), data)
+    print(f"wrote {args.output}", file=sys.stderr)
+    return 0
+
+
 def cmd_textconv(args) -> int:
     """A plan as numbered text, for git's textconv; an invalid plan is shown as it is."""
     from plangen.textconv import textconv
@@ -264,6 +289,21 @@ def _add_diff(sub) -> None:
     p.set_defaults(func=cmd_diff)
 
 
+def _add_redline(sub) -> None:
+    p = sub.add_parser("redline", help="NEW as a document with OLD's changes tracked (.docx) or marked (.pdf)",
+                       description="Write NEW with the changes since OLD: a .docx with tracked changes to accept or\n"
+                                   "reject, or a .pdf (or .html) with insertions underlined, deletions struck through and\n"
+                                   "a first page summarising the changes. OLD and NEW are files or REV:path.\n"
+                                   "Example: plangen redline plans/2021-logistics.yaml plans/2022-logistics.yaml -o output/changes.docx",
+                       formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("old", metavar="OLD")
+    p.add_argument("new", metavar="NEW")
+    p.add_argument("-o", "--output", required=True, metavar="FILE", help="FILE.docx, FILE.pdf or FILE.html")
+    p.add_argument("--author", default="plangen", help="the author of the tracked changes (default: plangen)")
+    p.add_argument("--templates", metavar="DIR")
+    p.set_defaults(func=cmd_redline)
+
+
 def _add_new(sub) -> None:
     p = sub.add_parser("new", help="next year's plan from this year's, keeping comments and layout",
                        description="Write next year's plan: the year in titles and text updated, the number advanced,\n"
@@ -303,7 +343,7 @@ def _add_schema(sub) -> None:
     p.set_defaults(func=cmd_schema)
 
 
-COMMANDS: list[Callable] = [_add_check, _add_build, _add_targets, _add_diff, _add_new, _add_textconv, _add_watch, _add_schema]
+COMMANDS: list[Callable] = [_add_check, _add_build, _add_targets, _add_diff, _add_redline, _add_new, _add_textconv, _add_watch, _add_schema]
 
 
 def parser() -> argparse.ArgumentParser:

@@ -117,3 +117,46 @@ def stable_zip(data: bytes) -> bytes:
             info.create_system = 3
             dst.writestr(info, src.read(name))
     return out.getvalue()
+
+
+class Revisions:
+    """Tracked changes (w:ins / w:del) with one author and date, numbered in order."""
+
+    def __init__(self, author: str, date: str):
+        self.author, self.date, self.next_id = author, f"{date}T00:00:00Z", 1
+
+    def attrs(self) -> str:
+        self.next_id += 1
+        return f'w:id="{self.next_id}" w:author="{_escape(self.author)}" w:date="{self.date}"'
+
+    def runs(self, paragraph, runs: list, rpr: str = "") -> None:
+        """Append [op, text] runs: "=" plain, "+" inserted, "-" deleted."""
+        for op, text in runs:
+            if not text:
+                continue
+            if op == "=":
+                xml = f'<w:r {nsdecls("w")}>{rpr}<w:t xml:space="preserve">{_escape(text)}</w:t></w:r>'
+            elif op == "+":
+                xml = (f'<w:ins {nsdecls("w")} {self.attrs()}><w:r>{rpr}<w:t xml:space="preserve">{_escape(text)}'
+                       f'</w:t></w:r></w:ins>')
+            else:
+                xml = (f'<w:del {nsdecls("w")} {self.attrs()}><w:r>{rpr}<w:delText xml:space="preserve">'
+                       f'{_escape(text)}</w:delText></w:r></w:del>')
+            paragraph._p.append(parse_xml(xml))
+
+    def mark_paragraph(self, paragraph, change: str) -> None:
+        """The paragraph mark itself inserted or deleted, so accepting removes or keeps it."""
+        ppr = paragraph._p.get_or_add_pPr()
+        tag = "w:ins" if change == "ins" else "w:del"
+        ppr.append(parse_xml(f'<w:rPr {nsdecls("w")}><{tag} {self.attrs()}/></w:rPr>'))
+
+    def mark_row(self, row, change: str) -> None:
+        tag = "w:ins" if change == "ins" else "w:del"
+        row._tr.get_or_add_trPr().append(parse_xml(f'<{tag} {nsdecls("w")} {self.attrs()}/>'))
+
+
+def change_runs(text: str, change, segments) -> list:
+    """The runs of a block: its segments, or all of it inserted / deleted / plain."""
+    if segments:
+        return segments
+    return [[{"ins": "+", "del": "-"}.get(change, "="), text]]

@@ -31,6 +31,8 @@ class Heading:
     anchor: str
     item_id: Optional[str]
     loc: tuple = ()  # the item's place in the plan, e.g. ("sections", 1, "items", 0)
+    change: Optional[str] = None  # redlines: "ins" or "del" for the whole block
+    segments: Optional[list] = None  # redlines: [op, text] runs of the title
     kind: str = "heading"
 
 
@@ -42,6 +44,9 @@ class Para:
     anchor: Optional[str] = None
     item_id: Optional[str] = None
     loc: tuple = ()
+    role: str = ""  # "after": printed after the item's children
+    change: Optional[str] = None
+    segments: Optional[list] = None
     kind: str = "para"
 
 
@@ -54,7 +59,15 @@ class Table:
     total_row: bool = False  # the last row holds totals
     role: str = "targets"  # "targets" (an item's) or "summary" (the appendix)
     loc: tuple = ()  # the item a target table belongs to
+    row_changes: list = field(default_factory=list)  # redlines: per row, header first: None, "ins", "del"
+    cell_segments: dict = field(default_factory=dict)  # redlines: (row, col) -> [op, text] runs; header is row 0
     kind: str = "table"
+
+    def row_change(self, row: int) -> Optional[str]:
+        return self.row_changes[row] if row < len(self.row_changes) else None
+
+    def segments(self, row: int, col: int) -> Optional[list]:
+        return self.cell_segments.get((row, col))
 
 
 Block = Union[Heading, Para, Table]
@@ -80,6 +93,7 @@ class Outline:
     unit_id: Optional[str] = None
     date: Optional[str] = None
     keywords: list[str] = field(default_factory=list)
+    redline: Optional[dict] = None  # redlines: {"summary": [lines], "author", "date", "number"/"title": runs}
 
     @property
     def full_title(self) -> str:
@@ -139,7 +153,7 @@ class _Builder:
                 table.loc = item_loc
                 self.blocks.append(table)
             self.items(item.items, level + (2 if item.skip_level else 1), here, item_loc + ("items",))
-            self.blocks.extend(Para(p, item_id=item.id, loc=item_loc) for p in item.after or [])
+            self.blocks.extend(Para(p, item_id=item.id, loc=item_loc, role="after") for p in item.after or [])
 
     def targets(self, item: Item) -> Optional[Table]:
         s = self.strings

@@ -15,7 +15,8 @@ from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls, qn
 from docx.shared import Mm
 
-from plangen.docx_xml import add_content_control, add_field, add_list, set_numbering, stable_zip
+from plangen.docx_xml import (Revisions, add_content_control, add_field, add_list, change_runs, set_numbering,
+                               stable_zip)
 from plangen.errors import RenderError
 from plangen.outline import Heading, Outline, Para, Table
 from plangen.theme import Theme
@@ -29,9 +30,20 @@ class _StyledDocument:
     """The document plus a name -> style id table, looked up once (python-docx's own lookup
     walks every style on each assignment, which was most of the render time)."""
 
-    def __init__(self, document, path):
+    def __init__(self, document, path, revisions: Revisions | None = None):
         self.document, self.path = document, path
         self.ids = {s.name: s.style_id for s in document.styles}
+        self.rev = revisions
+
+    def words(self, text: str, style: str, change=None, segments=None):
+        """A paragraph of plan words; in a redline, with its tracked changes."""
+        if self.rev is None or (change is None and not segments):
+            return self.add(text, style)
+        p = self.add("", style)
+        self.rev.runs(p, change_runs(text, change, segments))
+        if change:
+            self.rev.mark_paragraph(p, change)
+        return p
 
     def style_id(self, name: str) -> str:
         try:
@@ -51,7 +63,8 @@ class _StyledDocument:
 def render_docx(outline: Outline, theme: Theme) -> bytes:
     reference = theme.reference_docx(outline.language)
     document = _open_reference(reference)
-    doc = _StyledDocument(document, reference)
+    red = outline.redline
+    doc = _StyledDocument(document, reference, Revisions(red["author"], red["date"]) if red else None)
     body = document.element.body
     for child in list(body):
         if child.tag != qn("w:sectPr"):
@@ -63,15 +76,18 @@ def render_docx(outline: Outline, theme: Theme) -> bytes:
     _title(doc, outline)
     for block in outline.blocks:
         if isinstance(block, Heading):
-            set_numbering(doc.add(block.title, f"Heading {block.level}"), num_id, block.level)
+            p = doc.words(block.title, f"Heading {block.level}", block.change, block.segments)
+            if block.label:
+                set_numbering(p, num_id, block.level)
         elif isinstance(block, Para):
-            p = doc.add(block.text, "Plan Item" if block.label else "Normal")
+            p = doc.words(block.text, "Plan Item" if block.label else "Normal", block.change, block.segments)
             if block.label:
                 set_numbering(p, num_id, block.level)
         elif isinstance(block, Table):
             _table(doc, block)
     for table in outline.appendix:
-        doc.add(table.caption, "Appendix Caption")
+        whole = set(table.row_changes) if table.row_changes else {None}
+        doc.words(table.caption, "Appendix Caption", whole.pop() if len(whole) == 1 else None)
         _table(doc, table, caption=False)
     _properties(document, outline)
     buf = io.BytesIO()
@@ -97,9 +113,12 @@ def _open_reference(path):
 
 def _cover(doc: _StyledDocument, outline: Outline) -> None:
     s = outline.strings
-    doc.add(f"{s['number_label']}{s['colon']}{outline.number}", "Cover Number")
+    red = outline.redline or {}
+    label = f"{s['number_label']}{s['colon']}"
+    number = red.get("number")
+    doc.words(label + outline.number, "Cover Number", segments=[["=", label]] + number if number else None)
     doc.add(s["kind_format"].format(kind=outline.kind_label), "Cover Kind")
-    title = doc.add(outline.title, "Cover Title")
+    title = doc.words(outline.title, "Cover Title", segments=red.get("title"))
     if outline.subtitle:
         title.add_run().add_break()
         title.add_run(outline.subtitle)
@@ -145,7 +164,7 @@ def _body_section(doc: _StyledDocument, outline: Outline) -> None:
 
 
 def _title(doc: _StyledDocument, outline: Outline) -> None:
-    title = doc.add(outline.title, "Title")
+    title = doc.words(outline.title, "Title", segments=(outline.redline or {}).get("title"))
     if outline.subtitle:
         title.add_run().add_break()
         title.add_run(outline.subtitle)
@@ -173,14 +192,20 @@ def _table(doc: _StyledDocument, table: Table, caption: bool = True) -> None:
         row = t.rows[row_index]
         if row_index == 0:  # repeat the header row on every page
             row._tr.get_or_add_trPr().append(parse_xml(f"<w:tblHeader {nsdecls('w')}/>"))
+        change = table.row_change(row_index)
+        if change and doc.rev:
+            doc.rev.mark_row(row, change)
         for col, value in enumerate(values):
             cell = row.cells[col]
             cell.width = widths[col]
             p = cell.paragraphs[0]
             doc.restyle(p, "Table Heading" if row_index == 0 else "Table Number" if table.numeric[col] else "Table Text")
-            run = p.add_run(value)
-            if table.total_row and row_index == len(table.rows):
-                run.bold = True
+            bold = table.total_row and row_index == len(table.rows)
+            segments = table.segments(row_index, col)
+            if doc.rev and (change or segments):
+                doc.rev.runs(p, change_runs(value, change, segments), "<w:rPr><w:b/></w:rPr>" if bold else "")
+            else:
+                p.add_run(value).bold = bold or None
 
 
 def _widths(table: Table) -> list:
