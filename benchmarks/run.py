@@ -117,7 +117,7 @@ def main() -> None:
                         "--outdir", str(work / "seed-lo"), str(work / "seed" / "2021-logistics.docx")], repeat=3)
         add("seed .docx → PDF (LibreOffice)", t, m)
 
-    for label, sections in (("5", 2), ("30", 14), ("100", 46)):
+    for label, sections in (("5", 1), ("30", 10), ("100", 32)):
         plan = work / f"plan{label}.yaml"
         plan.write_text(plan_yaml(sections), encoding="utf-8")
         out = work / f"out{label}"

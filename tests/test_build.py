@@ -147,3 +147,25 @@ def test_document_date_comes_from_source_date_epoch(tmp_path):
     import docx
     props = docx.Document(str(tmp_path / "o" / "p.docx")).core_properties
     assert props.created.date().isoformat() == "2021-03-01"
+
+
+def test_watch_rebuilds_when_a_plan_is_saved(tmp_path):
+    plan = tmp_path / "p.yaml"
+    plan.write_text((ROOT / "tests" / "data" / "minimal.yaml").read_text(encoding="utf-8"), encoding="utf-8")
+    out = tmp_path / "out"
+    proc = subprocess.Popen([sys.executable, "-m", "plangen", "watch", str(plan), "--format", "html", "--out", str(out),
+                             "--interval", "0.2", "-q"], cwd=ROOT, stderr=subprocess.PIPE, text=True)
+    try:
+        html = out / "p.html"
+        deadline = time.monotonic() + 60
+        while not html.exists() and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert "各校采购50套新课桌" in html.read_text(encoding="utf-8")
+        plan.write_text(plan.read_text(encoding="utf-8").replace("50套", "60套"), encoding="utf-8")
+        while "60套" not in html.read_text(encoding="utf-8") and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert "各校采购60套新课桌" in html.read_text(encoding="utf-8")
+    finally:
+        proc.send_signal(signal.SIGINT)
+        _, err = proc.communicate(timeout=30)
+    assert proc.returncode == 0 and "Traceback" not in err

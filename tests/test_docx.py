@@ -128,3 +128,18 @@ def test_editing_in_word_renumbers(built, tmp_path, lo_pdfs):
     soffice_convert([edited], "pdf", tmp_path)
     text = squash(pdftotext(tmp_path / "edited.pdf"))
     assert "一、工作目标" in text and "二、工作措施和途径" in text and "三、" not in text
+
+
+def test_gbt9704_numbering_variant(tmp_path):
+    from conftest import run, soffice_convert
+    plan = tmp_path / "gbt.yaml"
+    text = SEED.read_text(encoding="utf-8").replace("  language: zh\n", "  language: zh\n  numbering: gbt9704\n")
+    plan.write_text(text, encoding="utf-8")
+    proc = run("build", str(plan), "--out", str(tmp_path), "-q")
+    assert proc.returncode == 0, proc.stderr
+    with zipfile.ZipFile(tmp_path / "gbt.docx") as z:
+        assert '<w:lvlText w:val="%3."/>' in z.read("word/numbering.xml").decode()
+    ours = squash(pdftotext(tmp_path / "gbt.pdf"))
+    assert "1.积极主动争取" in ours and "1、积极" not in ours
+    soffice_convert([tmp_path / "gbt.docx"], "pdf", tmp_path / "lo")
+    assert "1.积极主动争取" in squash(pdftotext(tmp_path / "lo" / "gbt.pdf"))

@@ -271,6 +271,11 @@ def _guarded(job: Job):
         return run_job(job)
     except PlangenError as exc:
         return exc
+    except MemoryError:
+        return RenderError(f"{job.plan}: rendering {job.stem} ran out of memory")
+    except Exception as exc:  # a bug in plangen or a library: report it, build the rest
+        return RenderError(f"{job.plan}: rendering {job.stem} failed: internal error "
+                           f"({type(exc).__name__}: {exc}); please report it")
 
 
 def _inline(job: Job, timeout: float):

@@ -380,6 +380,12 @@ def main(argv: Optional[list[str]] = None) -> int:
     except KeyboardInterrupt:
         print("plangen: interrupted", file=sys.stderr)
         return 130
+    except Exception as exc:  # a bug: one line, not a traceback (PLANGEN_DEBUG=1 shows it)
+        if os.environ.get("PLANGEN_DEBUG"):
+            raise
+        print(f"plangen: internal error ({type(exc).__name__}: {exc}); please report it "
+              "(PLANGEN_DEBUG=1 shows the traceback)", file=sys.stderr)
+        return 1
     except BrokenPipeError:
         return 0
 
