@@ -154,7 +154,7 @@ def main() -> None:
     t, m = measure(plangen + ["build", "-q"], repeat=5)
     add("no-op rebuild of the example plans", t, m)
 
-    print(f"\nMachine: {platform.node() and 'this machine'}: {os.cpu_count()} cores, Python {platform.python_version()}, "
+    print(f"\nMachine: {os.cpu_count()} cores, Python {platform.python_version()}, "
           f"{platform.system()} {platform.machine()}; {time.strftime('%Y-%m-%d')}\n")
     print("| case | time (s) | peak memory (MB) | note |")
     print("| --- | ---: | ---: | --- |")

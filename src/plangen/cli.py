@@ -275,6 +275,11 @@ def _add_targets(sub) -> None:
     p.set_defaults(func=cmd_targets)
 
 
+def _old_new(p) -> None:
+    p.add_argument("old", metavar="OLD", help="a plan file, or REV:path in git")
+    p.add_argument("new", metavar="NEW", help="a plan file, or REV:path in git")
+
+
 def _add_diff(sub) -> None:
     p = sub.add_parser("diff", help="what changed between two plans (exit 1 when they differ)",
                        description="Compare two plans item by item (by id, or by similarity), with target numbers.\n"
@@ -282,8 +287,7 @@ def _add_diff(sub) -> None:
                                    "Example: plangen diff plans/2021-logistics.yaml plans/2022-logistics.yaml\n"
                                    "Example: plangen diff HEAD~1:plans/2022-logistics.yaml plans/2022-logistics.yaml",
                        formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("old", metavar="OLD")
-    p.add_argument("new", metavar="NEW")
+    _old_new(p)
     p.add_argument("--format", choices=["text", "markdown", "json"], default="text")
     p.add_argument("--color", choices=["auto", "always", "never"], default="auto")
     p.set_defaults(func=cmd_diff)
@@ -296,8 +300,7 @@ def _add_redline(sub) -> None:
                                    "a first page summarising the changes. OLD and NEW are files or REV:path.\n"
                                    "Example: plangen redline plans/2021-logistics.yaml plans/2022-logistics.yaml -o output/changes.docx",
                        formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("old", metavar="OLD")
-    p.add_argument("new", metavar="NEW")
+    _old_new(p)
     p.add_argument("-o", "--output", required=True, metavar="FILE", help="FILE.docx, FILE.pdf or FILE.html")
     p.add_argument("--author", default="plangen", help="the author of the tracked changes (default: plangen)")
     p.add_argument("--templates", metavar="DIR")

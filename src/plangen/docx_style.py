@@ -16,7 +16,7 @@ from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls, qn
 from docx.shared import Mm, Pt
 
-from plangen.docx_xml import set_fonts, stable_zip
+from plangen.docx_xml import child, set_fonts, stable_zip
 
 LATIN = "Times New Roman"
 # Faces offices have on Windows and WPS; LibreOffice on Linux maps them through
@@ -90,10 +90,7 @@ def _no_theme_fonts(document) -> None:
 
 def _set_language(document, lang: str) -> None:
     settings = document.settings.element
-    theme_lang = settings.find(qn("w:themeFontLang"))
-    if theme_lang is None:
-        theme_lang = parse_xml(f"<w:themeFontLang {nsdecls('w')}/>")
-        settings.append(theme_lang)
+    theme_lang = child(settings, "w:themeFontLang")
     theme_lang.set(qn("w:val"), "en-US")
     theme_lang.set(qn("w:eastAsia"), "zh-CN")
     defaults = document.styles.element.find(qn("w:docDefaults"))
@@ -142,10 +139,7 @@ def _style(document, name, base, east_asia, latin, size, bold, align, indent, ex
     ppr = style.element.get_or_add_pPr()
     for border in ppr.findall(qn("w:pBdr")):  # the default Title has a blue rule
         ppr.remove(border)
-    ind = ppr.find(qn("w:ind"))
-    if ind is None:
-        ind = parse_xml(f"<w:ind {nsdecls('w')}/>")
-        ppr.append(ind)
+    ind = child(ppr, "w:ind")
     if indent:
         ind.set(qn("w:firstLineChars"), "200")
         ind.set(qn("w:firstLine"), str(int(size * 2 * 20)))
@@ -165,11 +159,7 @@ def _page_setup(section) -> None:
     section.top_margin, section.bottom_margin = Mm(37), Mm(35)
     section.left_margin, section.right_margin = Mm(28), Mm(26)
     section.header_distance, section.footer_distance = Mm(15), Mm(23)
-    sect = section._sectPr
-    grid = sect.find(qn("w:docGrid"))
-    if grid is None:
-        grid = parse_xml(f"<w:docGrid {nsdecls('w')}/>")
-        sect.append(grid)
+    grid = child(section._sectPr, "w:docGrid")
     grid.set(qn("w:type"), "lines")
     grid.set(qn("w:linePitch"), "579")
 

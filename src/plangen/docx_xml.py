@@ -13,6 +13,15 @@ from plangen.numbering import SCHEMES
 TWIPS_PER_PT = 20
 
 
+def child(parent, tag: str):
+    """parent's child element `tag` (e.g. "w:docGrid"), appended when missing."""
+    found = parent.find(qn(tag))
+    if found is None:
+        found = parse_xml(f"<{tag} {nsdecls('w')}/>")
+        parent.append(found)
+    return found
+
+
 def set_fonts(rpr_parent, latin: str | None = None, east_asia: str | None = None) -> None:
     """Set w:rFonts on a style or run (w:eastAsia included) and drop theme font attributes,
     which otherwise win over the names in Word and LibreOffice."""

@@ -15,8 +15,8 @@ from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls, qn
 from docx.shared import Mm
 
-from plangen.docx_xml import (Revisions, add_content_control, add_field, add_list, change_runs, set_numbering,
-                               stable_zip)
+from plangen.docx_xml import (Revisions, add_content_control, add_field, add_list, change_runs, child,
+                               set_numbering, stable_zip)
 from plangen.errors import RenderError
 from plangen.outline import Heading, Outline, Para, Table
 from plangen.theme import Theme
@@ -143,18 +143,12 @@ def _body_section(doc: _StyledDocument, outline: Outline) -> None:
     document = doc.document
     cover = document.sections[0]
     body = document.add_section(WD_SECTION.NEW_PAGE)
-    for footer in (cover.footer,):
-        footer.is_linked_to_previous = False
-        for p in footer.paragraphs:
-            for r in list(p.runs):
-                r._r.getparent().remove(r._r)
+    cover.footer.is_linked_to_previous = False
+    for p in cover.footer.paragraphs:
+        for r in list(p.runs):
+            r._r.getparent().remove(r._r)
     body.footer.is_linked_to_previous = False
-    sect = body._sectPr
-    pg = sect.find(qn("w:pgNumType"))
-    if pg is None:
-        pg = parse_xml(f"<w:pgNumType {nsdecls('w')}/>")
-        sect.append(pg)
-    pg.set(qn("w:start"), "1")
+    child(body._sectPr, "w:pgNumType").set(qn("w:start"), "1")
     paragraph = body.footer.paragraphs[0] if body.footer.paragraphs else body.footer.add_paragraph()
     doc.restyle(paragraph, "Footer")
     before, after = outline.strings["page_number"].split("{page}")
