@@ -7,7 +7,6 @@ import subprocess
 import sys
 
 import pytest
-from pathlib import Path
 
 from conftest import ENGLISH, NEXT, ROOT, SEED, no_traceback, run
 
@@ -143,16 +142,17 @@ def test_diff_between_git_revisions(repo):
 
 
 @pytest.mark.parametrize("spec,message", [
-    ("--output=/tmp/x:plans/plan.yaml", "a revision may not start with '-'"),
+    ("--output={tmp}/x:plans/plan.yaml", "a revision may not start with '-'"),
     ("-p:plans/plan.yaml", "a revision may not start with '-'"),
     ("nosuchrev:plans/plan.yaml", "nosuchrev: not a revision"),
     ("HEAD:plans/nope.yaml", "no such file at that revision"),
 ])
-def test_bad_revisions_are_refused(repo, spec, message):
+def test_bad_revisions_are_refused(repo, tmp_path, spec, message):
+    spec = spec.format(tmp=tmp_path)
     proc = run("diff", "--", spec, "plans/plan.yaml", cwd=repo)  # past argparse's own option check
     no_traceback(proc)
     assert proc.returncode == 2 and message in proc.stderr, proc.stderr
-    assert not (repo / "x").exists() and not Path("/tmp/x").exists()
+    assert not (repo / "x").exists() and not (tmp_path / "x").exists()
 
 
 def test_git_diff_uses_textconv(repo):
