@@ -143,3 +143,42 @@ def test_gbt9704_numbering_variant(tmp_path):
     assert "1.积极主动争取" in ours and "1、积极" not in ours
     soffice_convert([tmp_path / "gbt.docx"], "pdf", tmp_path / "lo")
     assert "1.积极主动争取" in squash(pdftotext(tmp_path / "lo" / "gbt.pdf"))
+
+
+def _ink(image):
+    """A glyph image cropped to its ink, grey, at a fixed size, for comparing shapes."""
+    from PIL import Image, ImageOps
+    grey = ImageOps.invert(image.convert("L"))
+    return grey.crop(grey.getbbox()).resize((240, 60), Image.BILINEAR)
+
+
+def _distance(a, b) -> float:
+    from PIL import ImageChops, ImageStat
+    return ImageStat.Stat(ImageChops.difference(a, b)).mean[0]
+
+
+def test_libreoffice_draws_simplified_chinese_forms_not_japanese(tmp_path):
+    """The .docx names 仿宋; on Linux LibreOffice must draw it with a simplified-Chinese
+    face (via templates/fontconfig/plangen-cjk.conf), not Noto's Japanese default. The
+    glyphs 直骨角 differ between the two: compare LibreOffice's pixels with both."""
+    import subprocess
+    from weasyprint import HTML
+    from conftest import soffice_convert
+    from PIL import Image
+    from plangen.docx_xml import set_fonts
+    d = docx.Document()
+    run_ = d.add_paragraph().add_run("直骨角")
+    run_.font.size = docx.shared.Pt(72)
+    set_fonts(run_._r, "Times New Roman", "仿宋")
+    d.save(str(tmp_path / "glyphs.docx"))
+    soffice_convert([tmp_path / "glyphs.docx"], "pdf", tmp_path)
+    for name, family, lang in (("sc", "Noto Serif CJK SC", "zh-CN"), ("jp", "Noto Serif CJK JP", "ja")):
+        html = f'<html lang="{lang}"><p style="font-family: {family}; font-size: 72pt; margin: 0">直骨角</p></html>'
+        HTML(string=html).write_pdf(tmp_path / f"{name}.pdf")
+    images = {}
+    for name in ("glyphs", "sc", "jp"):
+        subprocess.run(["pdftoppm", "-r", "100", "-png", "-f", "1", "-l", "1", "-singlefile", str(tmp_path / f"{name}.pdf"),
+                        str(tmp_path / name)], check=True)
+        images[name] = _ink(Image.open(tmp_path / f"{name}.png"))
+    to_sc, to_jp = _distance(images["glyphs"], images["sc"]), _distance(images["glyphs"], images["jp"])
+    assert to_sc < to_jp, (to_sc, to_jp)
