@@ -74,7 +74,7 @@ def make_reference(language: str) -> docx.Document:
         _style(document, name, *spec, lang=lang)
     _no_theme_fonts(document)
     section = document.sections[0]
-    _page_setup(section)
+    _page_setup(section, grid=language == "zh")
     return document
 
 
@@ -128,6 +128,7 @@ def _style(document, name, base, east_asia, latin, size, bold, align, indent, ex
     line = extra.get("line", LINE)
     if line is None:
         pf.line_spacing_rule = WD_LINE_SPACING.SINGLE
+        child(style.element.get_or_add_pPr(), "w:snapToGrid").set(qn("w:val"), "0")  # off the 22-line grid
     else:
         pf.line_spacing = line
         pf.line_spacing_rule = WD_LINE_SPACING.EXACTLY
@@ -153,15 +154,19 @@ def _style(document, name, base, east_asia, latin, size, bold, align, indent, ex
             ppr.append(parse_xml(f'<w:outlineLvl {nsdecls("w")} w:val="{level}"/>'))
 
 
-def _page_setup(section) -> None:
-    """A4 and GB/T 9704-2012 margins; a 22-line grid."""
+def _page_setup(section, grid: bool) -> None:
+    """A4 and GB/T 9704-2012 margins; for Chinese documents a 22-line grid."""
     section.page_width, section.page_height = Mm(210), Mm(297)
     section.top_margin, section.bottom_margin = Mm(37), Mm(35)
     section.left_margin, section.right_margin = Mm(28), Mm(26)
     section.header_distance, section.footer_distance = Mm(15), Mm(23)
-    grid = child(section._sectPr, "w:docGrid")
-    grid.set(qn("w:type"), "lines")
-    grid.set(qn("w:linePitch"), "579")
+    if grid:
+        doc_grid = child(section._sectPr, "w:docGrid")
+        doc_grid.set(qn("w:type"), "lines")
+        doc_grid.set(qn("w:linePitch"), "579")
+    else:
+        for old_grid in section._sectPr.findall(qn("w:docGrid")):
+            section._sectPr.remove(old_grid)
 
 
 def write_references(folder: Path) -> list[Path]:

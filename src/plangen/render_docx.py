@@ -34,6 +34,9 @@ class _StyledDocument:
         self.document, self.path = document, path
         self.ids = {s.name: s.style_id for s in document.styles}
         self.rev = revisions
+        table_style = next((s for s in document.styles if s.name == "Table Text"), None)
+        size = table_style.font.size if table_style is not None else None
+        self.table_pt = size.pt if size is not None else 12.0
 
     def words(self, text: str, style: str, change=None, segments=None):
         """A paragraph of plan words; in a redline, with its tracked changes."""
@@ -179,7 +182,7 @@ def _table(doc: _StyledDocument, table: Table, caption: bool = True) -> None:
         t._tbl.tblPr.get_or_add_tblStyle().val = doc.ids["Table Grid"]
     t.alignment = WD_TABLE_ALIGNMENT.CENTER
     t.autofit = False
-    widths = _widths(table)
+    widths = _widths(table, doc.table_pt)
     for grid_col, w in zip(t._tbl.tblGrid.findall(qn("w:gridCol")), widths):
         grid_col.set(qn("w:w"), str(int(w.twips)))
     for row_index, values in enumerate([table.header] + table.rows):
@@ -202,17 +205,28 @@ def _table(doc: _StyledDocument, table: Table, caption: bool = True) -> None:
                 p.add_run(value).bold = bold or None
 
 
-def _widths(table: Table) -> list:
-    """Column widths that fill the text block, in proportion to each column's longest
-    content (a CJK character counts twice), within bounds so no column starves."""
-    def width(text: str) -> int:
-        return sum(2 if ord(ch) > 0x2E80 else 1 for ch in text)
-    needs = []
+def _widths(table: Table, size_pt: float) -> list:
+    """Column widths that fill the text block: each column gets room for its widest cell
+    (headers may wrap onto two lines; long text wraps past 22 characters), then all are
+    scaled to the block. A CJK character is 1 em wide, other characters about 0.62 em."""
+    def points(text: str, bold: bool = False) -> float:
+        em = sum(1.0 if ord(ch) > 0x2E80 else 0.62 for ch in text)
+        return em * size_pt * (1.08 if bold else 1.0)
+    cap = 22 * size_pt
+    natural = []
     for col in range(len(table.header)):
-        longest = max([min(width(table.header[col]), 12)] + [width(row[col]) for row in table.rows])
-        needs.append(min(max(longest, 4), 30) + 2)  # + cell padding
-    total = sum(needs)
-    return [Mm(TEXT_WIDTH_MM * n / total) for n in needs]
+        cells = [points(row[col], table.total_row and k == len(table.rows) - 1) for k, row in enumerate(table.rows)]
+        words = table.header[col].split()  # a header wraps: CJK anywhere, other text between words
+        header = max([points(table.header[col], True) / 2] + [points(w, True) for w in words if w.isascii()])
+        natural.append(min(max(cells + [header, 2.5 * size_pt]), cap) + 12)  # + cell margins
+    block = TEXT_WIDTH_MM * 72 / 25.4
+    if sum(natural) > block:  # too wide: short columns keep their room, long text wraps
+        short = [w <= 7 * size_pt + 12 for w in natural]
+        room = block - sum(w for w, s in zip(natural, short) if s)
+        flexible = sum(w for w, s in zip(natural, short) if not s)
+        if room > 0 and flexible:
+            natural = [w if s else w * room / flexible for w, s in zip(natural, short)]
+    return [Mm(TEXT_WIDTH_MM * w / sum(natural)) for w in natural]
 
 
 def _properties(document, outline: Outline) -> None:
