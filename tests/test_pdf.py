@@ -118,3 +118,10 @@ def test_pdf_a_variant_has_no_form_fields(tmp_path):
     assert not reader.get_fields()
     xmp = reader.trailer["/Root"]["/Metadata"].get_object().get_data()
     assert b"pdfaid:part" in xmp and b"2" in xmp.split(b"pdfaid:part")[1][:8]
+
+
+@pytest.mark.parametrize("plan", PLANS, ids=lambda p: p.stem)
+def test_no_line_starts_with_closing_punctuation(built, plan):
+    lines = [line.strip() for line in pdftotext(pdf_of(built, plan)).splitlines()]
+    bad = [line for line in lines if line and line[0] in "，。；：、！？）》”"]
+    assert bad == []
