@@ -28,6 +28,8 @@ def _inline(runs: list[list[str]], style: str, color: bool) -> str:
             out.append(text)
         elif style == "markdown":
             out.append(f"~~{text}~~" if op == "-" else f"**{text}**")
+        elif style == "runs":  # control characters never occur in plan text (they are refused)
+            out.append(f"\x01{text}\x02" if op == "-" else f"\x03{text}\x04")
         elif color:
             out.append(f"{COLOR[op]}{text}{COLOR['end']}")
         else:
@@ -106,3 +108,20 @@ def as_markdown(d: PlanDiff) -> str:
 
 def as_json(d: PlanDiff) -> str:
     return json.dumps(d.as_json(), ensure_ascii=False, indent=2, sort_keys=True) + "\n"
+
+
+def as_runs(d: PlanDiff) -> list[list[list[str]]]:
+    """The text report, each line as [op, text] runs, for documents (the redline's summary)."""
+    import re
+    lines = []
+    for line in _lines(d, "runs", False):
+        runs = []
+        for part in re.split(r"(\x01[^\x02]*\x02|\x03[^\x04]*\x04)", line):
+            if part.startswith("\x01"):
+                runs.append(["-", part[1:-1]])
+            elif part.startswith("\x03"):
+                runs.append(["+", part[1:-1]])
+            elif part:
+                runs.append(["=", part])
+        lines.append(runs)
+    return lines

@@ -13,7 +13,7 @@ from dataclasses import replace
 from typing import Optional
 
 from plangen.diff import diff_plans, inline_diff, match, nodes
-from plangen.diff_report import as_text
+from plangen.diff_report import as_runs
 from plangen.model import Plan
 from plangen.outline import Heading, Outline, Para, Table, build_outline
 
@@ -61,7 +61,7 @@ def build_redline(old: Plan, new: Plan, strings_old: dict, strings_new: dict, ol
     out = replace(o_new, blocks=blocks, appendix=_compare_appendix(o_old.appendix, o_new.appendix))
     d = diff_plans(old, new, strings_old, strings_new, old_name, new_name)
     out.redline = {
-        "summary": as_text(d).splitlines()[1:] or ["(no changes)"],
+        "summary": as_runs(d) or [[["=", "(no changes)"]]],
         "old": old_name, "new": new_name, "author": author,
         "date": date or (new.document.date.isoformat() if new.document.date else f"{new.document.year}-01-01"),
         "number": _runs(o_old.number, o_new.number, language),
