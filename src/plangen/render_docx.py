@@ -13,7 +13,7 @@ from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.opc.exceptions import PackageNotFoundError
 from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls, qn
-from docx.shared import Mm
+from docx.shared import Mm, Pt
 
 from plangen.docx_xml import (Revisions, add_content_control, add_field, add_list, change_runs, child,
                                set_numbering, stable_zip)
@@ -77,17 +77,21 @@ def render_docx(outline: Outline, theme: Theme) -> bytes:
     _cover(doc, outline)
     _body_section(doc, outline)
     _title(doc, outline)
+    after_table = False
     for block in outline.blocks:
+        if isinstance(block, Table):
+            _table(doc, block)
+            after_table = True
+            continue
         if isinstance(block, Heading):
             p = doc.words(block.title, f"Heading {block.level}", block.change, block.segments)
-            if block.label:
-                set_numbering(p, num_id, block.level)
-        elif isinstance(block, Para):
+        else:
             p = doc.words(block.text, "Plan Item" if block.label else "Normal", block.change, block.segments)
-            if block.label:
-                set_numbering(p, num_id, block.level)
-        elif isinstance(block, Table):
-            _table(doc, block)
+        if block.label:
+            set_numbering(p, num_id, block.level)
+        if after_table and outline.language != "zh":  # Chinese text keeps to its line grid instead
+            p.paragraph_format.space_before = Pt(6)
+        after_table = False
     for table in outline.appendix:
         whole = set(table.row_changes) if table.row_changes else {None}
         doc.words(table.caption, "Appendix Caption", whole.pop() if len(whole) == 1 else None)
