@@ -70,7 +70,8 @@ class Result:
     warnings: list = field(default_factory=list)
 
 
-def build(paths: list[str], options: Options, progress: Optional[Callable[[str], None]] = None) -> Result:
+def build(paths: list[str], options: Options, progress: Optional[Callable] = None) -> Result:
+    """Build the plans; progress(job, outcome, done, total) is called as each document ends."""
     theme = load_theme(options.templates)
     env_key = environment_key(theme, options.key_text())
     out = options.out
@@ -99,7 +100,9 @@ def build(paths: list[str], options: Options, progress: Optional[Callable[[str],
     mine = shard(jobs, *options.shard)
     todo = [j for j in mine if options.force or not all(manifest.output_fresh(o, j.key) for o in j.outputs())]
     result.skipped += [o for j in mine if j not in todo for o in j.outputs()]
-    for job, outcome in _run_all(todo, options, progress):
+    for done, (job, outcome) in enumerate(_run_all(todo, options), 1):
+        if progress:
+            progress(job, outcome, done, len(todo))
         if isinstance(outcome, PlangenError):
             result.failed.append((job.plan, outcome))
             continue
@@ -204,11 +207,11 @@ def render(outline, theme: Theme, fmt: str, options: Options) -> bytes:
     raise RenderError(f"unknown format {fmt!r}")
 
 
-def _run_all(jobs: list[Job], options: Options, progress):
+def _run_all(jobs: list[Job], options: Options):
     if not jobs:
         return
     try:
-        yield from _run(jobs, options, progress)
+        yield from _run(jobs, options)
     finally:  # interrupted or not: no half-written file stays behind
         sweep_temporaries(options.out)
 
@@ -223,26 +226,23 @@ def sweep_temporaries(out: Path) -> None:
                 pass
 
 
-def _run(jobs: list[Job], options: Options, progress):
+def _run(jobs: list[Job], options: Options):
     if options.jobs <= 1 or len(jobs) == 1:
         for job in jobs:
-            outcome = _inline(job, options.timeout)
-            if progress:
-                progress(job, outcome)
-            yield job, outcome
+            yield job, _inline(job, options.timeout)
         return
     with ProcessPoolExecutor(max_workers=min(options.jobs, len(jobs)), mp_context=multiprocessing.get_context("spawn"),
                              initializer=_worker_init) as pool:
         pending = {pool.submit(_guarded, job): job for job in jobs}
         try:
-            yield from _collect(pool, pending, options, progress)
+            yield from _collect(pool, pending, options)
         except BaseException:  # Ctrl-C or SIGTERM: stop the workers before leaving
             _terminate(pool)
             pool.shutdown(wait=True, cancel_futures=True)
             raise
 
 
-def _collect(pool, pending, options: Options, progress):
+def _collect(pool, pending, options: Options):
     while pending:
         done, _ = wait(pending, timeout=options.timeout, return_when=FIRST_COMPLETED)
         if not done:  # nothing finished in time: stop the pool, report what was running
@@ -256,8 +256,6 @@ def _collect(pool, pending, options: Options, progress):
                 outcome = future.result()
             except Exception as exc:  # a worker that died
                 outcome = RenderError(f"{job.plan}: rendering {job.stem} failed ({type(exc).__name__})")
-            if progress:
-                progress(job, outcome)
             yield job, outcome
 
 

@@ -103,10 +103,10 @@ class _progress:
                 self.bar = None
         return self.update
 
-    def update(self, job, outcome) -> None:
+    def update(self, job, outcome, done: int, total: int) -> None:
         failed = isinstance(outcome, Exception)
         if self.bar is not None:
-            self.bar.update(self.task, advance=1, description=f"{job.stem}")
+            self.bar.update(self.task, completed=done, total=total, description=f"{job.stem}")
             if failed:
                 self.bar.console.print(f"failed: {job.stem}")
         elif not failed:  # failures are reported once, at the end, as path: message
