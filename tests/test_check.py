@@ -74,7 +74,7 @@ BROKEN = [
     ("version", line(1, "plangen: 2"), "1:10: plangen: unsupported format version (found: 2)"),
     ("measure-mismatch", append("      - id: s1.i2\n        text: 再买课桌。\n        targets:\n          - {what: 新课桌, quantity: 5, unit: 张}\n"),
      "25:44: sections[0].items[1].targets[0].unit: '新课桌' is counted in 张 here but in 套 (first at line 21)"),
-    ("too-deep", append("".join("  " * (3 + i) + f"  items:\n" + "  " * (3 + i) + f"  - text: level {i + 3}\n" for i in range(5)).replace("  items:\n", "items:\n", 0)),
+    ("too-deep", append("".join("  " * (3 + i) + "  items:\n" + "  " * (3 + i) + f"  - text: level {i + 3}\n" for i in range(5)).replace("  items:\n", "items:\n", 0)),
      "31:19: sections[0].items[0].items[0].items[0].items[0].items[0].items[0]: items nest deeper than 6 numbered levels"),
     ("for-empty", line(21, "            unit: 套\n            for: []"), "22:18: sections[0].items[0].targets[0].for: expected 'all' or a list of unit ids (found: a list)"),
     ("not-a-mapping", "- just\n- a list\n", "1:1: a plan is a mapping"),

@@ -130,7 +130,7 @@ def match(old: list[Node], new: list[Node]) -> dict[tuple, Node]:
             ratio = difflib.SequenceMatcher(None, o.words, n.words, autojunk=False).ratio()
             if ratio >= SIMILAR:
                 candidates.append((ratio, n.loc, o))
-    for ratio, loc, o in sorted(candidates, key=lambda c: -c[0]):
+    for _ratio, loc, o in sorted(candidates, key=lambda c: -c[0]):
         if loc not in pairs and o.loc not in used:
             pairs[loc] = o
             used.add(o.loc)

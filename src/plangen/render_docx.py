@@ -18,7 +18,7 @@ from docx.shared import Mm, Pt
 from plangen.docx_xml import (Revisions, add_content_control, add_field, add_list, change_runs, child,
                                set_numbering, stable_zip)
 from plangen.errors import RenderError
-from plangen.outline import Heading, Outline, Para, Table
+from plangen.outline import Heading, Outline, Table
 from plangen.theme import Theme
 
 TEXT_WIDTH_MM = 156  # A4 minus 28 mm and 26 mm margins
@@ -69,9 +69,9 @@ def render_docx(outline: Outline, theme: Theme) -> bytes:
     red = outline.redline
     doc = _StyledDocument(document, reference, Revisions(red["author"], red["date"]) if red else None)
     body = document.element.body
-    for child in list(body):
-        if child.tag != qn("w:sectPr"):
-            body.remove(child)
+    for element in list(body):  # the reference's own content goes; its page setup stays
+        if element.tag != qn("w:sectPr"):
+            body.remove(element)
     gap = outline.strings["label_gap"]
     num_id = add_list(document, outline.scheme, gap)
     _cover(doc, outline)
