@@ -11,7 +11,7 @@ SYMBOL = {"added": "+", "removed": "-", "moved": ">", "changed": "~"}
 COLOR = {"+": "\033[32m", "-": "\033[31m", ">": "\033[36m", "~": "\033[33m", "end": "\033[0m", "bold": "\033[1m"}
 
 
-def _qty(value, measure: str) -> str:
+def _qty(value) -> str:
     return "—" if value is None else f"{fmt(value)}"
 
 
@@ -79,12 +79,12 @@ def _lines(d: PlanDiff, style: str, color: bool) -> list[str]:
     if d.targets or d.totals or d.budgets:
         head("Targets")
         for t in d.targets:
-            out.append(f"{bullet}{t['what']} · {t['unit']}: {_qty(t['old'], t['measure'])} → "
-                       f"{_qty(t['new'], t['measure'])} {t['measure']}")
+            out.append(f"{bullet}{t['what']} · {t['unit']}: {_qty(t['old'])} → "
+                       f"{_qty(t['new'])} {t['measure']}")
         for t in d.totals:
             out.append(f"{bullet}{t['what']} · total: {fmt(t['old'])} → {fmt(t['new'])} {t['measure']}")
         for b in d.budgets:
-            out.append(f"{bullet}budget · {b['unit']}: {_qty(b['old'], '')} → {_qty(b['new'], '')}")
+            out.append(f"{bullet}budget · {b['unit']}: {_qty(b['old'])} → {_qty(b['new'])}")
     return out
 
 

@@ -16,7 +16,6 @@ from pydantic import (BaseModel, BeforeValidator, ConfigDict, Field, PlainValida
 from pydantic_core import PydanticCustomError
 
 MAX_DEPTH = 6
-FORMAT_VERSION = 1
 
 
 _CJK = "\u2e80-\u9fff\uf900-\ufaff\ufe30-\ufe4f\uff00-\uffef\U00020000-\U0003ffff"

@@ -33,7 +33,7 @@ def build_redline(old: Plan, new: Plan, strings_old: dict, strings_new: dict, ol
 
     def deleted_subtree(loc: tuple) -> None:
         for b in o_old.blocks:
-            if b.loc[: len(loc)] == loc and _is_item_block(b):
+            if b.loc[: len(loc)] == loc:
                 blocks.append(_mark(b, "del"))
         done_old.update(x for x in old_order if x[: len(loc)] == loc)
 
@@ -46,7 +46,7 @@ def build_redline(old: Plan, new: Plan, strings_old: dict, strings_new: dict, ol
         old_loc = pairs.get(loc)
         if old_loc is not None:
             for earlier in old_order[: old_order.index(old_loc)]:
-                if earlier not in matched_old and earlier not in done_old and _parent_done(earlier, done_old, matched_old):
+                if earlier not in matched_old and earlier not in done_old and _parent_kept(earlier, matched_old):
                     deleted_subtree(earlier)
             done_old.add(old_loc)
             blocks.extend(_compare(old_own.get(old_loc, []), new_own.get(loc, []), language))
@@ -70,14 +70,9 @@ def build_redline(old: Plan, new: Plan, strings_old: dict, strings_new: dict, ol
     return out
 
 
-def _is_item_block(block) -> bool:
-    return bool(block.loc)
-
-
-def _parent_done(loc: tuple, done: set, matched: set) -> bool:
+def _parent_kept(loc: tuple, matched: set) -> bool:
     """A removed item is emitted on its own only when its parent was not removed with it."""
-    parent = loc[:-2]
-    return len(loc) <= 2 or parent in matched
+    return len(loc) <= 2 or loc[:-2] in matched
 
 
 def _groups(outline: Outline) -> tuple[dict, dict]:

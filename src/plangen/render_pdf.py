@@ -20,7 +20,6 @@ from plangen.render_html import render_html
 from plangen.theme import Theme, check_fonts
 
 PX = 0.75  # one CSS px in PDF points
-VARIANTS = ("pdf/a-2b",)
 
 
 def _fetcher_class():
