@@ -150,3 +150,16 @@ def test_usage_errors_exit_2():
         proc = run(*args)
         no_traceback(proc)
         assert proc.returncode == 2, (args, proc.stderr)
+
+
+def test_reference_errors_come_with_type_errors():
+    text = line(5, "  year: next").replace("            unit: 套\n", "            unit: 套\n            for: [a, zz]\n")
+    text = text.replace("      - id: s1.i1\n", "      - id: s1\n")
+    with pytest.raises(PlanError) as info:
+        load_plan_text(text, "p.yaml")
+    reported = [str(d) for d in info.value.diagnostics]
+    assert reported == [
+        "p.yaml:5:9: document.year: expected a whole number (found: 'next')",
+        "p.yaml:16:13: sections[0].items[0].id: duplicate id 's1' (first at line 13)",
+        "p.yaml:22:22: sections[0].items[0].targets[0].for[1]: unknown unit 'zz' (units: a, b)",
+    ]

@@ -12,7 +12,7 @@ from pathlib import Path
 from pydantic import BaseModel, ValidationError
 
 from plangen.errors import Diagnostic, PlanError
-from plangen.model import Plan, check_plan
+from plangen.model import Plan, check_plan, check_plan_data
 from plangen.yamlsafe import DEFAULT_LIMITS, Limits, SourceMap, decode, dotted, load_yaml
 
 _YAML11_WORDS = {"yes", "no", "on", "off", "y", "n"}
@@ -59,7 +59,8 @@ def load_plan_text(text: str, path: str = "<plan>", limits: Limits = DEFAULT_LIM
         refused = {d.field for d in diags if d.field}
         more = [d for d in (_diagnostic(err, smap) for err in exc.errors())
                 if not any(d.field == f or d.field.startswith(f + ".") or d.field.startswith(f + "[") for f in refused)]
-        raise PlanError(diags + more) from None
+        references = [d for d in (_problem(p, smap) for p in check_plan_data(data)) if d.severity == "error"]
+        raise PlanError(diags + more + references) from None
     problems = check_plan(plan)
     errors = [d for d in (_problem(p, smap) for p in problems) if d.severity == "error"]
     if diags or errors:

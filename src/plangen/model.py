@@ -164,37 +164,75 @@ class Plan(_Strict):
 
 
 def check_plan(plan: Plan) -> list[tuple[tuple, str, str, Optional[tuple]]]:
-    """Rules that span fields. Returns (loc, message, severity, first_loc) tuples."""
+    """Rules that span fields, for a valid plan."""
+    return check_plan_data(plan.model_dump(by_alias=True))
+
+
+def check_plan_data(data: dict) -> list[tuple[tuple, str, str, Optional[tuple]]]:
+    """Rules that span fields: unique ids, known units, one unit of measure per item, depth,
+    deadlines near the plan's year. Works on plain data, valid or not (each rule looks only
+    at values of the right type), so a file's reference errors come with its type errors.
+    Returns (loc, message, severity, first_loc) tuples."""
     out: list[tuple[tuple, str, str, Optional[tuple]]] = []
+    units = data.get("units") if isinstance(data.get("units"), list) else []
     seen_units: dict[str, tuple] = {}
-    for i, unit in enumerate(plan.units):
-        if unit.id in seen_units:
-            out.append((("units", i, "id"), f"duplicate unit id '{unit.id}'", "error", seen_units[unit.id]))
-        seen_units.setdefault(unit.id, ("units", i, "id"))
-    seen_ids: dict[str, tuple] = {}
-    measures: dict[str, tuple[str, tuple]] = {}
-    year = plan.document.year
-    for loc, item, level in plan.walk():
-        if item.id is not None:
-            if item.id in seen_ids:
-                out.append((loc + ("id",), f"duplicate id '{item.id}'", "error", seen_ids[item.id]))
-            seen_ids.setdefault(item.id, loc + ("id",))
-        if level > MAX_DEPTH:
-            out.append((loc, f"items nest deeper than {MAX_DEPTH} numbered levels", "error", None))
-        for t, target in enumerate(item.targets):
-            tloc = loc + ("targets", t)
-            if target.for_ != "all":
-                for u, unit_id in enumerate(target.for_):
-                    if unit_id not in seen_units:
-                        known = ", ".join(seen_units) or "none defined"
-                        out.append((tloc + ("for", u), f"unknown unit '{unit_id}' (units: {known})", "error", None))
-            elif not plan.units:
-                out.append((tloc + ("for",), "a target for 'all' needs a list of units", "error", None))
-            first = measures.setdefault(target.what, (target.unit, tloc + ("unit",)))
-            if first[0] != target.unit:
-                out.append((tloc + ("unit",), f"'{target.what}' is counted in {target.unit} here but in {first[0]}",
-                            "error", first[1]))
-            if target.deadline and not (year - 1 <= target.deadline.year <= year + 1):
-                out.append((tloc + ("deadline",), f"deadline {target.deadline} is far from the plan's year {year}",
-                            "warning", None))
+    for i, unit in enumerate(units):
+        uid = unit.get("id") if isinstance(unit, dict) else None
+        if not isinstance(uid, str):
+            continue
+        if uid in seen_units:
+            out.append((("units", i, "id"), f"duplicate unit id '{uid}'", "error", seen_units[uid]))
+        seen_units.setdefault(uid, ("units", i, "id"))
+    document = data.get("document") if isinstance(data.get("document"), dict) else {}
+    year = document.get("year") if isinstance(document.get("year"), int) and not isinstance(document.get("year"), bool) else None
+    state = {"ids": {}, "measures": {}}
+    sections = data.get("sections") if isinstance(data.get("sections"), list) else []
+    _check_items(sections, ("sections",), 1, seen_units, year, state, out)
     return out
+
+
+def _check_items(items: list, loc: tuple, level: int, units: dict, year, state: dict, out: list) -> None:
+    for i, item in enumerate(items):
+        if not isinstance(item, dict):
+            continue
+        here = loc + (i,)
+        ident = item.get("id")
+        if isinstance(ident, str):
+            if ident in state["ids"]:
+                out.append((here + ("id",), f"duplicate id '{ident}'", "error", state["ids"][ident]))
+            state["ids"].setdefault(ident, here + ("id",))
+        if level > MAX_DEPTH:
+            out.append((here, f"items nest deeper than {MAX_DEPTH} numbered levels", "error", None))
+        targets = item.get("targets") if isinstance(item.get("targets"), list) else []
+        for t, target in enumerate(targets):
+            if isinstance(target, dict):
+                _check_target(target, here + ("targets", t), units, year, state["measures"], out)
+        children = item.get("items") if isinstance(item.get("items"), list) else []
+        step = 2 if item.get("skip_level") is True else 1
+        _check_items(children, here + ("items",), level + step, units, year, state, out)
+
+
+def _check_target(target: dict, tloc: tuple, units: dict, year, measures: dict, out: list) -> None:
+    whom = target.get("for", "all")
+    if whom == "all":
+        if not units:
+            out.append((tloc + ("for",), "a target for 'all' needs a list of units", "error", None))
+    else:
+        for u, unit_id in enumerate([whom] if isinstance(whom, str) else whom if isinstance(whom, list) else []):
+            if isinstance(unit_id, str) and unit_id not in units:
+                known = ", ".join(units) or "none defined"
+                where = tloc + ("for",) if isinstance(whom, str) else tloc + ("for", u)
+                out.append((where, f"unknown unit '{unit_id}' (units: {known})", "error", None))
+    what, measure = target.get("what"), target.get("unit")
+    if isinstance(what, str) and isinstance(measure, str):
+        first = measures.setdefault(what, (measure, tloc + ("unit",)))
+        if first[0] != measure:
+            out.append((tloc + ("unit",), f"'{what}' is counted in {measure} here but in {first[0]}", "error", first[1]))
+    deadline = target.get("deadline")
+    if isinstance(deadline, str):
+        try:
+            deadline = dt.date.fromisoformat(deadline)
+        except ValueError:
+            deadline = None
+    if isinstance(deadline, dt.date) and isinstance(year, int) and not (year - 1 <= deadline.year <= year + 1):
+        out.append((tloc + ("deadline",), f"deadline {deadline} is far from the plan's year {year}", "warning", None))
