@@ -25,6 +25,7 @@ from typing import Callable, Optional
 from plangen.errors import PlanError, PlangenError, RenderError, UsageError
 from plangen.manifest import MANIFEST, Manifest, environment_key, sha256
 from plangen.theme import Theme, load_theme
+from plangen.yamlsafe import read_file
 from plangen.write import TEMP_PREFIX, atomic_write, inside, safe_name, unique_names
 
 FORMATS = ("docx", "pdf", "html")
@@ -148,11 +149,7 @@ def parse_shard(text: str) -> tuple[int, int]:
 
 
 def _plan_key(path: str, env_key: str) -> tuple[str, Optional[str]]:
-    try:
-        data = Path(path).read_bytes()
-    except OSError as exc:
-        from plangen.errors import Diagnostic
-        raise PlanError([Diagnostic(path, 0, 0, "", f"cannot read: {exc.strerror or exc}")]) from None
+    data = read_file(path)
     date = document_date(path)
     return sha256(env_key.encode() + b"\0" + (date or "").encode() + b"\0" + data), date
 

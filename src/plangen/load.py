@@ -13,7 +13,7 @@ from pydantic import BaseModel, ValidationError
 
 from plangen.errors import Diagnostic, PlanError
 from plangen.model import Plan, check_plan, check_plan_data
-from plangen.yamlsafe import DEFAULT_LIMITS, Limits, SourceMap, decode, dotted, load_yaml
+from plangen.yamlsafe import DEFAULT_LIMITS, Limits, SourceMap, decode, dotted, load_yaml, read_file
 
 _YAML11_WORDS = {"yes", "no", "on", "off", "y", "n"}
 
@@ -29,11 +29,7 @@ class LoadedPlan:
 def load_plan(path: str | Path, limits: Limits = DEFAULT_LIMITS) -> LoadedPlan:
     """Read and validate one plan file."""
     shown = str(path)
-    try:
-        data = Path(path).read_bytes()
-    except OSError as exc:
-        raise PlanError([Diagnostic(shown, 0, 0, "", f"cannot read: {exc.strerror or exc}")]) from None
-    text, diags = decode(data, shown, limits)
+    text, diags = decode(read_file(path), shown, limits)
     if text is None:
         raise PlanError(diags)
     return load_plan_text(text, shown, limits)

@@ -8,13 +8,11 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import subprocess
 from dataclasses import dataclass, field
-from functools import lru_cache
 from pathlib import Path
 
 from plangen import __version__
-from plangen.theme import BUILTIN_TEMPLATES, Theme, pdf_font_families
+from plangen.theme import BUILTIN_TEMPLATES, Theme, font_files, pdf_font_families
 
 MANIFEST = ".plangen-manifest.json"
 _CODE = Path(__file__).resolve().parent
@@ -40,21 +38,6 @@ def _tree_digest(folder: Path, suffixes: tuple[str, ...] | None = None) -> str:
     return h.hexdigest()
 
 
-@lru_cache(maxsize=1)
-def _font_files() -> dict[str, list[str]]:
-    try:
-        out = subprocess.run(["fc-list", "--format", "%{family}|%{file}\n"], capture_output=True, text=True,
-                             timeout=30, check=False).stdout
-    except (OSError, subprocess.SubprocessError):
-        return {}
-    files: dict[str, list[str]] = {}
-    for line in out.splitlines():
-        families, _, path = line.rpartition("|")
-        for fam in families.split(","):
-            files.setdefault(fam.strip(), []).append(path)
-    return files
-
-
 def environment_key(theme: Theme, options_text: str) -> str:
     """Everything but the plan: templates, fonts, code, options."""
     h = hashlib.sha256()
@@ -62,7 +45,7 @@ def environment_key(theme: Theme, options_text: str) -> str:
     h.update(_tree_digest(_CODE, (".py",)).encode())
     for folder in dict.fromkeys([theme.folder.resolve(), BUILTIN_TEMPLATES.resolve()]):
         h.update(_tree_digest(folder).encode())
-    fonts = _font_files()
+    fonts = font_files()
     for family in sorted(pdf_font_families(theme).values()):
         for path in sorted(fonts.get(family, [])):
             try:

@@ -6,7 +6,7 @@ import subprocess
 from pathlib import Path
 
 from plangen.errors import Diagnostic, PlanError, UsageError
-from plangen.yamlsafe import decode
+from plangen.yamlsafe import decode, read_file
 
 
 def is_git_spec(spec: str) -> bool:
@@ -15,13 +15,7 @@ def is_git_spec(spec: str) -> bool:
 
 def read_spec(spec: str) -> tuple[str, str]:
     """(text, name shown in messages) for a path or REV:path."""
-    if not is_git_spec(spec):
-        try:
-            data = Path(spec).read_bytes()
-        except OSError as exc:
-            raise PlanError([Diagnostic(spec, 0, 0, "", f"cannot read: {exc.strerror or exc}")]) from None
-    else:
-        data = git_show(*spec.split(":", 1))
+    data = git_show(*spec.split(":", 1)) if is_git_spec(spec) else read_file(spec)
     text, diags = decode(data, spec)
     if text is None:
         raise PlanError(diags)

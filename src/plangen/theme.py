@@ -68,18 +68,24 @@ def pdf_font_families(theme: Theme) -> dict[str, str]:
 
 
 @lru_cache(maxsize=1)
-def installed_families() -> frozenset[str]:
+def font_files() -> dict[str, list[str]]:
+    """Installed font families and their files, from one fc-list run per process."""
     try:
-        out = subprocess.run(["fc-list", ":", "family"], capture_output=True, text=True, timeout=30,
-                             check=False).stdout
+        out = subprocess.run(["fc-list", "--format", "%{family}|%{file}\n"], capture_output=True, text=True,
+                             timeout=30, check=False).stdout
     except (OSError, subprocess.SubprocessError):
-        return frozenset()
-    return frozenset(name.strip() for line in out.splitlines() for name in line.split(","))
+        return {}
+    files: dict[str, list[str]] = {}
+    for line in out.splitlines():
+        families, _, path = line.rpartition("|")
+        for family in families.split(","):
+            files.setdefault(family.strip(), []).append(path)
+    return files
 
 
 def check_fonts(theme: Theme) -> None:
     """Every family the theme names must be installed: no silent fallback."""
-    installed = installed_families()
+    installed = font_files()
     missing = [f"{family} (--{role})" for role, family in pdf_font_families(theme).items() if family not in installed]
     if missing:
         raise RenderError(f"{theme.path('fonts.css')}: font not installed: {', '.join(missing)}; "

@@ -15,11 +15,12 @@ ours, so that:
 from __future__ import annotations
 
 import re
+from pathlib import Path
 from dataclasses import dataclass, field
 
 import yaml
 
-from plangen.errors import Diagnostic
+from plangen.errors import Diagnostic, PlanError
 
 try:  # libyaml: faster, and it never recurses in Python
     _BaseLoader = yaml.CSafeLoader
@@ -93,6 +94,14 @@ class SourceMap:
 
 def _pos(mark) -> tuple[int, int]:
     return mark.line + 1, mark.column + 1
+
+
+def read_file(path: str | Path) -> bytes:
+    """A plan file's bytes; an unreadable file is a PlanError naming it."""
+    try:
+        return Path(path).read_bytes()
+    except OSError as exc:
+        raise PlanError([Diagnostic(str(path), 0, 0, "", f"cannot read: {exc.strerror or exc}")]) from None
 
 
 def decode(data: bytes, path: str, limits: Limits = DEFAULT_LIMITS) -> tuple[str | None, list[Diagnostic]]:
