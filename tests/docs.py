@@ -10,6 +10,9 @@ from plangen.outline import build_outline
 from plangen.theme import load_theme
 
 
+RIGHT_EDGE = 595.28 - 26 * 72 / 25.4  # A4's text block ends 26 mm from the right edge, in points
+
+
 def outline_of(plan_path: Path, unit=None):
     loaded = load_plan(plan_path)
     return build_outline(loaded.plan, load_theme().strings(loaded.plan.document.language), unit)

@@ -10,7 +10,7 @@ from docx.oxml.ns import qn
 from docx.shared import Mm
 
 from conftest import ENGLISH, PLANS, SEED, pdftotext, squash
-from docs import in_order, labelled_starts, outline_of, pdf_pages, pdf_words
+from docs import RIGHT_EDGE, in_order, labelled_starts, outline_of, pdf_pages, pdf_words
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 
@@ -101,7 +101,6 @@ def test_libreoffice_shows_the_same_labels_as_our_pdf(built, lo_pdfs, plan):
     assert "—1—" in lo_text and "—2—" in lo_text
 
 
-RIGHT_EDGE = 595.28 - 26 * 72 / 25.4  # the text block's right edge, in points
 
 
 def test_libreoffice_pdf_keeps_text_and_tables_in_the_text_block(lo_pdfs):

@@ -7,9 +7,8 @@ import pytest
 from pypdf import PdfReader
 
 from conftest import PLANS, ROOT, SEED, pdftotext, run, squash
-from docs import in_order, labelled_starts, outline_of, pdf_pages, pdf_words
+from docs import RIGHT_EDGE, in_order, labelled_starts, outline_of, pdf_pages, pdf_words
 
-RIGHT_EDGE = 595.28 - 26 * 72 / 25.4
 
 
 def pdf_of(built, plan):

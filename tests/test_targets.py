@@ -11,11 +11,10 @@ import docx
 import pytest
 
 from conftest import NEXT, SEED, pdftotext, run, soffice_convert, squash
-from docs import pdf_pages, pdf_words
+from docs import RIGHT_EDGE, pdf_pages, pdf_words
 from plangen.errors import PlanError
 from plangen.load import load_plan, load_plan_text
 
-RIGHT_EDGE = 595.28 - 26 * 72 / 25.4
 
 
 def test_appendix_in_docx(built):
