@@ -71,9 +71,9 @@ def plan_yaml(sections: int, units: int = 5) -> str:
 def markdown_of(plan: Path) -> str:
     """The same content as Markdown, for pandoc."""
     sys.path.insert(0, str(ROOT / "src"))
-    from plangen.load import load_plan
-    from plangen.outline import build_outline
-    from plangen.theme import load_theme
+    from plangen.source.load import load_plan
+    from plangen.outline.outline import build_outline
+    from plangen.render.theme import load_theme
     loaded = load_plan(plan)
     o = build_outline(loaded.plan, load_theme().strings("zh"))
     out = [f"# {o.title}", ""]

@@ -13,8 +13,8 @@ import zipfile
 import pytest
 
 from conftest import ENGLISH, PLANS, ROOT, SEED, no_traceback, run
-from plangen.build import Options, plan_jobs, shard
-from plangen.load import load_plan
+from plangen.build.orchestrator import Options, plan_jobs, shard
+from plangen.source.load import load_plan
 
 
 def digests(folder):

@@ -8,7 +8,7 @@ import pytest
 
 from conftest import PLANS, no_traceback, run
 from plangen.errors import PlanError
-from plangen.load import load_plan_text
+from plangen.source.load import load_plan_text
 
 BASE = """\
 plangen: 1

@@ -164,7 +164,7 @@ def test_libreoffice_draws_simplified_chinese_forms_not_japanese(tmp_path):
     from weasyprint import HTML
     from conftest import soffice_convert
     from PIL import Image
-    from plangen.docx_xml import set_fonts
+    from plangen.render.docx.xml import set_fonts
     d = docx.Document()
     run_ = d.add_paragraph().add_run("直骨角")
     run_.font.size = docx.shared.Pt(72)

@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from conftest import ROOT, pdftotext, run, squash
+from plangen.render.theme import BUILTIN_TEMPLATES
 
 MINIMAL = (ROOT / "tests" / "data" / "minimal.yaml").read_text(encoding="utf-8")
 TIME_LIMIT = 60  # seconds any single case may take, start-up included
@@ -173,7 +174,7 @@ TEMPLATE_CASES = [
 @pytest.mark.parametrize("name,filename,payload,where,expected", TEMPLATE_CASES, ids=[c[0] for c in TEMPLATE_CASES])
 def test_hostile_template(tmp_path, out, name, filename, payload, where, expected):
     templates = tmp_path / "templates"
-    shutil.copytree(ROOT / "templates", templates)
+    shutil.copytree(BUILTIN_TEMPLATES, templates)
     target = templates / filename
     if filename.endswith(".css"):  # @import must come first; a later :root wins
         old = target.read_text(encoding="utf-8")
@@ -198,7 +199,7 @@ def test_hostile_template(tmp_path, out, name, filename, payload, where, expecte
 
 def test_corrupt_reference_docx(tmp_path, out):
     templates = tmp_path / "templates"
-    shutil.copytree(ROOT / "templates", templates)
+    shutil.copytree(BUILTIN_TEMPLATES, templates)
     (templates / "reference.docx").write_bytes(os.urandom(4096))
     before = digests(out)
     proc = run("build", str(ROOT / "plans" / "2021-logistics.yaml"), "--templates", str(templates),
@@ -210,7 +211,7 @@ def test_corrupt_reference_docx(tmp_path, out):
 
 def test_oversized_reference_docx(tmp_path, out):
     templates = tmp_path / "templates"
-    shutil.copytree(ROOT / "templates", templates)
+    shutil.copytree(BUILTIN_TEMPLATES, templates)
     with open(templates / "reference.docx", "ab") as handle:
         handle.truncate(25_000_000)
     proc = run("build", str(ROOT / "plans" / "2021-logistics.yaml"), "--templates", str(templates),
@@ -253,8 +254,8 @@ def test_full_disk_is_a_clear_error(tmp_path):
     if not Path("/dev/full").exists():
         pytest.skip("no /dev/full")
     from plangen.errors import RenderError
-    from plangen.write import atomic_write
-    import plangen.write as w
+    from plangen.build.write import atomic_write
+    import plangen.build.write as w
     real = w.tempfile.mkstemp
 
     def full_mkstemp(prefix, suffix, dir):  # a temp file on a device that is always full

@@ -12,8 +12,8 @@ import pytest
 
 from conftest import PLANS, ROOT
 from docs import outline_of
-from plangen.render_html import render_html
-from plangen.theme import load_theme
+from plangen.render.html import render_html
+from plangen.render.theme import load_theme
 
 GOLDEN = ROOT / "tests" / "golden"
 

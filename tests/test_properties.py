@@ -11,11 +11,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from conftest import squash
-from plangen.load import load_plan_text
-from plangen.outline import build_outline
-from plangen.render_docx import render_docx
-from plangen.render_html import render_html
-from plangen.theme import load_theme
+from plangen.source.load import load_plan_text
+from plangen.outline.outline import build_outline
+from plangen.render.docx.render import render_docx
+from plangen.render.html import render_html
+from plangen.render.theme import load_theme
 
 ALPHABET = "各校采购新课桌电脑档案柜维修黄竹林箐门啰嗦𠮷，。；：、“”（）《》abcXYZ019 <>&\"'{}%#*!-_/\\"
 words = st.text(alphabet=ALPHABET, min_size=1, max_size=40).map(str.strip).filter(
@@ -111,7 +111,7 @@ def test_random_plans_render_to_pdf_with_all_their_text(plan):
     import subprocess
     import tempfile
     from pathlib import Path
-    from plangen.render_pdf import render_pdf
+    from plangen.render.pdf import render_pdf
     plan = fixed_whats(plan)
     loaded = load_plan_text(json.dumps(plan, ensure_ascii=False), "random.yaml")
     theme = load_theme()

@@ -9,7 +9,7 @@ import pytest
 import yaml
 
 from conftest import PLANS, ROOT, run
-from plangen.schema import schema_text
+from plangen.source.schema import schema_text
 
 COMMITTED = ROOT / "schema" / "plan.schema.json"
 

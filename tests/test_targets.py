@@ -13,7 +13,7 @@ import pytest
 from conftest import NEXT, SEED, pdftotext, run, soffice_convert, squash
 from docs import RIGHT_EDGE, pdf_pages, pdf_words
 from plangen.errors import PlanError
-from plangen.load import load_plan, load_plan_text
+from plangen.source.load import load_plan, load_plan_text
 
 
 

@@ -27,7 +27,7 @@ def _plan_paths(paths: list[str]) -> list[str]:
 
 
 def cmd_check(args) -> int:
-    from plangen.load import load_plan
+    from plangen.source.load import load_plan
     paths = _plan_paths(args.paths)
     errors: list[Diagnostic] = []
     warnings: list[Diagnostic] = []
@@ -50,13 +50,13 @@ def cmd_check(args) -> int:
 
 
 def cmd_schema(args) -> int:
-    from plangen.schema import schema_text
+    from plangen.source.schema import schema_text
     sys.stdout.write(schema_text())
     return 0
 
 
 def _formats(value: str) -> tuple[str, ...]:
-    from plangen.build import FORMATS
+    from plangen.build.orchestrator import FORMATS
     formats = tuple(dict.fromkeys(f.strip() for f in value.split(",") if f.strip()))
     bad = [f for f in formats if f not in FORMATS]
     if bad or not formats:
@@ -65,7 +65,7 @@ def _formats(value: str) -> tuple[str, ...]:
 
 
 def cmd_build(args) -> int:
-    from plangen.build import Options, build, parse_shard
+    from plangen.build.orchestrator import Options, build, parse_shard
     options = Options(formats=args.format, out=Path(args.out), templates=Path(args.templates) if args.templates else None,
                       per_unit=args.per_unit, pdf_variant=args.pdf_variant, force=args.force,
                       jobs=max(1, args.jobs), shard=parse_shard(args.shard), timeout=args.timeout)
@@ -119,21 +119,21 @@ class _progress:
 
 
 def _load_spec(spec: str):
-    from plangen.load import load_plan_text
-    from plangen.sources import read_spec
+    from plangen.source.load import load_plan_text
+    from plangen.source.sources import read_spec
     text, name = read_spec(spec)
     return load_plan_text(text, name)
 
 
 def _strings(plan) -> dict:
-    from plangen.theme import load_theme
+    from plangen.render.theme import load_theme
     return load_theme().strings(plan.document.language)
 
 
 def cmd_diff(args) -> int:
     """Exit 0: the same; 1: they differ; 2: an error (like diff(1))."""
-    from plangen.diff import diff_plans
-    from plangen.diff_report import as_json, as_markdown, as_text
+    from plangen.compare.diff import diff_plans
+    from plangen.compare.report import as_json, as_markdown, as_text
     try:
         old, new = _load_spec(args.old), _load_spec(args.new)
     except PlanError as exc:
@@ -152,9 +152,9 @@ def cmd_diff(args) -> int:
 
 
 def cmd_new(args) -> int:
-    from plangen.load import load_plan, load_plan_text
-    from plangen.rollover import default_output, roll_forward
-    from plangen.write import atomic_write
+    from plangen.source.load import load_plan, load_plan_text
+    from plangen.tools.rollover import default_output, roll_forward
+    from plangen.build.write import atomic_write
     source = load_plan(args.source)  # the source must be a valid plan
     old_year = source.plan.document.year
     text = Path(args.source).read_text(encoding="utf-8")
@@ -172,9 +172,9 @@ def cmd_new(args) -> int:
 
 
 def cmd_redline(args) -> int:
-    from plangen.redline import build_redline
-    from plangen.theme import load_theme
-    from plangen.write import atomic_write
+    from plangen.compare.redline import build_redline
+    from plangen.render.theme import load_theme
+    from plangen.build.write import atomic_write
     suffix = Path(args.output).suffix.lower()
     if suffix not in (".docx", ".pdf", ".html"):
         raise UsageError(f"-o {args.output}: the file must end in .docx, .pdf or .html")
@@ -183,13 +183,13 @@ def cmd_redline(args) -> int:
     outline = build_redline(old.plan, new.plan, _strings(old.plan), _strings(new.plan), args.old, args.new,
                             author=args.author)
     if suffix == ".docx":
-        from plangen.render_docx import render_docx
+        from plangen.render.docx.render import render_docx
         data = render_docx(outline, theme)
     elif suffix == ".pdf":
-        from plangen.render_pdf import render_pdf
+        from plangen.render.pdf import render_pdf
         data = render_pdf(outline, theme)
     else:
-        from plangen.render_html import render_html
+        from plangen.render.html import render_html
         data = render_html(outline, theme).encode("utf-8")
     atomic_write(Path(args.output), data)
     print(f"wrote {args.output}", file=sys.stderr)
@@ -198,19 +198,19 @@ def cmd_redline(args) -> int:
 
 def cmd_textconv(args) -> int:
     """A plan as numbered text, for git's textconv; an invalid plan is shown as it is."""
-    from plangen.textconv import textconv
+    from plangen.tools.textconv import textconv
     sys.stdout.write(textconv(args.path))
     return 0
 
 
 def cmd_watch(args) -> int:
-    from plangen.watch import watch
+    from plangen.build.watch import watch
     return watch(args)
 
 
 def cmd_targets(args) -> int:
-    from plangen.load import load_plan
-    from plangen.report import targets_csv, targets_json, targets_table
+    from plangen.source.load import load_plan
+    from plangen.tools.targets_table import targets_csv, targets_json, targets_table
     loaded = load_plan(args.plan)
     if args.unit is not None and args.unit not in loaded.plan.unit_names():
         raise UsageError(f"unknown unit '{args.unit}' (units: {', '.join(loaded.plan.unit_names())})")

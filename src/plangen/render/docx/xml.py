@@ -8,7 +8,7 @@ import zipfile
 from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls, qn
 
-from plangen.numbering import SCHEMES
+from plangen.outline.numbering import SCHEMES
 
 TWIPS_PER_PT = 20
 

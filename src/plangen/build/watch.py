@@ -6,7 +6,7 @@ import sys
 import time
 from pathlib import Path
 
-from plangen.theme import BUILTIN_TEMPLATES
+from plangen.render.theme import BUILTIN_TEMPLATES
 
 
 def _snapshot(paths: list[str], template_dirs: list[Path]) -> dict[str, float]:

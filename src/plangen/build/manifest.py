@@ -12,10 +12,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from plangen import __version__
-from plangen.theme import BUILTIN_TEMPLATES, Theme, font_files, pdf_font_families
+from plangen.render.theme import BUILTIN_TEMPLATES, Theme, font_files, pdf_font_families
 
 MANIFEST = ".plangen-manifest.json"
-_CODE = Path(__file__).resolve().parent
+_CODE = Path(__file__).resolve().parents[1]  # the whole plangen package
 
 
 def sha256(data: bytes) -> str:

@@ -15,11 +15,11 @@ from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls, qn
 from docx.shared import Mm, Pt
 
-from plangen.docx_xml import (Revisions, add_content_control, add_field, add_list, change_runs, child,
+from plangen.render.docx.xml import (Revisions, add_content_control, add_field, add_list, change_runs, child,
                                set_numbering, stable_zip)
 from plangen.errors import RenderError
-from plangen.outline import Heading, Outline, Table
-from plangen.theme import Theme
+from plangen.outline.outline import Heading, Outline, Table
+from plangen.render.theme import Theme
 
 TEXT_WIDTH_MM = 156  # A4 minus 28 mm and 26 mm margins
 BLANK = "\u3000" * 12  # what an empty cover field shows, underlined

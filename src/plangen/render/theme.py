@@ -2,6 +2,7 @@
 Word reference document. Everything a user may change to alter the look or the wording."""
 from __future__ import annotations
 
+import importlib.resources
 import re
 import subprocess
 from dataclasses import dataclass
@@ -9,9 +10,10 @@ from functools import lru_cache
 from pathlib import Path
 
 from plangen.errors import PlanError, RenderError
-from plangen.yamlsafe import decode, load_yaml
+from plangen.source.yamlsafe import decode, load_yaml
 
-BUILTIN_TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
+# Package data: found in the installed package itself (wheel, pipx, editable alike).
+BUILTIN_TEMPLATES = Path(str(importlib.resources.files("plangen.render").joinpath("templates")))
 # Where font files may be read from, besides the template folder's fonts/.
 SYSTEM_FONT_DIRS = (Path("/usr/share/fonts"), Path("/usr/local/share/fonts"))
 

@@ -12,10 +12,10 @@ import difflib
 from dataclasses import replace
 from typing import Optional
 
-from plangen.diff import diff_plans, inline_diff, match, nodes
-from plangen.diff_report import as_runs
-from plangen.model import Plan
-from plangen.outline import Heading, Outline, Table, build_outline
+from plangen.compare.diff import diff_plans, inline_diff, match, nodes
+from plangen.compare.report import as_runs
+from plangen.source.model import Plan
+from plangen.outline.outline import Heading, Outline, Table, build_outline
 
 
 def build_redline(old: Plan, new: Plan, strings_old: dict, strings_new: dict, old_name: str, new_name: str,

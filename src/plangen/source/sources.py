@@ -6,7 +6,7 @@ import subprocess
 from pathlib import Path
 
 from plangen.errors import Diagnostic, PlanError, UsageError
-from plangen.yamlsafe import decode, read_file
+from plangen.source.yamlsafe import decode, read_file
 
 
 def is_git_spec(spec: str) -> bool:

@@ -11,9 +11,9 @@ import re
 from dataclasses import dataclass, field
 from typing import Optional
 
-from plangen.model import Item, Plan
-from plangen.outline import build_outline
-from plangen.targets import Matrix, matrix, num
+from plangen.source.model import Item, Plan
+from plangen.outline.outline import build_outline
+from plangen.outline.targets import Matrix, matrix, num
 
 SIMILAR = 0.6  # title/text similarity that matches two items without ids
 METADATA = ("number", "title", "subtitle", "kind", "year", "organization", "language", "numbering",

@@ -8,8 +8,8 @@ import json
 import unicodedata
 from typing import Optional
 
-from plangen.model import Plan
-from plangen.targets import fmt, matrix, num
+from plangen.source.model import Plan
+from plangen.outline.targets import fmt, matrix, num
 
 
 def _rows(plan: Plan, unit: Optional[str], fmt=fmt) -> tuple[list[str], list[list[str]]]:

@@ -12,8 +12,8 @@ from pathlib import Path
 from pydantic import BaseModel, ValidationError
 
 from plangen.errors import Diagnostic, PlanError
-from plangen.model import Plan, check_plan, check_plan_data
-from plangen.yamlsafe import DEFAULT_LIMITS, Limits, SourceMap, decode, dotted, load_yaml, read_file
+from plangen.source.model import Plan, check_plan, check_plan_data
+from plangen.source.yamlsafe import DEFAULT_LIMITS, Limits, SourceMap, decode, dotted, load_yaml, read_file
 
 _YAML11_WORDS = {"yes", "no", "on", "off", "y", "n"}
 
@@ -150,9 +150,9 @@ def _unwrap(tp) -> list:
     if origin is typing.Union:
         return [c for a in typing.get_args(tp) for c in _unwrap(a)]
     if isinstance(tp, str):  # forward reference "Item"
-        from plangen import model as _m
+        from plangen.source import model as _m
         return [getattr(_m, tp)]
     if isinstance(tp, typing.ForwardRef):
-        from plangen import model as _m
+        from plangen.source import model as _m
         return [getattr(_m, tp.__forward_arg__)]
     return [tp]

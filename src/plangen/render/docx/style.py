@@ -1,8 +1,8 @@
-"""The house style of the .docx, written once into templates/reference.docx (zh) and
-templates/reference-en.docx (en). Users restyle by editing those files in Word, as with
+"""The house style of the .docx, written once into render/templates/reference.docx (zh) and
+render/templates/reference-en.docx (en). Users restyle by editing those files in Word, as with
 pandoc's --reference-doc; plangen takes styles, page setup and fonts from them.
 
-Regenerate with: python -m plangen.docx_style templates
+Regenerate with: python -m plangen.render.docx.style src/plangen/render/templates
 """
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls, qn
 from docx.shared import Mm, Pt
 
-from plangen.docx_xml import child, set_fonts, stable_zip
+from plangen.render.docx.xml import child, set_fonts, stable_zip
 
 LATIN = "Times New Roman"
 # Faces offices have on Windows and WPS; LibreOffice on Linux maps them through
@@ -182,5 +182,5 @@ def write_references(folder: Path) -> list[Path]:
 
 
 if __name__ == "__main__":
-    for p in write_references(Path(sys.argv[1] if len(sys.argv) > 1 else "templates")):
+    for p in write_references(Path(sys.argv[1] if len(sys.argv) > 1 else str(Path(__file__).resolve().parents[1] / "templates"))):
         print(p)

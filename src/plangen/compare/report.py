@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import json
 
-from plangen.diff import PlanDiff
-from plangen.targets import fmt
+from plangen.compare.diff import PlanDiff
+from plangen.outline.targets import fmt
 
 CONTEXT = 12  # characters of unchanged text shown around a change
 SYMBOL = {"added": "+", "removed": "-", "moved": ">", "changed": "~"}

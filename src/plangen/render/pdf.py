@@ -15,9 +15,9 @@ from pathlib import Path
 from urllib.parse import unquote, urlparse
 
 from plangen.errors import RenderError
-from plangen.outline import Outline
-from plangen.render_html import render_html
-from plangen.theme import Theme, check_fonts
+from plangen.outline.outline import Outline
+from plangen.render.html import render_html
+from plangen.render.theme import Theme, check_fonts
 
 PX = 0.75  # one CSS px in PDF points
 

@@ -8,9 +8,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Optional, Union
 
-from plangen.model import Item, Plan
-from plangen.numbering import Counter
-from plangen.targets import Matrix, fmt, matrix, target_units
+from plangen.source.model import Item, Plan
+from plangen.outline.numbering import Counter
+from plangen.outline.targets import Matrix, fmt, matrix, target_units
 
 APPENDIX_MAX_COLUMNS = 5  # item columns per table on a portrait A4 page; wider matrices split
 

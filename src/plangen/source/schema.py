@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import json
 
-from plangen.model import Plan
+from plangen.source.model import Plan
 
 SCHEMA_ID = "https://plangen.invalid/schema/plan-1.schema.json"
 

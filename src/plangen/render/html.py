@@ -13,8 +13,8 @@ from markupsafe import Markup
 from jinja2.sandbox import SandboxedEnvironment
 
 from plangen.errors import RenderError
-from plangen.outline import Outline
-from plangen.theme import BUILTIN_TEMPLATES, Theme
+from plangen.outline.outline import Outline
+from plangen.render.theme import BUILTIN_TEMPLATES, Theme
 
 MAIN_TEMPLATE = "plan.html.j2"
 

@@ -5,13 +5,13 @@ from __future__ import annotations
 from pathlib import Path
 
 from plangen.errors import PlangenError
-from plangen.outline import build_outline
-from plangen.targets import fmt, target_units
-from plangen.theme import load_theme
+from plangen.outline.outline import build_outline
+from plangen.outline.targets import fmt, target_units
+from plangen.render.theme import load_theme
 
 
 def textconv(path: str) -> str:
-    from plangen.load import load_plan
+    from plangen.source.load import load_plan
     try:
         loaded = load_plan(path)
     except PlangenError:

@@ -4,7 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Optional
 
-from plangen.model import Plan, Target
+from plangen.source.model import Plan, Target
 
 
 @dataclass(frozen=True)

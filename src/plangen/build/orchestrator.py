@@ -23,10 +23,10 @@ from pathlib import Path
 from typing import Callable, Optional
 
 from plangen.errors import PlanError, PlangenError, RenderError, UsageError
-from plangen.manifest import MANIFEST, Manifest, environment_key, sha256
-from plangen.theme import Theme, load_theme
-from plangen.yamlsafe import read_file
-from plangen.write import TEMP_PREFIX, atomic_write, inside, safe_name, unique_names
+from plangen.build.manifest import MANIFEST, Manifest, environment_key, sha256
+from plangen.render.theme import Theme, load_theme
+from plangen.source.yamlsafe import read_file
+from plangen.build.write import TEMP_PREFIX, atomic_write, inside, safe_name, unique_names
 
 FORMATS = ("docx", "pdf", "html")
 DEFAULT_FORMATS = ("docx", "pdf")
@@ -92,7 +92,7 @@ def build(paths: list[str], options: Options, progress: Optional[Callable] = Non
             result.skipped += list(manifest.plans[path]["outputs"])
             continue
         try:
-            from plangen.load import load_plan  # pydantic: imported only when a plan is read
+            from plangen.source.load import load_plan  # pydantic: imported only when a plan is read
             loaded = load_plan(path)
             result.warnings += loaded.warnings
             jobs += plan_jobs(path, loaded, options, plan_key, date)
@@ -173,8 +173,8 @@ def document_date(path: str) -> Optional[str]:
 
 def run_job(job: Job) -> list[tuple[str, str]]:
     """Render one document in every format and write it. Returns (relative path, sha256)."""
-    from plangen.load import load_plan
-    from plangen.outline import build_outline
+    from plangen.source.load import load_plan
+    from plangen.outline.outline import build_outline
     theme = load_theme(job.options.templates)
     loaded = load_plan(job.plan)
     outline = build_outline(loaded.plan, theme.strings(loaded.plan.document.language), job.unit)
@@ -193,13 +193,13 @@ def run_job(job: Job) -> list[tuple[str, str]]:
 
 def render(outline, theme: Theme, fmt: str, options: Options) -> bytes:
     if fmt == "docx":
-        from plangen.render_docx import render_docx
+        from plangen.render.docx.render import render_docx
         return render_docx(outline, theme)
     if fmt == "pdf":
-        from plangen.render_pdf import render_pdf
+        from plangen.render.pdf import render_pdf
         return render_pdf(outline, theme, options.pdf_variant)
     if fmt == "html":
-        from plangen.render_html import render_html
+        from plangen.render.html import render_html
         return render_html(outline, theme).encode("utf-8")
     raise RenderError(f"unknown format {fmt!r}")
 
