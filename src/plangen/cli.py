@@ -50,8 +50,8 @@ def cmd_check(args) -> int:
 
 
 def cmd_schema(args) -> int:
-    from plangen.source.schema import schema_text
-    sys.stdout.write(schema_text())
+    from plangen.source.schema import packaged_schema_text
+    sys.stdout.write(packaged_schema_text())
     return 0
 
 
