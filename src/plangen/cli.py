@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Callable, Optional
 
 from plangen import __version__
+from plangen.cliargs import Parser, positive_int, seconds
 from plangen.errors import Diagnostic, PlanError, PlangenError, UsageError
 
 DEFAULT_GLOB = "plans/*.yaml"
@@ -93,7 +94,7 @@ class _progress:
     def __enter__(self):
         if self.quiet:
             return None
-        if sys.stderr.isatty():
+        if sys.stderr.isatty() and os.environ.get("TERM") != "dumb":
             try:
                 from rich.progress import Progress
                 self.bar = Progress(transient=True)
@@ -110,7 +111,7 @@ class _progress:
             if failed:
                 self.bar.console.print(f"failed: {job.stem}")
         elif not failed:  # failures are reported once, at the end, as path: message
-            print(f"built {job.options.out / job.stem}.{{{','.join(job.options.formats)}}}", file=sys.stderr)
+            print("built " + ", ".join(str(job.options.out / rel) for rel, _digest in outcome), file=sys.stderr)
 
     def __exit__(self, *exc):
         if self.bar is not None:
@@ -144,7 +145,8 @@ def cmd_diff(args) -> int:
         print(f"plangen: {exc}", file=sys.stderr)
         return 2
     d = diff_plans(old.plan, new.plan, _strings(old.plan), _strings(new.plan), args.old, args.new)
-    color = args.color == "always" or (args.color == "auto" and sys.stdout.isatty() and not os.environ.get("NO_COLOR"))
+    color = args.color == "always" or (args.color == "auto" and sys.stdout.isatty() and not os.environ.get("NO_COLOR")
+                                       and os.environ.get("TERM") != "dumb")
     out = {"text": lambda: as_text(d, color), "markdown": lambda: as_markdown(d), "json": lambda: as_json(d)}[args.format]()
     if not d.identical or args.format == "json":
         sys.stdout.write(out)
@@ -241,10 +243,10 @@ def _add_build(sub) -> None:
 
 def _build_options(p) -> None:
     p.add_argument("--force", action="store_true", help="rebuild even what is up to date")
-    p.add_argument("-j", "--jobs", type=int, default=os.cpu_count() or 1, metavar="N",
+    p.add_argument("-j", "--jobs", type=positive_int, default=os.cpu_count() or 1, metavar="N",
                    help="render N documents at a time in separate processes (default: the number of cores)")
     p.add_argument("--shard", default="1/1", metavar="I/N", help="build only the I-th of N slices of the work (for CI matrices)")
-    p.add_argument("--timeout", type=float, default=300, metavar="SECONDS", help="stop a document that takes longer (default 300)")
+    p.add_argument("--timeout", type=seconds, default=300, metavar="SECONDS", help="stop a document that takes longer (default 300)")
     p.add_argument("-q", "--quiet", action="store_true", help="print only errors")
 
 
@@ -259,7 +261,7 @@ def _add_watch(sub) -> None:
     p.add_argument("--templates", metavar="DIR")
     p.add_argument("--per-unit", action="store_true")
     p.add_argument("--pdf-variant", choices=["pdf/a-2b"])
-    p.add_argument("--interval", type=float, default=0.5, metavar="SECONDS", help="how often to look for changes")
+    p.add_argument("--interval", type=seconds, default=0.5, metavar="SECONDS", help="how often to look for changes")
     _build_options(p)
     p.set_defaults(func=cmd_watch)
 
@@ -346,11 +348,17 @@ def _add_schema(sub) -> None:
     p.set_defaults(func=cmd_schema)
 
 
-COMMANDS: list[Callable] = [_add_check, _add_build, _add_targets, _add_diff, _add_redline, _add_new, _add_textconv, _add_watch, _add_schema]
+def _add_init(sub) -> None:
+    from plangen.tools.init import add_command
+    add_command(sub)
+
+
+COMMANDS: list[Callable] = [_add_check, _add_build, _add_targets, _add_diff, _add_redline, _add_new, _add_textconv, _add_watch,
+                            _add_schema, _add_init]
 
 
 def parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="plangen", description="Yearly work plans as YAML, rendered to numbered A4 documents.",
+    p = Parser(prog="plangen", description="Yearly work plans as YAML, rendered to numbered A4 documents.",
                                 formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--version", action="version", version=f"plangen {__version__}")
     sub = p.add_subparsers(dest="command", metavar="COMMAND")
