@@ -14,6 +14,7 @@ from typing import Callable, Optional
 from plangen import __version__
 from plangen.cliargs import Parser, positive_int, seconds
 from plangen.errors import Diagnostic, PlanError, PlangenError, UsageError
+from plangen.tools.init import add_command as _add_init
 
 DEFAULT_GLOB = "plans/*.yaml"
 
@@ -255,13 +256,15 @@ def _add_watch(sub) -> None:
                        description="Watch plans and templates; rebuild what changed on every save. Ctrl-C stops.\n"
                                    "Example: plangen watch plans/2022-logistics.yaml --format pdf",
                        formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("plans", nargs="*", metavar="PLAN")
-    p.add_argument("--format", type=_formats, default=("docx", "pdf"), metavar="FMT[,FMT]")
-    p.add_argument("--out", default="output", metavar="DIR")
-    p.add_argument("--templates", metavar="DIR")
-    p.add_argument("--per-unit", action="store_true")
-    p.add_argument("--pdf-variant", choices=["pdf/a-2b"])
-    p.add_argument("--interval", type=seconds, default=0.5, metavar="SECONDS", help="how often to look for changes")
+    p.add_argument("plans", nargs="*", metavar="PLAN", help="plan files to watch (default: plans/*.yaml, looked up again each time)")
+    p.add_argument("--format", type=_formats, default=("docx", "pdf"), metavar="FMT[,FMT]",
+                   help="docx, pdf and/or html, comma-separated (default: docx,pdf)")
+    p.add_argument("--out", default="output", metavar="DIR", help="output folder (default: output)")
+    p.add_argument("--templates", metavar="DIR", help="template folder, also watched (default: the built-in templates)")
+    p.add_argument("--per-unit", action="store_true", help="also write one document per unit, in output/<plan>/")
+    p.add_argument("--pdf-variant", choices=["pdf/a-2b"], help="write PDF/A-2b (cover fields become printed blanks)")
+    p.add_argument("--interval", type=seconds, default=0.5, metavar="SECONDS",
+                   help="how often to look for saved changes (default 0.5)")
     _build_options(p)
     p.set_defaults(func=cmd_watch)
 
@@ -346,11 +349,6 @@ def _add_schema(sub) -> None:
                        description="Print the JSON Schema (draft-07) of the plan format.\n"
                                    "Example: plangen schema > schema/plan.schema.json")
     p.set_defaults(func=cmd_schema)
-
-
-def _add_init(sub) -> None:
-    from plangen.tools.init import add_command
-    add_command(sub)
 
 
 COMMANDS: list[Callable] = [_add_check, _add_build, _add_targets, _add_diff, _add_redline, _add_new, _add_textconv, _add_watch,

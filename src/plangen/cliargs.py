@@ -10,8 +10,8 @@ import sys
 from typing import NoReturn
 
 
-def _suggest(word: str, choices) -> str:
-    close = difflib.get_close_matches(word, list(choices), n=3, cutoff=0.6)
+def _suggest(word: str, choices, cutoff: float = 0.6) -> str:
+    close = difflib.get_close_matches(word, list(choices), n=2, cutoff=cutoff)
     if not close:
         return ""
     return f"; did you mean {' or '.join(repr(c) for c in close)}?"
@@ -42,7 +42,7 @@ class Parser(argparse.ArgumentParser):
 
     def unknown(self, extras: list[str]) -> NoReturn:
         options = [o for a in self._actions for o in a.option_strings]
-        hint = _suggest(extras[0].split("=", 1)[0], options) if extras[0].startswith("-") else ""
+        hint = _suggest(extras[0].split("=", 1)[0], options, cutoff=0.75) if extras[0].startswith("-") else ""
         self.error(f"unrecognized arguments: {' '.join(extras)}{hint}")
 
 
