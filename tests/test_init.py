@@ -82,7 +82,7 @@ def test_init_never_overwrites(tmp_path):
     assert {p: p.read_bytes() for p in tmp_path.rglob("*") if p.is_file()} == before
 
 
-@pytest.mark.parametrize("args", [["--name", "../x"], ["--name", "计划"], ["--language", "fr"]])
+@pytest.mark.parametrize("args", [["--name", "../x"], ["--name", "计划"], ["--language", "fr"], ["--year", "99"]])
 def test_init_usage_errors(tmp_path, args):
     proc = run("init", str(tmp_path), *args)
     no_traceback(proc)

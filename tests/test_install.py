@@ -120,3 +120,17 @@ def test_a_missing_template_file_is_a_one_line_error(venv, tmp_path):
         assert proc.returncode == 1
         (line,) = proc.stderr.splitlines()
         assert str(templates / name) in line and "internal error" not in line, line
+
+
+def test_an_unreadable_template_file_is_a_one_line_error(venv, tmp_path):
+    (tmp_path / "plan.yaml").write_bytes((ROOT / "tests" / "data" / "minimal.yaml").read_bytes())
+    (tmp_path / "a" / "fonts.css").mkdir(parents=True)  # unreadable as a file, even for root
+    (tmp_path / "b").mkdir()
+    (tmp_path / "b" / "plan.css").write_bytes(b"\xff\xfe body {}")
+    for folder, name, message in (("a", "fonts.css", "cannot read template file: Is a directory"),
+                                  ("b", "plan.css", "template file is not UTF-8")):
+        proc = _sh(venv / "bin" / "plangen", "build", "plan.yaml", "--templates", folder, "--format", "html", "-q",
+                   cwd=tmp_path)
+        assert proc.returncode == 1
+        (line,) = proc.stderr.splitlines()
+        assert f"{folder}/{name}: {message}" in line, line

@@ -69,7 +69,10 @@ def init(folder: Path, language: str = "zh", name: str = "plan", year: int | Non
                            f"{' …' if len(found) > 3 else ''}); init starts a new plan repository and changes nothing here")
     if folder.exists() and not folder.is_dir():
         raise PlangenError(f"{folder}: not a folder")
-    files = files_for(folder, language, name, year or dt.date.today().year)
+    year = year or dt.date.today().year
+    if not 1900 <= year <= 2200:
+        raise UsageError(f"--year {year}: a plan's year is between 1900 and 2200")
+    files = files_for(folder, language, name, year)
     written, kept = [], []
     for path, text in files.items():
         if path.exists() or path.is_symlink():
