@@ -40,6 +40,9 @@ def render_html(outline: Outline, theme: Theme) -> str:
         template = env.get_template(MAIN_TEMPLATE)
         return template.render(doc=outline, s=outline.strings, **css)
     except jinja2.TemplateNotFound as exc:
+        where = _template_position(exc)
+        if where != "template":  # an {% include %} of a name that is not there
+            raise RenderError(f"{where}: template error: {exc}") from None
         raise RenderError(f"{BUILTIN_TEMPLATES / exc.name}: template file missing; reinstall plangen "
                           "(pip install --force-reinstall plangen)") from None
     except jinja2.TemplateSyntaxError as exc:
