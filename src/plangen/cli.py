@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Callable, Optional
 
 from plangen import __version__
-from plangen.cliargs import Parser, positive_int, seconds
+from plangen.cliargs import Parser, positive_int, rich_terminal, seconds
 from plangen.errors import Diagnostic, PlanError, PlangenError, UsageError
 from plangen.tools.init import add_command as _add_init
 
@@ -95,7 +95,7 @@ class _progress:
     def __enter__(self):
         if self.quiet:
             return None
-        if sys.stderr.isatty() and os.environ.get("TERM") != "dumb":
+        if rich_terminal(sys.stderr):
             try:
                 from rich.progress import Progress
                 self.bar = Progress(transient=True)
@@ -146,8 +146,7 @@ def cmd_diff(args) -> int:
         print(f"plangen: {exc}", file=sys.stderr)
         return 2
     d = diff_plans(old.plan, new.plan, _strings(old.plan), _strings(new.plan), args.old, args.new)
-    color = args.color == "always" or (args.color == "auto" and sys.stdout.isatty() and not os.environ.get("NO_COLOR")
-                                       and os.environ.get("TERM") != "dumb")
+    color = args.color == "always" or (args.color == "auto" and rich_terminal(sys.stdout, colour=True))
     out = {"text": lambda: as_text(d, color), "markdown": lambda: as_markdown(d), "json": lambda: as_json(d)}[args.format]()
     if not d.identical or args.format == "json":
         sys.stdout.write(out)
@@ -357,7 +356,7 @@ COMMANDS: list[Callable] = [_add_check, _add_build, _add_targets, _add_diff, _ad
 
 def parser() -> argparse.ArgumentParser:
     p = Parser(prog="plangen", description="Yearly work plans as YAML, rendered to numbered A4 documents.",
-                                formatter_class=argparse.RawDescriptionHelpFormatter)
+               formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--version", action="version", version=f"plangen {__version__}")
     sub = p.add_subparsers(dest="command", metavar="COMMAND")
     for add in COMMANDS:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import argparse
 import difflib
 import math
+import os
 import sys
 from typing import NoReturn
 
@@ -66,3 +67,8 @@ def seconds(text: str) -> float:
     if not math.isfinite(value) or value <= 0:
         raise argparse.ArgumentTypeError(f"must be a finite number of seconds above 0 (found: {text})")
     return value
+
+
+def rich_terminal(stream, colour: bool = False) -> bool:
+    """Progress bars only on a terminal that can redraw (not TERM=dumb); colour also not under NO_COLOR."""
+    return stream.isatty() and os.environ.get("TERM") != "dumb" and not (colour and os.environ.get("NO_COLOR"))
