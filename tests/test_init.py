@@ -112,3 +112,9 @@ def test_ci_workflow_builds_a_shard_matrix():
     assert any("plangen build" in r and "--shard ${{ matrix.shard }}/$SHARDS" in r for r in runs)
     assert any("plangen check" in step.get("run", "") for step in flow["jobs"]["check"]["steps"])
     assert starter("gitattributes").splitlines()[-1] == "plans/*.yaml diff=plangen"
+
+
+def test_an_empty_folder_points_to_init(tmp_path):
+    proc = run("check", cwd=tmp_path)
+    assert proc.returncode == 2
+    assert "`plangen init` starts a plan repository" in proc.stderr.splitlines()[-1]

@@ -24,7 +24,7 @@ def _plan_paths(paths: list[str]) -> list[str]:
         return paths
     found = sorted(glob.glob(DEFAULT_GLOB))
     if not found:
-        raise UsageError(f"no plan files given and none match {DEFAULT_GLOB}")
+        raise UsageError(f"no plan files given and none match {DEFAULT_GLOB} (`plangen init` starts a plan repository)")
     return found
 
 
