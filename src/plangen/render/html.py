@@ -13,6 +13,7 @@ from markupsafe import Markup
 from jinja2.sandbox import SandboxedEnvironment
 
 from plangen.errors import RenderError
+from plangen.render import RenderOptions
 from plangen.outline.outline import Outline
 from plangen.render.theme import BUILTIN_TEMPLATES, Theme
 
@@ -38,7 +39,7 @@ def render_html(outline: Outline, theme: Theme) -> str:
         css = {name.replace(".", "_"): Markup(theme.read_text(name))
                for name in ("fonts.css", "plan.css")}
         template = env.get_template(MAIN_TEMPLATE)
-        return template.render(doc=outline, s=outline.strings, **css)
+        return template.render(doc=outline, **css)
     except jinja2.TemplateNotFound as exc:
         where = _template_position(exc)
         if where != "template":  # an {% include %} of a name that is not there
@@ -61,3 +62,8 @@ def _template_position(exc: BaseException) -> str:
         if frame.filename.endswith(".j2") or frame.filename.endswith(".html"):
             return f"{frame.filename}:{frame.lineno}"
     return "template"
+
+
+def render(outline: Outline, theme: Theme, options: RenderOptions) -> bytes:
+    """The registry's entry point (plangen.render)."""
+    return render_html(outline, theme).encode("utf-8")
