@@ -32,7 +32,6 @@ class Parser(argparse.ArgumentParser):
         commands = self.commands()
         word = next((a for a in argv if not a.startswith("-")), None)
         if commands and word is not None and word not in commands:
-            self.print_usage(sys.stderr)
             self.exit(2, f"{self.prog}: '{word}' is not a {self.prog} command{_suggest(word, commands)}\n"
                          f"  commands: {', '.join(commands)}\n")
         namespace, extras = self.parse_known_args(argv, namespace)
