@@ -134,3 +134,28 @@ def test_an_unreadable_template_file_is_a_one_line_error(venv, tmp_path):
         assert proc.returncode == 1
         (line,) = proc.stderr.splitlines()
         assert f"{folder}/{name}: {message}" in line, line
+
+
+@pytest.mark.skipif(not os.environ.get("PLANGEN_TEST_PRECOMMIT") or not shutil.which("pre-commit"),
+                    reason="opt-in (PLANGEN_TEST_PRECOMMIT=1, pre-commit on PATH): installs plangen and its "
+                           "dependencies from the package index into pre-commit's cache, about a minute")
+def test_pre_commit_runs_the_repositorys_hook_on_plans_only(tmp_path):
+    """The hook as another repository uses it: this checkout's HEAD, installed by pre-commit."""
+    rev = _sh("git", "rev-parse", "HEAD", cwd=ROOT).stdout.strip()
+    env = {**CLEAN_ENV, "PRE_COMMIT_HOME": str(tmp_path / "cache"), "GIT_AUTHOR_NAME": "t", "GIT_COMMITTER_NAME": "t",
+           "GIT_AUTHOR_EMAIL": "t@example.invalid", "GIT_COMMITTER_EMAIL": "t@example.invalid"}
+    repo = tmp_path / "repo"
+    (repo / "plans").mkdir(parents=True)
+    shutil.copy(ROOT / "tests" / "data" / "minimal.yaml", repo / "plans" / "2021-x.yaml")
+    (repo / "mkdocs.yml").write_text("site_name: x\nnav: [a]\n", encoding="utf-8")  # not a plan
+    (repo / ".pre-commit-config.yaml").write_text(
+        f"repos:\n  - repo: {ROOT}\n    rev: {rev}\n    hooks:\n      - id: plangen-check\n", encoding="utf-8")
+    _sh("git", "init", "-q", cwd=repo, env=env)
+    _sh("git", "add", "-A", cwd=repo, env=env)
+    proc = _sh("pre-commit", "run", "--all-files", cwd=repo, env=env, timeout=900)
+    assert proc.returncode == 0 and "plangen check" in proc.stdout and "Passed" in proc.stdout, proc.stdout + proc.stderr
+    (repo / "plans" / "2021-x.yaml").write_text((repo / "plans" / "2021-x.yaml").read_text(encoding="utf-8")
+                                                .replace("  title: 测试计划", "  tittle: 测试计划"), encoding="utf-8")
+    proc = _sh("pre-commit", "run", "--all-files", cwd=repo, env=env, timeout=900)
+    assert proc.returncode == 1 and "plans/2021-x.yaml:4:3: document.tittle: unknown key" in proc.stdout, proc.stdout
+    assert "1 of 1 file(s)" in proc.stdout  # mkdocs.yml was not passed to check
