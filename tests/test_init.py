@@ -3,6 +3,7 @@ every key of the format with a comment, passes check, and renders with every ite
 init never overwrites and refuses a folder that has plans."""
 from __future__ import annotations
 
+import difflib
 import json
 import re
 import zipfile
@@ -118,3 +119,16 @@ def test_an_empty_folder_points_to_init(tmp_path):
     proc = run("check", cwd=tmp_path)
     assert proc.returncode == 2
     assert "`plangen init` starts a plan repository" in proc.stderr.splitlines()[-1]
+
+
+@pytest.mark.parametrize("language", ["zh", "en"])
+def test_next_years_plan_keeps_the_starters_layout(tmp_path, language):
+    plan = tmp_path / "plan.yaml"
+    plan.write_text(starter_plan(language, YEAR), encoding="utf-8")
+    proc = run("new", "--from", str(plan), "--year", str(YEAR + 1), "-o", "-")
+    assert proc.returncode == 0, proc.stderr
+    old, new = plan.read_text(encoding="utf-8").splitlines(), proc.stdout.splitlines()
+    changed = [line for line in difflib.ndiff(old, new) if line[:1] in "+-"]
+    keys = {line[2:].split(":")[0].strip(" -") for line in changed}
+    assert keys <= {"number", "title", "year", "date", "deadline", "value", "status"}, changed
+    assert len(new) == len(old) - 2  # the cover's value and the target's status are reset
