@@ -7,7 +7,7 @@ import zipfile
 import docx
 import pytest
 
-from conftest import ENGLISH, NEXT, SEED, pdftotext, run, soffice_convert, squash
+from conftest import ENGLISH, NEXT, SEED, pdftotext, requires, run, soffice_convert, squash
 from docs import accept_all, document_text
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
@@ -51,6 +51,7 @@ def test_rejecting_is_possible_too(redline):
     assert "0025" in deleted
 
 
+@requires("soffice")
 def test_libreoffice_sees_the_tracked_changes(redline, tmp_path):
     soffice_convert([redline / "changes.docx"], "odt", tmp_path)
     with zipfile.ZipFile(tmp_path / "changes.odt") as z:
@@ -62,6 +63,7 @@ def test_libreoffice_sees_the_tracked_changes(redline, tmp_path):
     assert "后勤处" in content
 
 
+@requires("pdftotext")
 def test_redline_pdf_summary_and_marks(redline):
     first = squash(pdftotext(redline / "changes.pdf", "-f", "1", "-l", "1"))
     assert "plans/2021-logistics.yaml→" in first and first.count("2022-logistics.yaml") == 1
