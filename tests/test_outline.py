@@ -40,7 +40,7 @@ def test_seed_labels_follow_the_seed():
     assert labels[:12] == ["一、", "二、", "（一）", "1、", "2、", "3、", "4、", "5、", "（二）", "（三）", "（四）", "三、"]
     # 三、 is followed directly by 1、 as in the seed; ① under （1）; a. under （4）
     assert labels[12:15] == ["1、", "（1）", "（2）"]
-    assert ["①", "②", "③", "④"] == [lab for lab in labels if lab in "①②③④"]
+    assert [lab for lab in labels if lab in "①②③④"] == ["①", "②", "③", "④"]
     assert labels[-2:] == ["a.", "b."]
 
 

@@ -83,19 +83,34 @@ def _found(value) -> str:
 
 
 def _diagnostic(err: dict, smap: SourceMap) -> Diagnostic:
+    """One pydantic error as `path:line:col: field: message (found: value)`."""
     loc = tuple(err["loc"])
     kind = err["type"]
     value = err.get("input")
     if kind == "extra_forbidden":
-        key = loc[-1]
-        valid = _valid_keys(loc[:-1])
-        hint = difflib.get_close_matches(str(key), valid, n=1, cutoff=0.6)
-        message = f"unknown key '{key}'" + (f"; did you mean '{hint[0]}'?" if hint else f" (valid keys: {', '.join(valid)})")
         line, col = smap.locate(loc, prefer_key=True)
-        return Diagnostic(smap.path, line, col, dotted(loc), message)
+        return Diagnostic(smap.path, line, col, dotted(loc), _unknown_key(loc))
     if kind == "missing":
         line, col = smap.locate(loc[:-1], prefer_key=True)  # at the parent's key, e.g. "document:"
         return Diagnostic(smap.path, line, col, dotted(loc), "required key is missing")
+    message = _message(err, kind, value)
+    if isinstance(value, str) and kind in ("number_type", "int_type", "float_type") and value.lstrip("+-").isdigit():
+        message += "; write the number without quotes or leading zeros"
+    line, col = smap.locate(loc)
+    found = "" if kind == "item_needs_words" else f" (found: {_found(value)})"
+    return Diagnostic(smap.path, line, col, dotted(loc), message + found)
+
+
+def _unknown_key(loc: tuple) -> str:
+    """The message for an unknown key: the close valid key, or all of them."""
+    key = loc[-1]
+    valid = _valid_keys(loc[:-1])
+    hint = difflib.get_close_matches(str(key), valid, n=1, cutoff=0.6)
+    return f"unknown key '{key}'" + (f"; did you mean '{hint[0]}'?" if hint else f" (valid keys: {', '.join(valid)})")
+
+
+def _message(err: dict, kind: str, value: typing.Any) -> str:
+    """pydantic's message in the plan's words (text, whole number, YYYY-MM-DD ...)."""
     message = err["msg"].replace("Input should be", "expected").replace("String should", "text should")
     message = message.replace("Value error, ", "")
     if kind == "string_type":
@@ -112,11 +127,7 @@ def _diagnostic(err: dict, smap: SourceMap) -> Diagnostic:
         message = "an item needs a title or text"
     elif kind in ("date_from_datetime_parsing", "date_parsing", "date_type"):
         message = "expected a date written as YYYY-MM-DD"
-    if isinstance(value, str) and kind in ("number_type", "int_type", "float_type") and value.lstrip("+-").isdigit():
-        message += "; write the number without quotes or leading zeros"
-    line, col = smap.locate(loc)
-    found = "" if kind == "item_needs_words" else f" (found: {_found(value)})"
-    return Diagnostic(smap.path, line, col, dotted(loc), message + found)
+    return message
 
 
 def _valid_keys(loc: tuple) -> list[str]:

@@ -120,9 +120,8 @@ def decode(data: bytes, path: str, limits: Limits = DEFAULT_LIMITS) -> tuple[str
 
 def _scan(text: str, limits: Limits) -> None:
     """Walk the flat event stream (no recursion) and enforce depth and alias caps."""
-    depth = aliases = events = 0
-    for event in yaml.parse(text, Loader=_Loader):
-        events += 1
+    depth = aliases = 0
+    for events, event in enumerate(yaml.parse(text, Loader=_Loader), 1):
         if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
             depth += 1
             if depth > limits.max_depth:

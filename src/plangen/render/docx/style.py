@@ -102,6 +102,8 @@ def _set_language(document, lang: str) -> None:
 
 
 def _style(document, name, base, east_asia, latin, size, bold, align, indent, extra, lang):
+    """One paragraph style from its row in ZH_STYLES / EN_OVERRIDES (lang: unused, the
+    document's language is set once in docDefaults)."""
     styles = document.styles
     try:
         style = styles[name]
@@ -111,6 +113,18 @@ def _style(document, name, base, east_asia, latin, size, bold, align, indent, ex
         style.base_style = styles[base]
     style.hidden = False
     style.quick_style = True
+    _character(style, east_asia, latin, size, bold, extra)
+    _spacing(style, align, extra)
+    ppr = style.element.get_or_add_pPr()
+    for border in ppr.findall(qn("w:pBdr")):  # the default Title has a blue rule
+        ppr.remove(border)
+    _first_line_indent(ppr, size, indent)
+    if name.startswith("Heading "):
+        _outline_level(ppr, int(name.split()[1]) - 1)
+
+
+def _character(style, east_asia, latin, size, bold, extra) -> None:
+    """Faces, size, weight; no italic, theme colour or colour; underline only when asked."""
     font = style.font
     font.size = Pt(size)
     font.bold = bold
@@ -123,6 +137,11 @@ def _style(document, name, base, east_asia, latin, size, bold, align, indent, ex
     color = rpr.find(qn("w:color"))
     if color is not None:
         rpr.remove(color)
+
+
+def _spacing(style, align, extra) -> None:
+    """Alignment, line pitch (exact, on the grid, unless extra["line"] is None), space around,
+    keep-with-next, page break and left indent."""
     pf = style.paragraph_format
     pf.alignment = ALIGN[align]
     line = extra.get("line", LINE)
@@ -137,21 +156,19 @@ def _style(document, name, base, east_asia, latin, size, bold, align, indent, ex
     pf.keep_with_next = extra.get("keep", False)
     pf.page_break_before = extra.get("page_break", False)
     pf.left_indent = extra.get("indent", 0)
-    ppr = style.element.get_or_add_pPr()
-    for border in ppr.findall(qn("w:pBdr")):  # the default Title has a blue rule
-        ppr.remove(border)
+
+
+def _first_line_indent(ppr, size, indent: bool) -> None:
+    """Two characters of first-line indent (in characters, and in twips for older readers), or none."""
     ind = child(ppr, "w:ind")
-    if indent:
-        ind.set(qn("w:firstLineChars"), "200")
-        ind.set(qn("w:firstLine"), str(int(size * 2 * 20)))
-    else:
-        ind.set(qn("w:firstLineChars"), "0")
-        ind.set(qn("w:firstLine"), "0")
-    if name.startswith("Heading "):
-        level = int(name.split()[1]) - 1
-        outline = ppr.find(qn("w:outlineLvl"))
-        if outline is None:
-            ppr.append(parse_xml(f'<w:outlineLvl {nsdecls("w")} w:val="{level}"/>'))
+    ind.set(qn("w:firstLineChars"), "200" if indent else "0")
+    ind.set(qn("w:firstLine"), str(int(size * 2 * 20)) if indent else "0")
+
+
+def _outline_level(ppr, level: int) -> None:
+    """A heading's level in the navigation pane, unless the style already has one."""
+    if ppr.find(qn("w:outlineLvl")) is None:
+        ppr.append(parse_xml(f'<w:outlineLvl {nsdecls("w")} w:val="{level}"/>'))
 
 
 def _page_setup(section, grid: bool) -> None:
