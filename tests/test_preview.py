@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, SEED, run
+from conftest import SEED, run
 from docs import outline_of
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
