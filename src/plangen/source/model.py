@@ -147,7 +147,8 @@ class Item(_Strict):
     text: Optional[Paragraphs] = None
     after: Optional[Paragraphs] = Field(None, description="Paragraphs printed after the child items.")
     kind: Optional[Literal["goals", "measures"]] = Field(
-        None, description="Whether this section holds goals or measures; children inherit it.")
+        None, description="A tag for readers and tools: whether this section holds goals or measures. "
+                          "Prints nothing in any document; `plangen diff` reports a change.")
     skip_level: Annotated[bool, Field(strict=True)] = Field(False, description="Number the children one level deeper (三、 followed by 1、, as in the seed).")
     targets: list[Target] = []
     items: list["Item"] = []
