@@ -230,7 +230,8 @@ def cmd_targets(args) -> int:
     loaded = load_plan(args.plan)
     if args.unit is not None and args.unit not in loaded.plan.unit_names():
         raise UsageError(f"unknown unit '{args.unit}' (units: {', '.join(loaded.plan.unit_names())})")
-    render = {"table": targets_table, "csv": targets_csv, "json": targets_json}[args.format]
+    renderers: dict[str, Callable[..., str | bytes]] = {"table": targets_table, "csv": targets_csv, "json": targets_json}
+    render = renderers[args.format]
     out = render(loaded.plan, args.unit)
     if isinstance(out, bytes):
         sys.stdout.buffer.write(out)

@@ -9,11 +9,11 @@ from __future__ import annotations
 import difflib
 import re
 from dataclasses import dataclass, field
-from typing import Optional
+from typing import Any, Optional
 
 from plangen.source.model import Item, Plan
 from plangen.outline.wording import Wording
-from plangen.outline.outline import build_outline
+from plangen.outline.outline import Table, build_outline
 from plangen.outline.targets import Matrix, matrix, num
 
 SIMILAR = 0.6  # title/text similarity that matches two items without ids
@@ -47,7 +47,7 @@ class ItemChange:
     fields: dict = field(default_factory=dict)  # name -> {"old", "new", "diff"?}
 
     def as_json(self) -> dict:
-        out = {"change": self.change, "id": self.node.item.id, "path": self.node.path, "title": self.node.name}
+        out: dict[str, Any] = {"change": self.change, "id": self.node.item.id, "path": self.node.path, "title": self.node.name}
         if self.old is not None and self.change != "removed":
             out["old_path"] = self.old.path
         if self.fields:
@@ -92,7 +92,7 @@ def diff_plans(old: Plan, new: Plan, wording_old: Wording, wording_new: Wording,
 def nodes(plan: Plan, wording: Wording) -> list[Node]:
     """Every item with its numbered path, in document order."""
     outline = build_outline(plan, wording)
-    labels = {b.loc: b.label for b in outline.blocks if getattr(b, "label", None)}
+    labels = {b.loc: b.label for b in outline.blocks if not isinstance(b, Table) and b.label}
     out = []
     for loc, item, _level in plan.walk():
         parent = loc[:-2] if len(loc) > 2 else None
@@ -186,7 +186,8 @@ def _increasing(values: list[int]) -> set[int]:
         options = [b for b in best if values[b[-1]] < v]
         chain = max(options, key=len) + [k] if options else [k]
         best.append(chain)
-    return set(max(best, key=len)) if best else set()
+    longest: list[int] = max(best, key=len) if best else []
+    return set(longest)
 
 
 def _fields(old: Item, new: Item, language: str) -> dict:

@@ -156,7 +156,9 @@ def _compare_table(old: Table, new: Table) -> list[Table]:
             seen[r[0]] = seen.get(r[0], 0) + 1
             out.append(f"{r[0]}\0{seen[r[0]]}")
         return out
-    rows, changes, segments = [], [None], {}
+    rows: list[list[str]] = []
+    changes: list[Optional[str]] = [None]
+    segments: dict[tuple[int, int], list[list[str]]] = {}
     for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(None, keys(old.rows), keys(new.rows), autojunk=False).get_opcodes():
         if tag == "equal":
             for x, y in zip(old.rows[i1:i2], new.rows[j1:j2]):
@@ -177,7 +179,7 @@ def _compare_table(old: Table, new: Table) -> list[Table]:
 
 
 def _compare_appendix(old: list[Table], new: list[Table]) -> list[Table]:
-    out = []
+    out: list[Table] = []
     for k, table in enumerate(new):
         out.extend(_compare_table(old[k], table) if k < len(old) else [_mark(table, "ins")])
     for table in old[len(new):]:

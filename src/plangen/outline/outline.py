@@ -116,7 +116,7 @@ class Outline:
 
     def labels(self) -> list[str]:
         """Every numbering label, in document order."""
-        return [b.label for b in self.blocks if getattr(b, "label", None)]
+        return [b.label for b in self.blocks if not isinstance(b, Table) and b.label]
 
 
 def build_outline(plan: Plan, wording: Wording, unit: Optional[str] = None) -> Outline:

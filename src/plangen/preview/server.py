@@ -155,7 +155,7 @@ class _Handlers:
         name = request.path_params["name"]
         if name not in STATIC:
             return PlainTextResponse("not found", status_code=404)
-        text = resources.files("plangen.preview").joinpath("static", name).read_text(encoding="utf-8")
+        text = resources.files("plangen.preview").joinpath("static").joinpath(name).read_text(encoding="utf-8")
         return Response(text, media_type=STATIC[name])
 
     async def events(self, request: Request) -> Response:

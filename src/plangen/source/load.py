@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from pydantic import BaseModel, ValidationError
+from pydantic_core import ErrorDetails
 
 from plangen.errors import Diagnostic, PlanError
 from plangen.source.model import Plan, check_plan, check_plan_data
@@ -82,7 +83,7 @@ def _found(value) -> str:
     return text if len(text) <= 60 else text[:57] + "..."
 
 
-def _diagnostic(err: dict, smap: SourceMap) -> Diagnostic:
+def _diagnostic(err: ErrorDetails, smap: SourceMap) -> Diagnostic:
     """One pydantic error as `path:line:col: field: message (found: value)`."""
     loc = tuple(err["loc"])
     kind = err["type"]
@@ -109,7 +110,7 @@ def _unknown_key(loc: tuple) -> str:
     return f"unknown key '{key}'" + (f"; did you mean '{hint[0]}'?" if hint else f" (valid keys: {', '.join(valid)})")
 
 
-def _message(err: dict, kind: str, value: typing.Any) -> str:
+def _message(err: ErrorDetails, kind: str, value: typing.Any) -> str:
     """pydantic's message in the plan's words (text, whole number, YYYY-MM-DD ...)."""
     message = err["msg"].replace("Input should be", "expected").replace("String should", "text should")
     message = message.replace("Value error, ", "")

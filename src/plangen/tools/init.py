@@ -27,7 +27,7 @@ class InitResult:
 
 def starter(name: str) -> str:
     """A file of the starter kit (package data)."""
-    resource = importlib.resources.files("plangen.tools").joinpath("starter", name)
+    resource = importlib.resources.files("plangen.tools").joinpath("starter").joinpath(name)
     try:
         return resource.read_text(encoding="utf-8")
     except OSError as exc:

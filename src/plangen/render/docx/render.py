@@ -87,14 +87,14 @@ def render_docx(outline: Outline, theme: Theme) -> bytes:
             p = doc.words(block.title, f"Heading {block.level}", block.change, block.segments)
         else:
             p = doc.words(block.text, "Plan Item" if block.label else "Normal", block.change, block.segments)
-        if block.label:
+        if block.label and block.level is not None:  # a numbered block always has its level
             set_numbering(p, num_id, block.level)
         if after_table and outline.language != "zh":  # Chinese text keeps to its line grid instead
             p.paragraph_format.space_before = Pt(6)
         after_table = False
     for table in outline.appendix:
         whole = set(table.row_changes) if table.row_changes else {None}
-        doc.words(table.caption, "Appendix Caption", whole.pop() if len(whole) == 1 else None)
+        doc.words(table.caption or "", "Appendix Caption", whole.pop() if len(whole) == 1 else None)
         _table(doc, table, caption=False)
     _properties(document, outline)
     buf = io.BytesIO()

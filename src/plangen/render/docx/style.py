@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 
 import docx
+from docx.document import Document as DocxDocument
 from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
 from docx.oxml import parse_xml
@@ -63,7 +64,7 @@ ALIGN = {"left": WD_ALIGN_PARAGRAPH.LEFT, "center": WD_ALIGN_PARAGRAPH.CENTER,
          "right": WD_ALIGN_PARAGRAPH.RIGHT, "justify": WD_ALIGN_PARAGRAPH.JUSTIFY}
 
 
-def make_reference(language: str) -> docx.Document:
+def make_reference(language: str) -> DocxDocument:
     document = docx.Document()
     lang = "zh-CN" if language == "zh" else "en-US"
     _set_language(document, lang)
