@@ -8,12 +8,14 @@ import difflib
 import typing
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Optional
 
 from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
 from plangen.errors import Diagnostic, PlanError
 from plangen.source.model import Plan, check_plan, check_plan_data
+from plangen.source.walk import Loc
 from plangen.source.yamlsafe import DEFAULT_LIMITS, Limits, SourceMap, decode, dotted, load_yaml, read_file
 
 _YAML11_WORDS = {"yes", "no", "on", "off", "y", "n"}
@@ -66,7 +68,7 @@ def load_plan_text(text: str, path: str = "<plan>", limits: Limits = DEFAULT_LIM
     return LoadedPlan(plan, path, smap, warnings)
 
 
-def _problem(problem, smap: SourceMap) -> Diagnostic:
+def _problem(problem: tuple[Loc, str, str, Optional[Loc]], smap: SourceMap) -> Diagnostic:
     loc, message, severity, first = problem
     if first is not None:
         message += f" (first at line {smap.locate(first)[0]})"
@@ -74,7 +76,7 @@ def _problem(problem, smap: SourceMap) -> Diagnostic:
     return Diagnostic(smap.path, line, col, dotted(loc), message, severity)
 
 
-def _found(value) -> str:
+def _found(value: typing.Any) -> str:
     text = value.raw if hasattr(value, "raw") else repr(value)
     if isinstance(value, dict):
         text = "a mapping"
@@ -102,7 +104,7 @@ def _diagnostic(err: ErrorDetails, smap: SourceMap) -> Diagnostic:
     return Diagnostic(smap.path, line, col, dotted(loc), message + found)
 
 
-def _unknown_key(loc: tuple) -> str:
+def _unknown_key(loc: Loc) -> str:
     """The message for an unknown key: the close valid key, or all of them."""
     key = loc[-1]
     valid = _valid_keys(loc[:-1])
@@ -131,7 +133,7 @@ def _message(err: ErrorDetails, kind: str, value: typing.Any) -> str:
     return message
 
 
-def _valid_keys(loc: tuple) -> list[str]:
+def _valid_keys(loc: Loc) -> list[str]:
     """The keys allowed at loc, found by walking the models' annotations."""
     model: typing.Any = Plan
     for part in loc:
@@ -143,7 +145,7 @@ def _valid_keys(loc: tuple) -> list[str]:
     return []
 
 
-def _step(tp, part):
+def _step(tp: typing.Any, part: str | int) -> typing.Any:
     for candidate in _unwrap(tp):
         if isinstance(part, int):
             if typing.get_origin(candidate) is list:
@@ -155,7 +157,7 @@ def _step(tp, part):
     return None
 
 
-def _unwrap(tp) -> list:
+def _unwrap(tp: typing.Any) -> list[typing.Any]:
     origin = typing.get_origin(tp)
     if origin is typing.Annotated:
         return _unwrap(typing.get_args(tp)[0])

@@ -13,6 +13,7 @@ import importlib.resources
 import json
 import sys
 from pathlib import Path
+from typing import Any
 
 from plangen.errors import RenderError
 
@@ -20,7 +21,7 @@ SCHEMA_ID = "https://plangen.invalid/schema/plan-1.schema.json"
 PACKAGED = "plan.schema.json"
 
 
-def plan_schema() -> dict:
+def plan_schema() -> dict[str, Any]:
     from plangen.source.model import Plan
     schema = Plan.model_json_schema(by_alias=True, mode="validation")
     text = json.dumps(schema, ensure_ascii=False).replace("#/$defs/", "#/definitions/")
