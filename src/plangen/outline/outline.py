@@ -20,7 +20,7 @@ class CoverField:
     label: str
     value: Optional[str]
     type: str
-    name: str  # form field name, ascii
+    name: str  # form field name: department/name/date for the default lines, else a slug of the label
 
 
 @dataclass
@@ -122,12 +122,21 @@ def build_outline(plan: Plan, strings: dict, unit: Optional[str] = None) -> Outl
 
 
 def _cover_fields(plan: Plan, strings: dict) -> list[CoverField]:
+    labels = strings["fields"]
+    keys = dict(zip(labels, strings.get("field_keys") or []))  # a theme's own strings may lack them
     given = plan.document.fields
     if given is None:
-        labels = strings["fields"]
-        return [CoverField(label, None, "date" if i == len(labels) - 1 else "text", f"field{i + 1}")
-                for i, label in enumerate(labels)]
-    return [CoverField(f.label, f.value, f.type, f"field{i + 1}") for i, f in enumerate(given)]
+        given = [CoverField(label, None, "date" if i == len(labels) - 1 else "text", "") for i, label in enumerate(labels)]
+    names: list[str] = []
+    for i, f in enumerate(given):
+        name = keys.get(f.label) or field_slug(f.label) or f"field{i + 1}"
+        names.append(name if name not in names else f"{name}-{i + 1}")
+    return [CoverField(f.label, f.value, f.type, name) for f, name in zip(given, names)]
+
+
+def field_slug(label: str) -> str:
+    """A form field name from a label: lower case, letters and digits (any script), '-' between."""
+    return "-".join("".join(c if c.isalnum() else " " for c in label.lower()).split())
 
 
 class _Builder:
