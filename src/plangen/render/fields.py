@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from plangen.render.fieldfont import SubsetFont, typing_font, value_font
 
 SIZE = 14  # points, of typed and filled text
-TYPING = "PlangenSans"  # the /DR name of the typing font
+TYPING = "Wingdings"  # the /DR name of the typing font: see the module doc
 DATE_FORMAT = {"zh": "yyyy年m月d日", "en": "yyyy-mm-dd"}
 
 
