@@ -62,15 +62,23 @@ def _poppler(pdf: Path, out: Path, dpi: int) -> Path:
     return out
 
 
-def ocr(png: Path, box: tuple[float, float, float, float] | None = None, lang: str = "chi_sim+eng") -> str:
-    """Tesseract's reading of ``png`` (or of ``box``, in PDF points from the top left), spaces removed."""
-    from PIL import Image
+def ocr_boxes(png: Path, boxes: list[tuple[float, float, float, float]], lang: str = "chi_sim") -> list[str]:
+    """Tesseract's reading of each box (PDF points, origin top left) of ``png``, spaces removed.
+
+    The boxes are cut out (the blank's underline left out), stacked with white space
+    between them and read in one run: one line of text per box."""
+    from PIL import Image, ImageOps
     image = Image.open(png).convert("L")
-    if box:
-        scale = image.width / 595.28
-        image = image.crop(tuple(round(v * scale) for v in box))
-    cropped = png.with_name(png.stem + "-ocr.png")
-    image.save(cropped)
-    text = subprocess.run(["tesseract", str(cropped), "-", "-l", lang, "--psm", "7"],
+    scale = image.width / 595.28
+    crops = [image.crop(tuple(round(v * scale) for v in box)) for box in boxes]
+    crops = [ImageOps.expand(c.resize((c.width * 2, c.height * 2), Image.LANCZOS), border=32, fill=255) for c in crops]
+    sheet = Image.new("L", (max(c.width for c in crops), sum(c.height for c in crops)), 255)
+    y = 0
+    for crop in crops:
+        sheet.paste(crop, (0, y))
+        y += crop.height
+    sheet_path = png.with_name(png.stem + "-boxes.png")
+    sheet.save(sheet_path)
+    text = subprocess.run(["tesseract", str(sheet_path), "-", "-l", lang, "--psm", "6"],
                           capture_output=True, text=True, check=True, timeout=60).stdout
-    return "".join(text.split())
+    return ["".join(line.split()) for line in text.splitlines() if line.strip()]
