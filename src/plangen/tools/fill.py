@@ -15,14 +15,19 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from plangen.errors import PlangenError, RenderError, UsageError
+from plangen.errors import Diagnostic, PlanError, RenderError, UsageError
 
 SUFFIXES = (".pdf", ".docx")
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 
 
-class FillError(PlangenError):
-    """A value or values file a user wrote is wrong (exit 1): one line, naming the place."""
+class FillError(PlanError):
+    """A value or values file a user wrote is wrong (exit 1): one line ``path[:line]: message``,
+    printed as it is (a diagnostic) rather than after ``plangen:``."""
+
+    def __init__(self, text: str):
+        where, _, message = text.partition(": ")
+        super().__init__([Diagnostic(where, 0, 0, "", message)])
 
 
 @dataclass(frozen=True)
