@@ -3,7 +3,6 @@ PDFium's form API), then drawn by four real engines (PDFium, pdf.js, MuPDF, popp
 read back with OCR: what every reader shows, not what the file claims."""
 from __future__ import annotations
 
-import ctypes
 import difflib
 import subprocess
 import unicodedata

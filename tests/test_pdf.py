@@ -112,6 +112,8 @@ def test_pdf_a_variant_has_no_form_fields(tmp_path):
     assert proc.returncode == 0, proc.stderr
     reader = PdfReader(tmp_path / "2021-logistics.pdf")
     assert not reader.get_fields()
+    fonts = subprocess.run(["pdffonts", str(tmp_path / "2021-logistics.pdf")], capture_output=True, text=True).stdout
+    assert "WenQuanYi" not in fonts  # no typing font without fields: the printed blanks, as before
     xmp = reader.trailer["/Root"]["/Metadata"].get_object().get_data()
     assert b"pdfaid:part" in xmp and b"2" in xmp.split(b"pdfaid:part")[1][:8]
 

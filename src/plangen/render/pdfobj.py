@@ -2,6 +2,7 @@
 numbers) written through pydyf (WeasyPrint's finisher) or pypdf (``plangen fill``)."""
 from __future__ import annotations
 
+import functools
 import zlib
 
 from plangen.render.fields import Name, Ref, Stream, Text, Raw
@@ -22,7 +23,7 @@ def to_pydyf(obj, pdf, memo: dict | None = None):
     if isinstance(obj, Name):
         return "/" + obj
     if isinstance(obj, Text):
-        return _PydyfText(obj)
+        return _pydyf_text_class()(obj)
     if isinstance(obj, Stream):
         entries = pydyf.Dictionary({k: to_pydyf(v, pdf, memo) for k, v in obj.entries.items()})
         entries["Filter"] = "/FlateDecode"
@@ -34,10 +35,13 @@ def to_pydyf(obj, pdf, memo: dict | None = None):
     return obj
 
 
+@functools.lru_cache(maxsize=None)
 def _pydyf_text_class():
     import pydyf
 
     class PydyfText(pydyf.Object):
+        """A text string written as ``Text.pdf_bytes`` says (UTF-16 when not ASCII)."""
+
         def __init__(self, text: Text):
             super().__init__()
             self.text = text
@@ -46,16 +50,6 @@ def _pydyf_text_class():
         def data(self):
             return self.text.pdf_bytes()
     return PydyfText
-
-
-def _PydyfText(text: Text):
-    global _PYDYF_TEXT
-    if _PYDYF_TEXT is None:
-        _PYDYF_TEXT = _pydyf_text_class()
-    return _PYDYF_TEXT(text)
-
-
-_PYDYF_TEXT = None
 
 
 def to_pypdf(obj, writer, memo: dict | None = None):
