@@ -53,7 +53,8 @@ def fill_pypdf(src: Path, out: Path, values: dict[str, str]) -> None:
 
 
 def fill_typed(src: Path, out: Path, values: dict[str, str]) -> None:
-    """Click into each field and type, key by key, through PDFium's form API, then save."""
+    """Click into each field, select what it holds and type, key by key, through PDFium's
+    form API, then save (what Chrome writes when a person fills the form and saves it)."""
     import pypdfium2 as pdfium
     import pypdfium2.raw as raw
     boxes, names = field_boxes(src), by_name(src, values)
@@ -67,6 +68,7 @@ def fill_typed(src: Path, out: Path, values: dict[str, str]) -> None:
         x, y = (x1 + x2) / 2, height - (top + bottom) / 2
         raw.FORM_OnLButtonDown(form, page.raw, 0, x, y)
         raw.FORM_OnLButtonUp(form, page.raw, 0, x, y)
+        raw.FORM_SelectAllText(form, page.raw)  # typing replaces a pre-filled value
         units = text.encode("utf-16-le")
         for i in range(0, len(units), 2):
             raw.FORM_OnChar(form, page.raw, int.from_bytes(units[i:i + 2], "little"), 0)
