@@ -26,7 +26,7 @@ def test_docx_reads_back(built, plan):
     texts = [p.text for p in d.paragraphs]
     assert d.core_properties.title == o.full_title
     assert d.core_properties.author == o.organization
-    assert any(t == f"{o.strings['number_label']}{o.strings['colon']}{o.number}" for t in texts)
+    assert any(t == f"{o.cover.number_label}{o.number}" for t in texts)
     assert any(t.startswith(o.title) for t in texts)
     for section in d.sections:
         assert abs(section.page_width - Mm(210)) < Mm(0.5) and abs(section.page_height - Mm(297)) < Mm(0.5)
@@ -44,8 +44,8 @@ def test_cover_fields_are_content_controls(built, plan):
     d = docx.Document(str(docx_of(built, plan)))
     sdts = d.element.body.findall(f".//{W}sdt")
     tags = {s.find(f"{W}sdtPr/{W}tag").get(qn("w:val")): s for s in sdts}
-    assert sorted(tags) == sorted(f.name for f in o.fields)  # pre-filled lines too
-    for f in o.fields:
+    assert sorted(tags) == sorted(f.name for f in o.cover.fields)  # pre-filled lines too
+    for f in o.cover.fields:
         props = tags[f.name].find(f"{W}sdtPr")
         assert props.find(f"{W}alias").get(qn("w:val")) == f.label
         assert props.find(f"{W}date" if f.type == "date" else f"{W}text") is not None

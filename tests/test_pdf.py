@@ -50,8 +50,8 @@ def test_pdf_text_has_every_label_and_page_numbers(built, plan):
 def test_pdf_cover_fields_are_form_fields(built, plan):
     o = outline_of(plan)
     fields = PdfReader(pdf_of(built, plan)).get_fields() or {}
-    assert sorted(fields) == sorted(f.name for f in o.fields)  # pre-filled lines are fields holding their value
-    for f in o.fields:
+    assert sorted(fields) == sorted(f.name for f in o.cover.fields)  # pre-filled lines are fields holding their value
+    for f in o.cover.fields:
         assert fields[f.name]["/FT"] == "/Tx"
         assert fields[f.name].get("/V") == f.value
         assert fields[f.name]["/TU"] == f.label

@@ -151,7 +151,7 @@ def finisher(outline, blanks: dict, px: float = 0.75):
         height = float(page["MediaBox"][3])
         memo: dict = {}
         fields = []
-        for f in outline.fields:
+        for f in outline.cover.fields:
             if f.name not in blanks:
                 continue
             x1, y1, x2, y2 = blanks[f.name]

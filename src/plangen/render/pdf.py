@@ -14,6 +14,7 @@ from pathlib import Path
 from urllib.parse import unquote, urlparse
 
 from plangen.errors import RenderError
+from plangen.render import RenderOptions
 from plangen.outline.outline import Outline
 from plangen.render import fields
 from plangen.render.html import render_html
@@ -75,3 +76,8 @@ def _font_config():
         from weasyprint.text.fonts import FontConfiguration
         _FONT_CONFIG = FontConfiguration()
     return _FONT_CONFIG
+
+
+def render(outline: Outline, theme: Theme, options: RenderOptions) -> bytes:
+    """The registry's entry point (plangen.render)."""
+    return render_pdf(outline, theme, options.pdf_variant)
