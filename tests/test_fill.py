@@ -104,3 +104,14 @@ def test_fill_usage_errors(built, tmp_path):
     assert proc.returncode == 1 and "职务: no such field (fields: department (部门)" in proc.stderr
     proc = run("fill", pdf, "--set", "姓名=x", "-o", str(tmp_path / "x.docx"))
     assert proc.returncode == 2 and not (tmp_path / "x.docx").exists()
+
+
+def test_field_names_for_other_labels(tmp_path):
+    from docs import outline_of
+    from conftest import ROOT
+    text = (ROOT / "tests" / "data" / "minimal.yaml").read_text(encoding="utf-8")
+    plan = tmp_path / "p.yaml"
+    plan.write_text(text.replace("  organization: 测试学校\n", "  organization: 测试学校\n  fields:\n"
+                                 "    - {label: 部门}\n    - {label: 联系电话}\n    - {label: Room No.}\n"
+                                 "    - {label: 'Room no'}\n    - {label: '——'}\n"), encoding="utf-8")
+    assert [f.name for f in outline_of(plan).cover.fields] == ["department", "联系电话", "room-no", "room-no-4", "field5"]

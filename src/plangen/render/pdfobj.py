@@ -27,12 +27,18 @@ def to_pydyf(obj, pdf, memo: dict | None = None):
     if isinstance(obj, Stream):
         entries = pydyf.Dictionary({k: to_pydyf(v, pdf, memo) for k, v in obj.entries.items()})
         entries["Filter"] = "/FlateDecode"
-        return pydyf.Stream([zlib.compress(obj.data)], entries)
+        return pydyf.Stream([_deflate(obj.data)], entries)
     if isinstance(obj, dict):
         return pydyf.Dictionary({k: to_pydyf(v, pdf, memo) for k, v in obj.items()})
     if isinstance(obj, list):
         return pydyf.Array([to_pydyf(v, pdf, memo) for v in obj])
     return obj
+
+
+@functools.lru_cache(maxsize=8)
+def _deflate(data: bytes) -> bytes:
+    """Deflated once per process: the typing font (700 KB) goes into every PDF of a batch."""
+    return zlib.compress(data)
 
 
 @functools.lru_cache(maxsize=None)
