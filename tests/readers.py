@@ -43,9 +43,15 @@ def _pdfium(pdf: Path, out: Path, dpi: int) -> Path:
 
 
 def _pdfjs(pdf: Path, out: Path, dpi: int) -> Path:
-    subprocess.run(["node", str(JS / "render.mjs"), str(pdf), str(out), str(dpi / 72)],
-                   check=True, capture_output=True, timeout=60)
+    render_all([(pdf, out)], dpi)
     return out
+
+
+def render_all(pairs: list[tuple[Path, Path]], dpi: int = DPI) -> None:
+    """pdf.js drawing page 1 of each (PDF, PNG) pair in one Node process (its start-up
+    is most of the time)."""
+    subprocess.run(["node", str(JS / "render.mjs"), str(dpi / 72), *[str(p) for pair in pairs for p in pair]],
+                   check=True, capture_output=True, timeout=300)
 
 
 def _mupdf(pdf: Path, out: Path, dpi: int) -> Path:
@@ -62,23 +68,25 @@ def _poppler(pdf: Path, out: Path, dpi: int) -> Path:
     return out
 
 
-def ocr_boxes(png: Path, boxes: list[tuple[float, float, float, float]], lang: str = "chi_sim") -> list[str]:
-    """Tesseract's reading of each box (PDF points, origin top left) of ``png``, spaces removed.
+def ocr_boxes(crops: list[tuple[Path, tuple[float, float, float, float]]], lang: str = "chi_sim") -> list[str]:
+    """Tesseract's reading of each (PNG, box in PDF points from the top left), spaces removed.
 
-    The boxes are cut out (the blank's underline left out), stacked with white space
-    between them and read in one run: one line of text per box."""
+    The boxes are cut out (leave the blank's underline out), enlarged, stacked with white
+    space between them and read in one run (one start-up of Tesseract): a line per box."""
     from PIL import Image, ImageOps
-    image = Image.open(png).convert("L")
-    scale = image.width / 595.28
-    crops = [image.crop(tuple(round(v * scale) for v in box)) for box in boxes]
-    crops = [ImageOps.expand(c.resize((c.width * 2, c.height * 2), Image.LANCZOS), border=32, fill=255) for c in crops]
-    sheet = Image.new("L", (max(c.width for c in crops), sum(c.height for c in crops)), 255)
+    cuts = []
+    for png, box in crops:
+        image = Image.open(png).convert("L")
+        scale = image.width / 595.28
+        cut = image.crop(tuple(round(v * scale) for v in box))
+        cuts.append(ImageOps.expand(cut.resize((cut.width * 2, cut.height * 2), Image.LANCZOS), border=32, fill=255))
+    sheet = Image.new("L", (max(c.width for c in cuts), sum(c.height for c in cuts)), 255)
     y = 0
-    for crop in crops:
-        sheet.paste(crop, (0, y))
-        y += crop.height
-    sheet_path = png.with_name(png.stem + "-boxes.png")
+    for cut in cuts:
+        sheet.paste(cut, (0, y))
+        y += cut.height
+    sheet_path = crops[0][0].with_name(crops[0][0].stem + "-ocr.png")
     sheet.save(sheet_path)
     text = subprocess.run(["tesseract", str(sheet_path), "-", "-l", lang, "--psm", "6"],
-                          capture_output=True, text=True, check=True, timeout=60).stdout
+                          capture_output=True, text=True, check=True, timeout=120).stdout
     return ["".join(line.split()) for line in text.splitlines() if line.strip()]

@@ -77,7 +77,8 @@ def test_fill_from_csv_writes_a_pdf_and_a_docx_per_row(built, tmp_path):
 
 
 @pytest.mark.parametrize("content, message", [
-    ("file,部门,职务\na,后勤处,科长\n", "values.csv:2: 职务: no such field"),
+    ("file,部门,职务\na,后勤处,科长\n", "values.csv:1: 职务: no such field"),
+    ("file,部门\n", "values.csv:2: no rows"),
     ("name,部门\nzhang,后勤处\n", "values.csv:1: file: missing column"),
     ("file,部门\na,后勤处\nb\n", "values.csv:3: 1 cell(s), the header has 2"),
     ("file,部门\na,后勤处\na,教务处\n", "values.csv:3: file: 'a' again"),

@@ -17,7 +17,11 @@ from dataclasses import dataclass
 from plangen.render.fieldfont import SubsetFont, typing_font, value_font
 
 SIZE = 14  # points, of typed and filled text
-TYPING = "Wingdings"  # the /DR name of the typing font: see the module doc
+# The /DR name of the typing font. PDFium (Chrome) types CJK with the field's embedded font
+# only when it takes it for a symbol font, which it decides by this name; with any other
+# name it pulls in a non-embedded system font that other readers draw as boxes. The name
+# is only a resource key: every reader reads the font itself.
+TYPING = "Wingdings"
 DATE_FORMAT = {"zh": "yyyy年m月d日", "en": "yyyy-mm-dd"}
 
 

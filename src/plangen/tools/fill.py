@@ -265,9 +265,12 @@ def _rows(path: Path, reader, header: list[str], name_column: str):
 
 def fill_many(documents: dict[Path, bytes], rows, csv_path: Path, flatten: bool) -> dict[str, bytes]:
     """Output file name -> bytes, one per row and document; nothing is written here."""
+    if not rows:
+        raise FillError(f"{csv_path}:2: no rows: one row per copy, below the header")
     out: dict[str, bytes] = {}
     for path, data in documents.items():
         fields = fields_of(path, data)
+        resolve(fields, dict.fromkeys(rows[0][2]), f"{csv_path}:1")  # the header's columns are fields
         for line, name, row in rows:
             values = resolve(fields, row, f"{csv_path}:{line}")
             try:
