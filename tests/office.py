@@ -17,6 +17,7 @@ Sub Batch(spec As String)
   f(0).Name = &quot;FilterName&quot;
   For Each job In Split(spec, &quot;;&quot;)
     part = Split(job, &quot;|&quot;)
+    If Not FileExists(part(1)) Then Exit Sub
     doc = StarDesktop.loadComponentFromURL(part(1), &quot;_blank&quot;, 0, args())
     frame = doc.getCurrentController().getFrame()
     helper = createUnoService(&quot;com.sun.star.frame.DispatchHelper&quot;)
@@ -24,6 +25,9 @@ Sub Batch(spec As String)
     If part(0) = &quot;reject&quot; Then helper.executeDispatch(frame, &quot;.uno:RejectAllTrackedChanges&quot;, &quot;&quot;, 0, Array())
     f(0).Value = &quot;MS Word 2007 XML&quot;
     doc.storeToURL(part(2) &amp; &quot;.docx&quot;, f())
+    doc.close(True)
+    REM the saved file, opened afresh: the open document keeps stale list numbers after accepting
+    doc = StarDesktop.loadComponentFromURL(part(2) &amp; &quot;.docx&quot;, &quot;_blank&quot;, 0, args())
     f(0).Value = &quot;writer_pdf_Export&quot;
     doc.storeToURL(part(2) &amp; &quot;.pdf&quot;, f())
     doc.close(True)
@@ -45,7 +49,7 @@ def soffice() -> str | None:
 
 def _run(profile: Path, *args: str) -> None:
     proc = subprocess.run([soffice() or "soffice", f"-env:UserInstallation={profile.resolve().as_uri()}", "--headless",
-                           "--norestore", *args], capture_output=True, text=True, timeout=600)
+                           "--norestore", *args], capture_output=True, text=True, timeout=180)
     assert proc.returncode == 0, proc.stderr
 
 
