@@ -219,3 +219,46 @@ def test_new_plan_resets_values_and_moves_dates(tmp_path):
     assert "in 2026." in text
     again = run("new", "--from", str(ENGLISH), "--year", "2026", "-o", str(out))
     assert again.returncode == 2 and "exists; use --force" in again.stderr
+
+
+def _diff_json_in_process(old, new) -> dict:
+    from plangen.compare.diff import diff_plans
+    from plangen.compare.report import as_json
+    from plangen.render.theme import load_theme
+    from plangen.source.load import load_plan
+    a, b = load_plan(old).plan, load_plan(new).plan
+    theme = load_theme()
+    d = diff_plans(a, b, theme.wording(a.document.language), theme.wording(b.document.language), str(old), str(new))
+    return json.loads(as_json(d))
+
+
+def test_every_example_diff_matches_the_json_schema(tmp_path):
+    import jsonschema
+
+    import revision
+    from conftest import PLANS
+    schema = json.loads((ROOT / "schema" / "diff.schema.json").read_text(encoding="utf-8"))
+    jsonschema.Draft7Validator.check_schema(schema)
+    revised = revision.revision(tmp_path / "revised.yaml")
+    pairs = [(a, b) for a in PLANS for b in PLANS] + [(NEXT, revised), (revised, NEXT)]
+    for old, new in pairs:
+        jsonschema.validate(_diff_json_in_process(old, new), schema)
+    d = _diff_json_in_process(NEXT, revised)
+    assert {i["change"] for i in d["items"]} == {"changed", "moved"} and d["units"][0]["change"] == "removed"
+    with pytest.raises(jsonschema.ValidationError):  # the schema can fail: a list where text belongs
+        jsonschema.validate({**d, "items": [{**d["items"][0], "fields": {"text": {"old": ["a"], "new": "b"}}}]}, schema)
+
+
+def test_the_readme_json_example_comes_from_a_real_run():
+    import jsonschema
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    example = json.loads(readme.split("The JSON shape (`--format json`)")[1].split("```json\n")[1].split("```")[0])
+    jsonschema.validate(example, json.loads((ROOT / "schema" / "diff.schema.json").read_text(encoding="utf-8")))
+    real = diff_json(SEED, NEXT)
+    assert set(example) == set(real)
+    for key, value in example.items():
+        if isinstance(value, list):
+            assert all(entry in real[key] for entry in value), key
+        else:
+            assert real[key] == value or key in ("old", "new"), key
+    assert example["old"].endswith("plans/2021-logistics.yaml") and example["new"].endswith("plans/2022-logistics.yaml")
