@@ -175,7 +175,7 @@ def compare_blocks(old: list[Block], new: list[Block], language: str) -> list[Ma
     """One item's blocks, OLD's against NEW's: kept, changed, inserted, deleted."""
     out: list[Marked] = []
     a, b = [_signature(x) for x in old], [_signature(x) for x in new]
-    for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
+    for _tag, i1, i2, j1, j2 in difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
         olds, news = old[i1:i2], new[j1:j2]
         paired = 0
         for x, y in zip(olds, news):

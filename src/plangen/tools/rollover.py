@@ -78,13 +78,17 @@ def shift_years(text: str, old_year: int, years: int) -> str:
 
 def roll_forward(text: str, year: int, number: Optional[str] = None, number_format: Optional[str] = None) -> str:
     root = yaml.compose(text, Loader=yaml.SafeLoader)
+    if root is None:
+        raise UsageError("the plan is empty")
     document = _value(root, "document")
     old_year = int(_value(document, "year").value)
     years = year - old_year
     edits: list[Edit] = []
-    for path, key, node in _scalars(root, ()):
-        edits.extend(_edit(text, path, node, year, years, old_year,
-                           lambda old: number or advance_number(old, year, number_format)))
+
+    def numbering(old: str) -> str:
+        return number or advance_number(old, year, number_format)
+    for path, node in _scalars(root, ()):
+        edits.extend(_edit(text, path, node, year, years, old_year, numbering))
     edits.extend(_removals(text, root))
     for start, end, new in sorted(edits, reverse=True):
         text = text[:start] + new + text[end:]
@@ -116,10 +120,10 @@ def _value(mapping: yaml.Node, key: str) -> yaml.Node:
     raise UsageError(f"the plan has no {key}")
 
 
-def _scalars(node: yaml.Node, path: tuple) -> Iterator[tuple[tuple, str, yaml.ScalarNode]]:
+def _scalars(node: yaml.Node, path: tuple) -> Iterator[tuple[tuple, yaml.ScalarNode]]:
     """Every value scalar with its path of keys (list positions are left out)."""
     if isinstance(node, yaml.ScalarNode):
-        yield path, path[-1] if path else "", node
+        yield path, node
     elif isinstance(node, yaml.MappingNode):
         for k, v in node.value:
             yield from _scalars(v, path + (k.value,))
@@ -133,7 +137,7 @@ def _removals(text: str, root: yaml.Node) -> list[Edit]:
     out: list[Edit] = []
     for path, mapping in _mappings(root, ()):
         drop = "value" if path[-2:] == ("document", "fields") else "status" if path[-1:] == ("targets",) else None
-        for k, (key, value) in enumerate(mapping.value):
+        for k, (key, _value) in enumerate(mapping.value):
             if key.value == drop:
                 out.append(_entry_span(text, mapping, k))
     return out
