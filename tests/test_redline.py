@@ -150,8 +150,8 @@ def test_a_moved_item_is_shown_at_both_places(revised):
     assert re.search(r"<w:moveFrom [^>]*><w:r><w:delText[^>]*>进一步抓好各中小学的绿化", xml)
     assert re.search(r"<w:moveTo [^>]*><w:r><w:t[^>]*>进一步抓好各中小学的绿化", xml)
     html = (revised / "r.html").read_text(encoding="utf-8")
-    assert '<span class="moved">（移至二、（五））</span>' in html
-    assert '<span class="moved">（原二、（二））</span>' in html
+    assert '<span class="move-note">（移至二、（五））</span>' in html
+    assert '<span class="move-note">（原二、（二））</span>' in html
 
 
 def test_a_removed_unit_replaces_the_appendix_table_whole(revised):
