@@ -155,7 +155,10 @@ def cmd_diff(args: argparse.Namespace) -> int:
     old, new = _load_spec(args.old), _load_spec(args.new)
     d = diff_plans(old.plan, new.plan, _wording(old.plan), _wording(new.plan), args.old, args.new)
     color = args.color == "always" or (args.color == "auto" and rich_terminal(sys.stdout, colour=True))
-    out = {"text": lambda: as_text(d, color), "markdown": lambda: as_markdown(d), "json": lambda: as_json(d)}[args.format]()
+    from plangen.render.theme import load_theme
+    w = load_theme().wording(args.lang or new.plan.document.language)
+    out = {"text": lambda: as_text(d, color, w), "markdown": lambda: as_markdown(d, w),
+           "json": lambda: as_json(d)}[args.format]()
     if not d.identical or args.format == "json":
         sys.stdout.write(out)
     return EXIT_OK if d.identical else EXIT_FAILED
@@ -360,6 +363,8 @@ def _add_diff(sub: Subparsers) -> None:
     _old_new(p)
     p.add_argument("--format", choices=["text", "markdown", "json"], default="text")
     p.add_argument("--color", choices=["auto", "always", "never"], default="auto")
+    p.add_argument("--lang", choices=["zh", "en"], default=None,
+                   help="the language of the text and Markdown report (default: NEW's document language)")
     p.set_defaults(func=cmd_diff)
 
 

@@ -23,6 +23,15 @@ PLACEHOLDERS: dict[str, frozenset[str]] = {
     "appendix_part": frozenset({"part"}), "page_number": frozenset({"page"}),
     "kind_format": frozenset({"kind"}), "label_gap": frozenset(),
     "measure_format": frozenset({"what", "measure"}),
+    # redlines and diffs
+    "redline_heading": frozenset({"old", "new"}), "redline_plan": frozenset({"title", "number", "revision"}),
+    "redline_inserted": frozenset(), "redline_deleted": frozenset(), "redline_none": frozenset(),
+    "moved_to": frozenset({"path"}), "moved_from": frozenset({"path"}),
+    "diff_title": frozenset({"old", "new"}), "diff_document": frozenset(), "diff_units": frozenset(),
+    "diff_items": frozenset(), "diff_targets": frozenset(), "diff_added": frozenset(), "diff_removed": frozenset(),
+    "diff_moved": frozenset(), "diff_changed": frozenset(), "diff_renamed": frozenset(),
+    "diff_was": frozenset({"path"}), "diff_total": frozenset(), "diff_budget": frozenset(),
+    "field_names": frozenset(),
 }
 MAX_LENGTH = 200  # characters of one wording string
 
@@ -63,6 +72,27 @@ class Wording:
     kind_format: str
     label_gap: str
     measure_format: str
+    redline_heading: str  # the redline summary's title: {old} → {new}, each a redline_plan
+    redline_plan: str  # one plan in that title: its {title}, {number} and {revision}
+    redline_inserted: str
+    redline_deleted: str
+    redline_none: str  # the summary when nothing changed
+    moved_to: str  # beside a moved item's old place
+    moved_from: str  # beside its new place
+    diff_title: str
+    diff_document: str
+    diff_units: str
+    diff_items: str
+    diff_targets: str
+    diff_added: str
+    diff_removed: str
+    diff_moved: str
+    diff_changed: str
+    diff_renamed: str
+    diff_was: str
+    diff_total: str
+    diff_budget: str
+    field_names: dict[str, str]  # what a diff calls a plan's fields (number, title, text …)
 
     @classmethod
     def from_mapping(cls, data: Mapping[str, Any], defaults: Mapping[str, Any] | None = None) -> "Wording":
@@ -83,6 +113,9 @@ class Wording:
         text: str = getattr(self, key)
         return text.format(**values)
 
+    def field_name(self, name: str) -> str:
+        return self.field_names.get(name, name)
+
     def split(self, key: str, placeholder: str) -> tuple[str, str]:
         """The text before and after a placeholder, e.g. page_number around {page}."""
         before, _, after = getattr(self, key).partition("{" + placeholder + "}")
@@ -94,9 +127,17 @@ def _checked(key: str, value: Any) -> Any:
         if not isinstance(value, list) or not value or not all(isinstance(v, str) and v.strip() for v in value):
             raise WordingError(key, "must be a list of labels")
         return tuple(_text(key, v) for v in value)
+    if key == "field_names":
+        if not isinstance(value, dict) or not all(isinstance(k, str) and isinstance(v, str) for k, v in value.items()):
+            raise WordingError(key, "must map field names to words")
+        return {k: _text(key, v) for k, v in value.items()}
     if isinstance(value, bool) or not isinstance(value, (str, int, float)):
         raise WordingError(key, f"must be text (found: {type(value).__name__})")
-    text = _text(key, str(value))
+    return _with_placeholders(key, _text(key, str(value)))
+
+
+def _with_placeholders(key: str, text: str) -> str:
+    """text, once each {placeholder} in it is one PLACEHOLDERS allows for key, bare."""
     try:
         parsed = list(string.Formatter().parse(text))
     except ValueError as exc:
