@@ -197,6 +197,31 @@ def cmd_textconv(args) -> int:
     return EXIT_OK
 
 
+def cmd_progress(args) -> int:
+    from plangen.tools.progress_table import progress_csv, progress_json, progress_table
+    from plangen.tools.report import state_at
+    loaded, state = state_at(args.plan, args.as_of)
+    for d in loaded.warnings:
+        print(d, file=sys.stderr)
+    out = {"table": progress_table, "csv": progress_csv, "json": progress_json}[args.format](state)
+    if isinstance(out, bytes):
+        sys.stdout.buffer.write(out)
+    else:
+        sys.stdout.write(out)
+    return EXIT_OK
+
+
+def cmd_report(args) -> int:
+    from plangen.build.write import atomic_write
+    from plangen.tools.report import render_report, state_at
+    loaded, state = state_at(args.plan, args.as_of)
+    for d in loaded.warnings:
+        print(d, file=sys.stderr)
+    atomic_write(Path(args.output), render_report(loaded, state, Path(args.output).suffix, args.templates))
+    print(f"wrote {args.output} (as of {state.as_of})", file=sys.stderr)
+    return EXIT_OK
+
+
 def cmd_watch(args) -> int:
     from plangen.build.orchestrator import build
     from plangen.build.watch import watch
@@ -343,6 +368,33 @@ def _add_check(sub) -> None:
     p.set_defaults(func=cmd_check)
 
 
+def _add_progress(sub) -> None:
+    p = sub.add_parser("progress", help="plan against actual: planned / done / % per target and unit at a date",
+                       description="Print each target's planned, done and % per unit and in total, money spent, and\n"
+                                   "what is overdue, from PLAN's progress file (PLAN with .progress.yaml).\n"
+                                   "The date is --as-of or the latest entry's date, never today's.\n"
+                                   "Example: plangen progress plans/2021-logistics.yaml --as-of 2021-06-30 --format csv",
+                       formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("plan", metavar="PLAN")
+    p.add_argument("--as-of", metavar="DATE", help="YYYY-MM-DD (default: the latest entry's date)")
+    p.add_argument("--format", choices=["table", "csv", "json"], default="table")
+    p.set_defaults(func=cmd_progress)
+
+
+def _add_report(sub) -> None:
+    p = sub.add_parser("report", help="the progress report (完成情况) of a plan, as .docx, .pdf or .html",
+                       description="Write the mid-year or year-end report: the plan's numbering with each item's status\n"
+                                   "and what was done, completion tables, a unit x target matrix, what is not done,\n"
+                                   "and a timeline chart. The date is --as-of or the latest entry's date.\n"
+                                   "Example: plangen report plans/2021-logistics.yaml -o output/2021-logistics.report.pdf",
+                       formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("plan", metavar="PLAN")
+    p.add_argument("--as-of", metavar="DATE", help="YYYY-MM-DD (default: the latest entry's date)")
+    p.add_argument("-o", "--output", required=True, metavar="FILE", help="FILE.docx, FILE.pdf or FILE.html")
+    p.add_argument("--templates", metavar="DIR")
+    p.set_defaults(func=cmd_report)
+
+
 def _add_schema(sub) -> None:
     p = sub.add_parser("schema", help="print the plan format's JSON Schema",
                        description="Print the JSON Schema (draft-07) of the plan format.\n"
@@ -351,7 +403,7 @@ def _add_schema(sub) -> None:
 
 
 COMMANDS: list[Callable] = [_add_check, _add_build, _add_targets, _add_diff, _add_redline, _add_new, _add_textconv, _add_watch,
-                            _add_schema]
+                            _add_schema, _add_progress, _add_report]
 
 
 def parser() -> argparse.ArgumentParser:

@@ -108,6 +108,7 @@ class Outline:
     unit_id: Optional[str] = None
     date: Optional[str] = None
     keywords: list[str] = field(default_factory=list)
+    figures: list = field(default_factory=list)  # charts after the appendix (outline.chart.Figure)
     redline: Optional[dict] = None  # redlines: {"summary": [lines], "author", "date", "number"/"title": runs}
 
     @property

@@ -84,6 +84,20 @@ class State:
         return [u for u in self.lines if u.overdue]
 
 
+def groups(state: State) -> list[list[UnitLine]]:
+    """The lines of each target, in the plan's order."""
+    out: dict[tuple, list[UnitLine]] = {}
+    for line in state.lines:
+        out.setdefault(line.target.loc, []).append(line)
+    return list(out.values())
+
+
+def totals(lines: list[UnitLine]) -> tuple[Decimal, Decimal]:
+    """Planned and done over lines, dropped ones left out."""
+    counted = [u for u in lines if u.counts]
+    return sum((u.planned for u in counted), Decimal(0)), sum((u.done for u in counted), Decimal(0))
+
+
 def latest_date(loaded: LoadedProgress) -> dt.date:
     return max(e.date for e in loaded.progress.entries)
 

@@ -15,7 +15,7 @@ from jinja2.sandbox import SandboxedEnvironment
 from plangen.errors import RenderError
 from plangen.render import RenderOptions
 from plangen.outline.outline import Outline
-from plangen.render.theme import BUILTIN_TEMPLATES, Theme
+from plangen.render.theme import BUILTIN_TEMPLATES, Theme, pdf_font_families
 
 MAIN_TEMPLATE = "plan.html.j2"
 
@@ -39,7 +39,7 @@ def render_html(outline: Outline, theme: Theme) -> str:
         css = {name.replace(".", "_"): Markup(theme.path(name).read_text(encoding="utf-8"))
                for name in ("fonts.css", "plan.css")}
         template = env.get_template(MAIN_TEMPLATE)
-        return template.render(doc=outline, **css)
+        return template.render(doc=outline, fonts=pdf_font_families(theme), **css)
     except jinja2.TemplateSyntaxError as exc:
         raise RenderError(f"{exc.filename or exc.name}:{exc.lineno}: template error: {exc.message}") from None
     except jinja2.TemplateError as exc:

@@ -9,7 +9,7 @@ import unicodedata
 from decimal import Decimal
 from typing import Optional
 
-from plangen.outline.progress import State, UnitLine, percent
+from plangen.outline.progress import State, groups, percent, totals
 from plangen.outline.targets import fmt
 
 HEADER = ["item", "what", "unit", "planned", "done", "measure", "percent", "status", "due", "overdue",
@@ -26,19 +26,6 @@ def _pct(value: Optional[int]) -> str:
     return "" if value is None else f"{value}%"
 
 
-def _total(lines: list[UnitLine]) -> tuple[Decimal, Decimal]:
-    counted = [u for u in lines if u.counts]
-    return sum((u.planned for u in counted), Decimal(0)), sum((u.done for u in counted), Decimal(0))
-
-
-def groups(state: State) -> list[list[UnitLine]]:
-    """The lines of each target, in the plan's order."""
-    out: dict[tuple, list[UnitLine]] = {}
-    for line in state.lines:
-        out.setdefault(line.target.loc, []).append(line)
-    return list(out.values())
-
-
 def rows(state: State) -> list[list[str]]:
     """A row per target and unit, then the target's total when it is set for several units."""
     out = []
@@ -50,7 +37,7 @@ def rows(state: State) -> list[list[str]]:
                         fmt(u.budget) if u.budget is not None else "", fmt(u.spent) if u.spent is not None else "",
                         u.note or ""])
         if len(lines) > 1:
-            planned, done = _total(lines)
+            planned, done = totals(lines)
             budget = [u.budget for u in lines if u.counts and u.budget is not None]
             spent = [u.spent for u in lines if u.counts and u.spent is not None]
             out.append([t.item_id or "", t.target.what, "total", fmt(planned), fmt(done), t.target.unit,
@@ -85,7 +72,7 @@ def progress_json(state: State) -> str:
     targets = []
     for lines in groups(state):
         t = lines[0].target
-        planned, done = _total(lines)
+        planned, done = totals(lines)
         targets.append({
             "item": t.item_id, "what": t.target.what, "measure": t.target.unit,
             "planned": _num(planned), "done": _num(done), "percent": percent(done, planned),

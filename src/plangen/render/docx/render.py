@@ -10,6 +10,7 @@ import zipfile
 import docx
 from docx.enum.section import WD_SECTION
 from docx.enum.table import WD_TABLE_ALIGNMENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.opc.exceptions import PackageNotFoundError
 from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls, qn
@@ -96,6 +97,8 @@ def render_docx(outline: Outline, theme: Theme) -> bytes:
         whole = set(table.row_changes) if table.row_changes else {None}
         doc.words(table.caption, "Appendix Caption", whole.pop() if len(whole) == 1 else None)
         _table(doc, table, caption=False)
+    for fig in outline.figures:
+        _figure(doc, fig, theme)
     _properties(document, outline)
     buf = io.BytesIO()
     try:
@@ -205,6 +208,16 @@ def _table(doc: _StyledDocument, table: Table, caption: bool = True) -> None:
                 doc.rev.runs(p, change_runs(value, change, segments), "<w:rPr><w:b/></w:rPr>" if bold else "")
             else:
                 p.add_run(value).bold = bold or None
+
+
+def _figure(doc: _StyledDocument, fig, theme: Theme) -> None:
+    """A chart as a picture the width it has in the PDF, under its caption."""
+    from plangen.render.docx.figure import png
+    doc.add(fig.caption, "Appendix Caption")
+    p = doc.add("", "Normal")
+    p.paragraph_format.first_line_indent = 0
+    p.add_run().add_picture(io.BytesIO(png(fig, theme)), width=Pt(fig.width))
+    p.alignment = WD_ALIGN_PARAGRAPH.CENTER
 
 
 def _widths(table: Table, size_pt: float) -> list:
