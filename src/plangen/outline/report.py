@@ -45,7 +45,10 @@ def _blocks(blocks: list, loaded: LoadedProgress, state: State, w: Wording) -> l
     table (in place of its target table)."""
     out: list = []
     pending: Optional[tuple] = None  # (loc, item id) whose status line is still to come
-    leaves = {loc for loc, item, level in loaded.plan.plan.walk() if not item.items and level > 1}
+    plan = loaded.plan.plan
+    # an item nobody reported on says so when it is a goal to reach (a leaf of a goals section)
+    leaves = {loc for loc, item, level in plan.walk()
+              if not item.items and level > 1 and plan.sections[loc[1]].kind == "goals"}
     for block in blocks:
         starts_item = getattr(block, "label", None) is not None or block.kind == "heading"
         if pending and (starts_item or block.kind == "table" or getattr(block, "role", "") == "after"):
@@ -98,7 +101,7 @@ def completion_table(loc: tuple, state: State, w: Wording, currency: str) -> Opt
             rows.append([t.what, w.table_total, t.unit, fmt(planned), fmt(done), _pct(percent(done, planned)), ""]
                         + (_money([u for u in lines if u.counts]) if money else []))
     numeric = [False, False, False, True, True, True, False] + [True, True] * money
-    return Table(header, rows, numeric, loc=loc)
+    return Table(header, rows, numeric, loc=loc, role="progress")
 
 
 def _money(lines: list[UnitLine]) -> list[str]:
@@ -152,4 +155,4 @@ def open_table(state: State, w: Wording) -> Table:
     if not rows:
         rows = [[w.open_none] + [""] * 6]
     return Table(header, rows, [False, False, False, True, True, False, False], f"{w.appendix_label}{w.colon}{w.open_title}",
-                 False, "summary")
+                 False, "progress")
