@@ -19,20 +19,20 @@ DEFAULT_GLOB = "plans/*.yaml"
 def _plan_paths(paths: list[str]) -> list[str]:
     if paths:
         return paths
-    found = sorted(glob.glob(DEFAULT_GLOB))
+    found = sorted(p for p in glob.glob(DEFAULT_GLOB) if not p.endswith(".progress.yaml"))
     if not found:
         raise UsageError(f"no plan files given and none match {DEFAULT_GLOB}")
     return found
 
 
 def cmd_check(args) -> int:
-    from plangen.source.load import load_plan
+    from plangen.tools.report import check_file
     paths = _plan_paths(args.paths)
     errors: list[Diagnostic] = []
     warnings: list[Diagnostic] = []
     for path in paths:
         try:
-            warnings += load_plan(path).warnings
+            warnings += check_file(path)
         except PlanError as exc:
             errors += exc.diagnostics
     if args.format == "json":
@@ -50,7 +50,7 @@ def cmd_check(args) -> int:
 
 def cmd_schema(args) -> int:
     from plangen.source.schema import schema_text
-    sys.stdout.write(schema_text())
+    sys.stdout.write(schema_text(progress=args.progress))
     return EXIT_OK
 
 
@@ -140,6 +140,13 @@ def _wording(plan):
 
 def cmd_diff(args) -> int:
     """Exit 0: the same; 1: they differ; 2: an error (like diff(1))."""
+    from plangen.source.progress import is_progress_file
+    if is_progress_file(args.old) or is_progress_file(args.new):
+        from plangen.tools.progress_text import diff_progress
+        same, text = diff_progress(args.old, args.new, args.format)
+        if not same or args.format == "json":
+            sys.stdout.write(text)
+        return EXIT_OK if same else EXIT_FAILED
     from plangen.compare.diff import diff_plans
     from plangen.compare.report import as_json, as_markdown, as_text
     old, new = _load_spec(args.old), _load_spec(args.new)
@@ -398,7 +405,9 @@ def _add_report(sub) -> None:
 def _add_schema(sub) -> None:
     p = sub.add_parser("schema", help="print the plan format's JSON Schema",
                        description="Print the JSON Schema (draft-07) of the plan format.\n"
-                                   "Example: plangen schema > schema/plan.schema.json")
+                                   "Example: plangen schema > schema/plan.schema.json\n"
+                                   "Example: plangen schema --progress > schema/progress.schema.json")
+    p.add_argument("--progress", action="store_true", help="the schema of progress files instead")
     p.set_defaults(func=cmd_schema)
 
 

@@ -61,6 +61,7 @@ class Job:
     key: str
     date: Optional[str]
     options: Options
+    report: bool = False  # the progress report (from the progress file beside the plan)
 
     def outputs(self) -> list[str]:
         return [f"{self.stem}.{fmt}" for fmt in self.options.formats]
@@ -125,9 +126,13 @@ def build(paths: list[str], options: Options, progress: Optional[Callable] = Non
 
 
 def plan_jobs(path: str, loaded, options: Options, plan_key: str, date: Optional[str]) -> list[Job]:
-    """A job for the plan's own document, and one per unit with --per-unit."""
+    """A job for the plan's own document, one per unit with --per-unit, and the progress
+    report (<plan>.report.*) when a progress file is beside the plan."""
+    from plangen.source.progress import progress_path
     stem = safe_name(Path(path).stem)
     jobs = [Job(path, None, stem, plan_key, date, options)]
+    if progress_path(path).exists():
+        jobs.append(Job(path, None, f"{stem}.report", sha256(f"{plan_key}|report".encode()), date, options, True))
     if options.per_unit:
         names = unique_names([u.id for u in loaded.plan.units])
         jobs += [Job(path, u.id, f"{stem}/{names[u.id]}", sha256(f"{plan_key}|{u.id}".encode()), date, options)
@@ -152,7 +157,11 @@ def parse_shard(text: str) -> tuple[int, int]:
 
 
 def _plan_key(path: str, env_key: str) -> tuple[str, Optional[str]]:
+    from plangen.source.progress import progress_path
     data = read_file(path)
+    progress = progress_path(path)
+    if progress.exists():  # the report changes with the progress file
+        data += b"\0" + read_file(progress)
     date = document_date(path)
     return sha256(env_key.encode() + b"\0" + (date or "").encode() + b"\0" + data), date
 
@@ -180,7 +189,8 @@ def run_job(job: Job) -> list[tuple[str, str]]:
     from plangen.outline.outline import build_outline
     theme = load_theme(job.options.templates)
     loaded = load_plan(job.plan)
-    outline = build_outline(loaded.plan, theme.wording(loaded.plan.document.language), job.unit)
+    outline = _report_outline(job, loaded, theme) if job.report else \
+        build_outline(loaded.plan, theme.wording(loaded.plan.document.language), job.unit)
     if outline.date is None and job.date:
         outline.date = job.date
     rendered = {}
@@ -192,6 +202,15 @@ def run_job(job: Job) -> list[tuple[str, str]]:
     for rel, data in rendered.items():
         atomic_write(inside(job.options.out, rel), data)
     return [(rel, sha256(data)) for rel, data in rendered.items()]
+
+
+def _report_outline(job: Job, loaded, theme):
+    from plangen.outline.progress import compute
+    from plangen.outline.report import build_report
+    from plangen.source.progress import progress_path
+    from plangen.source.progress_load import load_progress
+    progress = load_progress(progress_path(job.plan), loaded)
+    return build_report(progress, compute(progress), theme.wording(loaded.plan.document.language))
 
 
 def _run_all(jobs: list[Job], options: Options):

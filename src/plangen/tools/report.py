@@ -23,6 +23,16 @@ def load_pair(path: str) -> LoadedProgress:
     return load_progress(progress_file, plan)
 
 
+def check_file(path: str) -> list:
+    """`plangen check` of one file: a plan, and its progress file when there is one; or a
+    progress file, against its plan. Returns the warnings; raises PlanError."""
+    if is_progress_file(path):
+        return load_pair(path).warnings
+    loaded = load_plan(path)
+    progress = progress_path(path)
+    return loaded.warnings + (load_progress(progress, loaded).warnings if progress.exists() else [])
+
+
 def parse_date(text: Optional[str]) -> Optional[dt.date]:
     if text is None:
         return None
