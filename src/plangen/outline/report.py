@@ -87,27 +87,30 @@ def completion_table(loc: tuple, state: State, w: Wording, currency: str) -> Opt
     mine = [g for g in groups(state) if g[0].target.loc[:-2] == loc]
     if not mine:
         return None
-    money = any(u.budget is not None or u.spent is not None for g in mine for u in g)
+    lines_all = [u for g in mine for u in g]
+    money = (any(u.budget is not None for u in lines_all), any(u.spent is not None for u in lines_all))
     header = [w.table_what, w.col_school, w.table_unit, w.col_planned, w.col_done, w.col_percent, w.col_status]
-    header += [w.format("table_budget", currency=currency), w.format("col_spent", currency=currency)] if money else []
+    header += [w.format("table_budget", currency=currency)] * money[0] + [w.format("col_spent", currency=currency)] * money[1]
     rows = []
     for lines in mine:
         t = lines[0].target.target
         for u in lines:
             rows.append([t.what, u.unit_name, t.unit, fmt(u.planned), fmt(u.done), _pct(u.percent),
-                         _status_words(u, w)] + (_money([u]) if money else []))
+                         _status_words(u, w)] + _money([u], money))
         if len(lines) > 1:
             planned, done = totals(lines)
             rows.append([t.what, w.table_total, t.unit, fmt(planned), fmt(done), _pct(percent(done, planned)), ""]
-                        + (_money([u for u in lines if u.counts]) if money else []))
-    numeric = [False, False, False, True, True, True, False] + [True, True] * money
+                        + _money([u for u in lines if u.counts], money))
+    numeric = [False, False, False, True, True, True, False] + [True] * sum(money)
     return Table(header, rows, numeric, loc=loc, role="progress")
 
 
-def _money(lines: list[UnitLine]) -> list[str]:
+def _money(lines: list[UnitLine], columns: tuple[bool, bool]) -> list[str]:
+    """The budget and money-spent cells, for the columns the table has."""
     budgets = [u.budget for u in lines if u.budget is not None]
     spent = [u.spent for u in lines if u.spent is not None]
-    return [fmt(sum(budgets)) if budgets else "", fmt(sum(spent)) if spent else ""]
+    cells = ([fmt(sum(budgets)) if budgets else ""] if columns[0] else []) + ([fmt(sum(spent)) if spent else ""] if columns[1] else [])
+    return cells
 
 
 def _pct(value: Optional[int]) -> str:
