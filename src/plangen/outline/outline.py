@@ -109,6 +109,7 @@ class Outline:
     date: Optional[str] = None
     keywords: list[str] = field(default_factory=list)
     figures: list = field(default_factory=list)  # charts after the appendix (outline.chart.Figure)
+    role: str = "plan"  # "report": a progress report (outline.report), with its own stylesheet
     redline: Optional[dict] = None  # redlines: {"summary": [lines], "author", "date", "number"/"title": runs}
 
     @property

@@ -36,6 +36,7 @@ def build_report(loaded: LoadedProgress, state: State, w: Wording) -> Outline:
     base.appendix = matrix_tables(state, w, plan.units) + [open_table(state, w)]
     base.figures = [timeline(state, w, plan.document.year)] if state.lines else []
     base.date = state.as_of.isoformat()
+    base.role = "report"
     base.keywords = base.keywords + [w.report_kind]
     return base
 

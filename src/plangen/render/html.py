@@ -37,7 +37,7 @@ def render_html(outline: Outline, theme: Theme) -> str:
     try:
         # Stylesheets belong to the theme (trusted like templates), never to the plan.
         css = {name.replace(".", "_"): Markup(theme.path(name).read_text(encoding="utf-8"))
-               for name in ("fonts.css", "plan.css")}
+               for name in ("fonts.css", "plan.css", "report.css")}
         template = env.get_template(MAIN_TEMPLATE)
         return template.render(doc=outline, fonts=pdf_font_families(theme), **css)
     except jinja2.TemplateSyntaxError as exc:
