@@ -382,7 +382,7 @@ def _add_check(sub) -> None:
 
 
 def _add_progress(sub) -> None:
-    p = sub.add_parser("progress", help="plan against actual: planned / done / % per target and unit at a date",
+    p = sub.add_parser("progress", help="plan against actual: planned / done / %% per target and unit at a date",
                        description="Print each target's planned, done and % per unit and in total, money spent, and\n"
                                    "what is overdue, from PLAN's progress file (PLAN with .progress.yaml).\n"
                                    "The date is --as-of or the latest entry's date, never today's.\n"
