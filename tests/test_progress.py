@@ -21,7 +21,7 @@ import subprocess
 
 import pytest
 
-from conftest import PROGRESS, SEED, no_traceback, run
+from conftest import ENGLISH, PROGRESS, SEED, no_traceback, run
 
 
 def _json(*args: str) -> dict:
@@ -204,3 +204,28 @@ def test_build_writes_the_report_beside_the_plan(tmp_path):
     assert proc.returncode == 0, proc.stderr
     assert sorted(p.name for p in tmp_path.glob("*.html")) == ["2021-logistics.html", "2021-logistics.report.html"]
     assert "计划目标共20项" in (tmp_path / "2021-logistics.report.html").read_text(encoding="utf-8")
+
+
+def test_an_english_report_with_budgets_and_an_overdue_target(tmp_path):
+    """The English plan: 12 access points for each of 3 schools by 2025-08-15, budget 4800 each.
+    At 2025-09-30 North High has 12 (done), Lakeside 6 (overdue), Hillcrest none (overdue)."""
+    plan = tmp_path / "it.yaml"
+    shutil.copy(ENGLISH, plan)
+    (tmp_path / "it.progress.yaml").write_text(
+        "progress: 1\nentries:\n  - date: 2025-09-30\n    reporter: IT office\n    targets:\n"
+        "      - {target: ap, unit: north-high, done: 12, spent: 4650.50}\n"
+        "      - {target: ap, unit: lakeside, done: 6, note: cabling late}\n"
+        "    items:\n      - {item: aims.network, status: in-progress, summary: One school of three is on Wi-Fi.}\n",
+        encoding="utf-8")
+    data = json.loads(run("progress", str(plan), "--format", "json").stdout)
+    ap = _target(data, "Wi-Fi access points")
+    assert (ap["planned"], ap["done"], ap["percent"]) == (36, 18, 50)
+    assert [u["overdue"] for u in ap["units"]] == [False, True, True]
+    assert ap["units"][0]["spent"] == 4650.5 and ap["units"][0]["budget"] == 4800
+    proc = run("report", str(plan), "-o", str(tmp_path / "r.html"))
+    assert proc.returncode == 0, proc.stderr
+    html = (tmp_path / "r.html").read_text(encoding="utf-8")
+    assert "(Progress report)" in html and "(as of 9/30/2025)" in html
+    assert "Progress: in progress. One school of three is on Wi-Fi." in html
+    assert "<td>in progress (overdue)</td>" in html and "<td>not started (overdue)</td>" in html
+    assert '<td class="num">4,650.50</td>' in html and '<td class="num">14,400</td>' in html  # spent, as written; budget 3 × 4800

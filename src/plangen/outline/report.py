@@ -75,7 +75,7 @@ def _status(pending: tuple, state: State, w: Wording, leaves: set) -> list:
         return []
     words = w.status(found.status if found else None) + w.sentence_end
     summary = found.summary if found and found.summary else ""
-    return [Para(f"{w.status_label}{w.colon}{words}{summary}", item_id=item_id, loc=loc, role="status")]
+    return [Para(f"{w.status_label}{w.colon}{words}{summary}".rstrip(), item_id=item_id, loc=loc, role="status")]
 
 
 def _status_words(u: UnitLine, w: Wording) -> str:
