@@ -18,12 +18,8 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Optional
 
+from plangen.source.progress import exact
 from plangen.source.progress_load import LoadedProgress, PlanTarget
-
-
-def exact(value) -> Decimal:
-    """A plan quantity (int, float or Decimal) as an exact Decimal, as the author wrote it."""
-    return value if isinstance(value, Decimal) else Decimal(str(getattr(value, "raw", value)))
 
 
 def percent(done: Decimal, planned: Decimal) -> Optional[int]:

@@ -33,6 +33,11 @@ def _decimal(value: Any) -> Any:
         raise PydanticCustomError("number_type", "expected a number") from None
 
 
+def exact(value: Any) -> Decimal:
+    """A plan's quantity or budget (int, float or Decimal) as an exact Decimal, as written."""
+    return value if isinstance(value, Decimal) else Decimal(str(getattr(value, "raw", value)))
+
+
 Amount = Annotated[Decimal, BeforeValidator(_decimal), Field(ge=0), WithJsonSchema({"type": "number", "minimum": 0})]
 
 

@@ -20,7 +20,7 @@ from plangen.errors import Diagnostic, PlanError
 from plangen.outline.targets import fmt, target_units
 from plangen.source.load import LoadedPlan, _diagnostic
 from plangen.source.model import Target
-from plangen.source.progress import Progress
+from plangen.source.progress import Progress, exact
 from plangen.source.yamlsafe import DEFAULT_LIMITS, SourceMap, decode, dotted, load_yaml, read_file
 
 
@@ -153,7 +153,7 @@ def _check_target_line(line, loc: tuple, date: dt.date, index: TargetIndex, seen
                                  f"(its units: {', '.join(found.units)}; {index.where(found.loc + ('for',))})")
         return
     planned = found.target.quantity
-    if line.done > _exact(planned) and line.note is None:
+    if line.done > exact(planned) and line.note is None:
         problem(loc + ("done",), f"done {fmt(line.done)} is more than the {fmt(planned)} {found.target.unit} planned "
                                  f"({index.where(found.loc + ('quantity',))}); add a note saying why", "warning")
     _once(("target", date, found.loc, unit), loc + ("target",), seen, smap, problem)
@@ -163,8 +163,3 @@ def _once(key: tuple, loc: tuple, seen: dict, smap: SourceMap, problem) -> None:
     if key in seen:
         problem(loc, f"reported twice on {key[1]} (first at line {smap.locate(seen[key])[0]})")
     seen.setdefault(key, loc)
-
-
-def _exact(value):
-    from decimal import Decimal
-    return Decimal(str(getattr(value, "raw", value)))
