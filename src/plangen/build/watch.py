@@ -11,8 +11,9 @@ from plangen.render.theme import BUILTIN_TEMPLATES
 
 
 def snapshot(paths: list[str], template_dirs: list[Path]) -> dict[str, int]:
-    """Modification times of the plans and of every template file."""
-    files = [Path(p) for p in paths] + [f for d in template_dirs if d.is_dir() for f in d.rglob("*") if f.is_file()]
+    """Modification times of the plans, their progress files, and every template file."""
+    from plangen.source.progress import progress_path
+    files = [Path(p) for p in paths] + [progress_path(p) for p in paths] + [f for d in template_dirs if d.is_dir() for f in d.rglob("*") if f.is_file()]
     snap = {}
     for f in files:
         try:
