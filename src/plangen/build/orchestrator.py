@@ -91,8 +91,8 @@ def build(paths: list[str], options: Options, progress: Optional[Callable] = Non
         except PlanError as exc:
             result.failed.append((path, exc))
             continue
-        plan_keys[path] = plan_key
-        if not options.force and options.shard == (1, 1) and manifest.plan_fresh(path, plan_key):
+        plan_keys[path] = with_progress(path, plan_key)  # a new progress entry makes the plan not fresh
+        if not options.force and options.shard == (1, 1) and manifest.plan_fresh(path, plan_keys[path]):
             result.skipped += list(manifest.plans[path]["outputs"])
             continue
         try:
@@ -132,7 +132,8 @@ def plan_jobs(path: str, loaded, options: Options, plan_key: str, date: Optional
     stem = safe_name(Path(path).stem)
     jobs = [Job(path, None, stem, plan_key, date, options)]
     if progress_path(path).exists():
-        jobs.append(Job(path, None, f"{stem}.report", sha256(f"{plan_key}|report".encode()), date, options, True))
+        jobs.append(Job(path, None, f"{stem}.report", sha256(f"{with_progress(path, plan_key)}|report".encode()),
+                        date, options, True))
     if options.per_unit:
         names = unique_names([u.id for u in loaded.plan.units])
         jobs += [Job(path, u.id, f"{stem}/{names[u.id]}", sha256(f"{plan_key}|{u.id}".encode()), date, options)
@@ -156,12 +157,15 @@ def parse_shard(text: str) -> tuple[int, int]:
     return index, count
 
 
-def _plan_key(path: str, env_key: str) -> tuple[str, Optional[str]]:
+def with_progress(path: str, plan_key: str) -> str:
+    """The plan's key and its progress file's bytes, if it has one: the report's inputs."""
     from plangen.source.progress import progress_path
-    data = read_file(path)
     progress = progress_path(path)
-    if progress.exists():  # the report changes with the progress file
-        data += b"\0" + read_file(progress)
+    return sha256(plan_key.encode() + b"\0" + read_file(progress)) if progress.exists() else plan_key
+
+
+def _plan_key(path: str, env_key: str) -> tuple[str, Optional[str]]:
+    data = read_file(path)
     date = document_date(path)
     return sha256(env_key.encode() + b"\0" + (date or "").encode() + b"\0" + data), date
 
