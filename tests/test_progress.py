@@ -230,11 +230,3 @@ def test_an_english_report_with_budgets_and_an_overdue_target(tmp_path):
     assert "<td>in progress (overdue)</td>" in html and "<td>not started (overdue)</td>" in html
     assert '<td class="num">4,650.50</td>' in html and '<td class="num">14,400</td>' in html  # spent, as written; budget 3 × 4800
 
-
-def test_watch_sees_a_progress_file_come_and_change(tmp_path):
-    from plangen.build.watch import snapshot
-    plan = tmp_path / "p.yaml"
-    shutil.copy(SEED, plan)
-    before = snapshot([str(plan)], [])
-    shutil.copy(PROGRESS, tmp_path / "p.progress.yaml")
-    assert snapshot([str(plan)], []) != before
