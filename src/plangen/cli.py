@@ -275,6 +275,34 @@ def cmd_targets(args) -> int:
     return EXIT_OK
 
 
+def cmd_fill(args) -> int:
+    from plangen.tools.fill import run as fill
+    written = fill(args.documents, args.set, args.values, args.output, args.name_column, args.flatten)
+    print(f"wrote {len(written)} file(s)" + (f": {written[0]}" if len(written) == 1 else f" in {args.output}"),
+          file=sys.stderr)
+    return 0
+
+
+def _add_fill(sub) -> None:
+    p = sub.add_parser("fill", help="fill in a rendered plan's cover fields (PDF and .docx), one copy or one per CSV row",
+                       description="Write values into the cover's fill-in fields of a .pdf or .docx plangen rendered,\n"
+                                   "with appearances every PDF reader shows; --flatten for a print-only copy.\n"
+                                   "A field is named by its key (department, name, date) or its label (部门).\n"
+                                   "Example: plangen fill output/2021-logistics.pdf --set 部门=后勤处 --set 姓名=张三丰 -o filled.pdf\n"
+                                   "Example: plangen fill output/2021-logistics.pdf output/2021-logistics.docx --from names.csv -o letters/",
+                       formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("documents", nargs="+", metavar="PLAN.pdf|PLAN.docx")
+    p.add_argument("--set", action="append", default=[], metavar="FIELD=VALUE", help="a value (repeatable)")
+    p.add_argument("--from", dest="values", metavar="CSV",
+                   help="UTF-8 CSV with a header: one copy of each document per row, named by --name-column")
+    p.add_argument("--name-column", default="file", metavar="COLUMN",
+                   help="the CSV column holding each copy's file name, without extension (default: file)")
+    p.add_argument("-o", "--output", required=True, metavar="OUT",
+                   help="the filled file (with --set), or a folder (with --from)")
+    p.add_argument("--flatten", action="store_true", help="draw the values into the page and drop the form fields")
+    p.set_defaults(func=cmd_fill)
+
+
 def _format_help() -> str:
     from plangen.render import DEFAULT_FORMATS, RENDERERS
     return ("comma-separated, default " + ",".join(DEFAULT_FORMATS) + ": "
@@ -445,7 +473,7 @@ def _add_schema(sub) -> None:
 
 
 COMMANDS: list[Callable] = [_add_check, _add_build, _add_targets, _add_diff, _add_redline, _add_new, _add_textconv, _add_watch,
-                            _add_preview, _add_schema, _add_init, _add_progress, _add_report]
+                            _add_preview, _add_schema, _add_init, _add_fill, _add_progress, _add_report]
 
 
 def parser() -> argparse.ArgumentParser:
