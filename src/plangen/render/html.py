@@ -15,7 +15,7 @@ from jinja2.sandbox import SandboxedEnvironment
 from plangen.errors import RenderError
 from plangen.render import RenderOptions
 from plangen.outline.outline import Outline
-from plangen.render.theme import BUILTIN_TEMPLATES, Theme
+from plangen.render.theme import BUILTIN_TEMPLATES, Theme, pdf_font_families
 
 MAIN_TEMPLATE = "plan.html.j2"
 
@@ -39,9 +39,9 @@ def render_html(outline: Outline, theme: Theme, forms: bool = False) -> str:
     try:
         # Stylesheets belong to the theme (trusted like templates), never to the plan.
         css = {name.replace(".", "_"): Markup(theme.read_text(name))
-               for name in ("fonts.css", "plan.css")}
+               for name in ("fonts.css", "plan.css", "report.css")}
         template = env.get_template(MAIN_TEMPLATE)
-        return template.render(doc=outline, forms=forms, **css)
+        return template.render(doc=outline, forms=forms, fonts=pdf_font_families(theme), **css)
     except jinja2.TemplateNotFound as exc:
         where = _template_position(exc)
         if where != "template":  # an {% include %} of a name that is not there
