@@ -173,17 +173,16 @@ def document_date(path: str) -> Optional[str]:
 
 def run_job(job: Job) -> list[tuple[str, str]]:
     """Render one document in every format and write it. Returns (relative path, sha256)."""
-    from plangen.source.load import load_plan
     from plangen.outline.outline import build_outline
     theme = load_theme(job.options.templates)
-    loaded = load_plan(job.plan)
+    loaded, text = _load(job.plan)
     outline = build_outline(loaded.plan, theme.strings(loaded.plan.document.language), job.unit)
     if outline.date is None and job.date:
         outline.date = job.date
     rendered = {}
     for fmt in job.options.formats:  # every format first: a failure writes nothing
         try:
-            rendered[f"{job.stem}.{fmt}"] = render(outline, theme, fmt, job.options)
+            rendered[f"{job.stem}.{fmt}"] = render(outline, theme, fmt, job.options, text)
         except RenderError as exc:
             raise RenderError(f"{job.plan}: {exc}") from None
     for rel, data in rendered.items():
@@ -191,13 +190,32 @@ def run_job(job: Job) -> list[tuple[str, str]]:
     return [(rel, sha256(data)) for rel, data in rendered.items()]
 
 
-def render(outline, theme: Theme, fmt: str, options: Options) -> bytes:
+_LOADED: dict[str, tuple[str, object, str]] = {}  # plan path -> (sha256 of its bytes, loaded plan, text)
+
+
+def _load(path: str):
+    """The plan, validated once per process for as long as its bytes stay the same (a
+    worker renders a district's hundred documents from one parse)."""
+    from plangen.source.load import load_plan_text
+    from plangen.source.yamlsafe import decode
+    data = read_file(path)
+    digest = sha256(data)
+    if path not in _LOADED or _LOADED[path][0] != digest:
+        text, diags = decode(data, path)
+        if text is None:
+            raise PlanError(diags)
+        _LOADED.clear()  # one plan at a time: a build's jobs come plan by plan
+        _LOADED[path] = (digest, load_plan_text(text, path), text)
+    return _LOADED[path][1], _LOADED[path][2]
+
+
+def render(outline, theme: Theme, fmt: str, options: Options, characters: str = "") -> bytes:
     if fmt == "docx":
         from plangen.render.docx.render import render_docx
         return render_docx(outline, theme)
     if fmt == "pdf":
         from plangen.render.pdf import render_pdf
-        return render_pdf(outline, theme, options.pdf_variant)
+        return render_pdf(outline, theme, options.pdf_variant, characters)
     if fmt == "html":
         from plangen.render.html import render_html
         return render_html(outline, theme).encode("utf-8")
