@@ -7,48 +7,65 @@ A plain `import weasyprint` costs about 0.7 s of a cold command. Two parts of it
   lookup reads the linker cache once and answers from it.
 - `weasyprint.pdf.fonts` imports `fontTools.subset` and `fontTools.varLib.instancer`
   (0.2-0.3 s), used only when HarfBuzz's subsetter is missing or a font is variable. They
-  are imported lazily: on first use, not at start-up.
-Nothing else changes: the same libraries are loaded, and the first use of a lazy module
+  are stood in for while WeasyPrint loads and imported on first use.
+Nothing else changes: the same libraries are loaded, and the first use of a deferred module
 imports it whole.
 """
 from __future__ import annotations
 
 import ctypes.util
-import importlib.util
+import importlib
 import os
 import re
 import subprocess
 import sys
+import types
 from contextlib import contextmanager
 from functools import lru_cache
 
-LAZY_MODULES = ("fontTools.subset", "fontTools.varLib.instancer")
+# Modules WeasyPrint imports at start-up and plangen never uses (HarfBuzz subsets the fonts,
+# and they are not variable), with the names WeasyPrint imports from them.
+DEFERRED = {"fontTools.subset": (), "fontTools.varLib.instancer": ("instantiateVariableFont",)}
 
 
 def import_weasyprint():
-    """`import weasyprint` with fast library lookups and lazy fontTools modules."""
+    """`import weasyprint` with fast library lookups and deferred fontTools modules."""
     if "weasyprint" in sys.modules:
         return sys.modules["weasyprint"]
-    for name in LAZY_MODULES:
-        _lazy(name)
-    with _fast_find_library():
-        import weasyprint
-        import weasyprint.pdf.fonts  # noqa: F401  (loaded now, while the lookups are fast)
+    stubs = [_deferred(module, names) for module, names in DEFERRED.items() if module not in sys.modules]
+    try:
+        with _fast_find_library():
+            import weasyprint
+            import weasyprint.pdf.fonts  # noqa: F401  (loaded now, while the lookups are fast)
+    finally:  # WeasyPrint keeps what it took from the stand-ins; later imports get the real modules
+        for stub in stubs:
+            if sys.modules.get(stub.__name__) is stub:
+                del sys.modules[stub.__name__]
     return weasyprint
 
 
-def _lazy(name: str) -> None:
-    """Put a module in sys.modules that is executed on first attribute access."""
-    if name in sys.modules:
-        return
-    spec = importlib.util.find_spec(name)
-    if spec is None or spec.loader is None:
-        return
-    loader = importlib.util.LazyLoader(spec.loader)
-    spec.loader = loader
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[name] = module
-    loader.exec_module(module)
+def _deferred(module_name: str, names: tuple[str, ...]) -> types.ModuleType:
+    """A stand-in module that imports the real one on first use of anything in it."""
+    stub = types.ModuleType(module_name)
+
+    def real():
+        if sys.modules.get(module_name) is stub:
+            del sys.modules[module_name]
+        return importlib.import_module(module_name)
+
+    def deferred_function(name):
+        return lambda *args, **kwargs: getattr(real(), name)(*args, **kwargs)
+
+    for name in names:  # `from module import name` takes these at import time
+        setattr(stub, name, deferred_function(name))
+    def first_use(name):  # `module.name`; the import system's own questions (__path__ ...) are not a use
+        if name.startswith("__"):
+            raise AttributeError(name)
+        return getattr(real(), name)
+
+    stub.__getattr__ = first_use
+    sys.modules[module_name] = stub
+    return stub
 
 
 @contextmanager

@@ -7,6 +7,7 @@ arrives as data in the context: it is escaped and never compiled as template cod
 from __future__ import annotations
 
 import traceback
+from functools import lru_cache
 
 import jinja2
 from markupsafe import Markup
@@ -19,7 +20,10 @@ from plangen.render.theme import BUILTIN_TEMPLATES, Theme
 MAIN_TEMPLATE = "plan.html.j2"
 
 
+@lru_cache(maxsize=8)
 def environment(theme: Theme) -> SandboxedEnvironment:
+    """One environment per theme and process: templates are compiled once, and recompiled
+    only when their file changes (Jinja checks the modification time on each use)."""
     folders = [str(theme.folder)] + ([str(BUILTIN_TEMPLATES)] if theme.folder != BUILTIN_TEMPLATES else [])
     return SandboxedEnvironment(
         loader=jinja2.FileSystemLoader(folders),
@@ -35,8 +39,7 @@ def render_html(outline: Outline, theme: Theme) -> str:
     env = environment(theme)
     try:
         # Stylesheets belong to the theme (trusted like templates), never to the plan.
-        css = {name.replace(".", "_"): Markup(theme.path(name).read_text(encoding="utf-8"))
-               for name in ("fonts.css", "plan.css")}
+        css = {name.replace(".", "_"): Markup(_read_text(theme.path(name))) for name in ("fonts.css", "plan.css")}
         template = env.get_template(MAIN_TEMPLATE)
         return template.render(doc=outline, s=outline.strings, **css)
     except jinja2.TemplateSyntaxError as exc:
@@ -47,6 +50,17 @@ def render_html(outline: Outline, theme: Theme) -> str:
         raise RenderError(f"{exc.filename}: cannot read: {exc.strerror}") from None
     except (AttributeError, KeyError, IndexError, TypeError, ValueError) as exc:
         raise RenderError(f"{_template_position(exc)}: template error: {exc}") from None
+
+
+def _read_text(path) -> str:
+    """A stylesheet's text, read again only when the file changes."""
+    st = path.stat()
+    return _read_cached(path, st.st_mtime_ns, st.st_size)
+
+
+@lru_cache(maxsize=16)
+def _read_cached(path, _mtime_ns: int, _size: int) -> str:
+    return path.read_text(encoding="utf-8")
 
 
 def _template_position(exc: BaseException) -> str:
