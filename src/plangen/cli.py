@@ -259,7 +259,8 @@ def _add_watch(sub) -> None:
     p.add_argument("--templates", metavar="DIR")
     p.add_argument("--per-unit", action="store_true")
     p.add_argument("--pdf-variant", choices=["pdf/a-2b"])
-    p.add_argument("--interval", type=float, default=0.5, metavar="SECONDS", help="how often to look for changes")
+    p.add_argument("--interval", type=float, default=0.1, metavar="SECONDS",
+                   help="how often to look for changes (a few stat calls; default 0.1)")
     _build_options(p)
     p.set_defaults(func=cmd_watch)
 
