@@ -32,8 +32,9 @@ def watch(args) -> int:
             snap = _snapshot(paths, folders)
             if snap != last:
                 args.plans = paths
+                # the snapshot taken before the build: a save during the build is seen next time
+                last = snap
                 cli.cmd_build(args)
-                last = _snapshot(paths, folders)
             time.sleep(args.interval)
     except KeyboardInterrupt:
         return 0
