@@ -11,6 +11,7 @@ A plan that fails is reported with its path and the others still build.
 """
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import multiprocessing
 import os
@@ -24,12 +25,11 @@ from typing import Callable, Optional
 
 from plangen.errors import PlanError, PlangenError, RenderError, UsageError
 from plangen.build.manifest import MANIFEST, Manifest, environment_key, sha256
-from plangen.render.theme import Theme, load_theme
+from plangen.render import DEFAULT_FORMATS, RenderOptions, renderer
+from plangen.render.theme import load_theme
 from plangen.source.yamlsafe import read_file
 from plangen.build.write import TEMP_PREFIX, atomic_write, inside, safe_name, unique_names
 
-FORMATS = ("docx", "pdf", "html")
-DEFAULT_FORMATS = ("docx", "pdf")
 
 
 @dataclass(frozen=True)
@@ -43,6 +43,10 @@ class Options:
     jobs: int = 1
     shard: tuple[int, int] = (1, 1)  # I of N, 1-based
     timeout: float = 300.0  # seconds a document may take
+
+    @property
+    def render_options(self) -> RenderOptions:
+        return RenderOptions(pdf_variant=self.pdf_variant)
 
     def key_text(self) -> str:
         return f"{','.join(self.formats)}|{self.per_unit}|{self.pdf_variant}"
@@ -176,13 +180,14 @@ def run_job(job: Job) -> list[tuple[str, str]]:
     from plangen.outline.outline import build_outline
     theme = load_theme(job.options.templates)
     loaded, text = _load(job.plan)
-    outline = build_outline(loaded.plan, theme.strings(loaded.plan.document.language), job.unit)
+    outline = build_outline(loaded.plan, theme.wording(loaded.plan.document.language), job.unit)
     if outline.date is None and job.date:
         outline.date = job.date
     rendered = {}
     for fmt in job.options.formats:  # every format first: a failure writes nothing
         try:
-            rendered[f"{job.stem}.{fmt}"] = render(outline, theme, fmt, job.options, text)
+            options = dataclasses.replace(job.options.render_options, characters=text)
+            rendered[f"{job.stem}.{fmt}"] = renderer(fmt).render(outline, theme, options)
         except RenderError as exc:
             raise RenderError(f"{job.plan}: {exc}") from None
     for rel, data in rendered.items():
@@ -207,19 +212,6 @@ def _load(path: str):
         _LOADED.clear()  # one plan at a time: a build's jobs come plan by plan
         _LOADED[path] = (digest, load_plan_text(text, path), text)
     return _LOADED[path][1], _LOADED[path][2]
-
-
-def render(outline, theme: Theme, fmt: str, options: Options, characters: str = "") -> bytes:
-    if fmt == "docx":
-        from plangen.render.docx.render import render_docx
-        return render_docx(outline, theme)
-    if fmt == "pdf":
-        from plangen.render.pdf import render_pdf
-        return render_pdf(outline, theme, options.pdf_variant, characters)
-    if fmt == "html":
-        from plangen.render.html import render_html
-        return render_html(outline, theme).encode("utf-8")
-    raise RenderError(f"unknown format {fmt!r}")
 
 
 def _run_all(jobs: list[Job], options: Options):

@@ -9,7 +9,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from plangen.errors import PlanError, RenderError
+from plangen.errors import Diagnostic, PlanError, RenderError
+from plangen.outline.wording import Wording, WordingError
 from plangen.source.yamlsafe import decode, load_yaml
 
 # Package data: found in the installed package itself (wheel, pipx, editable alike).
@@ -27,8 +28,9 @@ class Theme:
         own = self.folder / name
         return own if own.exists() else BUILTIN_TEMPLATES / name
 
-    def strings(self, language: str) -> dict[str, str]:
-        return _strings(self.path(f"strings/{language}.yaml"))
+    def wording(self, language: str) -> Wording:
+        """The language's wording: the theme's file over the built-in one, key by key."""
+        return _wording(self.folder / "strings" / f"{language}.yaml", BUILTIN_TEMPLATES / "strings" / f"{language}.yaml")
 
     def reference_docx(self, language: str) -> Path:
         return self.path("reference.docx" if language == "zh" else f"reference-{language}.docx")
@@ -48,15 +50,31 @@ def load_theme(folder: str | Path | None = None) -> Theme:
 
 
 @lru_cache(maxsize=8)
-def _strings(path: Path) -> dict[str, str]:
+def _wording(own: Path, builtin: Path) -> Wording:
+    defaults, _ = _wording_data(builtin)
+    if own == builtin or not own.exists():
+        data, smap = defaults, None
+    else:
+        data, smap = _wording_data(own)
+    try:
+        return Wording.from_mapping(data, defaults)
+    except WordingError as exc:
+        path = own if smap is not None and exc.key in data else builtin
+        line, col = smap.locate((exc.key,), prefer_key=True) if smap is not None and exc.key in data else (0, 0)
+        raise PlanError([Diagnostic(str(path), line, col, exc.key, str(exc))]) from None
+
+
+def _wording_data(path: Path) -> tuple[dict, object]:
     try:
         text, diags = decode(path.read_bytes(), str(path))
     except OSError as exc:
         raise RenderError(f"{path}: cannot read wording: {exc.strerror}") from None
-    data, _smap, more = load_yaml(text or "", str(path)) if text is not None else (None, None, [])
-    if diags or more or not isinstance(data, dict):
+    data, smap, more = load_yaml(text or "", str(path)) if text is not None else (None, None, [])
+    if diags or more:
         raise PlanError(diags + more)
-    return {k: v if isinstance(v, list) else str(v) for k, v in data.items()}
+    if not isinstance(data, dict):
+        raise PlanError([Diagnostic(str(path), 1, 1, "", "wording must be a mapping of key: text")])
+    return data, smap
 
 
 _FONT_VAR = re.compile(r"--([\w-]+)\s*:\s*\"([^\"]+)\"")
