@@ -107,9 +107,20 @@ def _font_config():
     (measured: 543 MB after 10 documents, 268 MB with one shared)."""
     global _FONT_CONFIG
     if _FONT_CONFIG is None:
+        import atexit
         from weasyprint.text.fonts import FontConfiguration
         _FONT_CONFIG = FontConfiguration()
+        atexit.register(_remove_font_folder, _FONT_CONFIG)
     return _FONT_CONFIG
+
+
+def _remove_font_folder(config) -> None:
+    """WeasyPrint copies @font-face fonts into a temporary folder it removes in __del__, which
+    at interpreter exit fails (its modules are gone) and leaves the folder: remove it first."""
+    import shutil
+    folder, config._folder = getattr(config, "_folder", None), None
+    if folder:
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 def _form_fields(outline: Outline, blanks: dict[str, tuple[float, float, float, float]]):
