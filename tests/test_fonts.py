@@ -113,3 +113,20 @@ def test_linker_cache_is_read_as_ctypes_reads_it():
     if os.uname().machine == "x86_64":
         assert found == {"pango-1.0": "libpango-1.0.so.0", "harfbuzz-subset": "libharfbuzz-subset.so.0"}
     assert "harfbuzz-vector" not in found
+
+
+def test_a_cache_folder_others_can_write_to_is_refused(tmp_path, monkeypatch):
+    """Rendering may read the prepared fonts, so nobody else may put files there."""
+    from plangen.errors import RenderError
+    from plangen.render.fonts import font_face_css
+    from plangen.render.theme import load_theme
+    folder = tmp_path / "plangen" / "fonts"
+    folder.mkdir(parents=True)
+    folder.chmod(0o777)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    with pytest.raises(RenderError, match="refused as the fonts cache"):
+        font_face_css(load_theme(), "学")
+    folder.rmdir()
+    (tmp_path / "plangen" / "fonts").symlink_to(tmp_path)
+    with pytest.raises(RenderError, match="refused as the fonts cache"):
+        font_face_css(load_theme(), "学")

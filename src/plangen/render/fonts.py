@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import stat
 import tempfile
 from dataclasses import dataclass
 from functools import lru_cache
@@ -49,6 +50,20 @@ def cache_dir() -> Path:
     return Path(base) / "plangen" / "fonts"
 
 
+def _own_folder(folder: Path) -> Path:
+    """The cache folder, made if missing; refused unless it is a real folder of this user that
+    nobody else can write to (rendering may read from it, so no one else may put files there)."""
+    try:
+        folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+        st = os.lstat(folder)
+    except OSError as exc:
+        raise RenderError(f"{folder}: cannot write the prepared fonts: {exc.strerror}") from None
+    if not stat.S_ISDIR(st.st_mode) or st.st_uid != os.getuid() or st.st_mode & 0o022:
+        raise RenderError(f"{folder}: refused as the fonts cache: it must be a folder of this user that only "
+                          "this user can write to (set XDG_CACHE_HOME to another place)")
+    return folder
+
+
 def theme_faces(theme: Theme) -> list[Face]:
     """For each family of fonts.css, the installed upright faces nearest to normal and bold."""
     installed = font_faces()
@@ -69,7 +84,7 @@ def font_face_css(theme: Theme, text: str) -> tuple[str, Path]:
     """@font-face rules for the theme's faces cut to `text` (plus the theme's own text and
     what counters print), the role variables pointed at them; and the folder they are in."""
     chars = "".join(sorted(set(text) | set(GENERATED) | set(theme_text(theme))))
-    folder = cache_dir()
+    folder = _own_folder(cache_dir())
     faces = theme_faces(theme)
     tag = family_tag(faces, chars)
     rules = [f'@font-face {{ font-family: "{face.family} {tag}"; src: url("{prepared(face, chars, folder).as_uri()}"); '
@@ -105,7 +120,6 @@ def prepared(face: Face, chars: str, folder: Path) -> Path:
         return path
     data = _subset(face, chars)
     try:
-        folder.mkdir(parents=True, exist_ok=True, mode=0o700)
         fd, tmp = tempfile.mkstemp(dir=folder, prefix=".tmp-", suffix=".otf")
         with os.fdopen(fd, "wb") as f:
             f.write(data)
