@@ -11,6 +11,7 @@ A plan that fails is reported with its path and the others still build.
 """
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import multiprocessing
 import os
@@ -189,10 +190,9 @@ def document_date(path: str) -> Optional[str]:
 
 def run_job(job: Job) -> list[tuple[str, str]]:
     """Render one document in every format and write it. Returns (relative path, sha256)."""
-    from plangen.source.load import load_plan
     from plangen.outline.outline import build_outline
     theme = load_theme(job.options.templates)
-    loaded = load_plan(job.plan)
+    loaded, text = _load(job.plan)
     outline = _report_outline(job, loaded, theme) if job.report else \
         build_outline(loaded.plan, theme.wording(loaded.plan.document.language), job.unit)
     if outline.date is None and job.date:
@@ -200,7 +200,8 @@ def run_job(job: Job) -> list[tuple[str, str]]:
     rendered = {}
     for fmt in job.options.formats:  # every format first: a failure writes nothing
         try:
-            rendered[f"{job.stem}.{fmt}"] = renderer(fmt).render(outline, theme, job.options.render_options)
+            options = dataclasses.replace(job.options.render_options, characters=text)
+            rendered[f"{job.stem}.{fmt}"] = renderer(fmt).render(outline, theme, options)
         except RenderError as exc:
             raise RenderError(f"{job.plan}: {exc}") from None
     for rel, data in rendered.items():
@@ -215,6 +216,25 @@ def _report_outline(job: Job, loaded, theme):
     from plangen.source.progress_load import load_progress
     progress = load_progress(progress_path(job.plan), loaded)
     return build_report(progress, compute(progress), theme.wording(loaded.plan.document.language))
+
+
+_LOADED: dict[str, tuple[str, object, str]] = {}  # plan path -> (sha256 of its bytes, loaded plan, text)
+
+
+def _load(path: str):
+    """The plan, validated once per process for as long as its bytes stay the same (a
+    worker renders a district's hundred documents from one parse)."""
+    from plangen.source.load import load_plan_text
+    from plangen.source.yamlsafe import decode
+    data = read_file(path)
+    digest = sha256(data)
+    if path not in _LOADED or _LOADED[path][0] != digest:
+        text, diags = decode(data, path)
+        if text is None:
+            raise PlanError(diags)
+        _LOADED.clear()  # one plan at a time: a build's jobs come plan by plan
+        _LOADED[path] = (digest, load_plan_text(text, path), text)
+    return _LOADED[path][1], _LOADED[path][2]
 
 
 def _run_all(jobs: list[Job], options: Options):

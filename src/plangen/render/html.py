@@ -7,6 +7,7 @@ arrives as data in the context: it is escaped and never compiled as template cod
 from __future__ import annotations
 
 import traceback
+from functools import lru_cache
 
 import jinja2
 from markupsafe import Markup
@@ -20,7 +21,10 @@ from plangen.render.theme import BUILTIN_TEMPLATES, Theme, pdf_font_families
 MAIN_TEMPLATE = "plan.html.j2"
 
 
+@lru_cache(maxsize=8)
 def environment(theme: Theme) -> SandboxedEnvironment:
+    """One environment per theme and process: templates are compiled once, and recompiled
+    only when their file changes (Jinja checks the modification time on each use)."""
     folders = [str(theme.folder)] + ([str(BUILTIN_TEMPLATES)] if theme.folder != BUILTIN_TEMPLATES else [])
     return SandboxedEnvironment(
         loader=jinja2.FileSystemLoader(folders),
