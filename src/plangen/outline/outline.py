@@ -98,6 +98,8 @@ class Outline:
     unit_id: Optional[str] = None
     date: Optional[str] = None
     keywords: list[str] = field(default_factory=list)
+    figures: list = field(default_factory=list)  # charts after the appendix (outline.chart.Figure)
+    role: str = "plan"  # "report": a progress report (outline.report), with its own stylesheet
     redline: Optional[Redline] = None  # a redline's change records (plangen.outline.changes); None in a plan
 
     @property

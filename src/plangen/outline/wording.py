@@ -32,6 +32,17 @@ PLACEHOLDERS: dict[str, frozenset[str]] = {
     "diff_moved": frozenset(), "diff_changed": frozenset(), "diff_renamed": frozenset(),
     "diff_was": frozenset({"path"}), "diff_total": frozenset(), "diff_budget": frozenset(),
     "field_names": frozenset(),
+    # the progress report (plangen report)
+    "report_kind": frozenset(), "report_title": frozenset({"title"}), "report_as_of": frozenset({"date"}),
+    "report_summary": frozenset({"date", "total", "done", "progress", "planned", "overdue", "dropped"}),
+    "date_format": frozenset({"year", "month", "day"}), "status_label": frozenset(),
+    "status_planned": frozenset(), "status_in_progress": frozenset(), "status_done": frozenset(),
+    "status_dropped": frozenset(), "status_none": frozenset(), "status_overdue": frozenset({"status"}),
+    "col_planned": frozenset(), "col_done": frozenset(), "col_percent": frozenset(), "col_status": frozenset(),
+    "col_spent": frozenset({"currency"}), "col_note": frozenset(), "col_school": frozenset(),
+    "matrix_title": frozenset(), "open_title": frozenset(), "open_none": frozenset(),
+    "chart_label": frozenset(), "chart_title": frozenset(), "chart_planned": frozenset(), "chart_done": frozenset(),
+    "chart_month": frozenset({"month"}), "sentence_end": frozenset(),
 }
 MAX_LENGTH = 200  # characters of one wording string
 
@@ -93,6 +104,38 @@ class Wording:
     diff_total: str
     diff_budget: str
     field_names: dict[str, str]  # what a diff calls a plan's fields (number, title, text …)
+    report_kind: str
+    report_title: str
+    report_as_of: str
+    report_summary: str
+    date_format: str
+    status_label: str
+    status_planned: str
+    status_in_progress: str
+    status_done: str
+    status_dropped: str
+    status_none: str
+    status_overdue: str
+    col_planned: str
+    col_done: str
+    col_percent: str
+    col_status: str
+    col_spent: str
+    col_note: str
+    col_school: str
+    matrix_title: str
+    open_title: str
+    open_none: str
+    chart_label: str
+    chart_title: str
+    chart_planned: str
+    chart_done: str
+    chart_month: str
+    sentence_end: str
+
+    def status(self, name: str | None) -> str:
+        """The word for a status (planned, in-progress, done, dropped; None: nothing reported)."""
+        return str(getattr(self, "status_" + (name or "none").replace("-", "_")))
 
     @classmethod
     def from_mapping(cls, data: Mapping[str, Any], defaults: Mapping[str, Any] | None = None) -> "Wording":

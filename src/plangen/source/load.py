@@ -85,14 +85,14 @@ def _found(value: typing.Any) -> str:
     return text if len(text) <= 60 else text[:57] + "..."
 
 
-def _diagnostic(err: ErrorDetails, smap: SourceMap) -> Diagnostic:
-    """One pydantic error as `path:line:col: field: message (found: value)`."""
+def _diagnostic(err: ErrorDetails, smap: SourceMap, root: type = Plan) -> Diagnostic:
+    """One pydantic error as `path:line:col: field: message (found: value)`; root: the model read."""
     loc = tuple(err["loc"])
     kind = err["type"]
     value = err.get("input")
     if kind == "extra_forbidden":
         line, col = smap.locate(loc, prefer_key=True)
-        return Diagnostic(smap.path, line, col, dotted(loc), _unknown_key(loc))
+        return Diagnostic(smap.path, line, col, dotted(loc), _unknown_key(loc, root))
     if kind == "missing":
         line, col = smap.locate(loc[:-1], prefer_key=True)  # at the parent's key, e.g. "document:"
         return Diagnostic(smap.path, line, col, dotted(loc), "required key is missing")
@@ -104,10 +104,10 @@ def _diagnostic(err: ErrorDetails, smap: SourceMap) -> Diagnostic:
     return Diagnostic(smap.path, line, col, dotted(loc), message + found)
 
 
-def _unknown_key(loc: Loc) -> str:
+def _unknown_key(loc: Loc, root: type) -> str:
     """The message for an unknown key: the close valid key, or all of them."""
     key = loc[-1]
-    valid = _valid_keys(loc[:-1])
+    valid = _valid_keys(loc[:-1], root)
     hint = difflib.get_close_matches(str(key), valid, n=1, cutoff=0.6)
     return f"unknown key '{key}'" + (f"; did you mean '{hint[0]}'?" if hint else f" (valid keys: {', '.join(valid)})")
 
@@ -133,9 +133,9 @@ def _message(err: ErrorDetails, kind: str, value: typing.Any) -> str:
     return message
 
 
-def _valid_keys(loc: Loc) -> list[str]:
+def _valid_keys(loc: Loc, root: type = Plan) -> list[str]:
     """The keys allowed at loc, found by walking the models' annotations."""
-    model: typing.Any = Plan
+    model: typing.Any = root
     for part in loc:
         model = _step(model, part)
         if model is None:

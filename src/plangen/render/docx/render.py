@@ -11,6 +11,7 @@ from typing import Iterator, Optional
 import docx
 from docx.enum.section import WD_SECTION
 from docx.enum.table import WD_TABLE_ALIGNMENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.opc.exceptions import PackageNotFoundError
 from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls, qn
@@ -78,6 +79,8 @@ def render_docx(outline: Outline, theme: Theme) -> bytes:
     _title(doc, outline)
     _blocks(doc, outline, add_list(document, outline.scheme, outline.label_gap))
     _appendix(doc, outline)
+    for fig in outline.figures:
+        _figure(doc, fig, theme)
     _properties(document, outline)
     buf = io.BytesIO()
     try:
@@ -279,6 +282,16 @@ def _replaced(blocks: list, marks: list, k: int) -> bool:
         mark = marks[i] if i < len(marks) else None
         return mark.change if isinstance(mark, TableMark) and isinstance(blocks[i], Table) else None
     return k + 1 < len(blocks) and change(k) == DELETED and change(k + 1) == INSERTED
+
+
+def _figure(doc: _StyledDocument, fig, theme: Theme) -> None:
+    """A chart as a picture the width it has in the PDF, under its caption."""
+    from plangen.render.docx.figure import png
+    doc.add(fig.caption, "Appendix Caption")
+    p = doc.add("", "Normal")
+    p.paragraph_format.first_line_indent = 0
+    p.add_run().add_picture(io.BytesIO(png(fig, theme)), width=Pt(fig.width))
+    p.alignment = WD_ALIGN_PARAGRAPH.CENTER
 
 
 def _widths(table: Table, size_pt: float) -> list:
