@@ -21,7 +21,7 @@ ENGLISH = ROOT / "plans" / "2025-it-services.yaml"
 
 # The pytest marker of each external program (registered in pyproject.toml: `-m "not libreoffice"`).
 MARKERS = {"soffice": "libreoffice", "pdftotext": "poppler", "pdffonts": "poppler", "pdftoppm": "poppler",
-           "pdfinfo": "poppler", "qpdf": "poppler", "chromium": "browser", "node": "browser", "tesseract": "ocr"}
+           "pdfinfo": "poppler", "pdfimages": "poppler", "qpdf": "poppler", "chromium": "browser", "node": "browser", "tesseract": "ocr"}
 # CI installs every program (bash scripts/setup test): there a missing one fails the test, never skips it.
 ON_CI = bool(os.environ.get("CI"))
 
