@@ -26,8 +26,11 @@ DEFAULT_GLOB = "plans/*.yaml"
 
 
 def _plan_paths(paths: list[str]) -> list[str]:
+    """The plans to work on: those given, else plans/*.yaml. A progress file given beside its
+    own plan (as `plans/*.yaml` expands) is left out: it is read with its plan."""
     if paths:
-        return paths
+        given = set(paths)
+        return [p for p in paths if not (p.endswith(".progress.yaml") and p[:-len(".progress.yaml")] + ".yaml" in given)]
     found = sorted(p for p in glob.glob(DEFAULT_GLOB) if not p.endswith(".progress.yaml"))
     if not found:
         raise UsageError(f"no plan files given and none match {DEFAULT_GLOB} (`plangen init` starts a plan repository)")
