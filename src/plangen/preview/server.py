@@ -22,10 +22,11 @@ from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import FileResponse, HTMLResponse, JSONResponse, PlainTextResponse, Response, StreamingResponse
 from starlette.routing import Route
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from plangen.build.write import safe_name
 from plangen.errors import PlangenError, UsageError
-from plangen.preview.state import Page, refresh, render_page
+from plangen.preview.state import Page, PageJson, refresh, render_page
 from plangen.render.theme import BUILTIN_TEMPLATES, Theme
 
 CSP = ("default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; connect-src 'self'; "
@@ -40,8 +41,8 @@ class Preview:
     def __init__(self, paths: list[Path], theme: Theme, out: Path, port: int):
         self.pages = [Page(p) for p in paths]
         self.theme, self.out, self.port = theme, out, port
-        self.listeners: set[asyncio.Queue] = set()
-        self.build_task: Optional[asyncio.Task] = None
+        self.listeners: set[asyncio.Queue[str]] = set()
+        self.build_task: Optional[asyncio.Task[None]] = None
         self.build_again = False
 
     # --- changes ------------------------------------------------------------------------------
@@ -178,29 +179,31 @@ def app(preview: Preview) -> Starlette:
 class HostCheck:
     """Refuses a request whose Host is not this server (DNS rebinding), and adds the CSP."""
 
-    def __init__(self, app, port: int):
+    def __init__(self, app: ASGIApp, port: int):
         self.app = app
         self.allowed = {f"127.0.0.1:{port}".encode(), f"localhost:{port}".encode()}
 
-    async def __call__(self, scope, receive, send) -> None:
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
-            return await self.app(scope, receive, send)
+            await self.app(scope, receive, send)
+            return
         host = dict(scope["headers"]).get(b"host", b"")
         if host not in self.allowed or scope["method"] not in ("GET", "HEAD"):
             status, text = (403, b"refused: this preview answers only to its own address") if host not in self.allowed \
                 else (405, b"the preview is read-only")
             await send({"type": "http.response.start", "status": status,
                         "headers": [(b"content-type", b"text/plain; charset=utf-8")]})
-            return await send({"type": "http.response.body", "body": text})
+            await send({"type": "http.response.body", "body": text})
+            return
 
-        async def with_headers(message) -> None:
+        async def with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
                 message.setdefault("headers", [])
                 message["headers"] = list(message["headers"]) + [
                     (b"content-security-policy", CSP.encode()), (b"x-content-type-options", b"nosniff"),
                     (b"referrer-policy", b"no-referrer")]
             await send(message)
-        return await self.app(scope, receive, with_headers)
+        await self.app(scope, receive, with_headers)
 
 
 def bind(port: int) -> socket.socket:
@@ -233,7 +236,7 @@ def serve(paths: list[Path], theme: Theme, out: Path, port: int = 8040, open_bro
     server.run(sockets=[sock])
 
 
-async def _document(preview: Preview, page: Page, against: Optional[str]) -> dict:
+async def _document(preview: Preview, page: Page, against: Optional[str]) -> PageJson:
     if against is None:
         return page.as_json()
     try:
@@ -244,7 +247,7 @@ async def _document(preview: Preview, page: Page, against: Optional[str]) -> dic
 
 
 async def _events(preview: Preview, request: Request) -> AsyncIterator[str]:
-    queue: asyncio.Queue = asyncio.Queue()
+    queue: asyncio.Queue[str] = asyncio.Queue()
     preview.listeners.add(queue)
     try:
         yield ": connected\n\n"
@@ -264,7 +267,7 @@ def _shell(title: str, body: str, head: str = "", body_attrs: str = "") -> str:
             '<script src="/static/preview.js"></script></body></html>\n')
 
 
-def _plan_html(preview: Preview, n: int, page: Page, doc: dict, against: Optional[str]) -> str:
+def _plan_html(preview: Preview, n: int, page: Page, doc: PageJson, against: Optional[str]) -> str:
     links = "".join(f'<a href="/plan/{i}">{html.escape(p.name)}</a>' for i, p in enumerate(preview.pages))
     files = " ".join(f'<a class="file" href="/plan/{n}/file.{fmt}">{fmt.upper()}</a>' for fmt in doc["files"])
     bar = (f'<nav id="plangen-bar"><span class="plans">{links}</span><span class="files">{files}</span>'

@@ -5,13 +5,28 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Optional
+from typing import TYPE_CHECKING, Optional, TypedDict
 
 from plangen.errors import PlanError, PlangenError
 from plangen.render.theme import Theme
 
+if TYPE_CHECKING:
+    from plangen.outline.outline import Outline
+    from plangen.source.model import Plan
+
 _BODY = re.compile(r"<body([^>]*)>(.*)</body>", re.S)
 _STYLE = re.compile(r"<style>(.*?)</style>", re.S)
+
+
+class PageJson(TypedDict):
+    """What the browser gets for one plan (GET /plan/N.json)."""
+
+    version: int
+    style: str
+    body_attrs: str
+    body: str
+    errors: list[str]
+    files: list[str]
 
 
 @dataclass
@@ -30,7 +45,7 @@ class Page:
     def name(self) -> str:
         return self.path.stem
 
-    def as_json(self) -> dict:
+    def as_json(self) -> PageJson:
         return {"version": self.version, "style": self.style, "body_attrs": self.body_attrs, "body": self.body,
                 "errors": self.errors, "files": sorted(self.files)}
 
@@ -52,7 +67,7 @@ def render_page(path: Path, theme: Theme, against: Optional[str] = None) -> tupl
     return style.group(1), body.group(1), body.group(2)
 
 
-def _redline(path: Path, plan, theme: Theme, against: str):
+def _redline(path: Path, plan: Plan, theme: Theme, against: str) -> Outline:
     from plangen.compare.redline import build_redline
     from plangen.source.load import load_plan_text
     from plangen.source.sources import git_show
