@@ -22,13 +22,14 @@ import sys
 import types
 from contextlib import contextmanager
 from functools import lru_cache
+from typing import Any, Callable, Iterator
 
 # Modules WeasyPrint imports at start-up and plangen never uses (HarfBuzz subsets the fonts,
 # and they are not variable), with the names WeasyPrint imports from them.
 DEFERRED = {"fontTools.subset": (), "fontTools.varLib.instancer": ("instantiateVariableFont",)}
 
 
-def import_weasyprint():
+def import_weasyprint() -> types.ModuleType:
     """`import weasyprint` with fast library lookups and deferred fontTools modules."""
     if "weasyprint" in sys.modules:
         return sys.modules["weasyprint"]
@@ -41,24 +42,24 @@ def import_weasyprint():
         for stub in stubs:
             if sys.modules.get(stub.__name__) is stub:
                 del sys.modules[stub.__name__]
-    return weasyprint
+    return sys.modules["weasyprint"]  # the module just imported
 
 
 def _deferred(module_name: str, names: tuple[str, ...]) -> types.ModuleType:
     """A stand-in module that imports the real one on first use of anything in it."""
     stub = types.ModuleType(module_name)
 
-    def real():
+    def real() -> types.ModuleType:
         if sys.modules.get(module_name) is stub:
             del sys.modules[module_name]
         return importlib.import_module(module_name)
 
-    def deferred_function(name):
+    def deferred_function(name: str) -> Callable[..., Any]:
         return lambda *args, **kwargs: getattr(real(), name)(*args, **kwargs)
 
     for name in names:  # `from module import name` takes these at import time
         setattr(stub, name, deferred_function(name))
-    def first_use(name):  # `module.name`; the import system's own questions (__path__ ...) are not a use
+    def first_use(name: str) -> Any:  # `module.name`; the import system's own questions (__path__ ...) are not a use
         if name.startswith("__"):
             raise AttributeError(name)
         return getattr(real(), name)
@@ -69,10 +70,10 @@ def _deferred(module_name: str, names: tuple[str, ...]) -> types.ModuleType:
 
 
 @contextmanager
-def _fast_find_library():
+def _fast_find_library() -> Iterator[None]:
     original = ctypes.util.find_library
 
-    def find_library(name: str):
+    def find_library(name: str) -> str | None:
         cache = _linker_cache()
         if cache is None or os.environ.get("LD_LIBRARY_PATH"):
             return original(name)  # no cache to read, or paths ldconfig does not know

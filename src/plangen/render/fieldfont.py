@@ -22,8 +22,12 @@ import functools
 import hashlib
 import subprocess
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from plangen.errors import RenderError
+
+if TYPE_CHECKING:
+    import uharfbuzz as hb
 
 FACES = ("WenQuanYi Micro Hei", "Noto Sans CJK SC")  # first: typing and values; second: rare characters
 
@@ -33,11 +37,11 @@ class SubsetFont:
     name: str  # PostScript name with a subset tag, e.g. ABCDEF+WenQuanYiMicroHei
     data: bytes  # the font program (TrueType, or OpenType with CFF)
     cff: bool
-    gids: dict  # character -> glyph id in ``data``
-    widths: dict  # glyph id -> advance in 1/1000 em
+    gids: dict[str, int]  # character -> glyph id in ``data``
+    widths: dict[int, int]  # glyph id -> advance in 1/1000 em
     ascent: int
     descent: int
-    bbox: tuple
+    bbox: tuple[int, int, int, int]
 
 
 def typing_chars() -> str:
@@ -81,14 +85,14 @@ def subset(family: str, chars: str) -> SubsetFont:
     return _describe(cut, family)
 
 
-def _describe(face, family: str) -> SubsetFont:
+def _describe(face: hb.Face, family: str) -> SubsetFont:
     import uharfbuzz as hb
     font = hb.Font(face)
     upem = face.upem
     cmap = {chr(u): font.get_nominal_glyph(u) for u in face.unicodes}
     widths = {g: round(font.get_glyph_h_advance(g) * 1000 / upem) for g in set(cmap.values()) | {0}}
     extents = font.get_font_extents("ltr")
-    data = face.blob.data
+    data: bytes = face.blob.data
     cff = data[:4] == b"OTTO"
     digest = hashlib.sha256(data).digest()
     tag = "".join(chr(65 + b % 26) for b in digest[:6])  # stable: the same subset, the same name

@@ -24,9 +24,13 @@ import tempfile
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from plangen.errors import RenderError
 from plangen.render.theme import BUILTIN_TEMPLATES, Theme, font_faces, pdf_font_families
+
+if TYPE_CHECKING:
+    import uharfbuzz as hb
 
 # What CSS can print that no text holds: counters (japanese-informal, decimal, circled), page numbers
 GENERATED = "".join(chr(c) for c in range(0x20, 0x7F)) + "〇一二三四五六七八九十百千万（）、．。—–" \
@@ -151,7 +155,7 @@ def _subset(face: Face, chars: str) -> bytes:
     return bytes(result.blob.data)
 
 
-def _family_names(face) -> list[str]:
+def _family_names(face: hb.Face) -> list[str]:
     """The family names a face's name table gives (typographic, then legacy)."""
     import uharfbuzz as hb
     names = (face.get_name(n) for n in (hb.OTNameIdPredefined.TYPOGRAPHIC_FAMILY, hb.OTNameIdPredefined.FONT_FAMILY))
