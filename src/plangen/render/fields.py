@@ -13,9 +13,12 @@ embedded typing font for what a person types later; values are stored as UTF-16.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any, Callable, TypeVar, Union
 
 from plangen.render.fieldfont import SubsetFont, typing_font, value_font
+
+if TYPE_CHECKING:
+    from plangen.outline.outline import Outline
 
 SIZE = 14  # points, of typed and filled text
 # The /DR name of the typing font. PDFium (Chrome) types CJK with the field's embedded font
@@ -24,6 +27,7 @@ SIZE = 14  # points, of typed and filled text
 # is only a resource key: every reader reads the font itself.
 TYPING = "Wingdings"
 DATE_FORMAT = {"zh": "yyyy年m月d日", "en": "yyyy-mm-dd"}
+Box = tuple[float, float, float, float]  # x1, y1, x2, y2 in CSS px
 
 
 class Name(str):
@@ -33,7 +37,7 @@ class Name(str):
 class Raw:
     """A value already in the writer's own terms (e.g. a pydyf reference), passed through."""
 
-    def __init__(self, value):
+    def __init__(self, value: object):
         self.value = value
 
 
@@ -49,7 +53,7 @@ class Text(str):
 
 @dataclass(eq=False)
 class Stream:
-    entries: dict
+    entries: PdfDict
     data: bytes
 
 
@@ -57,16 +61,23 @@ class Stream:
 class Ref:
     """An indirect object; the same Ref is written once however often it is used."""
 
-    value: object
+    value: PdfValue
+
+
+# What the writers take: scalars, the classes above, and lists and dictionaries of them.
+PdfValue = Union[bool, int, float, Name, Text, Stream, Ref, Raw, list["PdfValue"], dict[str, "PdfValue"]]
+PdfDict = dict[str, PdfValue]
+W = TypeVar("W")  # a writer's indirect reference
+Memo = dict[int, tuple[Ref, W]]  # id of a Ref -> (the Ref, kept alive; its writer's reference)
 
 
 def font_object(font: SubsetFont) -> Ref:
     """A Type0 font with Identity-H codes (glyph ids), widths and a ToUnicode map."""
     program = Stream({"Subtype": Name("OpenType")} if font.cff else {"Length1": len(font.data)}, font.data)
-    descriptor = {"Type": Name("FontDescriptor"), "FontName": Name(font.name), "Flags": 4,
+    descriptor: PdfDict = {"Type": Name("FontDescriptor"), "FontName": Name(font.name), "Flags": 4,
                   "FontBBox": list(font.bbox), "ItalicAngle": 0, "Ascent": font.ascent, "Descent": font.descent,
                   "CapHeight": font.ascent, "StemV": 80, ("FontFile3" if font.cff else "FontFile2"): Ref(program)}
-    cid = {"Type": Name("Font"), "Subtype": Name("CIDFontType0" if font.cff else "CIDFontType2"),
+    cid: PdfDict = {"Type": Name("Font"), "Subtype": Name("CIDFontType0" if font.cff else "CIDFontType2"),
            "BaseFont": Name(font.name), "FontDescriptor": Ref(descriptor), "W": _widths(font), "DW": 1000,
            "CIDSystemInfo": {"Registry": Text("Adobe"), "Ordering": Text("Identity"), "Supplement": 0}}
     if not font.cff:
@@ -76,19 +87,21 @@ def font_object(font: SubsetFont) -> Ref:
                 "ToUnicode": Ref(Stream({}, _to_unicode(font)))})
 
 
-def _widths(font: SubsetFont) -> list:
-    out: list = []
+def _widths(font: SubsetFont) -> list[PdfValue]:
+    """/W: runs of consecutive glyph ids, each as its first id and the list of their widths."""
+    runs: list[tuple[int, list[PdfValue]]] = []
     for gid in sorted(font.widths):
-        if out and out[-2] + len(out[-1]) == gid:
-            out[-1].append(font.widths[gid])
+        if runs and runs[-1][0] + len(runs[-1][1]) == gid:
+            runs[-1][1].append(font.widths[gid])
         else:
-            out += [gid, [font.widths[gid]]]
-    return out
+            runs.append((gid, [font.widths[gid]]))
+    return [v for first, widths in runs for v in (first, widths)]
 
 
 def _to_unicode(font: SubsetFont) -> bytes:
     pairs = sorted((gid, char) for char, gid in font.gids.items())
-    seen, lines = set(), []
+    seen: set[int] = set()
+    lines: list[str] = []
     for gid, char in pairs:
         if gid not in seen:
             seen.add(gid)
@@ -108,7 +121,7 @@ def _to_unicode(font: SubsetFont) -> bytes:
 def appearance(value: str | None, width: float, height: float, where: str) -> Ref:
     """A text field's normal appearance: ``value`` on one line in an embedded subset
     (smaller than SIZE when it would not fit), or nothing for a blank."""
-    box: dict[str, Any] = {"Type": Name("XObject"), "Subtype": Name("Form"), "BBox": [0, 0, _n(width), _n(height)]}
+    box: PdfDict = {"Type": Name("XObject"), "Subtype": Name("Form"), "BBox": [0, 0, _n(width), _n(height)]}
     if not value:
         return Ref(Stream(box, b"/Tx BMC EMC"))
     text = " ".join(value.split())
@@ -126,9 +139,9 @@ def _n(x: float) -> float:
     return round(x, 3)
 
 
-def widget(name: str, label: str, kind: str, language: str, rect: list, value: str | None, where: str) -> dict:
+def widget(name: str, label: str, kind: str, language: str, rect: list[float], value: str | None, where: str) -> PdfDict:
     """A merged field/widget dictionary for a one-line text field (without /P)."""
-    entries = {"Type": Name("Annot"), "Subtype": Name("Widget"), "FT": Name("Tx"), "T": Text(name),
+    entries: PdfDict = {"Type": Name("Annot"), "Subtype": Name("Widget"), "FT": Name("Tx"), "T": Text(name),
                "TU": Text(label), "F": 4, "Ff": 0, "Q": 0, "Rect": [_n(v) for v in rect],
                "DA": Text(f"/{TYPING} {SIZE} Tf 0 g"), "MK": {},
                "AP": {"N": appearance(value, rect[2] - rect[0], rect[3] - rect[1], where)}}
@@ -141,21 +154,21 @@ def widget(name: str, label: str, kind: str, language: str, rect: list, value: s
     return entries
 
 
-def form_resources() -> dict:
+def form_resources() -> PdfDict:
     """The AcroForm's /DA and /DR: the embedded typing font."""
     return {"DA": Text(f"/{TYPING} {SIZE} Tf 0 g"),
             "DR": {"Font": {TYPING: font_object(typing_font())}}}
 
 
-def finisher(outline, blanks: dict, px: float = 0.75):
+def finisher(outline: Outline, blanks: dict[str, Box], px: float = 0.75) -> Callable[[Any, Any], None]:
     """A WeasyPrint finisher making each cover blank (CSS px boxes by field name) a text
     field, holding the plan's pre-filled value if it has one."""
-    def finish(_document, pdf) -> None:
+    def finish(_document: Any, pdf: Any) -> None:  # WeasyPrint's Document and pydyf's PDF (untyped)
         from plangen.render.pdfobj import to_pydyf
         page = pdf.objects[pdf.pages["Kids"][0]]  # pydyf keeps Kids as number, 0, R triples
         height = float(page["MediaBox"][3])
-        memo: dict = {}
-        fields = []
+        memo: Memo[Any] = {}
+        fields: list[PdfValue] = []
         for f in outline.cover.fields:
             if f.name not in blanks:
                 continue

@@ -4,11 +4,16 @@ from __future__ import annotations
 
 import functools
 import zlib
+from typing import TYPE_CHECKING, Any
 
-from plangen.render.fields import Name, Ref, Stream, Text, Raw
+from plangen.render.fields import Memo, Name, PdfValue, Raw, Ref, Stream, Text
+
+if TYPE_CHECKING:
+    from pypdf import PdfWriter
+    from pypdf.generic import IndirectObject, PdfObject
 
 
-def to_pydyf(obj, pdf, memo: dict | None = None):
+def to_pydyf(obj: PdfValue, pdf: Any, memo: Memo[Any] | None = None) -> Any:  # pydyf is untyped
     """``obj`` as pydyf objects; each ``Ref`` added to ``pdf`` once and returned as a reference."""
     import pydyf
     memo = {} if memo is None else memo
@@ -42,23 +47,23 @@ def _deflate(data: bytes) -> bytes:
 
 
 @functools.lru_cache(maxsize=None)
-def _pydyf_text_class():
+def _pydyf_text_class() -> type:
     import pydyf
 
-    class PydyfText(pydyf.Object):
+    class PydyfText(pydyf.Object):  # type: ignore[misc]  # pydyf ships no type information
         """A text string written as ``Text.pdf_bytes`` says (UTF-16 when not ASCII)."""
 
-        def __init__(self, text: Text):
+        def __init__(self, text: Text) -> None:
             super().__init__()
             self.text = text
 
         @property
-        def data(self):
+        def data(self) -> bytes:
             return self.text.pdf_bytes()
     return PydyfText
 
 
-def to_pypdf(obj, writer, memo: dict | None = None):
+def to_pypdf(obj: PdfValue, writer: PdfWriter, memo: Memo[IndirectObject] | None = None) -> PdfObject:
     """``obj`` as pypdf objects; each ``Ref`` added to ``writer`` once, as an indirect object."""
     from pypdf.generic import ArrayObject, DictionaryObject, NameObject, StreamObject
     memo = {} if memo is None else memo
@@ -78,10 +83,10 @@ def to_pypdf(obj, writer, memo: dict | None = None):
     return _scalar(obj)
 
 
-def _scalar(obj):
+def _scalar(obj: PdfValue) -> PdfObject:
     """A value that holds no other: raw PDF, a name, text or a number."""
-    from pypdf.generic import FloatObject, NameObject, NumberObject, TextStringObject
-    if isinstance(obj, Raw):
+    from pypdf.generic import FloatObject, NameObject, NumberObject, PdfObject, TextStringObject
+    if isinstance(obj, Raw) and isinstance(obj.value, PdfObject):
         return obj.value
     if isinstance(obj, Name):
         return NameObject("/" + obj)
