@@ -10,7 +10,9 @@ fetches nothing from the network: any other URL stops the render.
 """
 from __future__ import annotations
 
+import logging
 from pathlib import Path
+from typing import Any, Optional
 from urllib.parse import unquote, urlparse
 
 from plangen.errors import RenderError
@@ -23,19 +25,19 @@ from plangen.render.theme import Theme, check_fonts
 PX = 0.75  # one CSS px in PDF points
 
 
-def _fetcher_class():
+def _fetcher_class() -> tuple[type, type[Exception]]:
     from plangen.render.engine import import_weasyprint
     import_weasyprint()
     from weasyprint.urls import FatalURLFetchingError, URLFetcher
 
-    class LocalOnlyFetcher(URLFetcher):
+    class LocalOnlyFetcher(URLFetcher):  # type: ignore[misc]  # WeasyPrint ships no type information
         """Serves file: URLs under the allowed folders and data: URLs; refuses the rest."""
 
-        def __init__(self, allowed: tuple[Path, ...]):
+        def __init__(self, allowed: tuple[Path, ...]) -> None:
             super().__init__(allowed_protocols={"file", "data"}, fail_on_errors=True)
             self.allowed = tuple(p.resolve() for p in allowed)
 
-        def fetch(self, url, headers=None):
+        def fetch(self, url: str, headers: Optional[dict[str, str]] = None) -> Any:  # WeasyPrint's URLFetchingResponse
             parsed = urlparse(url)
             if parsed.scheme == "data":
                 return super().fetch(url, headers)
@@ -68,7 +70,8 @@ def render_pdf(outline: Outline, theme: Theme, variant: str | None = None, chara
                   if name.startswith("blank-")} if document.pages else {}
         # PDF/A forbids fields without appearances: there the blanks stay printed lines
         finisher = fields.finisher(outline, blanks, PX) if forms and blanks else None
-        return document.write_pdf(pdf_variant=variant, finisher=finisher)
+        pdf: bytes = document.write_pdf(pdf_variant=variant, finisher=finisher)
+        return pdf
     except fatal as exc:
         raise RenderError(str(exc)) from None
 
@@ -76,16 +79,14 @@ def render_pdf(outline: Outline, theme: Theme, variant: str | None = None, chara
 _FACES: dict[str, object] = {}
 
 
-def _faces_stylesheet(css: str, fetcher):
+def _faces_stylesheet(css: str, fetcher: Any) -> object:  # WeasyPrint's URLFetcher and CSS
     """The prepared faces as a parsed stylesheet, once per process and set of faces; a face
     WeasyPrint cannot load is an error (it would otherwise fall back silently)."""
     if css not in _FACES:
-        import logging
         from weasyprint import CSS
 
         failures: list[str] = []
-        handler = logging.Handler(logging.WARNING)
-        handler.emit = lambda record: failures.append(record.getMessage())
+        handler = _Collect(failures)
         logger = logging.getLogger("weasyprint")
         logger.addHandler(handler)
         try:
@@ -100,10 +101,21 @@ def _faces_stylesheet(css: str, fetcher):
     return _FACES[css]
 
 
-_FONT_CONFIG = None
+class _Collect(logging.Handler):
+    """Keeps the messages of WARNING and above in ``into``."""
+
+    def __init__(self, into: list[str]) -> None:
+        super().__init__(logging.WARNING)
+        self.into = into
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.into.append(record.getMessage())
 
 
-def _font_config():
+_FONT_CONFIG: Any = None  # WeasyPrint's FontConfiguration
+
+
+def _font_config() -> Any:
     """One fontconfig set-up per process: a new one per document leaks ~50 MB each time
     (measured: 543 MB after 10 documents, 268 MB with one shared)."""
     global _FONT_CONFIG
@@ -115,7 +127,7 @@ def _font_config():
     return _FONT_CONFIG
 
 
-def _remove_font_folder(config) -> None:
+def _remove_font_folder(config: Any) -> None:
     """WeasyPrint copies @font-face fonts into a temporary folder it removes in __del__, which
     at interpreter exit fails (its modules are gone) and leaves the folder: remove it first."""
     import shutil

@@ -6,16 +6,20 @@ from __future__ import annotations
 
 import io
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 from plangen.errors import RenderError
 from plangen.outline.chart import Figure
 from plangen.render.theme import Theme, font_files, pdf_font_families
 
+if TYPE_CHECKING:
+    from PIL.ImageFont import FreeTypeFont
+
 DPI = 300
 
 
 @lru_cache(maxsize=4)
-def _font(family: str, size_px: int):
+def _font(family: str, size_px: int) -> FreeTypeFont:
     from PIL import ImageFont
     for path in font_files().get(family, []):
         for index in range(12):  # a .ttc holds several faces: take the one with this family
