@@ -14,7 +14,7 @@ SYMBOL = {"added": "+", "removed": "-", "moved": ">", "changed": "~"}
 COLOR = {"+": "\033[32m", "-": "\033[31m", ">": "\033[36m", "~": "\033[33m", "end": "\033[0m", "bold": "\033[1m"}
 
 
-def _qty(value) -> str:
+def _qty(value: float | None) -> str:
     return "—" if value is None else f"{fmt(value)}"
 
 
@@ -115,7 +115,7 @@ def _lines(d: PlanDiff, w: Wording, style: str, color: bool) -> list[str]:
     return _Lines(d, w, style, color).all()
 
 
-def _short(value) -> str:
+def _short(value: object) -> str:
     text = "—" if value is None else (" / ".join(map(str, value)) if isinstance(value, list) else str(value))
     return text if len(text) <= 80 else text[:79] + "…"
 

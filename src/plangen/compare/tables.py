@@ -64,7 +64,7 @@ def _match(old: Table, new: Table) -> dict[int, int]:
     """new row -> old row: by every text cell, then by the first cell, in order."""
     pairs: dict[int, int] = {}
     for key in (lambda row: _key(row, new.numeric), lambda row: row[:1]):
-        free: dict[tuple, list[int]] = {}
+        free: dict[tuple[str, ...], list[int]] = {}
         for i, row in enumerate(old.rows):
             if i not in pairs.values():
                 free.setdefault(tuple(key(row)), []).append(i)

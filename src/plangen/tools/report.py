@@ -6,7 +6,7 @@ import datetime as dt
 from pathlib import Path
 from typing import Optional
 
-from plangen.errors import UsageError
+from plangen.errors import Diagnostic, UsageError
 from plangen.outline.progress import State, compute
 from plangen.source.load import load_plan
 from plangen.source.progress import is_progress_file, plan_path_of, progress_path
@@ -23,7 +23,7 @@ def load_pair(path: str) -> LoadedProgress:
     return load_progress(progress_file, plan)
 
 
-def check_file(path: str) -> list:
+def check_file(path: str) -> list[Diagnostic]:
     """`plangen check` of one file: a plan, and its progress file when there is one; or a
     progress file, against its plan. Returns the warnings; raises PlanError."""
     if is_progress_file(path):
