@@ -14,11 +14,27 @@ import io
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING, Iterator, Protocol, Union
 
 from plangen.errors import Diagnostic, PlanError, RenderError, UsageError
 
+if TYPE_CHECKING:
+    from lxml import etree
+    from pypdf import PdfReader, PdfWriter
+    from pypdf.generic import ArrayObject, DictionaryObject, PdfObject
+
 SUFFIXES = (".pdf", ".docx")
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+Row = tuple[int, str, dict[str, str]]  # line, output file name, field -> value
+Widget = tuple[str, str, "DictionaryObject", "DictionaryObject"]  # name, label, widget, its field
+
+
+class CsvReader(Protocol):
+    """What ``csv.reader`` returns, as far as ``_rows`` uses it."""
+
+    line_num: int
+
+    def __iter__(self) -> Iterator[list[str]]: ...
 
 
 class FillError(PlanError):
@@ -39,7 +55,7 @@ class Field:
 def fields_of(path: Path, data: bytes) -> list[Field]:
     """The fill-in fields of a rendered plan (.pdf or .docx), in document order."""
     if path.suffix.lower() == ".pdf":
-        return [Field(name, label) for name, label, _ in _pdf_widgets(_pdf_reader(path, data))]
+        return [Field(name, label) for name, label, _, _ in _pdf_widgets(_pdf_reader(path, data))]
     return [Field(_attr(sdt, "tag"), _attr(sdt, "alias"))
             for sdt in _controls(_docx_xml(path, data))]
 
@@ -63,7 +79,7 @@ def fill(path: Path, data: bytes, values: dict[str, str], flatten: bool = False)
 
 # --- PDF ---------------------------------------------------------------------------
 
-def _pdf_reader(path: Path, data: bytes):
+def _pdf_reader(path: Path, data: bytes) -> PdfReader:
     from pypdf import PdfReader
     from pypdf.errors import PdfReadError
     try:
@@ -72,30 +88,30 @@ def _pdf_reader(path: Path, data: bytes):
         raise FillError(f"{path}: not a readable PDF ({exc})") from None
 
 
-def _pdf_widgets(reader):
-    """(name, label, widget) of every text field widget, page by page."""
+def _pdf_widgets(reader: Union[PdfReader, PdfWriter]) -> Iterator[Widget]:
+    """(name, label, widget, field) of every text field widget, page by page."""
+    from pypdf.generic import DictionaryObject
     for page in reader.pages:
         for ref in page.get("/Annots") or []:
             annot = ref.get_object()
-            if annot.get("/Subtype") != "/Widget":
+            if not isinstance(annot, DictionaryObject) or annot.get("/Subtype") != "/Widget":
                 continue
             field = annot if "/T" in annot else annot.get("/Parent", annot).get_object()
-            if field.get("/FT") == "/Tx" and "/T" in field:
-                yield str(field["/T"]), str(field.get("/TU", "")), annot
+            if isinstance(field, DictionaryObject) and field.get("/FT") == "/Tx" and "/T" in field:
+                yield str(field["/T"]), str(field.get("/TU", "")), annot, field
 
 
 def _fill_pdf(path: Path, data: bytes, values: dict[str, str], flatten: bool) -> bytes:
     from pypdf import PdfWriter
-    from pypdf.generic import NameObject
-    from plangen.render.fields import Text, appearance
+    from pypdf.generic import IndirectObject, NameObject
+    from plangen.render.fields import Memo, Text, appearance
     from plangen.render.pdfobj import to_pypdf
     writer = PdfWriter(clone_from=_pdf_reader(path, data))
-    memo: dict = {}
-    for name, _label, annot in _pdf_widgets(writer):
+    memo: Memo[IndirectObject] = {}
+    for name, _label, annot, field in _pdf_widgets(writer):
         if name not in values:
             continue
-        field = annot if "/T" in annot else annot["/Parent"].get_object()
-        x1, y1, x2, y2 = (float(v) for v in annot["/Rect"])
+        x1, y1, x2, y2 = _rect(annot)
         value = values[name].strip()
         if value:
             field[NameObject("/V")] = to_pypdf(Text(value), writer)
@@ -113,11 +129,11 @@ def _fill_pdf(path: Path, data: bytes, values: dict[str, str], flatten: bool) ->
     return out.getvalue()
 
 
-def _flatten(writer) -> None:
+def _flatten(writer: PdfWriter) -> None:
     """Each widget's normal appearance drawn into its page; widgets and the form removed."""
     from pypdf.generic import ArrayObject, DecodedStreamObject, DictionaryObject, NameObject
     for page in writer.pages:
-        kept, drawing = ArrayObject(), []
+        kept, drawing = ArrayObject(), list[str]()
         resources = page.setdefault(NameObject("/Resources"), DictionaryObject())
         xobjects = resources.get_object().setdefault(NameObject("/XObject"), DictionaryObject()).get_object()
         for i, ref in enumerate(page.get("/Annots") or []):
@@ -129,7 +145,7 @@ def _flatten(writer) -> None:
             if ap is None or not hasattr(ap.get_object(), "get_data"):
                 continue
             bx1, by1, bx2, by2 = (float(v) for v in ap.get_object().get("/BBox", [0, 0, 1, 1]))
-            x1, y1, x2, y2 = (float(v) for v in annot["/Rect"])
+            x1, y1, x2, y2 = _rect(annot)
             sx, sy = (x2 - x1) / ((bx2 - bx1) or 1), (y2 - y1) / ((by2 - by1) or 1)
             key = f"/PlangenFlat{i}"
             xobjects[NameObject(key)] = ap if hasattr(ap, "idnum") else writer._add_object(ap)
@@ -140,15 +156,29 @@ def _flatten(writer) -> None:
             before.set_data(b"q\n")
             after.set_data(("\nQ\n" + "\n".join(drawing) + "\n").encode("ascii"))
             contents = page.get("/Contents")
-            old = list(contents.get_object()) if isinstance(contents.get_object(), list) else [contents]
+            old = [] if contents is None else \
+                list(contents.get_object()) if isinstance(contents.get_object(), list) else [contents]
             page[NameObject("/Contents")] = ArrayObject([writer._add_object(before), *old, writer._add_object(after)])
     if "/AcroForm" in writer._root_object:
         del writer._root_object["/AcroForm"]
 
 
+def _rect(annot: DictionaryObject) -> tuple[float, float, float, float]:
+    """An annotation's /Rect: x1, y1, x2, y2."""
+    x1, y1, x2, y2 = (float(v) for v in _array(annot["/Rect"]))
+    return x1, y1, x2, y2
+
+
+def _array(obj: PdfObject) -> ArrayObject:
+    from pypdf.generic import ArrayObject
+    if not isinstance(obj, ArrayObject):
+        raise TypeError(f"not a PDF array: {obj!r}")
+    return obj
+
+
 # --- .docx -------------------------------------------------------------------------
 
-def _docx_xml(path: Path, data: bytes):
+def _docx_xml(path: Path, data: bytes) -> etree._Element:
     import zipfile
     from lxml import etree
     try:
@@ -158,12 +188,12 @@ def _docx_xml(path: Path, data: bytes):
         raise FillError(f"{path}: not a readable .docx ({exc})") from None
 
 
-def _attr(sdt, child: str) -> str:
+def _attr(sdt: etree._Element, child: str) -> str:
     node = sdt.find(f"{W}sdtPr/{W}{child}")
     return node.get(f"{W}val", "") if node is not None else ""
 
 
-def _controls(root):
+def _controls(root: etree._Element) -> list[etree._Element]:
     return [sdt for sdt in root.iter(f"{W}sdt") if _attr(sdt, "tag")]
 
 
@@ -213,7 +243,7 @@ def _xml_safe(text: str, where: str) -> str:
 
 def parse_sets(items: list[str]) -> dict[str, str]:
     """``--set KEY=VALUE`` arguments as a dict (KEY: field name or label)."""
-    out = {}
+    out: dict[str, str] = {}
     for item in items:
         key, sep, value = item.partition("=")
         if not sep or not key.strip():
@@ -222,7 +252,7 @@ def parse_sets(items: list[str]) -> dict[str, str]:
     return out
 
 
-def read_rows(path: Path, data: bytes, name_column: str) -> list[tuple[int, str, dict[str, str]]]:
+def read_rows(path: Path, data: bytes, name_column: str) -> list[Row]:
     """(line, file name, values) of each row of a UTF-8 CSV with a header; any problem is
     one error naming its line."""
     try:
@@ -242,7 +272,7 @@ def read_rows(path: Path, data: bytes, name_column: str) -> list[tuple[int, str,
     return list(_rows(path, reader, header, name_column))
 
 
-def _rows(path: Path, reader, header: list[str], name_column: str):
+def _rows(path: Path, reader: CsvReader, header: list[str], name_column: str) -> Iterator[Row]:
     seen: dict[str, int] = {}
     try:
         for cells in reader:
@@ -263,7 +293,7 @@ def _rows(path: Path, reader, header: list[str], name_column: str):
         raise FillError(f"{path}:{reader.line_num}: {exc}") from None
 
 
-def fill_many(documents: dict[Path, bytes], rows, csv_path: Path, flatten: bool) -> dict[str, bytes]:
+def fill_many(documents: dict[Path, bytes], rows: list[Row], csv_path: Path, flatten: bool) -> dict[str, bytes]:
     """Output file name -> bytes, one per row and document; nothing is written here."""
     if not rows:
         raise FillError(f"{csv_path}:2: no rows: one row per copy, below the header")
