@@ -22,6 +22,7 @@ import yaml
 from plangen.errors import UsageError
 
 Edit = tuple[int, int, str]  # (start, end, replacement) in the source text
+KeyPath = tuple[str, ...]  # the mapping keys from the document's root to a node (list positions left out)
 MONTHS = "January|February|March|April|May|June|July|August|September|October|November|December"
 _DATES = re.compile(
     rf"(?P<range>(?<!\d)(?P<a>\d{{4}})(?P<sep>\s*[-–—~至到/]\s*)(?P<b>\d{{4}})(?!\d))"
@@ -61,7 +62,7 @@ def shift_years(text: str, old_year: int, years: int) -> str:
     def moved(y: str) -> str:
         return str(int(y) + years)
 
-    def one(m: re.Match) -> str:
+    def one(m: re.Match[str]) -> str:
         if m.group("range"):
             a, b = int(m.group("a")), int(m.group("b"))
             if old_year in (a, b) and 0 <= b - a <= 5:
@@ -95,7 +96,7 @@ def roll_forward(text: str, year: int, number: Optional[str] = None, number_form
     return text
 
 
-def _edit(text: str, path: tuple, node: yaml.ScalarNode, year: int, years: int, old_year: int,
+def _edit(text: str, path: KeyPath, node: yaml.ScalarNode, year: int, years: int, old_year: int,
           numbering: Callable[[str], str]) -> list[Edit]:
     start, end = node.start_mark.index, node.end_mark.index
     raw = text[start:end]
@@ -115,12 +116,12 @@ def _edit(text: str, path: tuple, node: yaml.ScalarNode, year: int, years: int, 
 
 def _value(mapping: yaml.Node, key: str) -> yaml.Node:
     for k, v in mapping.value:
-        if k.value == key:
+        if k.value == key and isinstance(v, yaml.Node):
             return v
     raise UsageError(f"the plan has no {key}")
 
 
-def _scalars(node: yaml.Node, path: tuple) -> Iterator[tuple[tuple, yaml.ScalarNode]]:
+def _scalars(node: yaml.Node, path: KeyPath) -> Iterator[tuple[KeyPath, yaml.ScalarNode]]:
     """Every value scalar with its path of keys (list positions are left out)."""
     if isinstance(node, yaml.ScalarNode):
         yield path, node
@@ -143,7 +144,7 @@ def _removals(text: str, root: yaml.Node) -> list[Edit]:
     return out
 
 
-def _mappings(node: yaml.Node, path: tuple) -> Iterator[tuple[tuple, yaml.MappingNode]]:
+def _mappings(node: yaml.Node, path: KeyPath) -> Iterator[tuple[KeyPath, yaml.MappingNode]]:
     if isinstance(node, yaml.MappingNode):
         yield path, node
         for k, v in node.value:
