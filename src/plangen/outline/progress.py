@@ -18,8 +18,11 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Optional
 
-from plangen.source.progress import exact
+from plangen.source.progress import Entry, TargetEntry, exact
 from plangen.source.progress_load import LoadedProgress, PlanTarget
+from plangen.source.walk import Loc
+
+Report = tuple[Entry, TargetEntry]  # the latest progress line on a target for a unit, and its entry
 
 
 def percent(done: Decimal, planned: Decimal) -> Optional[int]:
@@ -82,7 +85,7 @@ class State:
 
 def groups(state: State) -> list[list[UnitLine]]:
     """The lines of each target, in the plan's order."""
-    out: dict[tuple, list[UnitLine]] = {}
+    out: dict[Loc, list[UnitLine]] = {}
     for line in state.lines:
         out.setdefault(line.target.loc, []).append(line)
     return list(out.values())
@@ -101,10 +104,10 @@ def latest_date(loaded: LoadedProgress) -> dt.date:
 def compute(loaded: LoadedProgress, as_of: Optional[dt.date] = None) -> State:
     as_of = as_of or latest_date(loaded)
     entries = sorted((e for e in loaded.progress.entries if e.date <= as_of), key=lambda e: e.date)
-    reports: dict[tuple, tuple] = {}  # (target loc, unit) -> (entry, line)
+    reports: dict[tuple[Loc, str], Report] = {}  # (target loc, unit) -> (entry, line)
     for entry in entries:
         for line in entry.targets:
-            found, _ = loaded.targets.find(line.target)
+            found = loaded.targets.known(line.target)
             unit = line.unit or found.units[0]
             reports[(found.loc, unit)] = (entry, line)
     plan = loaded.plan.plan
@@ -117,9 +120,10 @@ def compute(loaded: LoadedProgress, as_of: Optional[dt.date] = None) -> State:
     return state
 
 
-def _line(t: PlanTarget, unit: str, name: str, report, as_of: dt.date, year_end: dt.date) -> UnitLine:
+def _line(t: PlanTarget, unit: str, name: str, report: Optional[Report], as_of: dt.date, year_end: dt.date) -> UnitLine:
     planned = exact(t.target.quantity)
     entry, line = report if report else (None, None)
+    reporter = (report[1].reporter or report[0].reporter) if report else None
     done = line.done if line else Decimal(0)
     if line is not None and line.status:
         status = line.status
@@ -131,16 +135,16 @@ def _line(t: PlanTarget, unit: str, name: str, report, as_of: dt.date, year_end:
     budget = exact(t.target.budget) if t.target.budget is not None else None
     return UnitLine(t, unit, name, planned, done, status, due, as_of > due and status not in ("done", "dropped"),
                     budget, line.spent if line else None, line.note if line else None,
-                    (line.reporter or entry.reporter) if line else None, entry.date if entry else None)
+                    reporter, entry.date if entry else None)
 
 
-def _items(state: State, loaded: LoadedProgress, entries: list) -> None:
+def _items(state: State, loaded: LoadedProgress, entries: list[Entry]) -> None:
     for entry in entries:
         for line in entry.items:
             state.items[line.item] = ItemState(line.item, line.status, line.summary, entry.date)
 
 
-def item_state(state: State, loc: tuple, item_id: Optional[str]) -> Optional[ItemState]:
+def item_state(state: State, loc: Loc, item_id: Optional[str]) -> Optional[ItemState]:
     """An item's reported state; else one told by its own targets (all done: done; none
     started: planned; else in-progress); None when neither exists."""
     if item_id is not None and item_id in state.items:

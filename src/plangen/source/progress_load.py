@@ -12,7 +12,7 @@ import datetime as dt
 import difflib
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Optional
+from typing import Optional, Protocol, Union
 
 from pydantic import ValidationError
 
@@ -20,8 +20,18 @@ from plangen.errors import Diagnostic, PlanError
 from plangen.outline.targets import fmt, target_units
 from plangen.source.load import LoadedPlan, _diagnostic
 from plangen.source.model import Target
-from plangen.source.progress import Progress, exact
+from plangen.source.progress import Progress, TargetEntry, exact
+from plangen.source.walk import Loc
 from plangen.source.yamlsafe import DEFAULT_LIMITS, SourceMap, decode, dotted, load_yaml, read_file
+
+# what a thing reported once per date is known by: ("item", date, item id) or ("target", date, target loc, unit)
+OnceKey = Union[tuple[str, dt.date, str], tuple[str, dt.date, Loc, str]]
+
+
+class Problem(Protocol):
+    """Records a diagnostic at a place in the progress file."""
+
+    def __call__(self, loc: Loc, message: str, severity: str = "error") -> None: ...
 
 
 @dataclass
@@ -38,7 +48,7 @@ class LoadedProgress:
 class PlanTarget:
     """A target of the plan, with where it is."""
 
-    loc: tuple
+    loc: Loc
     item_id: Optional[str]
     target: Target
     units: list[str]
@@ -59,25 +69,32 @@ class TargetIndex:
             for t, target in enumerate(item.targets):
                 self.all.append(PlanTarget(loc + ("targets", t), item.id, target, target_units(loaded.plan, target)))
 
-    def where(self, loc: tuple) -> str:
+    def where(self, loc: Loc) -> str:
         line, col = self.loaded.source.locate(loc)
         return f"{self.loaded.path}:{line}:{col}"
 
-    def find(self, name: str) -> tuple[Optional[PlanTarget], Optional[str]]:
+    def find(self, name: str) -> PlanTarget | str:
         """The target a progress line names, or why none."""
         by_id = [t for t in self.all if t.target.id == name]
         if by_id:
-            return by_id[0], None
+            return by_id[0]
         by_what = [t for t in self.all if t.target.what == name]
         if len(by_what) == 1:
-            return by_what[0], None
+            return by_what[0]
         if by_what:
             places = ", ".join(self.where(t.loc) for t in by_what)
-            return None, f"'{name}' names {len(by_what)} targets ({places}); give each an id and use it"
+            return f"'{name}' names {len(by_what)} targets ({places}); give each an id and use it"
         names = sorted({t.key for t in self.all})
         hint = difflib.get_close_matches(name, names, n=1, cutoff=0.5)
-        return None, (f"unknown target '{name}' in {self.loaded.path}"
+        return (f"unknown target '{name}' in {self.loaded.path}"
                       + (f"; did you mean '{hint[0]}'?" if hint else " (give a target's id or its 'what')"))
+
+    def known(self, name: str) -> PlanTarget:
+        """The target a line of a loaded progress file names (``load_progress`` refused any other)."""
+        found = self.find(name)
+        if isinstance(found, str):
+            raise LookupError(found)
+        return found
 
 
 def load_progress(path: str | Path, plan: LoadedPlan) -> LoadedProgress:
@@ -113,11 +130,11 @@ def check_progress(progress: Progress, index: TargetIndex, smap: SourceMap) -> l
     item_ids = {item.id: loc for loc, item, _ in plan.walk() if item.id}
     out: list[Diagnostic] = []
 
-    def problem(loc: tuple, message: str, severity: str = "error") -> None:
+    def problem(loc: Loc, message: str, severity: str = "error") -> None:
         line, col = smap.locate(loc)
         out.append(Diagnostic(smap.path, line, col, dotted(loc), message, severity))
 
-    seen: dict[tuple, tuple] = {}
+    seen: dict[OnceKey, Loc] = {}
     for e, entry in enumerate(progress.entries):
         here = ("entries", e)
         year = plan.document.year
@@ -131,15 +148,16 @@ def check_progress(progress: Progress, index: TargetIndex, smap: SourceMap) -> l
                         + (f"; did you mean '{hint[0]}'?" if hint else ""))
             key = ("item", entry.date, line.item)
             _once(key, here + ("items", i, "item"), seen, smap, problem)
-        for t, line in enumerate(entry.targets):
-            _check_target_line(line, here + ("targets", t), entry.date, index, seen, smap, problem)
+        for t, reported in enumerate(entry.targets):
+            _check_target_line(reported, here + ("targets", t), entry.date, index, seen, smap, problem)
     return out
 
 
-def _check_target_line(line, loc: tuple, date: dt.date, index: TargetIndex, seen: dict, smap, problem) -> None:
-    found, why = index.find(line.target)
-    if found is None:
-        problem(loc + ("target",), why)
+def _check_target_line(line: TargetEntry, loc: Loc, date: dt.date, index: TargetIndex, seen: dict[OnceKey, Loc],
+                       smap: SourceMap, problem: Problem) -> None:
+    found = index.find(line.target)
+    if isinstance(found, str):
+        problem(loc + ("target",), found)
         return
     names = index.loaded.plan.unit_names()
     if line.unit is None and len(found.units) > 1:
@@ -159,7 +177,7 @@ def _check_target_line(line, loc: tuple, date: dt.date, index: TargetIndex, seen
     _once(("target", date, found.loc, unit), loc + ("target",), seen, smap, problem)
 
 
-def _once(key: tuple, loc: tuple, seen: dict, smap: SourceMap, problem) -> None:
+def _once(key: OnceKey, loc: Loc, seen: dict[OnceKey, Loc], smap: SourceMap, problem: Problem) -> None:
     if key in seen:
         problem(loc, f"reported twice on {key[1]} (first at line {smap.locate(seen[key])[0]})")
     seen.setdefault(key, loc)

@@ -14,6 +14,7 @@ from plangen.outline.progress import State, compute
 from plangen.outline.targets import fmt
 from plangen.source.progress import plan_path_of
 from plangen.source.progress_load import LoadedProgress
+from plangen.source.walk import Loc
 
 _GIT_TEMP = re.compile(r"^[A-Za-z0-9]{6}_")  # git names a blob's temporary copy XXXXXX_<name>
 
@@ -47,13 +48,13 @@ def history(loaded: LoadedProgress) -> list[str]:
     doc = loaded.plan.plan.document
     names = loaded.plan.plan.unit_names()
     lines = [f"progress of {doc.number} {doc.title}"]
-    previous: dict[tuple, str] = {}
+    previous: dict[tuple[Loc, str], str] = {}
     for entry in sorted(loaded.progress.entries, key=lambda e: e.date):
         lines.append("")
         lines.append(f"{entry.date}" + (f" reported by {entry.reporter}" if entry.reporter else ""))
         state = compute(loaded, entry.date)
         for line in entry.targets:
-            found, _ = loaded.targets.find(line.target)
+            found = loaded.targets.known(line.target)
             unit = line.unit or found.units[0]
             before = previous.get((found.loc, unit), "0")
             status = next(u.status for u in state.lines if u.target is found and u.unit_id == unit)
