@@ -16,11 +16,11 @@ from typing import Optional
 from plangen.compare.diff import ItemChange, diff_plans, inline_diff, match, nodes
 from plangen.compare.report import as_runs
 from plangen.compare.tables import compare_appendix, compare_table, whole
-from plangen.outline.changes import DELETED, INSERTED, BlockMark, Mark, Move, PlanRef, Redline
+from plangen.outline.changes import DELETED, INSERTED, BlockMark, Mark, Move, PlanRef, Redline, Runs
 from plangen.outline.outline import Block, Heading, Outline, Table, build_outline
 from plangen.outline.wording import Wording
 from plangen.source.model import Plan
-from plangen.source.walk import is_within
+from plangen.source.walk import Loc, is_within
 
 Marked = tuple[Block, Optional[Mark]]
 
@@ -55,7 +55,7 @@ def _ref(w: Wording, ref: PlanRef) -> str:
     return w.format("redline_plan", title=ref.title, number=ref.number, revision=ref.revision)
 
 
-def _runs(old: str, new: str, language: str) -> Optional[list]:
+def _runs(old: str, new: str, language: str) -> Optional[Runs]:
     return None if old == new else inline_diff(old, new, language)
 
 
@@ -74,8 +74,8 @@ class _Weave:
         self.new_own, self.new_after = _groups(o_new)
         self.w = w
         self.out: list[Marked] = []
-        self.done_old: set[tuple] = set()
-        self.after: list[tuple[tuple, list[Marked]]] = []  # (new loc, blocks due after its children)
+        self.done_old: set[Loc] = set()
+        self.after: list[tuple[Loc, list[Marked]]] = []  # (new loc, blocks due after its children)
 
     def blocks(self) -> list[Marked]:
         for loc, _item, _level in self.new.walk():
@@ -85,7 +85,7 @@ class _Weave:
         self._old_before(None)
         return self.out
 
-    def _item(self, loc: tuple) -> None:
+    def _item(self, loc: Loc) -> None:
         root = next((r for r in self.move_to if is_within(loc, r)), None)
         old_loc = self.pairs.get(loc)
         if root is not None:
@@ -103,22 +103,22 @@ class _Weave:
             self.out.extend(_whole(b, INSERTED) for b in self.new_own.get(loc, []))
             self.after.append((loc, [_whole(b, INSERTED) for b in self.new_after.get(loc, [])]))
 
-    def _close(self, upto: Optional[tuple]) -> None:
+    def _close(self, upto: Optional[Loc]) -> None:
         while self.after and (upto is None or not is_within(upto, self.after[-1][0])):
             self.out.extend(self.after.pop()[1])
 
-    def _old_before(self, old_loc: Optional[tuple]) -> None:
+    def _old_before(self, old_loc: Optional[Loc]) -> None:
         """OLD's removed and moved items that stood before old_loc (all that are left: None)."""
         end = self.old_order.index(old_loc) if old_loc is not None else len(self.old_order)
         for earlier in self.old_order[:end]:
             if earlier not in self.staying and earlier not in self.done_old and self._parent_kept(earlier):
                 self._old_subtree(earlier)
 
-    def _parent_kept(self, loc: tuple) -> bool:
+    def _parent_kept(self, loc: Loc) -> bool:
         """A removed or moved item is placed on its own only when its parent stayed."""
         return len(loc) <= 2 or loc[:-2] in self.staying
 
-    def _old_subtree(self, loc: tuple) -> None:
+    def _old_subtree(self, loc: Loc) -> None:
         """An OLD item and its children, deleted, or the old end of a move."""
         inside = [x for x in self.old_order if is_within(x, loc)]
         for x in inside:
@@ -127,7 +127,7 @@ class _Weave:
             self.out.extend(self._old_mark(b, x, after=True) for b in self.old_after.get(x, []))
         self.done_old.update(inside)
 
-    def _old_mark(self, block: Block, loc: tuple, after: bool = False) -> Marked:
+    def _old_mark(self, block: Block, loc: Loc, after: bool = False) -> Marked:
         root = next((r for r in self.move_from if is_within(loc, r)), None)
         if root is None or isinstance(block, Table):
             return _whole(block, DELETED)
@@ -147,9 +147,9 @@ def _moved(blocks: list[Block], move: Move, first_note: bool) -> list[Marked]:
     return out
 
 
-def _groups(outline: Outline) -> tuple[dict, dict]:
-    own: dict[tuple, list] = {}
-    after: dict[tuple, list] = {}
+def _groups(outline: Outline) -> tuple[dict[Loc, list[Block]], dict[Loc, list[Block]]]:
+    own: dict[Loc, list[Block]] = {}
+    after: dict[Loc, list[Block]] = {}
     for b in outline.blocks:
         if b.loc:
             (after if getattr(b, "role", "") == "after" else own).setdefault(b.loc, []).append(b)
