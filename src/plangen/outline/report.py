@@ -6,14 +6,17 @@ renderers as a plan: they only lay out what this says."""
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 from typing import Optional
 
 from plangen.outline.chart import timeline
-from plangen.outline.outline import APPENDIX_MAX_COLUMNS, Cover, Outline, Para, Table, build_outline
+from plangen.outline.outline import APPENDIX_MAX_COLUMNS, Block, Cover, Outline, Para, Table, build_outline
 from plangen.outline.progress import State, UnitLine, groups, item_state, percent, totals
 from plangen.outline.targets import fmt
 from plangen.outline.wording import Wording
+from plangen.source.model import Unit
 from plangen.source.progress_load import LoadedProgress
+from plangen.source.walk import Loc
 
 
 def date_words(w: Wording, date: dt.date) -> str:
@@ -41,11 +44,11 @@ def build_report(loaded: LoadedProgress, state: State, w: Wording) -> Outline:
     return base
 
 
-def _blocks(blocks: list, loaded: LoadedProgress, state: State, w: Wording) -> list:
+def _blocks(blocks: list[Block], loaded: LoadedProgress, state: State, w: Wording) -> list[Block]:
     """The plan's blocks; after an item's own paragraphs, its status line and its completion
     table (in place of its target table)."""
-    out: list = []
-    pending: Optional[tuple] = None  # (loc, item id) whose status line is still to come
+    out: list[Block] = []
+    pending: Optional[tuple[Loc, Optional[str]]] = None  # (loc, item id) whose status line is still to come
     plan = loaded.plan.plan
     # an item nobody reported on says so when it is a goal to reach (a leaf of a goals section)
     leaves = {loc for loc, item, level in plan.walk()
@@ -55,7 +58,7 @@ def _blocks(blocks: list, loaded: LoadedProgress, state: State, w: Wording) -> l
         if pending and (starts_item or block.kind == "table" or getattr(block, "role", "") == "after"):
             out.extend(_status(pending, state, w, leaves))
             pending = None
-        if block.kind == "table":
+        if isinstance(block, Table):  # kind "table"
             table = completion_table(block.loc, state, w, loaded.plan.plan.document.currency)
             if table is not None:
                 out.append(table)
@@ -68,7 +71,7 @@ def _blocks(blocks: list, loaded: LoadedProgress, state: State, w: Wording) -> l
     return out
 
 
-def _status(pending: tuple, state: State, w: Wording, leaves: set) -> list:
+def _status(pending: tuple[Loc, Optional[str]], state: State, w: Wording, leaves: set[Loc]) -> list[Block]:
     loc, item_id = pending
     found = item_state(state, loc, item_id)
     if found is None and loc not in leaves:
@@ -83,7 +86,7 @@ def _status_words(u: UnitLine, w: Wording) -> str:
     return w.format("status_overdue", status=word) if u.overdue else word
 
 
-def completion_table(loc: tuple, state: State, w: Wording, currency: str) -> Optional[Table]:
+def completion_table(loc: Loc, state: State, w: Wording, currency: str) -> Optional[Table]:
     """An item's targets: a row per target and unit, and the target's total."""
     mine = [g for g in groups(state) if g[0].target.loc[:-2] == loc]
     if not mine:
@@ -92,7 +95,7 @@ def completion_table(loc: tuple, state: State, w: Wording, currency: str) -> Opt
     money = (any(u.budget is not None for u in lines_all), any(u.spent is not None for u in lines_all))
     header = [w.table_what, w.col_school, w.table_unit, w.col_planned, w.col_done, w.col_percent, w.col_status]
     header += [w.format("table_budget", currency=currency)] * money[0] + [w.format("col_spent", currency=currency)] * money[1]
-    rows = []
+    rows: list[list[str]] = []
     for lines in mine:
         t = lines[0].target.target
         for u in lines:
@@ -110,7 +113,7 @@ def _money(lines: list[UnitLine], columns: tuple[bool, bool]) -> list[str]:
     """The budget and money-spent cells, for the columns the table has."""
     budgets = [u.budget for u in lines if u.budget is not None]
     spent = [u.spent for u in lines if u.spent is not None]
-    cells = ([fmt(sum(budgets)) if budgets else ""] if columns[0] else []) + ([fmt(sum(spent)) if spent else ""] if columns[1] else [])
+    cells = ([fmt(sum(budgets, Decimal(0))) if budgets else ""] if columns[0] else []) + ([fmt(sum(spent, Decimal(0))) if spent else ""] if columns[1] else [])
     return cells
 
 
@@ -118,7 +121,7 @@ def _pct(value: Optional[int]) -> str:
     return "" if value is None else f"{value}%"
 
 
-def matrix_tables(state: State, w: Wording, plan_units: list) -> list[Table]:
+def matrix_tables(state: State, w: Wording, plan_units: list[Unit]) -> list[Table]:
     """Units down the page, targets across (done/planned), a totals row; split into tables
     of at most APPENDIX_MAX_COLUMNS target columns."""
     columns: dict[str, str] = {}

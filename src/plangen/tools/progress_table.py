@@ -16,7 +16,7 @@ HEADER = ["item", "what", "unit", "planned", "done", "measure", "percent", "stat
           "budget", "spent", "note"]
 
 
-def _num(value: Optional[Decimal]):
+def _num(value: Optional[Decimal]) -> int | float | None:
     if value is None:
         return None
     return int(value) if value == value.to_integral_value() else float(value)
@@ -28,7 +28,7 @@ def _pct(value: Optional[int]) -> str:
 
 def rows(state: State) -> list[list[str]]:
     """A row per target and unit, then the target's total when it is set for several units."""
-    out = []
+    out: list[list[str]] = []
     for lines in groups(state):
         t = lines[0].target
         for u in lines:
@@ -41,8 +41,8 @@ def rows(state: State) -> list[list[str]]:
             budget = [u.budget for u in lines if u.counts and u.budget is not None]
             spent = [u.spent for u in lines if u.counts and u.spent is not None]
             out.append([t.item_id or "", t.target.what, "total", fmt(planned), fmt(done), t.target.unit,
-                        _pct(percent(done, planned)), "", "", "", fmt(sum(budget)) if budget else "",
-                        fmt(sum(spent)) if spent else "", ""])
+                        _pct(percent(done, planned)), "", "", "", fmt(sum(budget, Decimal(0))) if budget else "",
+                        fmt(sum(spent, Decimal(0))) if spent else "", ""])
     return out
 
 
