@@ -6,23 +6,54 @@ arrives as data in the context: it is escaped and never compiled as template cod
 """
 from __future__ import annotations
 
+import os
 import traceback
+from pathlib import Path
 
 import jinja2
 from markupsafe import Markup
 from jinja2.sandbox import SandboxedEnvironment
 
 from plangen.errors import RenderError
+from plangen.files import FileRefused, read_capped
 from plangen.outline.outline import Outline
 from plangen.render.theme import BUILTIN_TEMPLATES, Theme
 
 MAIN_TEMPLATE = "plan.html.j2"
 
 
+MAX_TEMPLATE_BYTES = 1_000_000
+
+
+class ConfinedLoader(jinja2.BaseLoader):
+    """Jinja's FileSystemLoader, but a template is a regular file inside its folder: a link
+    that leaves the folder (a file or a folder link) is refused, and size is capped."""
+
+    def __init__(self, folders: list[Path]):
+        self.folders = folders
+
+    def get_source(self, environment, template: str):
+        pieces = jinja2.loaders.split_template_path(template)  # refuses ".."
+        for folder in self.folders:
+            path = folder.joinpath(*pieces)
+            if not os.path.lexists(path):
+                continue
+            try:
+                data = read_capped(path, MAX_TEMPLATE_BYTES, folder, "template")
+            except FileRefused as exc:
+                raise RenderError(str(exc)) from None
+            try:
+                source = data.decode("utf-8")
+            except UnicodeDecodeError:
+                raise RenderError(f"{path}: not valid UTF-8; save the template as UTF-8") from None
+            return source, str(path), lambda: True
+        raise jinja2.TemplateNotFound(template)
+
+
 def environment(theme: Theme) -> SandboxedEnvironment:
-    folders = [str(theme.folder)] + ([str(BUILTIN_TEMPLATES)] if theme.folder != BUILTIN_TEMPLATES else [])
+    folders = [theme.folder] + ([BUILTIN_TEMPLATES] if theme.folder != BUILTIN_TEMPLATES else [])
     return SandboxedEnvironment(
-        loader=jinja2.FileSystemLoader(folders),
+        loader=ConfinedLoader(folders),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         keep_trailing_newline=True,
@@ -35,7 +66,7 @@ def render_html(outline: Outline, theme: Theme) -> str:
     env = environment(theme)
     try:
         # Stylesheets belong to the theme (trusted like templates), never to the plan.
-        css = {name.replace(".", "_"): Markup(theme.path(name).read_text(encoding="utf-8"))
+        css = {name.replace(".", "_"): Markup(theme.text(name))
                for name in ("fonts.css", "plan.css")}
         template = env.get_template(MAIN_TEMPLATE)
         return template.render(doc=outline, s=outline.strings, **css)
@@ -45,8 +76,11 @@ def render_html(outline: Outline, theme: Theme) -> str:
         raise RenderError(f"{_template_position(exc)}: template error: {exc}") from None
     except OSError as exc:
         raise RenderError(f"{exc.filename}: cannot read: {exc.strerror}") from None
-    except (AttributeError, KeyError, IndexError, TypeError, ValueError) as exc:
-        raise RenderError(f"{_template_position(exc)}: template error: {exc}") from None
+    except RecursionError as exc:  # a template that includes itself, a recursive macro
+        raise RenderError(f"{_template_position(exc)}: template error: templates or macros call themselves "
+                          "too deeply") from None
+    except (AttributeError, KeyError, IndexError, TypeError, ValueError, ArithmeticError) as exc:
+        raise RenderError(f"{_template_position(exc)}: template error: {str(exc)[:200]}") from None
 
 
 def _template_position(exc: BaseException) -> str:

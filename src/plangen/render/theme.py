@@ -3,19 +3,21 @@ Word reference document. Everything a user may change to alter the look or the w
 from __future__ import annotations
 
 import importlib.resources
+import os
 import re
 import subprocess
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from plangen.errors import PlanError, RenderError
-from plangen.source.yamlsafe import decode, load_yaml
+from plangen.errors import RenderError
+from plangen.files import FileRefused, read_capped
 
 # Package data: found in the installed package itself (wheel, pipx, editable alike).
 BUILTIN_TEMPLATES = Path(str(importlib.resources.files("plangen.render").joinpath("templates")))
 # Where font files may be read from, besides the template folder's fonts/.
 SYSTEM_FONT_DIRS = (Path("/usr/share/fonts"), Path("/usr/local/share/fonts"))
+MAX_FILE_BYTES = 20_000_000  # a template, stylesheet or reference document
 
 
 @dataclass(frozen=True)
@@ -23,19 +25,44 @@ class Theme:
     folder: Path
 
     def path(self, name: str) -> Path:
-        """A file of the theme; falls back to the built-in templates."""
+        """A file of the theme; falls back to the built-in templates. A link counts as
+        present (and is then refused when it leaves the folder)."""
         own = self.folder / name
-        return own if own.exists() else BUILTIN_TEMPLATES / name
+        return own if os.path.lexists(own) else BUILTIN_TEMPLATES / name
+
+    def home(self, name: str) -> Path:
+        """The folder the file ``name`` is read from, which it may not leave."""
+        return self.folder if os.path.lexists(self.folder / name) else BUILTIN_TEMPLATES
+
+    def read(self, name: str, cap: int = MAX_FILE_BYTES) -> bytes:
+        """A theme file's bytes: a regular file inside its folder, at most cap bytes."""
+        try:
+            return read_capped(self.path(name), cap, self.home(name))
+        except FileRefused as exc:
+            raise RenderError(str(exc)) from None
+
+    def text(self, name: str) -> str:
+        try:
+            return self.read(name).decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise RenderError(f"{self.path(name)}: not valid UTF-8 (byte {exc.start}); save the file as UTF-8") from None
 
     def strings(self, language: str) -> dict[str, str]:
-        return _strings(self.path(f"strings/{language}.yaml"))
+        from plangen.render.wording import load_wording
+        name = f"strings/{language}.yaml"
+        builtin = load_wording(BUILTIN_TEMPLATES / name, BUILTIN_TEMPLATES, ())
+        return load_wording(self.path(name), self.home(name), tuple(builtin))
 
     def reference_docx(self, language: str) -> Path:
-        return self.path("reference.docx" if language == "zh" else f"reference-{language}.docx")
+        return self.path(reference_name(language))
 
     def read_dirs(self) -> tuple[Path, ...]:
         """The only folders rendering may read files from."""
         return (self.folder.resolve(), BUILTIN_TEMPLATES.resolve(), *SYSTEM_FONT_DIRS)
+
+
+def reference_name(language: str) -> str:
+    return "reference.docx" if language == "zh" else f"reference-{language}.docx"
 
 
 def load_theme(folder: str | Path | None = None) -> Theme:
@@ -47,24 +74,12 @@ def load_theme(folder: str | Path | None = None) -> Theme:
     return Theme(path)
 
 
-@lru_cache(maxsize=8)
-def _strings(path: Path) -> dict[str, str]:
-    try:
-        text, diags = decode(path.read_bytes(), str(path))
-    except OSError as exc:
-        raise RenderError(f"{path}: cannot read wording: {exc.strerror}") from None
-    data, _smap, more = load_yaml(text or "", str(path)) if text is not None else (None, None, [])
-    if diags or more or not isinstance(data, dict):
-        raise PlanError(diags + more)
-    return {k: v if isinstance(v, list) else str(v) for k, v in data.items()}
-
-
 _FONT_VAR = re.compile(r"--([\w-]+)\s*:\s*\"([^\"]+)\"")
 
 
 def pdf_font_families(theme: Theme) -> dict[str, str]:
     """The families fonts.css names, by role (song, hei, kai ...)."""
-    css = theme.path("fonts.css").read_text(encoding="utf-8")
+    css = theme.text("fonts.css")
     css = re.sub(r"/\*.*?\*/", "", css, flags=re.S)
     return dict(_FONT_VAR.findall(css))
 

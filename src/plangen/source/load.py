@@ -29,7 +29,7 @@ class LoadedPlan:
 def load_plan(path: str | Path, limits: Limits = DEFAULT_LIMITS) -> LoadedPlan:
     """Read and validate one plan file."""
     shown = str(path)
-    text, diags = decode(read_file(path), shown, limits)
+    text, diags = decode(read_file(path, limits), shown, limits)
     if text is None:
         raise PlanError(diags)
     return load_plan_text(text, shown, limits)

@@ -19,11 +19,11 @@ from plangen.render.docx.xml import (Revisions, add_content_control, add_field, 
                                set_numbering, stable_zip)
 from plangen.errors import RenderError
 from plangen.outline.outline import Heading, Outline, Table
-from plangen.render.theme import Theme
+from plangen.render.docx.reference import clean_reference
+from plangen.render.theme import Theme, reference_name
 
 TEXT_WIDTH_MM = 156  # A4 minus 28 mm and 26 mm margins
 BLANK = "\u3000" * 12  # what an empty cover field shows, underlined
-MAX_REFERENCE_BYTES = 20_000_000
 
 
 class _StyledDocument:
@@ -64,8 +64,9 @@ class _StyledDocument:
 
 
 def render_docx(outline: Outline, theme: Theme) -> bytes:
-    reference = theme.reference_docx(outline.language)
-    document = _open_reference(reference)
+    name = reference_name(outline.language)
+    reference = theme.path(name)
+    document = _open_reference(theme, name)
     red = outline.redline
     doc = _StyledDocument(document, reference, Revisions(red["author"], red["date"]) if red else None)
     body = document.element.body
@@ -105,13 +106,11 @@ def render_docx(outline: Outline, theme: Theme) -> bytes:
     return stable_zip(buf.getvalue())
 
 
-def _open_reference(path):
+def _open_reference(theme: Theme, name: str):
+    path = theme.path(name)
+    clean = clean_reference(theme, name)  # capped, only the parts the output needs
     try:
-        if path.stat().st_size > MAX_REFERENCE_BYTES:
-            raise RenderError(f"{path}: reference document is larger than {MAX_REFERENCE_BYTES} bytes")
-        return docx.Document(str(path))
-    except RenderError:
-        raise
+        return docx.Document(clean)
     except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
         raise RenderError(f"{path}: not a usable reference .docx ({type(exc).__name__}: {exc})") from None
     except Exception as exc:  # lxml errors in a corrupt part
