@@ -12,12 +12,8 @@ A plan that fails is reported with its path and the others still build.
 from __future__ import annotations
 
 import datetime as dt
-import multiprocessing
 import os
-import signal
 import subprocess
-import sys
-from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Optional
@@ -26,7 +22,8 @@ from plangen.errors import PlanError, PlangenError, RenderError, UsageError
 from plangen.build.manifest import MANIFEST, Manifest, environment_key, sha256
 from plangen.render.theme import Theme, load_theme
 from plangen.source.yamlsafe import read_file
-from plangen.build.write import TEMP_PREFIX, atomic_write, inside, safe_name, unique_names
+from plangen.build.workers import run_in_workers
+from plangen.build.write import TEMP_PREFIX, atomic_write, atomic_write_set, inside, plan_stems, unique_names
 
 FORMATS = ("docx", "pdf", "html")
 DEFAULT_FORMATS = ("docx", "pdf")
@@ -73,6 +70,8 @@ class Result:
 
 def build(paths: list[str], options: Options, progress: Optional[Callable] = None) -> Result:
     """Build the plans; progress(job, outcome, done, total) is called as each document ends."""
+    paths = list(dict.fromkeys(paths))
+    stems = plan_stems(paths)  # colliding output names: an error before anything is written
     theme = load_theme(options.templates)
     env_key = environment_key(theme, options.key_text())
     out = options.out
@@ -95,7 +94,7 @@ def build(paths: list[str], options: Options, progress: Optional[Callable] = Non
             from plangen.source.load import load_plan  # pydantic: imported only when a plan is read
             loaded = load_plan(path)
             result.warnings += loaded.warnings
-            jobs += plan_jobs(path, loaded, options, plan_key, date)
+            jobs += plan_jobs(path, loaded, options, plan_key, date, stems[path])
         except (PlanError, RenderError) as exc:
             result.failed.append((path, exc))
     mine = shard(jobs, *options.shard)
@@ -121,9 +120,10 @@ def build(paths: list[str], options: Options, progress: Optional[Callable] = Non
     return result
 
 
-def plan_jobs(path: str, loaded, options: Options, plan_key: str, date: Optional[str]) -> list[Job]:
+def plan_jobs(path: str, loaded, options: Options, plan_key: str, date: Optional[str],
+              stem: Optional[str] = None) -> list[Job]:
     """A job for the plan's own document, and one per unit with --per-unit."""
-    stem = safe_name(Path(path).stem)
+    stem = stem or plan_stems([path])[path]
     jobs = [Job(path, None, stem, plan_key, date, options)]
     if options.per_unit:
         names = unique_names([u.id for u in loaded.plan.units])
@@ -186,8 +186,7 @@ def run_job(job: Job) -> list[tuple[str, str]]:
             rendered[f"{job.stem}.{fmt}"] = render(outline, theme, fmt, job.options)
         except RenderError as exc:
             raise RenderError(f"{job.plan}: {exc}") from None
-    for rel, data in rendered.items():
-        atomic_write(inside(job.options.out, rel), data)
+    atomic_write_set([(inside(job.options.out, rel), data) for rel, data in rendered.items()])  # all or none
     return [(rel, sha256(data)) for rel, data in rendered.items()]
 
 
@@ -208,7 +207,7 @@ def _run_all(jobs: list[Job], options: Options):
     if not jobs:
         return
     try:
-        yield from _run(jobs, options)
+        yield from run_in_workers(run_job, jobs, options.jobs, options.timeout)
     finally:  # interrupted or not: no half-written file stays behind
         sweep_temporaries(options.out)
 
@@ -221,97 +220,3 @@ def sweep_temporaries(out: Path) -> None:
                 tmp.unlink()
             except OSError:
                 pass
-
-
-def _run(jobs: list[Job], options: Options):
-    if options.jobs <= 1 or len(jobs) == 1:
-        for job in jobs:
-            yield job, _inline(job, options.timeout)
-        return
-    with ProcessPoolExecutor(max_workers=min(options.jobs, len(jobs)), mp_context=multiprocessing.get_context("spawn"),
-                             initializer=_worker_init) as pool:
-        pending = {pool.submit(_guarded, job): job for job in jobs}
-        try:
-            yield from _collect(pool, pending, options)
-        except BaseException:  # Ctrl-C or SIGTERM: stop the workers before leaving
-            _terminate(pool)
-            pool.shutdown(wait=True, cancel_futures=True)
-            raise
-
-
-def _collect(pool, pending, options: Options):
-    while pending:
-        done, _ = wait(pending, timeout=options.timeout, return_when=FIRST_COMPLETED)
-        if not done:  # nothing finished in time: stop the pool, report what was running
-            _terminate(pool)
-            for job in pending.values():
-                yield job, RenderError(f"{job.plan}: rendering {job.stem} was stopped after {options.timeout:.0f} s")
-            return
-        for future in done:
-            job = pending.pop(future)
-            try:
-                outcome = future.result()
-            except Exception as exc:  # a worker that died
-                outcome = RenderError(f"{job.plan}: rendering {job.stem} failed ({type(exc).__name__})")
-            yield job, outcome
-
-
-def _terminate(pool: ProcessPoolExecutor) -> None:
-    for proc in list((getattr(pool, "_processes", None) or {}).values()):
-        proc.terminate()
-
-
-def _guarded(job: Job):
-    try:
-        return run_job(job)
-    except PlangenError as exc:
-        return exc
-    except MemoryError:
-        return RenderError(f"{job.plan}: rendering {job.stem} ran out of memory")
-    except Exception as exc:  # a bug in plangen or a library: report it, build the rest
-        return RenderError(f"{job.plan}: rendering {job.stem} failed: internal error "
-                           f"({type(exc).__name__}: {exc}); please report it")
-
-
-def _inline(job: Job, timeout: float):
-    """Run a job in this process, stopped by SIGALRM when it runs away in time."""
-    use_alarm = hasattr(signal, "SIGALRM") and timeout > 0 and _main_thread()
-    if use_alarm:
-        def stop(_signum, _frame):
-            raise _Timeout()
-        previous = signal.signal(signal.SIGALRM, stop)
-        signal.setitimer(signal.ITIMER_REAL, timeout)
-    try:
-        return _guarded(job)
-    except _Timeout:
-        return RenderError(f"{job.plan}: rendering {job.stem} was stopped after {timeout:.0f} s")
-    finally:
-        if use_alarm:
-            signal.setitimer(signal.ITIMER_REAL, 0)
-            signal.signal(signal.SIGALRM, previous)
-
-
-class _Timeout(BaseException):
-    pass
-
-
-def _main_thread() -> bool:
-    import threading
-    return threading.current_thread() is threading.main_thread()
-
-
-MEMORY_LIMIT = 3 * 1024 ** 3  # bytes of address space a worker may use
-
-
-def _worker_init() -> None:
-    """Each worker: a bounded address space, and Ctrl-C left to the parent."""
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    try:
-        import resource
-        soft, hard = resource.getrlimit(resource.RLIMIT_AS)
-        limit = MEMORY_LIMIT if hard == resource.RLIM_INFINITY else min(MEMORY_LIMIT, hard)
-        resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
-    except (ImportError, ValueError, OSError):
-        pass
-    sys.setrecursionlimit(max(sys.getrecursionlimit(), 3000))
-

@@ -108,6 +108,9 @@ def _diagnostic(err: dict, smap: SourceMap) -> Diagnostic:
         message = "must not be empty"
     elif kind in ("greater_than_equal", "less_than_equal"):
         message = f"must be {'>=' if kind == 'greater_than_equal' else '<='} {err['ctx'].get('ge', err['ctx'].get('le'))}"
+    elif kind == "string_pattern_mismatch":
+        message = ("an id is made of letters, digits, '-', '_' and '.', starts with a letter or digit "
+                   "and has at most 64 characters")
     elif kind == "item_needs_words":
         message = "an item needs a title or text"
     elif kind in ("date_from_datetime_parsing", "date_parsing", "date_type"):

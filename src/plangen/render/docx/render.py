@@ -234,10 +234,12 @@ def _widths(table: Table, size_pt: float) -> list:
 
 def _properties(document, outline: Outline) -> None:
     props = document.core_properties
-    props.title = outline.full_title
-    props.author = outline.organization
-    props.subject = f"{outline.number} {outline.kind_label}"
-    props.keywords = ", ".join(outline.keywords)
+    # `check` keeps plan text within 255 characters a property; wording from a template
+    # folder (the default kind) is clipped rather than failing the render
+    props.title = outline.full_title[:255]
+    props.author = outline.organization[:255]
+    props.subject = f"{outline.number} {outline.kind_label}"[:255]
+    props.keywords = ", ".join(outline.keywords)[:255]
     props.last_modified_by = "plangen"
     props.revision = 1
     props.comments = ""

@@ -1,0 +1,141 @@
+"""Where documents are rendered: always in worker processes (a spawn pool, one worker for
+a single document too), so that every document has the same limits:
+
+- time: a document that takes longer than --timeout is stopped by killing its worker,
+  which works even inside C code (a plain in-process alarm does not);
+- memory: each worker has an address-space limit (MEMORY_LIMIT);
+- a worker dies with its parent however the parent dies (PR_SET_PDEATHSIG, and a check
+  that the parent is still the one that started it), and never holds the caller's
+  stdin/stdout/stderr: workers and multiprocessing's resource tracker run with /dev/null.
+
+Measured cost of always using a worker for one document: see benchmarks/hostile.py.
+"""
+from __future__ import annotations
+
+import multiprocessing
+import os
+import signal
+import sys
+from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+from typing import Callable
+
+from plangen.errors import PlangenError, RenderError
+
+MEMORY_LIMIT = 3 * 1024 ** 3  # bytes of address space a worker may use
+_PR_SET_PDEATHSIG = 1
+
+
+def run_in_workers(run: Callable, jobs: list, workers: int, timeout: float):
+    """Yield (job, list of outputs or a PlangenError) as each job ends."""
+    if not jobs:
+        return
+    _detached_resource_tracker()
+    with ProcessPoolExecutor(max_workers=max(1, min(workers, len(jobs))), mp_context=multiprocessing.get_context("spawn"),
+                             initializer=_worker_init, initargs=(os.getpid(),)) as pool:
+        pending = {pool.submit(_guarded, run, job): job for job in jobs}
+        try:
+            yield from _collect(pool, pending, timeout)
+        except BaseException:  # Ctrl-C or SIGTERM: stop the workers before leaving
+            _terminate(pool)
+            pool.shutdown(wait=True, cancel_futures=True)
+            raise
+
+
+def _collect(pool, pending: dict, timeout: float):
+    while pending:
+        done, _ = wait(pending, timeout=timeout, return_when=FIRST_COMPLETED)
+        if not done:  # nothing finished in time: stop the pool, report what was running
+            _terminate(pool)
+            for job in pending.values():
+                yield job, RenderError(f"{job.plan}: rendering {job.stem} was stopped after {timeout:g} s")
+            return
+        for future in done:
+            job = pending.pop(future)
+            try:
+                outcome = future.result()
+            except Exception as exc:  # a worker that died (killed for its memory, a crash)
+                outcome = RenderError(f"{job.plan}: rendering {job.stem} failed: its process ended "
+                                      f"({type(exc).__name__}); it may have run out of memory")
+            yield job, outcome
+
+
+def _terminate(pool: ProcessPoolExecutor) -> None:
+    for proc in list((getattr(pool, "_processes", None) or {}).values()):
+        try:
+            proc.kill()
+        except (OSError, ValueError):
+            pass
+
+
+def _guarded(run: Callable, job):
+    try:
+        return run(job)
+    except PlangenError as exc:
+        return exc
+    except MemoryError:
+        return RenderError(f"{job.plan}: rendering {job.stem} ran out of memory")
+    except RecursionError:
+        return RenderError(f"{job.plan}: rendering {job.stem} nests too deeply")
+    except Exception as exc:  # a bug in plangen or a library: report it, build the rest
+        return RenderError(f"{job.plan}: rendering {job.stem} failed: internal error "
+                           f"({type(exc).__name__}: {str(exc)[:300]}); please report it")
+
+
+def _worker_init(parent: int) -> None:
+    """Each worker: dies with its parent, holds no inherited stdio, has a bounded address
+    space, and leaves Ctrl-C to the parent."""
+    _die_with_parent(parent)
+    _stdio_to_devnull()
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        import resource
+        _soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+        limit = MEMORY_LIMIT if hard == resource.RLIM_INFINITY else min(MEMORY_LIMIT, hard)
+        resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
+    except (ImportError, ValueError, OSError):
+        pass
+    sys.setrecursionlimit(max(sys.getrecursionlimit(), 3000))
+
+
+def _die_with_parent(parent: int) -> None:
+    try:
+        import ctypes
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    except (OSError, AttributeError):  # not Linux: the parent check below still runs
+        pass
+    if os.getppid() != parent:  # the parent died before the line above
+        os._exit(1)
+
+
+def _stdio_to_devnull() -> None:
+    null = os.open(os.devnull, os.O_RDWR)
+    for fd in (0, 1, 2):
+        os.dup2(null, fd)
+    os.close(null)
+
+
+def _detached_resource_tracker() -> None:
+    """Start multiprocessing's resource tracker with /dev/null as its stdio, so that it never
+    keeps the caller's pipes open (it outlives a killed parent until its workers end)."""
+    from multiprocessing import resource_tracker
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (OSError, ValueError, AttributeError):
+            pass
+    saved = {}
+    null = os.open(os.devnull, os.O_RDWR)
+    try:
+        for fd in (0, 1, 2):
+            try:
+                saved[fd] = os.dup(fd)
+            except OSError:
+                continue
+            os.dup2(null, fd)
+        resource_tracker.ensure_running()
+    finally:
+        for fd, copy in saved.items():
+            os.dup2(copy, fd)
+            os.close(copy)
+        os.close(null)
