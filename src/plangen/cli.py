@@ -64,6 +64,20 @@ def _formats(value: str) -> tuple[str, ...]:
     return formats
 
 
+MAX_TIMEOUT = 86400
+
+
+def _timeout(value: str) -> float:
+    """Seconds a document may take: a finite number above 0 (nan, inf, 0 and -1 are refused)."""
+    try:
+        seconds = float(value)
+    except ValueError:
+        seconds = float("nan")
+    if not 0 < seconds <= MAX_TIMEOUT:  # also false for nan
+        raise argparse.ArgumentTypeError(f"expected seconds between 0 and {MAX_TIMEOUT} (found: {value[:40]!r})")
+    return seconds
+
+
 def cmd_build(args) -> int:
     from plangen.build.orchestrator import Options, build, parse_shard
     options = Options(formats=args.format, out=Path(args.out), templates=Path(args.templates) if args.templates else None,
@@ -153,11 +167,12 @@ def cmd_diff(args) -> int:
 
 def cmd_new(args) -> int:
     from plangen.source.load import load_plan, load_plan_text
+    from plangen.source.yamlsafe import read_file
     from plangen.tools.rollover import default_output, roll_forward
     from plangen.build.write import atomic_write
     source = load_plan(args.source)  # the source must be a valid plan
     old_year = source.plan.document.year
-    text = Path(args.source).read_text(encoding="utf-8")
+    text = read_file(args.source).decode("utf-8")
     out_text = roll_forward(text, args.year, args.number, args.number_format)
     target = args.output or default_output(args.source, old_year, args.year)
     load_plan_text(out_text, target)  # the new plan is checked before it is written
@@ -244,7 +259,8 @@ def _build_options(p) -> None:
     p.add_argument("-j", "--jobs", type=int, default=os.cpu_count() or 1, metavar="N",
                    help="render N documents at a time in separate processes (default: the number of cores)")
     p.add_argument("--shard", default="1/1", metavar="I/N", help="build only the I-th of N slices of the work (for CI matrices)")
-    p.add_argument("--timeout", type=float, default=300, metavar="SECONDS", help="stop a document that takes longer (default 300)")
+    p.add_argument("--timeout", type=_timeout, default=300, metavar="SECONDS",
+                   help=f"stop a document that takes longer (default 300, at most {MAX_TIMEOUT})")
     p.add_argument("-q", "--quiet", action="store_true", help="print only errors")
 
 

@@ -11,6 +11,7 @@ from typing import Optional, Union
 from plangen.source.model import Item, Plan
 from plangen.outline.numbering import Counter
 from plangen.outline.targets import Matrix, fmt, matrix, target_units
+from plangen.source.wording import fill
 
 APPENDIX_MAX_COLUMNS = 5  # item columns per table on a portrait A4 page; wider matrices split
 
@@ -175,7 +176,7 @@ class _Builder:
             return None
         header = [s["table_what"], s["table_each"], s["table_unit"], s["table_for"], s["table_total"]]
         if with_budget:
-            header.append(s["table_budget"].format(currency=currency))
+            header.append(fill(s, "table_budget", currency=currency))
         return Table(header, rows, [False, True, False, False, True] + [True] * with_budget)
 
 
@@ -184,7 +185,7 @@ def appendix(m: Matrix, strings: dict, currency: str) -> list[Table]:
     split into tables of at most APPENDIX_MAX_COLUMNS columns, so no table runs off A4."""
     if not m.columns:
         return []
-    total, budget = strings["appendix_total"], strings["appendix_budget"].format(currency=currency)
+    total, budget = strings["appendix_total"], fill(strings, "appendix_budget", currency=currency)
     measure_of = dict(m.columns)
     if len(m.units) > len(m.columns):  # a row per unit, a column per item, a totals row
         keys = [w for w, _ in m.columns]
@@ -216,7 +217,7 @@ def appendix(m: Matrix, strings: dict, currency: str) -> list[Table]:
             lead, vals, extra = totals
             body.append(lead + [fmt(vals[k]) for k in chunk] + ([fmt(extra)] if trailing else []))
         numeric = [False] * len(head) + [True] * (len(header) - len(head))
-        part = strings["appendix_part"].format(part=n) if n > 1 else ""
+        part = fill(strings, "appendix_part", part=n) if n > 1 else ""
         tables.append(Table(header, body, numeric, caption + part, with_totals, "summary"))
     return tables
 

@@ -48,7 +48,7 @@ class Theme:
             raise RenderError(f"{self.path(name)}: not valid UTF-8 (byte {exc.start}); save the file as UTF-8") from None
 
     def strings(self, language: str) -> dict[str, str]:
-        from plangen.render.wording import load_wording
+        from plangen.source.wording import load_wording
         name = f"strings/{language}.yaml"
         builtin = load_wording(BUILTIN_TEMPLATES / name, BUILTIN_TEMPLATES, ())
         return load_wording(self.path(name), self.home(name), tuple(builtin))

@@ -23,7 +23,9 @@ def read_spec(spec: str) -> tuple[str, str]:
 
 
 def git_show(rev: str, path: str, cwd: str | Path = ".") -> bytes:
-    if not rev or rev.startswith("-"):
+    if not rev:
+        raise UsageError(f":{path}: give a revision before the colon, e.g. HEAD~1:{path or 'plans/2022-logistics.yaml'}")
+    if rev.startswith("-"):
         raise UsageError(f"refusing revision {rev!r}: a revision may not start with '-'")
     if not path:
         raise UsageError(f"{rev}: — give a path after the colon, e.g. HEAD~1:plans/2022-logistics.yaml")
@@ -32,7 +34,10 @@ def git_show(rev: str, path: str, cwd: str | Path = ".") -> bytes:
     rel = path if path.startswith("./") or Path(path).is_absolute() else "./" + path
     if Path(rel).is_absolute():
         top = _git(["rev-parse", "--show-toplevel"], cwd, "not in a git repository").decode().strip()
-        rel = str(Path(rel).resolve().relative_to(Path(top).resolve()))
+        inner = Path(rel).resolve()
+        if not inner.is_relative_to(Path(top).resolve()):
+            raise PlanError([Diagnostic(f"{rev}:{path}", 0, 0, "", f"the path is outside the git repository ({top})")])
+        rel = str(inner.relative_to(Path(top).resolve()))
     return _git(["show", f"{commit}:{rel}"], cwd, f"{rev}:{path}: no such file at that revision")
 
 

@@ -21,6 +21,7 @@ from plangen.errors import RenderError
 from plangen.outline.outline import Heading, Outline, Table
 from plangen.render.docx.reference import clean_reference
 from plangen.render.theme import Theme, reference_name
+from plangen.source.wording import fill
 
 TEXT_WIDTH_MM = 156  # A4 minus 28 mm and 26 mm margins
 BLANK = "\u3000" * 12  # what an empty cover field shows, underlined
@@ -123,13 +124,13 @@ def _cover(doc: _StyledDocument, outline: Outline) -> None:
     label = f"{s['number_label']}{s['colon']}"
     number = red.get("number")
     doc.words(label + outline.number, "Cover Number", segments=[["=", label]] + number if number else None)
-    doc.add(s["kind_format"].format(kind=outline.kind_label), "Cover Kind")
+    doc.add(fill(s, "kind_format", kind=outline.kind_label), "Cover Kind")
     title = doc.words(outline.title, "Cover Title", segments=red.get("title"))
     if outline.subtitle:
         title.add_run().add_break()
         title.add_run(outline.subtitle)
     if outline.recipient:
-        doc.add(s["recipient"].format(unit=outline.recipient), "Cover Recipient")
+        doc.add(fill(s, "recipient", unit=outline.recipient), "Cover Recipient")
     for i, field in enumerate(outline.fields, 1):
         # The style underlines; the label opts out. LibreOffice draws a plain-text control
         # with the paragraph's formatting, so the blank prints underlined there too.
