@@ -22,6 +22,7 @@ from typing import Callable
 from plangen.errors import PlangenError, RenderError
 
 MEMORY_LIMIT = 3 * 1024 ** 3  # bytes of address space a worker may use
+MEMORY_ENV = "PLANGEN_WORKER_MEMORY_MB"  # a lower (or higher) limit, in MB
 _PR_SET_PDEATHSIG = 1
 
 
@@ -90,11 +91,17 @@ def _worker_init(parent: int) -> None:
     try:
         import resource
         _soft, hard = resource.getrlimit(resource.RLIMIT_AS)
-        limit = MEMORY_LIMIT if hard == resource.RLIM_INFINITY else min(MEMORY_LIMIT, hard)
+        wanted = _memory_limit()
+        limit = wanted if hard == resource.RLIM_INFINITY else min(wanted, hard)
         resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
     except (ImportError, ValueError, OSError):
         pass
     sys.setrecursionlimit(max(sys.getrecursionlimit(), 3000))
+
+
+def _memory_limit() -> int:
+    text = os.environ.get(MEMORY_ENV, "")
+    return int(text) * 1024 ** 2 if text.isdigit() and 256 <= int(text) <= 1 << 20 else MEMORY_LIMIT
 
 
 def _die_with_parent(parent: int) -> None:

@@ -70,12 +70,14 @@ def plan_stems(paths: list[str]) -> dict[str, str]:
 
 
 def inside(root: Path, *parts: str) -> Path:
-    """root/parts..., refused if it would leave root."""
+    """root/parts..., refused if it would leave root. The last part is not resolved: a link
+    there is replaced by the new file (rename never writes through a link)."""
     root = root.resolve()
-    path = root.joinpath(*parts).resolve()
-    if not path.is_relative_to(root):
+    path = root.joinpath(*parts)
+    parent = path.parent.resolve()
+    if path.name in ("", ".", "..") or not parent.is_relative_to(root):
         raise RenderError(f"refusing to write outside {root}: {path}")
-    return path
+    return parent / path.name
 
 
 def atomic_write(path: Path, data: bytes) -> None:
