@@ -683,7 +683,8 @@ def test_git_path_outside_the_repository(tmp_path, command):
 
 
 @pytest.mark.parametrize("manifest", [
-    '{"version": 1, "outputs": {}, "plans": "x"}',
+    '{"version": 1, "outputs": {}, "plans": {"PLAN": "x"}}',
+    '{"version": 1, "outputs": {}, "plans": {"PLAN": {"key": "k", "outputs": "x"}}}',
     '{"version": 1, "outputs": NaN, "plans": {}}',
     '{"version": 1, "outputs": {"2021-logistics.html": 5}, "plans": {"x": {"key": 1, "outputs": []}}}',
     '[1, 2]',
@@ -691,7 +692,7 @@ def test_git_path_outside_the_repository(tmp_path, command):
 def test_malformed_manifest_means_rebuild(tmp_path, manifest):
     out = tmp_path / "out"
     out.mkdir()
-    (out / ".plangen-manifest.json").write_text(manifest, encoding="utf-8")
+    (out / ".plangen-manifest.json").write_text(manifest.replace("PLAN", str(SEED_PLAN)), encoding="utf-8")
     proc = run_bounded("build", str(SEED_PLAN), "--out", str(out), "--format", "html")
     no_internal_error(proc)
     assert proc.returncode == 0, proc.stderr
