@@ -30,24 +30,48 @@ def run_in_workers(run: Callable, jobs: list, workers: int, timeout: float):
     """Yield (job, list of outputs or a PlangenError) as each job ends."""
     if not jobs:
         return
+    count = max(1, min(workers, len(jobs)))
+    pool = _pool(count)
+    pending = {pool.submit(_guarded, run, job): job for job in jobs}
+    try:
+        for job, outcome in _collect(pending, timeout):
+            yield job, outcome
+    except BaseException:  # Ctrl-C or SIGTERM: stop the workers before leaving
+        _discard()
+        raise
+    if pending:  # stopped by the time limit: those workers are killed
+        _discard()
+
+
+_POOLS: dict[int, ProcessPoolExecutor] = {}
+
+
+def _pool(count: int) -> ProcessPoolExecutor:
+    """A pool of count workers, kept for the next build of this process (plangen watch
+    renders in warm workers); a pool of another size is ended first."""
+    pool = _POOLS.get(count)
+    if pool is not None and not getattr(pool, "_broken", False):
+        return pool
+    _discard()
     _detached_resource_tracker()
-    with ProcessPoolExecutor(max_workers=max(1, min(workers, len(jobs))), mp_context=multiprocessing.get_context("spawn"),
-                             initializer=_worker_init, initargs=(os.getpid(),)) as pool:
-        pending = {pool.submit(_guarded, run, job): job for job in jobs}
-        try:
-            yield from _collect(pool, pending, timeout)
-        except BaseException:  # Ctrl-C or SIGTERM: stop the workers before leaving
-            _terminate(pool)
-            pool.shutdown(wait=True, cancel_futures=True)
-            raise
+    pool = ProcessPoolExecutor(max_workers=count, mp_context=multiprocessing.get_context("spawn"),
+                               initializer=_worker_init, initargs=(os.getpid(),))
+    _POOLS[count] = pool
+    return pool
 
 
-def _collect(pool, pending: dict, timeout: float):
+def _discard() -> None:
+    while _POOLS:
+        _count, pool = _POOLS.popitem()
+        _terminate(pool)
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _collect(pending: dict, timeout: float):
     while pending:
         done, _ = wait(pending, timeout=timeout, return_when=FIRST_COMPLETED)
-        if not done:  # nothing finished in time: stop the pool, report what was running
-            _terminate(pool)
-            for job in pending.values():
+        if not done:  # nothing finished in time: the caller kills the pool
+            for job in list(pending.values()):
                 yield job, RenderError(f"{job.plan}: rendering {job.stem} was stopped after {timeout:g} s")
             return
         for future in done:

@@ -51,7 +51,7 @@ class Theme:
         from plangen.source.wording import load_wording
         name = f"strings/{language}.yaml"
         builtin = load_wording(BUILTIN_TEMPLATES / name, BUILTIN_TEMPLATES, ())
-        return load_wording(self.path(name), self.home(name), tuple(builtin))
+        return load_wording(self.path(name), self.home(name), tuple(builtin), _stamp(self.path(name)))
 
     def reference_docx(self, language: str) -> Path:
         return self.path(reference_name(language))
@@ -59,6 +59,15 @@ class Theme:
     def read_dirs(self) -> tuple[Path, ...]:
         """The only folders rendering may read files from."""
         return (self.folder.resolve(), BUILTIN_TEMPLATES.resolve(), *SYSTEM_FONT_DIRS)
+
+
+def _stamp(path: Path) -> tuple:
+    """What changes when a file is saved: a cached reading is used only while it is the same."""
+    try:
+        st = os.lstat(path)
+        return st.st_mtime_ns, st.st_size, st.st_ino
+    except OSError:
+        return ()
 
 
 def reference_name(language: str) -> str:

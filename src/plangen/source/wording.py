@@ -63,8 +63,9 @@ def fill(strings: dict, name: str, **values) -> str:
 
 
 @lru_cache(maxsize=8)
-def load_wording(path: Path, folder: Path, required: tuple[str, ...]) -> dict:
-    """Read and check a wording file; required: the names it must define."""
+def load_wording(path: Path, folder: Path, required: tuple[str, ...], _stamp: tuple = ()) -> dict:
+    """Read and check a wording file; required: the names it must define (_stamp: the file's
+    mtime and size, so that an edited file is read again)."""
     try:
         data = read_capped(path, MAX_BYTES, folder, "wording file")
     except FileRefused as exc:
