@@ -349,7 +349,6 @@ def test_device_inside_the_plan_folder_is_named(tmp_path):
     os.mkfifo(plan)  # nobody writes: reading it would block forever
     proc = run_bounded("check", str(plan), timeout=30)
     assert proc.returncode == 1 and f"{plan}: is a FIFO (named pipe), not a regular file" in proc.stderr, proc.stderr
-    import socket
     sock_path = tmp_path / "sock.yaml"
     with socket.socket(socket.AF_UNIX) as sock:
         sock.bind(str(sock_path))

@@ -38,7 +38,7 @@ def confined(path: str | Path, folder: Optional[str | Path]) -> Path:
     try:
         real = shown.resolve(strict=True)
     except FileNotFoundError:
-        raise FileRefused(shown, "no such file") from None
+        raise FileRefused(shown, "cannot read: No such file or directory") from None
     except (OSError, RuntimeError) as exc:  # a link loop
         raise FileRefused(shown, f"cannot read: {getattr(exc, 'strerror', None) or exc}") from None
     if folder is not None and not real.is_relative_to(Path(folder).resolve()):

@@ -114,12 +114,14 @@ class CoverField(_Strict):
 class Document(_Strict):
     """What the cover and the document's metadata say."""
 
-    number: Text = Field(description="The document number (编号), e.g. YK-JH-0025.")
-    title: Text
-    subtitle: Optional[Text] = None
-    kind: Optional[Text] = Field(None, description="The kind printed on the cover, e.g. 工作计划. Defaults by language.")
+    number: Text = Field(description="The document number (编号), e.g. YK-JH-0025.",
+                         json_schema_extra={"maxLength": METADATA_LIMITS["number"]})
+    title: Text = Field(json_schema_extra={"maxLength": MAX_METADATA})
+    subtitle: Optional[Text] = Field(None, json_schema_extra={"maxLength": MAX_METADATA})
+    kind: Optional[Text] = Field(None, description="The kind printed on the cover, e.g. 工作计划. Defaults by language.",
+                                 json_schema_extra={"maxLength": METADATA_LIMITS["kind"]})
     year: Annotated[int, Field(strict=True, ge=1900, le=2200)]
-    organization: Text
+    organization: Text = Field(json_schema_extra={"maxLength": METADATA_LIMITS["organization"]})
     language: Literal["zh", "en"] = "zh"
     numbering: Optional[Literal["seed", "gbt9704", "en"]] = Field(
         None, description="Label style: 'seed' (一、（一）1、（1）①a.), 'gbt9704' (1. at level 3) or 'en' (1. 1.1 a)). "
