@@ -75,7 +75,7 @@ def markdown_of(plan: Path) -> str:
     from plangen.outline.outline import build_outline
     from plangen.render.theme import load_theme
     loaded = load_plan(plan)
-    o = build_outline(loaded.plan, load_theme().strings("zh"))
+    o = build_outline(loaded.plan, load_theme().wording("zh"))
     out = [f"# {o.title}", ""]
     for block in o.blocks + o.appendix:
         if block.kind == "heading":

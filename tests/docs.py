@@ -15,7 +15,7 @@ RIGHT_EDGE = 595.28 - 26 * 72 / 25.4  # A4's text block ends 26 mm from the righ
 
 def outline_of(plan_path: Path, unit=None):
     loaded = load_plan(plan_path)
-    return build_outline(loaded.plan, load_theme().strings(loaded.plan.document.language), unit)
+    return build_outline(loaded.plan, load_theme().wording(loaded.plan.document.language), unit)
 
 
 def labelled_starts(plan_path: Path, n: int = 6) -> list[str]:

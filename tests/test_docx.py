@@ -26,7 +26,7 @@ def test_docx_reads_back(built, plan):
     texts = [p.text for p in d.paragraphs]
     assert d.core_properties.title == o.full_title
     assert d.core_properties.author == o.organization
-    assert any(t == f"{o.strings['number_label']}{o.strings['colon']}{o.number}" for t in texts)
+    assert any(t == f"{o.cover.number_label}{o.number}" for t in texts)
     assert any(t.startswith(o.title) for t in texts)
     for section in d.sections:
         assert abs(section.page_width - Mm(210)) < Mm(0.5) and abs(section.page_height - Mm(297)) < Mm(0.5)
@@ -44,15 +44,15 @@ def test_cover_fields_are_content_controls(built, plan):
     d = docx.Document(str(docx_of(built, plan)))
     sdts = d.element.body.findall(f".//{W}sdt")
     tags = {s.find(f"{W}sdtPr/{W}tag").get(qn("w:val")): s for s in sdts}
-    empty = [f for f in o.fields if not f.value]
+    empty = [f for f in o.cover.fields if not f.value]
     assert sorted(tags) == sorted(f.name for f in empty)
     for f in empty:
         props = tags[f.name].find(f"{W}sdtPr")
         assert props.find(f"{W}alias").get(qn("w:val")) == f.label
         assert props.find(f"{W}date" if f.type == "date" else f"{W}text") is not None
-    for f in o.fields:
+    for f in o.cover.fields:
         if f.value:
-            assert any(p.text == f"{f.label}{o.strings['colon']}{f.value}" for p in d.paragraphs)
+            assert any(p.text == f"{f.caption}{f.value}" for p in d.paragraphs)
 
 
 def test_word_numbering_and_styles(built):

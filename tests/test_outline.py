@@ -32,7 +32,7 @@ def test_counter_restarts_deeper_levels_like_word():
 
 def outline(path, unit=None):
     loaded = load_plan(path)
-    return build_outline(loaded.plan, load_theme().strings(loaded.plan.document.language), unit)
+    return build_outline(loaded.plan, load_theme().wording(loaded.plan.document.language), unit)
 
 
 def test_seed_labels_follow_the_seed():

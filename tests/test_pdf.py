@@ -50,12 +50,12 @@ def test_pdf_text_has_every_label_and_page_numbers(built, plan):
 def test_pdf_cover_fields_are_form_fields(built, plan):
     o = outline_of(plan)
     fields = PdfReader(pdf_of(built, plan)).get_fields() or {}
-    empty = [f for f in o.fields if not f.value]
+    empty = [f for f in o.cover.fields if not f.value]
     assert sorted(fields) == sorted(f.name for f in empty)
     for f in empty:
         assert fields[f.name]["/FT"] == "/Tx"
     first_page = pdftotext(pdf_of(built, plan), "-f", "1", "-l", "1")
-    for f in o.fields:
+    for f in o.cover.fields:
         if f.value:
             assert f.value in first_page
 

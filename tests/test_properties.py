@@ -92,7 +92,7 @@ def test_random_plans_render_with_all_their_text(plan):
     plan = fixed_whats(plan)
     loaded = load_plan_text(json.dumps(plan, ensure_ascii=False), "random.yaml")  # JSON is YAML
     theme = load_theme()
-    outline = build_outline(loaded.plan, theme.strings(loaded.plan.document.language))
+    outline = build_outline(loaded.plan, theme.wording(loaded.plan.document.language))
     html = render_html(outline, theme)
     document = docx.Document(io.BytesIO(render_docx(outline, theme)))
     body = squash("".join(p.text for p in document.paragraphs)
@@ -115,7 +115,7 @@ def test_random_plans_render_to_pdf_with_all_their_text(plan):
     plan = fixed_whats(plan)
     loaded = load_plan_text(json.dumps(plan, ensure_ascii=False), "random.yaml")
     theme = load_theme()
-    outline = build_outline(loaded.plan, theme.strings(loaded.plan.document.language))
+    outline = build_outline(loaded.plan, theme.wording(loaded.plan.document.language))
     data = render_pdf(outline, theme)
     with tempfile.TemporaryDirectory() as tmp:
         pdf = Path(tmp) / "random.pdf"

@@ -1,6 +1,5 @@
-"""The ``plangen`` command line: thin over the library. Exit codes are decided here only:
-0 success (for ``diff``: no differences), 1 invalid input / failed build / differences,
-2 usage error."""
+"""The ``plangen`` command line: thin over the library. One handler (``_report``) turns any
+error into its message; the exit code comes from ``plangen.errors.exit_code``."""
 from __future__ import annotations
 
 import argparse
@@ -12,7 +11,7 @@ from pathlib import Path
 from typing import Callable, Optional
 
 from plangen import __version__
-from plangen.errors import Diagnostic, PlanError, PlangenError, UsageError
+from plangen.errors import EXIT_FAILED, EXIT_OK, EXIT_USAGE, Diagnostic, PlanError, PlangenError, UsageError, exit_code
 
 DEFAULT_GLOB = "plans/*.yaml"
 
@@ -46,21 +45,21 @@ def cmd_check(args) -> int:
         summary = (f"{len(errors)} error(s) in {bad} of {len(paths)} file(s)" if errors
                    else f"{len(paths)} plan file(s) OK" + (f", {len(warnings)} warning(s)" if warnings else ""))
         print(summary, file=sys.stderr if errors else sys.stdout)
-    return 1 if errors else 0
+    return EXIT_FAILED if errors else EXIT_OK
 
 
 def cmd_schema(args) -> int:
     from plangen.source.schema import schema_text
     sys.stdout.write(schema_text())
-    return 0
+    return EXIT_OK
 
 
 def _formats(value: str) -> tuple[str, ...]:
-    from plangen.build.orchestrator import FORMATS
+    from plangen.render import RENDERERS
     formats = tuple(dict.fromkeys(f.strip() for f in value.split(",") if f.strip()))
-    bad = [f for f in formats if f not in FORMATS]
+    bad = [f for f in formats if f not in RENDERERS]
     if bad or not formats:
-        raise argparse.ArgumentTypeError(f"unknown format {', '.join(bad) or value!r}; choose from {', '.join(FORMATS)}")
+        raise argparse.ArgumentTypeError(f"unknown format {', '.join(bad) or value!r}; choose from {', '.join(RENDERERS)}")
     return formats
 
 
@@ -78,24 +77,33 @@ def _timeout(value: str) -> float:
     return seconds
 
 
+def _build_options(args):
+    from plangen.build.orchestrator import Options, parse_shard
+    return Options(formats=args.format, out=Path(args.out), templates=Path(args.templates) if args.templates else None,
+                   per_unit=args.per_unit, pdf_variant=args.pdf_variant, force=args.force,
+                   jobs=max(1, args.jobs), shard=parse_shard(args.shard), timeout=args.timeout)
+
+
 def cmd_build(args) -> int:
-    from plangen.build.orchestrator import Options, build, parse_shard
-    options = Options(formats=args.format, out=Path(args.out), templates=Path(args.templates) if args.templates else None,
-                      per_unit=args.per_unit, pdf_variant=args.pdf_variant, force=args.force,
-                      jobs=max(1, args.jobs), shard=parse_shard(args.shard), timeout=args.timeout)
+    from plangen.build.orchestrator import build
+    options = _build_options(args)
     paths = _plan_paths(args.plans)
     with _progress(args.quiet) as progress:
         result = build(paths, options, progress)
+    return _report_build(result, args.quiet)
+
+
+def _report_build(result, quiet: bool) -> int:
     for d in result.warnings:
         print(d, file=sys.stderr)
     for path, exc in result.failed:
         diagnostics = getattr(exc, "diagnostics", None)
         for line in ([str(d) for d in diagnostics] if diagnostics else [str(exc) if str(exc).startswith(path) else f"{path}: {exc}"]):
             print(line, file=sys.stderr)
-    if not args.quiet:
+    if not quiet:
         print(f"{len(result.written)} file(s) written, {len(result.skipped)} up to date"
               + (f", {len(result.failed)} plan(s) failed" if result.failed else ""), file=sys.stderr)
-    return 1 if result.failed else 0
+    return EXIT_FAILED if result.failed else EXIT_OK
 
 
 class _progress:
@@ -139,30 +147,22 @@ def _load_spec(spec: str):
     return load_plan_text(text, name)
 
 
-def _strings(plan) -> dict:
+def _wording(plan):
     from plangen.render.theme import load_theme
-    return load_theme().strings(plan.document.language)
+    return load_theme().wording(plan.document.language)
 
 
 def cmd_diff(args) -> int:
     """Exit 0: the same; 1: they differ; 2: an error (like diff(1))."""
     from plangen.compare.diff import diff_plans
     from plangen.compare.report import as_json, as_markdown, as_text
-    try:
-        old, new = _load_spec(args.old), _load_spec(args.new)
-    except PlanError as exc:
-        for d in exc.diagnostics:
-            print(d, file=sys.stderr)
-        return 2
-    except PlangenError as exc:
-        print(f"plangen: {exc}", file=sys.stderr)
-        return 2
-    d = diff_plans(old.plan, new.plan, _strings(old.plan), _strings(new.plan), args.old, args.new)
+    old, new = _load_spec(args.old), _load_spec(args.new)
+    d = diff_plans(old.plan, new.plan, _wording(old.plan), _wording(new.plan), args.old, args.new)
     color = args.color == "always" or (args.color == "auto" and sys.stdout.isatty() and not os.environ.get("NO_COLOR"))
     out = {"text": lambda: as_text(d, color), "markdown": lambda: as_markdown(d), "json": lambda: as_json(d)}[args.format]()
     if not d.identical or args.format == "json":
         sys.stdout.write(out)
-    return 0 if d.identical else 1
+    return EXIT_OK if d.identical else EXIT_FAILED
 
 
 def cmd_new(args) -> int:
@@ -178,49 +178,52 @@ def cmd_new(args) -> int:
     load_plan_text(out_text, target)  # the new plan is checked before it is written
     if target == "-":
         sys.stdout.write(out_text)
-        return 0
+        return EXIT_OK
     if Path(target).exists() and not args.force:
         raise UsageError(f"{target} exists; use --force to overwrite it, or -o another path")
     atomic_write(Path(target), out_text.encode("utf-8"))
     print(f"wrote {target}", file=sys.stderr)
-    return 0
+    return EXIT_OK
 
 
 def cmd_redline(args) -> int:
     from plangen.compare.redline import build_redline
     from plangen.render.theme import load_theme
     from plangen.build.write import atomic_write
-    suffix = Path(args.output).suffix.lower()
-    if suffix not in (".docx", ".pdf", ".html"):
-        raise UsageError(f"-o {args.output}: the file must end in .docx, .pdf or .html")
+    from plangen.render import RENDERERS, for_path
+    target = for_path(Path(args.output).suffix)
+    if target is None:
+        suffixes = [r.suffix for r in RENDERERS.values()]
+        raise UsageError(f"-o {args.output}: the file must end in {', '.join(suffixes[:-1])} or {suffixes[-1]}")
     old, new = _load_spec(args.old), _load_spec(args.new)
     theme = load_theme(args.templates)
-    outline = build_redline(old.plan, new.plan, _strings(old.plan), _strings(new.plan), args.old, args.new,
+    outline = build_redline(old.plan, new.plan, _wording(old.plan), _wording(new.plan), args.old, args.new,
                             author=args.author)
-    if suffix == ".docx":
-        from plangen.render.docx.render import render_docx
-        data = render_docx(outline, theme)
-    elif suffix == ".pdf":
-        from plangen.render.pdf import render_pdf
-        data = render_pdf(outline, theme)
-    else:
-        from plangen.render.html import render_html
-        data = render_html(outline, theme).encode("utf-8")
+    data = target.render(outline, theme)
     atomic_write(Path(args.output), data)
     print(f"wrote {args.output}", file=sys.stderr)
-    return 0
+    return EXIT_OK
 
 
 def cmd_textconv(args) -> int:
     """A plan as numbered text, for git's textconv; an invalid plan is shown as it is."""
     from plangen.tools.textconv import textconv
     sys.stdout.write(textconv(args.path))
-    return 0
+    return EXIT_OK
 
 
 def cmd_watch(args) -> int:
+    from plangen.build.orchestrator import build
     from plangen.build.watch import watch
-    return watch(args)
+    options = _build_options(args)
+    print("watching for changes; Ctrl-C stops", file=sys.stderr)
+
+    def on_change(paths: list[str]) -> None:
+        with _progress(args.quiet) as progress:
+            _report_build(build(paths, options, progress), args.quiet)
+
+    watch(lambda: _plan_paths(args.plans), options, on_change, args.interval)
+    return EXIT_OK
 
 
 def cmd_targets(args) -> int:
@@ -235,26 +238,24 @@ def cmd_targets(args) -> int:
         sys.stdout.buffer.write(out)
     else:
         sys.stdout.write(out)
-    return 0
+    return EXIT_OK
 
 
-def _add_build(sub) -> None:
-    p = sub.add_parser("build", help="render plans to .docx / .pdf / .html in output/",
-                       description="Render plans (default: plans/*.yaml) into the output folder.\n"
-                                   "Example: plangen build plans/2021-logistics.yaml --format pdf --per-unit",
-                       formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("plans", nargs="*", metavar="PLAN")
-    p.add_argument("--format", type=_formats, default=("docx", "pdf"), metavar="FMT[,FMT]",
-                   help="docx, pdf and/or html, comma-separated (default: docx,pdf)")
+def _format_help() -> str:
+    from plangen.render import DEFAULT_FORMATS, RENDERERS
+    return ("comma-separated, default " + ",".join(DEFAULT_FORMATS) + ": "
+            + "; ".join(f"{r.name}: {r.description}" for r in RENDERERS.values()))
+
+
+def _output_options(p) -> None:
+    """The options of build and watch that say what is written where."""
+    from plangen.render import DEFAULT_FORMATS
+    p.add_argument("plans", nargs="*", metavar="PLAN", help=f"plan files (default: {DEFAULT_GLOB})")
+    p.add_argument("--format", type=_formats, default=DEFAULT_FORMATS, metavar="FMT[,FMT]", help=_format_help())
     p.add_argument("--out", default="output", metavar="DIR", help="output folder (default: output)")
-    p.add_argument("--templates", metavar="DIR", help="template folder (default: the built-in templates/)")
-    p.add_argument("--per-unit", action="store_true", help="also write one document per unit, in output/<plan>/")
+    p.add_argument("--templates", metavar="DIR", help="your template folder; files it lacks come from the built-in one")
+    p.add_argument("--per-unit", action="store_true", help="also write one document per unit, in OUT/<plan>/")
     p.add_argument("--pdf-variant", choices=["pdf/a-2b"], help="write PDF/A-2b for archiving (cover fields become printed blanks)")
-    _build_options(p)
-    p.set_defaults(func=cmd_build)
-
-
-def _build_options(p) -> None:
     p.add_argument("--force", action="store_true", help="rebuild even what is up to date")
     p.add_argument("-j", "--jobs", type=int, default=os.cpu_count() or 1, metavar="N",
                    help="render N documents at a time in separate processes (default: the number of cores)")
@@ -264,19 +265,22 @@ def _build_options(p) -> None:
     p.add_argument("-q", "--quiet", action="store_true", help="print only errors")
 
 
+def _add_build(sub) -> None:
+    p = sub.add_parser("build", help="render plans to .docx / .pdf / .html in output/",
+                       description="Render plans (default: plans/*.yaml) into the output folder.\n"
+                                   "Example: plangen build plans/2021-logistics.yaml --format pdf --per-unit",
+                       formatter_class=argparse.RawDescriptionHelpFormatter)
+    _output_options(p)
+    p.set_defaults(func=cmd_build)
+
+
 def _add_watch(sub) -> None:
     p = sub.add_parser("watch", help="rebuild what changed whenever a plan or template is saved",
                        description="Watch plans and templates; rebuild what changed on every save. Ctrl-C stops.\n"
                                    "Example: plangen watch plans/2022-logistics.yaml --format pdf",
                        formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("plans", nargs="*", metavar="PLAN")
-    p.add_argument("--format", type=_formats, default=("docx", "pdf"), metavar="FMT[,FMT]")
-    p.add_argument("--out", default="output", metavar="DIR")
-    p.add_argument("--templates", metavar="DIR")
-    p.add_argument("--per-unit", action="store_true")
-    p.add_argument("--pdf-variant", choices=["pdf/a-2b"])
-    p.add_argument("--interval", type=float, default=0.5, metavar="SECONDS", help="how often to look for changes")
-    _build_options(p)
+    _output_options(p)
+    p.add_argument("--interval", type=float, default=0.5, metavar="SECONDS", help="how often to look for changes (default 0.5)")
     p.set_defaults(func=cmd_watch)
 
 
@@ -362,7 +366,8 @@ def _add_schema(sub) -> None:
     p.set_defaults(func=cmd_schema)
 
 
-COMMANDS: list[Callable] = [_add_check, _add_build, _add_targets, _add_diff, _add_redline, _add_new, _add_textconv, _add_watch, _add_schema]
+COMMANDS: list[Callable] = [_add_check, _add_build, _add_targets, _add_diff, _add_redline, _add_new, _add_textconv, _add_watch,
+                            _add_schema]
 
 
 def parser() -> argparse.ArgumentParser:
@@ -386,27 +391,37 @@ def main(argv: Optional[list[str]] = None) -> int:
     args = parser().parse_args(argv)
     if not getattr(args, "func", None):
         parser().print_help(sys.stderr)
-        return 2
+        return EXIT_USAGE
     try:
-        return args.func(args)
-    except PlanError as exc:
+        code = args.func(args)
+        sys.stdout.flush()  # a closed pipe shows here, not at exit
+        return code
+    except BaseException as exc:  # noqa: B036 - every ending is mapped to a message and a code here
+        return _report(exc, args.command)
+
+
+def _report(exc: BaseException, command: str) -> int:
+    """The one place an error becomes what the user sees; the code comes from errors.exit_code."""
+    if isinstance(exc, SystemExit):
+        raise exc
+    if isinstance(exc, BrokenPipeError):  # `plangen check --format json | head -1`: quiet
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())  # no second error when Python flushes at exit
+    elif isinstance(exc, PlanError):
         for d in exc.diagnostics:
             print(d, file=sys.stderr)
-        return exc.exit_code
-    except PlangenError as exc:
+    elif isinstance(exc, PlangenError):
         print(f"plangen: {exc}", file=sys.stderr)
-        return exc.exit_code
-    except KeyboardInterrupt:
+    elif isinstance(exc, KeyboardInterrupt):
         print("plangen: interrupted", file=sys.stderr)
-        return 130
-    except Exception as exc:  # a bug: one line, not a traceback (PLANGEN_DEBUG=1 shows it)
-        if os.environ.get("PLANGEN_DEBUG"):
-            raise
+    elif os.environ.get("PLANGEN_DEBUG"):
+        raise exc
+    elif isinstance(exc, Exception):  # a bug: one line, not a traceback
         print(f"plangen: internal error ({type(exc).__name__}: {exc}); please report it "
               "(PLANGEN_DEBUG=1 shows the traceback)", file=sys.stderr)
-        return 1
-    except BrokenPipeError:
-        return 0
+    else:
+        raise exc
+    return exit_code(exc, command)
 
 
 if __name__ == "__main__":

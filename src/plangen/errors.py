@@ -1,4 +1,4 @@
-"""Typed errors. The CLI maps them to exit codes in one place (``cli.main``)."""
+"""Typed errors, and the one place that decides exit codes (``exit_code``)."""
 from __future__ import annotations
 
 import dataclasses
@@ -49,3 +49,25 @@ class PlanError(PlangenError):
 
 class RenderError(PlangenError):
     """A document could not be rendered or written (exit 1)."""
+
+
+# --- exit codes: decided here only ----------------------------------------------------------
+EXIT_OK = 0  # success; for `diff`, no differences
+EXIT_FAILED = 1  # invalid input, a failed build; for `diff`, differences found
+EXIT_USAGE = 2  # the command line was wrong; for `diff`, any error (like diff(1))
+EXIT_PIPE = 141  # the reader of our output went away (128 + SIGPIPE, as git and the shell)
+EXIT_INTERRUPTED = 130  # Ctrl-C or kill (128 + SIGINT)
+# Commands whose exit 1 means "differences found": any error is 2 for them, like diff(1).
+ONE_MEANS_DIFFERENT = frozenset({"diff"})
+
+
+def exit_code(exc: BaseException, command: str | None = None) -> int:
+    """The exit code for an exception that ended a command."""
+    if isinstance(exc, BrokenPipeError):
+        return EXIT_PIPE
+    if isinstance(exc, KeyboardInterrupt):
+        return EXIT_INTERRUPTED
+    code = exc.exit_code if isinstance(exc, PlangenError) else EXIT_FAILED
+    if command in ONE_MEANS_DIFFERENT and code != EXIT_OK:
+        return EXIT_USAGE
+    return code

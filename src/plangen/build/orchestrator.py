@@ -20,13 +20,12 @@ from typing import Callable, Optional
 
 from plangen.errors import PlanError, PlangenError, RenderError, UsageError
 from plangen.build.manifest import MANIFEST, Manifest, environment_key, sha256
-from plangen.render.theme import Theme, load_theme
+from plangen.render import DEFAULT_FORMATS, RenderOptions, renderer
+from plangen.render.theme import load_theme
 from plangen.source.yamlsafe import read_file
 from plangen.build.workers import run_in_workers
 from plangen.build.write import TEMP_PREFIX, atomic_write, atomic_write_set, inside, plan_stems, unique_names
 
-FORMATS = ("docx", "pdf", "html")
-DEFAULT_FORMATS = ("docx", "pdf")
 
 
 @dataclass(frozen=True)
@@ -40,6 +39,10 @@ class Options:
     jobs: int = 1
     shard: tuple[int, int] = (1, 1)  # I of N, 1-based
     timeout: float = 300.0  # seconds a document may take
+
+    @property
+    def render_options(self) -> RenderOptions:
+        return RenderOptions(pdf_variant=self.pdf_variant)
 
     def key_text(self) -> str:
         return f"{','.join(self.formats)}|{self.per_unit}|{self.pdf_variant}"
@@ -177,30 +180,17 @@ def run_job(job: Job) -> list[tuple[str, str]]:
     from plangen.outline.outline import build_outline
     theme = load_theme(job.options.templates)
     loaded = load_plan(job.plan)
-    outline = build_outline(loaded.plan, theme.strings(loaded.plan.document.language), job.unit)
+    outline = build_outline(loaded.plan, theme.wording(loaded.plan.document.language), job.unit)
     if outline.date is None and job.date:
         outline.date = job.date
     rendered = {}
     for fmt in job.options.formats:  # every format first: a failure writes nothing
         try:
-            rendered[f"{job.stem}.{fmt}"] = render(outline, theme, fmt, job.options)
+            rendered[f"{job.stem}.{fmt}"] = renderer(fmt).render(outline, theme, job.options.render_options)
         except RenderError as exc:
             raise RenderError(f"{job.plan}: {exc}") from None
     atomic_write_set([(inside(job.options.out, rel), data) for rel, data in rendered.items()])  # all or none
     return [(rel, sha256(data)) for rel, data in rendered.items()]
-
-
-def render(outline, theme: Theme, fmt: str, options: Options) -> bytes:
-    if fmt == "docx":
-        from plangen.render.docx.render import render_docx
-        return render_docx(outline, theme)
-    if fmt == "pdf":
-        from plangen.render.pdf import render_pdf
-        return render_pdf(outline, theme, options.pdf_variant)
-    if fmt == "html":
-        from plangen.render.html import render_html
-        return render_html(outline, theme).encode("utf-8")
-    raise RenderError(f"unknown format {fmt!r}")
 
 
 def _run_all(jobs: list[Job], options: Options):

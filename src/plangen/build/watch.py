@@ -1,15 +1,17 @@
-"""`plangen watch`: poll plans and templates, rebuild what changed (the manifest decides)."""
+"""Watching: poll the plans and template folders, call back when anything changed. The
+build itself (and so what is rebuilt) is the caller's: the manifest decides."""
 from __future__ import annotations
 
-import glob
-import sys
 import time
 from pathlib import Path
+from typing import Callable
 
+from plangen.build.orchestrator import Options
 from plangen.render.theme import BUILTIN_TEMPLATES
 
 
-def _snapshot(paths: list[str], template_dirs: list[Path]) -> dict[str, float]:
+def snapshot(paths: list[str], template_dirs: list[Path]) -> dict[str, int]:
+    """Modification times of the plans and of every template file."""
     files = [Path(p) for p in paths] + [f for d in template_dirs if d.is_dir() for f in d.rglob("*") if f.is_file()]
     snap = {}
     for f in files:
@@ -20,20 +22,22 @@ def _snapshot(paths: list[str], template_dirs: list[Path]) -> dict[str, float]:
     return snap
 
 
-def watch(args) -> int:
-    from plangen import cli
-    folders = [Path(args.templates)] if args.templates else []
-    folders.append(BUILTIN_TEMPLATES)
-    print("watching for changes; Ctrl-C stops", file=sys.stderr)
+def watch(plans: Callable[[], list[str]], options: Options, on_change: Callable[[list[str]], None],
+          interval: float = 0.5, rounds: int | None = None) -> None:
+    """Call ``on_change(paths)`` now and whenever a plan (``plans()`` is asked each round, so
+    new files count) or a template changes; Ctrl-C ends it quietly. ``rounds`` bounds the
+    loop (tests)."""
+    folders = ([options.templates] if options.templates else []) + [BUILTIN_TEMPLATES]
     last = None
+    done = 0
     try:
-        while True:
-            paths = args.plans or sorted(glob.glob(cli.DEFAULT_GLOB))
-            snap = _snapshot(paths, folders)
+        while rounds is None or done < rounds:
+            paths = plans()
+            snap = snapshot(paths, folders)
             if snap != last:
-                args.plans = paths
-                cli.cmd_build(args)
-                last = _snapshot(paths, folders)
-            time.sleep(args.interval)
+                last = snap  # taken before building: a save during the build is seen next round
+                on_change(paths)
+            done += 1
+            time.sleep(interval)
     except KeyboardInterrupt:
-        return 0
+        return

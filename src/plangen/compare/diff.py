@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Optional
 
 from plangen.source.model import Item, Plan
+from plangen.outline.wording import Wording
 from plangen.outline.outline import build_outline
 from plangen.outline.targets import Matrix, matrix, num
 
@@ -76,21 +77,21 @@ class PlanDiff:
                 "targets": self.targets, "totals": self.totals, "budgets": self.budgets}
 
 
-def diff_plans(old: Plan, new: Plan, strings_old: dict, strings_new: dict,
+def diff_plans(old: Plan, new: Plan, wording_old: Wording, wording_new: Wording,
                old_name: str = "old", new_name: str = "new") -> PlanDiff:
     result = PlanDiff(old_name, new_name, new.document.language)
     result.metadata = _metadata(old, new)
     result.units = _units(old, new)
-    old_nodes, new_nodes = nodes(old, strings_old), nodes(new, strings_new)
+    old_nodes, new_nodes = nodes(old, wording_old), nodes(new, wording_new)
     pairs = match(old_nodes, new_nodes)
     result.items = _item_changes(old_nodes, new_nodes, pairs, new.document.language)
     _targets(result, matrix(old), matrix(new), old, new)
     return result
 
 
-def nodes(plan: Plan, strings: dict) -> list[Node]:
+def nodes(plan: Plan, wording: Wording) -> list[Node]:
     """Every item with its numbered path, in document order."""
-    outline = build_outline(plan, strings)
+    outline = build_outline(plan, wording)
     labels = {b.loc: b.label for b in outline.blocks if getattr(b, "label", None)}
     out = []
     for loc, item, _level in plan.walk():

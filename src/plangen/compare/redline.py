@@ -15,14 +15,15 @@ from typing import Optional
 from plangen.compare.diff import diff_plans, inline_diff, match, nodes
 from plangen.compare.report import as_runs
 from plangen.source.model import Plan
+from plangen.outline.wording import Wording
 from plangen.outline.outline import Heading, Outline, Table, build_outline
 
 
-def build_redline(old: Plan, new: Plan, strings_old: dict, strings_new: dict, old_name: str, new_name: str,
+def build_redline(old: Plan, new: Plan, wording_old: Wording, wording_new: Wording, old_name: str, new_name: str,
                   author: str = "plangen", date: Optional[str] = None) -> Outline:
-    o_old, o_new = build_outline(old, strings_old), build_outline(new, strings_new)
+    o_old, o_new = build_outline(old, wording_old), build_outline(new, wording_new)
     language = new.document.language
-    pairs = {loc: n.loc for loc, n in match(nodes(old, strings_old), nodes(new, strings_new)).items()}
+    pairs = {loc: n.loc for loc, n in match(nodes(old, wording_old), nodes(new, wording_new)).items()}
     matched_old = set(pairs.values())
     old_order = [loc for loc, _i, _l in old.walk()]
     old_own, old_after = _groups(o_old)
@@ -59,7 +60,7 @@ def build_redline(old: Plan, new: Plan, strings_old: dict, strings_new: dict, ol
         if loc not in matched_old and loc not in done_old:
             deleted_subtree(loc)
     out = replace(o_new, blocks=blocks, appendix=_compare_appendix(o_old.appendix, o_new.appendix))
-    d = diff_plans(old, new, strings_old, strings_new, old_name, new_name)
+    d = diff_plans(old, new, wording_old, wording_new, old_name, new_name)
     out.redline = {
         "summary": as_runs(d) or [[["=", "(no changes)"]]],
         "old": old_name, "new": new_name, "author": author,

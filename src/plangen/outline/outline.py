@@ -11,7 +11,8 @@ from typing import Optional, Union
 from plangen.source.model import Item, Plan
 from plangen.outline.numbering import Counter
 from plangen.outline.targets import Matrix, fmt, matrix, target_units
-from plangen.source.wording import fill
+from plangen.outline.wording import Wording
+from plangen.source.walk import is_within
 
 APPENDIX_MAX_COLUMNS = 5  # item columns per table on a portrait A4 page; wider matrices split
 
@@ -22,6 +23,17 @@ class CoverField:
     value: Optional[str]
     type: str
     name: str  # form field name, ascii
+    caption: str = ""  # what is printed before the blank: the label and a colon
+
+
+@dataclass
+class Cover:
+    """Every line of the cover, worded: renderers only lay them out."""
+
+    number_label: str  # 编号：
+    kind_line: str  # （工作计划）
+    recipient_line: Optional[str]  # 分送：黄竹林小学, on a unit's own document
+    fields: list[CoverField]
 
 
 @dataclass
@@ -85,11 +97,13 @@ class Outline:
     organization: str
     year: int
     tagline: Optional[str]
-    fields: list[CoverField]
+    cover: Cover
     preface: list[str]
+    preface_label: Optional[str]  # 导语： before the first preface paragraph, or none
     blocks: list[Block]
     appendix: list[Table]
-    strings: dict
+    label_gap: str  # between a label and its text
+    page_number: tuple[str, str]  # the text before and after the page number
     recipient: Optional[str] = None  # the unit a per-unit document is for
     unit_id: Optional[str] = None
     date: Optional[str] = None
@@ -105,59 +119,75 @@ class Outline:
         return [b.label for b in self.blocks if getattr(b, "label", None)]
 
 
-def build_outline(plan: Plan, strings: dict, unit: Optional[str] = None) -> Outline:
+def build_outline(plan: Plan, wording: Wording, unit: Optional[str] = None) -> Outline:
     doc = plan.document
+    w = wording
     scheme = doc.numbering or ("en" if doc.language == "en" else "seed")
-    names = plan.unit_names()
-    builder = _Builder(plan, strings, unit, Counter(scheme))
-    builder.items(plan.sections, 1, ())
+    kind = doc.kind or w.kind
+    recipient = plan.unit_names().get(unit) if unit else None
+    cover = Cover(number_label=w.number_label + w.colon, kind_line=w.format("kind_format", kind=kind),
+                  recipient_line=w.format("recipient", unit=recipient) if recipient else None,
+                  fields=_cover_fields(plan, w))
     return Outline(
-        language=doc.language, scheme=scheme, number=doc.number, kind_label=doc.kind or strings["kind"],
+        language=doc.language, scheme=scheme, number=doc.number, kind_label=kind,
         title=doc.title, subtitle=doc.subtitle, organization=doc.organization, year=doc.year,
-        tagline=doc.tagline, fields=_cover_fields(plan, strings), preface=list(doc.preface or []),
-        blocks=builder.blocks, appendix=appendix(matrix(plan, unit), strings, doc.currency),
-        strings=strings, recipient=names.get(unit) if unit else None, unit_id=unit,
-        date=doc.date.isoformat() if doc.date else None,
-        keywords=[doc.organization, str(doc.year), doc.kind or strings["kind"]],
+        tagline=doc.tagline, cover=cover, preface=list(doc.preface or []),
+        preface_label=w.preface_label + w.colon if w.preface_label else None,
+        blocks=_Builder(plan, w, unit, Counter(scheme)).build(),
+        appendix=appendix(matrix(plan, unit), w, doc.currency),
+        label_gap=w.label_gap, page_number=w.split("page_number", "page"),
+        recipient=recipient, unit_id=unit, date=doc.date.isoformat() if doc.date else None,
+        keywords=[doc.organization, str(doc.year), kind],
     )
 
 
-def _cover_fields(plan: Plan, strings: dict) -> list[CoverField]:
+def _cover_fields(plan: Plan, w: Wording) -> list[CoverField]:
     given = plan.document.fields
     if given is None:
-        labels = strings["fields"]
-        return [CoverField(label, None, "date" if i == len(labels) - 1 else "text", f"field{i + 1}")
-                for i, label in enumerate(labels)]
-    return [CoverField(f.label, f.value, f.type, f"field{i + 1}") for i, f in enumerate(given)]
+        return [CoverField(label, None, "date" if i == len(w.fields) - 1 else "text", f"field{i + 1}", label + w.colon)
+                for i, label in enumerate(w.fields)]
+    return [CoverField(f.label, f.value, f.type, f"field{i + 1}", f.label + w.colon) for i, f in enumerate(given)]
 
 
 class _Builder:
-    def __init__(self, plan: Plan, strings: dict, unit: Optional[str], counter: Counter):
-        self.plan, self.strings, self.unit, self.counter = plan, strings, unit, counter
+    """Blocks in document order, from the one item walker; an item's ``after`` paragraphs
+    come once the walk has left its children."""
+
+    def __init__(self, plan: Plan, wording: Wording, unit: Optional[str], counter: Counter):
+        self.plan, self.wording, self.unit, self.counter = plan, wording, unit, counter
         self.names = plan.unit_names()
         self.blocks: list[Block] = []
 
-    def items(self, items: list[Item], level: int, path: tuple, loc: tuple = ("sections",)) -> None:
-        for i, item in enumerate(items):
-            here = path + (i + 1,)
-            item_loc = loc + (i,)
-            anchor = "item-" + "-".join(map(str, here))
-            label = self.counter.next(level)
-            paragraphs = list(item.text or [])
-            if item.title is not None:
-                self.blocks.append(Heading(level, label, item.title, anchor, item.id, item_loc))
-            else:
-                self.blocks.append(Para(paragraphs.pop(0), label, level, anchor, item.id, item_loc))
-            self.blocks.extend(Para(p, item_id=item.id, loc=item_loc) for p in paragraphs)
-            table = self.targets(item)
-            if table is not None:
-                table.loc = item_loc
-                self.blocks.append(table)
-            self.items(item.items, level + (2 if item.skip_level else 1), here, item_loc + ("items",))
+    def build(self) -> list[Block]:
+        open_items: list[tuple[tuple, Item]] = []  # items whose ``after`` is still to come
+        for loc, item, level in self.plan.walk():
+            self._close(open_items, loc)
+            self.item(loc, item, level)
+            open_items.append((loc, item))
+        self._close(open_items, ())
+        return self.blocks
+
+    def _close(self, open_items: list, loc: tuple) -> None:
+        while open_items and not (loc and is_within(loc, open_items[-1][0])):
+            item_loc, item = open_items.pop()
             self.blocks.extend(Para(p, item_id=item.id, loc=item_loc, role="after") for p in item.after or [])
 
+    def item(self, loc: tuple, item: Item, level: int) -> None:
+        anchor = "item-" + "-".join(str(i + 1) for i in loc if isinstance(i, int))
+        label = self.counter.next(level)
+        paragraphs = list(item.text or [])
+        if item.title is not None:
+            self.blocks.append(Heading(level, label, item.title, anchor, item.id, loc))
+        else:
+            self.blocks.append(Para(paragraphs.pop(0), label, level, anchor, item.id, loc))
+        self.blocks.extend(Para(p, item_id=item.id, loc=loc) for p in paragraphs)
+        table = self.targets(item)
+        if table is not None:
+            table.loc = loc
+            self.blocks.append(table)
+
     def targets(self, item: Item) -> Optional[Table]:
-        s = self.strings
+        s = self.wording
         currency = self.plan.document.currency
         rows, with_budget = [], any(t.budget is not None for t in item.targets)
         for target in item.targets:
@@ -166,44 +196,44 @@ class _Builder:
                 if self.unit not in units:
                     continue
                 units = [self.unit]
-            who = s["all_units"] if target.for_ == "all" and self.unit is None else \
-                s["list_separator"].join(self.names.get(u, u) for u in units)
+            who = s.all_units if target.for_ == "all" and self.unit is None else \
+                s.list_separator.join(self.names.get(u, u) for u in units)
             row = [target.what, fmt(target.quantity), target.unit, who, fmt(target.quantity * len(units))]
             if with_budget:
                 row.append(fmt(target.budget * len(units)) if target.budget is not None else "")
             rows.append(row)
         if not rows:
             return None
-        header = [s["table_what"], s["table_each"], s["table_unit"], s["table_for"], s["table_total"]]
+        header = [s.table_what, s.table_each, s.table_unit, s.table_for, s.table_total]
         if with_budget:
-            header.append(fill(s, "table_budget", currency=currency))
+            header.append(s.format("table_budget", currency=currency))
         return Table(header, rows, [False, True, False, False, True] + [True] * with_budget)
 
 
-def appendix(m: Matrix, strings: dict, currency: str) -> list[Table]:
+def appendix(m: Matrix, w: Wording, currency: str) -> list[Table]:
     """The units × items summary. The longer side runs down the page; the other side is
     split into tables of at most APPENDIX_MAX_COLUMNS columns, so no table runs off A4."""
     if not m.columns:
         return []
-    total, budget = strings["appendix_total"], fill(strings, "appendix_budget", currency=currency)
+    total, budget = w.appendix_total, w.format("appendix_budget", currency=currency)
     measure_of = dict(m.columns)
     if len(m.units) > len(m.columns):  # a row per unit, a column per item, a totals row
         keys = [w for w, _ in m.columns]
-        head = [strings["appendix_unit"]]
-        col_title = {w: _with_measure(w, measure_of[w], strings) for w in keys}
-        rows = [([name], {w: m.cells.get((uid, w)) for w in keys}, m.unit_budget(uid)) for uid, name in m.units]
-        totals = ([total], {w: m.column_total(w) for w in keys}, m.budget_total)
+        head = [w.appendix_unit]
+        col_title = {k: w.format("measure_format", what=k, measure=measure_of[k]) for k in keys}
+        rows = [([name], {k: m.cells.get((uid, k)) for k in keys}, m.unit_budget(uid)) for uid, name in m.units]
+        totals = ([total], {k: m.column_total(k) for k in keys}, m.budget_total)
         budget_is_column = True
     else:  # a row per item, a column per unit, a totals column
         keys = [uid for uid, _ in m.units]
-        head = [strings["table_what"], strings["table_unit"]]
+        head = [w.table_what, w.table_unit]
         col_title = dict(m.units)
-        rows = [([w, measure_of[w]], {uid: m.cells.get((uid, w)) for uid in keys}, m.column_total(w))
-                for w, _ in m.columns]
+        rows = [([k, measure_of[k]], {uid: m.cells.get((uid, k)) for uid in keys}, m.column_total(k))
+                for k, _ in m.columns]
         totals = ([budget, ""], {uid: m.unit_budget(uid) for uid in keys}, m.budget_total)
         budget_is_column = False
     chunks = [keys[i:i + APPENDIX_MAX_COLUMNS] for i in range(0, len(keys), APPENDIX_MAX_COLUMNS)]
-    caption = f"{strings['appendix_label']}{strings['colon']}{strings['appendix_title']}"
+    caption = f"{w.appendix_label}{w.colon}{w.appendix_title}"
     tables = []
     for n, chunk in enumerate(chunks, 1):
         last = n == len(chunks)
@@ -217,13 +247,9 @@ def appendix(m: Matrix, strings: dict, currency: str) -> list[Table]:
             lead, vals, extra = totals
             body.append(lead + [fmt(vals[k]) for k in chunk] + ([fmt(extra)] if trailing else []))
         numeric = [False] * len(head) + [True] * (len(header) - len(head))
-        part = fill(strings, "appendix_part", part=n) if n > 1 else ""
+        part = w.format("appendix_part", part=str(n)) if n > 1 else ""
         tables.append(Table(header, body, numeric, caption + part, with_totals, "summary"))
     return tables
-
-
-def _with_measure(what: str, measure: str, strings: dict) -> str:
-    return f"{what}（{measure}）" if strings["colon"] == "：" else f"{what} ({measure})"
 
 
 def _cell(value) -> str:

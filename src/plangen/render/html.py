@@ -16,6 +16,7 @@ from jinja2.sandbox import SandboxedEnvironment
 
 from plangen.errors import RenderError
 from plangen.files import FileRefused, read_capped
+from plangen.render import RenderOptions
 from plangen.outline.outline import Outline
 from plangen.render.theme import BUILTIN_TEMPLATES, Theme
 
@@ -69,7 +70,7 @@ def render_html(outline: Outline, theme: Theme) -> str:
         css = {name.replace(".", "_"): Markup(theme.text(name))
                for name in ("fonts.css", "plan.css")}
         template = env.get_template(MAIN_TEMPLATE)
-        return template.render(doc=outline, s=outline.strings, **css)
+        return template.render(doc=outline, **css)
     except jinja2.TemplateSyntaxError as exc:
         raise RenderError(f"{exc.filename or exc.name}:{exc.lineno}: template error: {exc.message}") from None
     except jinja2.TemplateError as exc:
@@ -89,3 +90,8 @@ def _template_position(exc: BaseException) -> str:
         if frame.filename.endswith(".j2") or frame.filename.endswith(".html"):
             return f"{frame.filename}:{frame.lineno}"
     return "template"
+
+
+def render(outline: Outline, theme: Theme, options: RenderOptions) -> bytes:
+    """The registry's entry point (plangen.render)."""
+    return render_html(outline, theme).encode("utf-8")

@@ -15,6 +15,7 @@ from pathlib import Path
 from urllib.parse import unquote, urlparse
 
 from plangen.errors import RenderError
+from plangen.render import RenderOptions
 from plangen.outline.outline import Outline
 from plangen.render.html import render_html
 from plangen.render.theme import Theme, check_fonts
@@ -100,7 +101,7 @@ def _form_fields(outline: Outline, blanks: dict[str, tuple[float, float, float, 
         if "Annots" not in page:
             page["Annots"] = pydyf.Array()
         fields = pydyf.Array()
-        for field in outline.fields:
+        for field in outline.cover.fields:
             if field.name not in blanks:
                 continue
             x1, y1, x2, y2 = blanks[field.name]
@@ -116,3 +117,8 @@ def _form_fields(outline: Outline, blanks: dict[str, tuple[float, float, float, 
             "Fields": fields, "NeedAppearances": "true", "DA": pydyf.String("/STSong 14 Tf 0 g"),
             "DR": pydyf.Dictionary({"Font": pydyf.Dictionary({"STSong": font.reference})})})
     return finish
+
+
+def render(outline: Outline, theme: Theme, options: RenderOptions) -> bytes:
+    """The registry's entry point (plangen.render)."""
+    return render_pdf(outline, theme, options.pdf_variant)

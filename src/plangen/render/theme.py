@@ -10,14 +10,17 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from plangen.errors import RenderError
+from plangen.errors import Diagnostic, PlanError, RenderError
 from plangen.files import FileRefused, read_capped
+from plangen.outline.wording import Wording, WordingError
+from plangen.source.yamlsafe import decode, load_yaml
 
 # Package data: found in the installed package itself (wheel, pipx, editable alike).
 BUILTIN_TEMPLATES = Path(str(importlib.resources.files("plangen.render").joinpath("templates")))
 # Where font files may be read from, besides the template folder's fonts/.
 SYSTEM_FONT_DIRS = (Path("/usr/share/fonts"), Path("/usr/local/share/fonts"))
 MAX_FILE_BYTES = 20_000_000  # a template, stylesheet or reference document
+MAX_WORDING_BYTES = 1_000_000
 
 
 @dataclass(frozen=True)
@@ -47,11 +50,10 @@ class Theme:
         except UnicodeDecodeError as exc:
             raise RenderError(f"{self.path(name)}: not valid UTF-8 (byte {exc.start}); save the file as UTF-8") from None
 
-    def strings(self, language: str) -> dict[str, str]:
-        from plangen.source.wording import load_wording
-        name = f"strings/{language}.yaml"
-        builtin = load_wording(BUILTIN_TEMPLATES / name, BUILTIN_TEMPLATES, ())
-        return load_wording(self.path(name), self.home(name), tuple(builtin), _stamp(self.path(name)))
+    def wording(self, language: str) -> Wording:
+        """The language's wording: the theme's file over the built-in one, key by key."""
+        own = self.folder / "strings" / f"{language}.yaml"
+        return _wording(own, BUILTIN_TEMPLATES / "strings" / f"{language}.yaml", self.folder, _stamp(own))
 
     def reference_docx(self, language: str) -> Path:
         return self.path(reference_name(language))
@@ -81,6 +83,35 @@ def load_theme(folder: str | Path | None = None) -> Theme:
     if not path.is_dir():
         raise RenderError(f"{folder}: template folder not found")
     return Theme(path)
+
+
+@lru_cache(maxsize=8)
+def _wording(own: Path, builtin: Path, folder: Path, _stamp: tuple = ()) -> Wording:
+    """(_stamp: the file's mtime and size, so that a saved file is read again in watch.)"""
+    defaults, _ = _wording_data(builtin, BUILTIN_TEMPLATES)
+    if own == builtin or not os.path.lexists(own):
+        data, smap = defaults, None
+    else:
+        data, smap = _wording_data(own, folder)
+    try:
+        return Wording.from_mapping(data, defaults)
+    except WordingError as exc:
+        path = own if smap is not None and exc.key in data else builtin
+        line, col = smap.locate((exc.key,), prefer_key=True) if smap is not None and exc.key in data else (0, 0)
+        raise PlanError([Diagnostic(str(path), line, col, exc.key, str(exc))]) from None
+
+
+def _wording_data(path: Path, folder: Path) -> tuple[dict, object]:
+    try:
+        text, diags = decode(read_capped(path, MAX_WORDING_BYTES, folder, "wording file"), str(path))
+    except FileRefused as exc:
+        raise PlanError([Diagnostic(str(path), 0, 0, "", exc.message)]) from None
+    data, smap, more = load_yaml(text or "", str(path)) if text is not None else (None, None, [])
+    if diags or more:
+        raise PlanError(diags + more)
+    if not isinstance(data, dict):
+        raise PlanError([Diagnostic(str(path), 1, 1, "", "wording must be a mapping of key: text")])
+    return data, smap
 
 
 _FONT_VAR = re.compile(r"--([\w-]+)\s*:\s*\"([^\"]+)\"")

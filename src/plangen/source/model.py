@@ -16,6 +16,9 @@ from pydantic import (BaseModel, BeforeValidator, ConfigDict, Field, PlainValida
                       WithJsonSchema, model_validator)
 from pydantic_core import PydanticCustomError
 
+from plangen.outline.numbering import SCHEMES
+from plangen.source.walk import walk
+
 MAX_DEPTH = 6
 
 
@@ -99,6 +102,18 @@ ForWhom = Annotated[Union[Literal["all"], list[str]], PlainValidator(_for_whom),
     "description": "'all' (every unit, the default), one unit id, or a list of unit ids."})]
 
 
+def _scheme(value: Any) -> str:
+    """A label style named in ``numbering.SCHEMES`` (the one list of schemes)."""
+    if isinstance(value, str) and value in SCHEMES:
+        return value
+    names = [f"'{name}'" for name in SCHEMES]
+    raise PydanticCustomError("literal_error", "Input should be {expected}",
+                              {"expected": ", ".join(names[:-1]) + " or " + names[-1]})
+
+
+SchemeName = Annotated[str, PlainValidator(_scheme), WithJsonSchema({"enum": list(SCHEMES), "type": "string"})]
+
+
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", populate_by_name=False, frozen=True)
 
@@ -123,7 +138,7 @@ class Document(_Strict):
     year: Annotated[int, Field(strict=True, ge=1900, le=2200)]
     organization: Text = Field(json_schema_extra={"maxLength": METADATA_LIMITS["organization"]})
     language: Literal["zh", "en"] = "zh"
-    numbering: Optional[Literal["seed", "gbt9704", "en"]] = Field(
+    numbering: Optional[SchemeName] = Field(
         None, description="Label style: 'seed' (一、（一）1、（1）①a.), 'gbt9704' (1. at level 3) or 'en' (1. 1.1 a)). "
                           "Defaults to 'seed' for zh and 'en' for en.")
     fields: Optional[list[CoverField]] = Field(
@@ -186,12 +201,7 @@ class Plan(_Strict):
 
     def walk(self) -> Iterator[tuple[tuple, Item, int]]:
         """Every item with its loc and its numbering level (1-based), in document order."""
-        def rec(items, loc, level):
-            for i, item in enumerate(items):
-                here = loc + (i,)
-                yield here, item, level
-                yield from rec(item.items, here + ("items",), level + (2 if item.skip_level else 1))
-        yield from rec(self.sections, ("sections",), 1)
+        return walk(self.sections)
 
     def unit_names(self) -> dict[str, str]:
         return {u.id: u.name for u in self.units}
@@ -220,9 +230,11 @@ def check_plan_data(data: dict) -> list[tuple[tuple, str, str, Optional[tuple]]]
     document = data.get("document") if isinstance(data.get("document"), dict) else {}
     year = document.get("year") if isinstance(document.get("year"), int) and not isinstance(document.get("year"), bool) else None
     _check_metadata(document, out)
-    state = {"ids": {}, "measures": {}}
-    sections = data.get("sections") if isinstance(data.get("sections"), list) else []
-    _check_items(sections, ("sections",), 1, seen_units, year, state, out)
+    ids: dict[str, tuple] = {}
+    measures: dict = {}
+    for here, item, level in walk(data.get("sections")):
+        if isinstance(item, dict):
+            _check_item(item, here, level, seen_units, year, ids, measures, out)
     return out
 
 
@@ -240,25 +252,18 @@ def _check_metadata(document: dict, out: list) -> None:
                            f"characters; at most {MAX_METADATA})", "error", None))
 
 
-def _check_items(items: list, loc: tuple, level: int, units: dict, year, state: dict, out: list) -> None:
-    for i, item in enumerate(items):
-        if not isinstance(item, dict):
-            continue
-        here = loc + (i,)
-        ident = item.get("id")
-        if isinstance(ident, str):
-            if ident in state["ids"]:
-                out.append((here + ("id",), f"duplicate id '{ident}'", "error", state["ids"][ident]))
-            state["ids"].setdefault(ident, here + ("id",))
-        if level > MAX_DEPTH:
-            out.append((here, f"items nest deeper than {MAX_DEPTH} numbered levels", "error", None))
-        targets = item.get("targets") if isinstance(item.get("targets"), list) else []
-        for t, target in enumerate(targets):
-            if isinstance(target, dict):
-                _check_target(target, here + ("targets", t), units, year, state["measures"], out)
-        children = item.get("items") if isinstance(item.get("items"), list) else []
-        step = 2 if item.get("skip_level") is True else 1
-        _check_items(children, here + ("items",), level + step, units, year, state, out)
+def _check_item(item: dict, here: tuple, level: int, units: dict, year, ids: dict, measures: dict, out: list) -> None:
+    ident = item.get("id")
+    if isinstance(ident, str):
+        if ident in ids:
+            out.append((here + ("id",), f"duplicate id '{ident}'", "error", ids[ident]))
+        ids.setdefault(ident, here + ("id",))
+    if level > MAX_DEPTH:
+        out.append((here, f"items nest deeper than {MAX_DEPTH} numbered levels", "error", None))
+    targets = item.get("targets") if isinstance(item.get("targets"), list) else []
+    for t, target in enumerate(targets):
+        if isinstance(target, dict):
+            _check_target(target, here + ("targets", t), units, year, measures, out)
 
 
 def _check_target(target: dict, tloc: tuple, units: dict, year, measures: dict, out: list) -> None:

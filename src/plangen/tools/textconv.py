@@ -20,11 +20,11 @@ def textconv(path: str) -> str:
             return ""
     plan = loaded.plan
     doc = plan.document
-    outline = build_outline(plan, load_theme().strings(doc.language))
+    outline = build_outline(plan, load_theme().wording(doc.language))
     names = plan.unit_names()
     lines = [f"{doc.number} {doc.title}{doc.subtitle or ''}",
              f"year: {doc.year} · organization: {doc.organization} · language: {doc.language}"]
-    lines += [f"field {f.label}: {f.value or '____'}" for f in outline.fields]
+    lines += [f"field {f.label}: {f.value or '____'}" for f in outline.cover.fields]
     lines += [f"preface: {p}" for p in outline.preface]
     lines.append("units: " + ", ".join(f"{u.id}={u.name}" for u in plan.units))
     lines.append("")

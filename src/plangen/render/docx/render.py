@@ -18,10 +18,10 @@ from docx.shared import Mm, Pt
 from plangen.render.docx.xml import (Revisions, add_content_control, add_field, add_list, change_runs, child,
                                set_numbering, stable_zip)
 from plangen.errors import RenderError
+from plangen.render import RenderOptions
 from plangen.outline.outline import Heading, Outline, Table
 from plangen.render.docx.reference import clean_reference
 from plangen.render.theme import Theme, reference_name
-from plangen.source.wording import fill
 
 TEXT_WIDTH_MM = 156  # A4 minus 28 mm and 26 mm margins
 BLANK = "\u3000" * 12  # what an empty cover field shows, underlined
@@ -74,8 +74,7 @@ def render_docx(outline: Outline, theme: Theme) -> bytes:
     for element in list(body):  # the reference's own content goes; its page setup stays
         if element.tag != qn("w:sectPr"):
             body.remove(element)
-    gap = outline.strings["label_gap"]
-    num_id = add_list(document, outline.scheme, gap)
+    num_id = add_list(document, outline.scheme, outline.label_gap)
     _cover(doc, outline)
     _body_section(doc, outline)
     _title(doc, outline)
@@ -119,23 +118,22 @@ def _open_reference(theme: Theme, name: str):
 
 
 def _cover(doc: _StyledDocument, outline: Outline) -> None:
-    s = outline.strings
     red = outline.redline or {}
-    label = f"{s['number_label']}{s['colon']}"
+    label = outline.cover.number_label
     number = red.get("number")
     doc.words(label + outline.number, "Cover Number", segments=[["=", label]] + number if number else None)
-    doc.add(fill(s, "kind_format", kind=outline.kind_label), "Cover Kind")
+    doc.add(outline.cover.kind_line, "Cover Kind")
     title = doc.words(outline.title, "Cover Title", segments=red.get("title"))
     if outline.subtitle:
         title.add_run().add_break()
         title.add_run(outline.subtitle)
-    if outline.recipient:
-        doc.add(fill(s, "recipient", unit=outline.recipient), "Cover Recipient")
-    for i, field in enumerate(outline.fields, 1):
+    if outline.cover.recipient_line:
+        doc.add(outline.cover.recipient_line, "Cover Recipient")
+    for i, field in enumerate(outline.cover.fields, 1):
         # The style underlines; the label opts out. LibreOffice draws a plain-text control
         # with the paragraph's formatting, so the blank prints underlined there too.
         p = doc.add("", "Cover Field")
-        p.add_run(f"{field.label}{s['colon']}").font.underline = False
+        p.add_run(field.caption).font.underline = False
         if field.value:
             run = p.add_run(field.value)
             run.font.underline = True
@@ -158,7 +156,7 @@ def _body_section(doc: _StyledDocument, outline: Outline) -> None:
     child(body._sectPr, "w:pgNumType").set(qn("w:start"), "1")
     paragraph = body.footer.paragraphs[0] if body.footer.paragraphs else body.footer.add_paragraph()
     doc.restyle(paragraph, "Footer")
-    before, after = outline.strings["page_number"].split("{page}")
+    before, after = outline.page_number
     paragraph.add_run(before)
     add_field(paragraph, "PAGE", "1")
     paragraph.add_run(after)
@@ -169,11 +167,10 @@ def _title(doc: _StyledDocument, outline: Outline) -> None:
     if outline.subtitle:
         title.add_run().add_break()
         title.add_run(outline.subtitle)
-    s = outline.strings
     for i, text in enumerate(outline.preface):
         p = doc.add("", "Preface")
-        if i == 0 and outline.language == "zh":
-            label = p.add_run(f"{s['preface_label']}{s['colon']}")
+        if i == 0 and outline.preface_label:
+            label = p.add_run(outline.preface_label)
             label.bold = True
         p.add_run(text)
 
@@ -247,3 +244,8 @@ def _properties(document, outline: Outline) -> None:
     stamp = dt.datetime.fromisoformat(outline.date) if outline.date else dt.datetime(outline.year, 1, 1)
     props.created = props.modified = stamp
     props.last_printed = stamp
+
+
+def render(outline: Outline, theme: Theme, options: RenderOptions) -> bytes:
+    """The registry's entry point (plangen.render)."""
+    return render_docx(outline, theme)

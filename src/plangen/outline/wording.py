@@ -1,0 +1,119 @@
+"""The fixed words of a document, per language (strings/<lang>.yaml of the theme).
+
+Typed and checked once when read: every key a renderer or the outline uses exists, is text
+(or, for ``fields``, a list of text), and uses only the placeholders its key allows, with no
+format spec or conversion, so formatting a wording string can neither fail nor allocate.
+A theme's file may set only some keys: the others come from the built-in file.
+"""
+from __future__ import annotations
+
+import string
+from dataclasses import dataclass, fields
+from typing import Any, Mapping
+
+# key -> the placeholders it may use; every key is required
+PLACEHOLDERS: dict[str, frozenset[str]] = {
+    "number_label": frozenset(), "kind": frozenset(), "fields": frozenset(), "all_units": frozenset(),
+    "list_separator": frozenset(), "colon": frozenset(), "recipient": frozenset({"unit"}),
+    "preface_label": frozenset(), "table_what": frozenset(), "table_each": frozenset(),
+    "table_unit": frozenset(), "table_for": frozenset(), "table_total": frozenset(),
+    "table_budget": frozenset({"currency"}), "table_deadline": frozenset(), "table_owner": frozenset(),
+    "appendix_label": frozenset(), "appendix_title": frozenset(), "appendix_unit": frozenset(),
+    "appendix_total": frozenset(), "appendix_budget": frozenset({"currency"}),
+    "appendix_part": frozenset({"part"}), "page_number": frozenset({"page"}),
+    "kind_format": frozenset({"kind"}), "label_gap": frozenset(),
+    "measure_format": frozenset({"what", "measure"}),
+}
+MAX_LENGTH = 200  # characters of one wording string
+
+
+class WordingError(ValueError):
+    """A wording file's key is missing or malformed; ``key`` names it."""
+
+    def __init__(self, key: str, message: str):
+        self.key = key
+        super().__init__(message)
+
+
+@dataclass(frozen=True)
+class Wording:
+    number_label: str
+    kind: str
+    fields: tuple[str, ...]  # default cover lines; the last one is a date
+    all_units: str
+    list_separator: str
+    colon: str
+    recipient: str
+    preface_label: str  # empty: the preface has no label
+    table_what: str
+    table_each: str
+    table_unit: str
+    table_for: str
+    table_total: str
+    table_budget: str
+    table_deadline: str
+    table_owner: str
+    appendix_label: str
+    appendix_title: str
+    appendix_unit: str
+    appendix_total: str
+    appendix_budget: str
+    appendix_part: str
+    page_number: str
+    kind_format: str
+    label_gap: str
+    measure_format: str
+
+    @classmethod
+    def from_mapping(cls, data: Mapping[str, Any], defaults: Mapping[str, Any] | None = None) -> "Wording":
+        """Checked wording; keys missing from ``data`` come from ``defaults``."""
+        merged = {**(defaults or {}), **data}
+        unknown = sorted(set(merged) - set(PLACEHOLDERS))
+        if unknown:
+            raise WordingError(unknown[0], f"unknown key (keys: {', '.join(PLACEHOLDERS)})")
+        values: dict[str, Any] = {}
+        for f in fields(cls):
+            if f.name not in merged:
+                raise WordingError(f.name, "missing")
+            values[f.name] = _checked(f.name, merged[f.name])
+        return cls(**values)
+
+    def format(self, key: str, **values: str) -> str:
+        """A wording string with its placeholders filled (checked when read: cannot fail)."""
+        text: str = getattr(self, key)
+        return text.format(**values)
+
+    def split(self, key: str, placeholder: str) -> tuple[str, str]:
+        """The text before and after a placeholder, e.g. page_number around {page}."""
+        before, _, after = getattr(self, key).partition("{" + placeholder + "}")
+        return before, after
+
+
+def _checked(key: str, value: Any) -> Any:
+    if key == "fields":
+        if not isinstance(value, list) or not value or not all(isinstance(v, str) and v.strip() for v in value):
+            raise WordingError(key, "must be a list of labels")
+        return tuple(_text(key, v) for v in value)
+    if isinstance(value, bool) or not isinstance(value, (str, int, float)):
+        raise WordingError(key, f"must be text (found: {type(value).__name__})")
+    text = _text(key, str(value))
+    try:
+        parsed = list(string.Formatter().parse(text))
+    except ValueError as exc:
+        raise WordingError(key, f"bad placeholder: {exc}") from None
+    allowed = PLACEHOLDERS[key]
+    for _literal, name, spec, conversion in parsed:
+        if name is None:
+            continue
+        if name not in allowed:
+            choices = ", ".join("{" + a + "}" for a in sorted(allowed)) or "none"
+            raise WordingError(key, f"unknown placeholder {{{name}}} (allowed: {choices})")
+        if spec or conversion:
+            raise WordingError(key, f"placeholder {{{name}}} may not have a format or conversion")
+    return text
+
+
+def _text(key: str, value: str) -> str:
+    if len(value) > MAX_LENGTH:
+        raise WordingError(key, f"longer than {MAX_LENGTH} characters")
+    return value
