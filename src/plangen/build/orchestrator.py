@@ -23,7 +23,7 @@ from plangen.build.manifest import MANIFEST, Manifest, environment_key, sha256
 from plangen.render import DEFAULT_FORMATS, RenderOptions, renderer
 from plangen.render.theme import load_theme
 from plangen.source.yamlsafe import read_file
-from plangen.build.workers import run_in_workers
+from plangen.build.workers import picklable, run_in_process, run_in_workers
 from plangen.build.write import TEMP_PREFIX, atomic_write, atomic_write_set, inside, plan_stems, unique_names
 
 
@@ -196,8 +196,12 @@ def run_job(job: Job) -> list[tuple[str, str]]:
 def _run_all(jobs: list[Job], options: Options):
     if not jobs:
         return
+    renderers = [renderer(fmt) for fmt in options.formats]
     try:
-        yield from run_in_workers(run_job, jobs, options.jobs, options.timeout)
+        if picklable(renderers):  # every built-in format, and any renderer a worker can import
+            yield from run_in_workers(run_job, jobs, options.jobs, options.timeout, renderers)
+        else:  # a renderer defined at run time (a function of the caller's): only here
+            yield from run_in_process(run_job, jobs, options.timeout)
     finally:  # interrupted or not: no half-written file stays behind
         sweep_temporaries(options.out)
 

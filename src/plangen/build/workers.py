@@ -14,8 +14,10 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import pickle
 import signal
 import sys
+import threading
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from typing import Callable
 
@@ -26,13 +28,14 @@ MEMORY_ENV = "PLANGEN_WORKER_MEMORY_MB"  # a lower (or higher) limit, in MB
 _PR_SET_PDEATHSIG = 1
 
 
-def run_in_workers(run: Callable, jobs: list, workers: int, timeout: float):
-    """Yield (job, list of outputs or a PlangenError) as each job ends."""
+def run_in_workers(run: Callable, jobs: list, workers: int, timeout: float, renderers: list = ()):
+    """Yield (job, list of outputs or a PlangenError) as each job ends; renderers: the
+    registry entries the jobs use, registered in the worker too."""
     if not jobs:
         return
     count = max(1, min(workers, len(jobs)))
     pool = _pool(count)
-    pending = {pool.submit(_guarded, run, job): job for job in jobs}
+    pending = {pool.submit(_guarded, run, job, tuple(renderers)): job for job in jobs}
     try:
         for job, outcome in _collect(pending, timeout):
             yield job, outcome
@@ -92,7 +95,47 @@ def _terminate(pool: ProcessPoolExecutor) -> None:
             pass
 
 
-def _guarded(run: Callable, job):
+def picklable(value) -> bool:
+    """Whether value can be sent to a worker (a function defined inside another cannot)."""
+    try:
+        pickle.dumps(value)
+        return True
+    except (pickle.PicklingError, AttributeError, TypeError):
+        return False
+
+
+def run_in_process(run: Callable, jobs: list, timeout: float):
+    """For renderers that exist only in this process: each job here, stopped by SIGALRM
+    when it runs too long (Python code only; no memory limit)."""
+    for job in jobs:
+        yield job, _with_alarm(run, job, timeout)
+
+
+def _with_alarm(run: Callable, job, timeout: float):
+    use_alarm = hasattr(signal, "SIGALRM") and threading.current_thread() is threading.main_thread()
+    if use_alarm:
+        def stop(_signum, _frame):
+            raise _Timeout()
+        previous = signal.signal(signal.SIGALRM, stop)
+        signal.setitimer(signal.ITIMER_REAL, timeout)
+    try:
+        return _guarded(run, job)
+    except _Timeout:
+        return RenderError(f"{job.plan}: rendering {job.stem} was stopped after {timeout:g} s")
+    finally:
+        if use_alarm:
+            signal.setitimer(signal.ITIMER_REAL, 0)
+            signal.signal(signal.SIGALRM, previous)
+
+
+class _Timeout(BaseException):
+    pass
+
+
+def _guarded(run: Callable, job, renderers: tuple = ()):
+    if renderers:
+        from plangen.render import RENDERERS
+        RENDERERS.update((r.name, r) for r in renderers)
     try:
         return run(job)
     except PlangenError as exc:
