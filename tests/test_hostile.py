@@ -583,11 +583,13 @@ def test_schema_states_the_bounds():
     ("title", "长" * 100_000, "document.title: title and subtitle together are too long (100000 characters"),
     ("organization", "校" * 256, "document.organization: too long (256 characters; at most 120)"),
     ("number", "N" * 256, "document.number: too long (256 characters; at most 64)"),
+    ("kind", "类" * 250, "document.kind: too long (250 characters; at most 60)"),
 ])
 def test_metadata_too_long(tmp_path, out, field, value, expected):
     plan = tmp_path / "plan.yaml"
-    old = {"title": "  title: 测试计划", "organization": "  organization: 测试学校", "number": "  number: T-1"}[field]
-    plan.write_text(MINIMAL.replace(old, f"  {field}: {value}"), encoding="utf-8")
+    old = {"title": "  title: 测试计划", "organization": "  organization: 测试学校", "number": "  number: T-1",
+           "kind": "  year: 2021"}[field]
+    plan.write_text(MINIMAL.replace(old, f"  {field}: {value}" + ("\n" + old if field == "kind" else "")), encoding="utf-8")
     for args in (["check", str(plan)], ["build", str(plan), "--out", str(out), "--format", "docx"]):
         proc = run_bounded(*args)
         no_internal_error(proc)
