@@ -41,3 +41,6 @@ def watch(plans: Callable[[], list[str]], options: Options, on_change: Callable[
             time.sleep(interval)
     except KeyboardInterrupt:
         return
+    finally:  # the warm render workers end with the watch
+        from plangen.build.workers import shutdown
+        shutdown()

@@ -63,6 +63,11 @@ def _pool(count: int) -> ProcessPoolExecutor:
     return pool
 
 
+def shutdown() -> None:
+    """End the kept render workers now (they also end when this process exits)."""
+    _discard()
+
+
 def _discard() -> None:
     while _POOLS:
         _count, pool = _POOLS.popitem()
