@@ -47,8 +47,17 @@ class ConfinedLoader(jinja2.BaseLoader):
                 source = data.decode("utf-8")
             except UnicodeDecodeError:
                 raise RenderError(f"{path}: not valid UTF-8; save the template as UTF-8") from None
-            return source, str(path), lambda: True
+            stamp = _stamp(path)
+            return source, str(path), lambda: _stamp(path) == stamp  # a kept Environment sees edits
         raise jinja2.TemplateNotFound(template)
+
+
+def _stamp(path: Path) -> tuple:
+    try:
+        st = os.lstat(path)
+        return st.st_mtime_ns, st.st_size
+    except OSError:
+        return ()
 
 
 def environment(theme: Theme) -> SandboxedEnvironment:
