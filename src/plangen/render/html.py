@@ -48,7 +48,7 @@ class ConfinedLoader(jinja2.BaseLoader):
             except UnicodeDecodeError:
                 raise RenderError(f"{path}: not valid UTF-8; save the template as UTF-8") from None
             stamp = _stamp(path)
-            return source, str(path), lambda: _stamp(path) == stamp  # a kept Environment sees edits
+            return source, str(path), lambda p=path, s=stamp: _stamp(p) == s  # a kept Environment sees edits
         raise jinja2.TemplateNotFound(template)
 
 
