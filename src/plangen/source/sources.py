@@ -6,7 +6,7 @@ import subprocess
 from pathlib import Path
 
 from plangen.errors import Diagnostic, PlanError, UsageError
-from plangen.source.yamlsafe import decode, read_file
+from plangen.source.yamlsafe import DEFAULT_LIMITS, decode, read_file
 
 
 def is_git_spec(spec: str) -> bool:
@@ -38,7 +38,12 @@ def git_show(rev: str, path: str, cwd: str | Path = ".") -> bytes:
         if not inner.is_relative_to(Path(top).resolve()):
             raise PlanError([Diagnostic(f"{rev}:{path}", 0, 0, "", f"the path is outside the git repository ({top})")])
         rel = str(inner.relative_to(Path(top).resolve()))
-    return _git(["show", f"{commit}:{rel}"], cwd, f"{rev}:{path}: no such file at that revision")
+    missing = f"{rev}:{path}: no such file at that revision"
+    size = _git(["cat-file", "-s", f"{commit}:{rel}"], cwd, missing).decode().strip()
+    if not size.isdigit() or int(size) > DEFAULT_LIMITS.max_bytes:  # read only what a plan may be
+        raise PlanError([Diagnostic(f"{rev}:{path}", 0, 0, "", f"file is too large ({size} bytes; the limit is "
+                                                                f"{DEFAULT_LIMITS.max_bytes})")])
+    return _git(["show", f"{commit}:{rel}"], cwd, missing)
 
 
 def _git(args: list[str], cwd, message: str) -> bytes:
