@@ -1,11 +1,12 @@
 """The orchestrator: plan files in, documents out. Reads top to bottom:
 
-    build(): for each plan, skip it if the manifest says its outputs are current;
-             otherwise load it and make one job per document (the plan, and each unit
-             with --per-unit); keep this shard's jobs; run them (in a spawn process pool
-             with --jobs > 1); record what was written in the manifest.
+    build(): check that no two plans write the same output name; for each plan, skip it
+             if the manifest says its outputs are current; otherwise load it and make one
+             job per document (the plan, and each unit with --per-unit); keep this shard's
+             jobs; run them in worker processes (build/workers.py: time and memory limits,
+             one document too); record what was written in the manifest.
     run_job(): load the plan -> build the outline (numbering) -> render each format ->
-               write atomically.
+               write all formats or none.
 
 A plan that fails is reported with its path and the others still build.
 """
