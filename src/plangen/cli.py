@@ -11,7 +11,9 @@ from pathlib import Path
 from typing import Callable, Optional
 
 from plangen import __version__
+from plangen.cliargs import Parser, positive_int, rich_terminal, seconds
 from plangen.errors import EXIT_FAILED, EXIT_OK, EXIT_USAGE, Diagnostic, PlanError, PlangenError, UsageError, exit_code
+from plangen.tools.init import add_command as _add_init
 
 DEFAULT_GLOB = "plans/*.yaml"
 
@@ -21,7 +23,7 @@ def _plan_paths(paths: list[str]) -> list[str]:
         return paths
     found = sorted(glob.glob(DEFAULT_GLOB))
     if not found:
-        raise UsageError(f"no plan files given and none match {DEFAULT_GLOB}")
+        raise UsageError(f"no plan files given and none match {DEFAULT_GLOB} (`plangen init` starts a plan repository)")
     return found
 
 
@@ -49,8 +51,8 @@ def cmd_check(args) -> int:
 
 
 def cmd_schema(args) -> int:
-    from plangen.source.schema import schema_text
-    sys.stdout.write(schema_text())
+    from plangen.source.schema import packaged_schema_text
+    sys.stdout.write(packaged_schema_text())
     return EXIT_OK
 
 
@@ -61,20 +63,6 @@ def _formats(value: str) -> tuple[str, ...]:
     if bad or not formats:
         raise argparse.ArgumentTypeError(f"unknown format {', '.join(bad) or value!r}; choose from {', '.join(RENDERERS)}")
     return formats
-
-
-MAX_TIMEOUT = 86400
-
-
-def _timeout(value: str) -> float:
-    """Seconds a document may take: a finite number above 0 (nan, inf, 0 and -1 are refused)."""
-    try:
-        seconds = float(value)
-    except ValueError:
-        seconds = float("nan")
-    if not 0 < seconds <= MAX_TIMEOUT:  # also false for nan
-        raise argparse.ArgumentTypeError(f"expected seconds between 0 and {MAX_TIMEOUT} (found: {value[:40]!r})")
-    return seconds
 
 
 def _build_options(args):
@@ -115,7 +103,7 @@ class _progress:
     def __enter__(self):
         if self.quiet:
             return None
-        if sys.stderr.isatty():
+        if rich_terminal(sys.stderr):
             try:
                 from rich.progress import Progress
                 self.bar = Progress(transient=True)
@@ -132,7 +120,7 @@ class _progress:
             if failed:
                 self.bar.console.print(f"failed: {job.stem}")
         elif not failed:  # failures are reported once, at the end, as path: message
-            print(f"built {job.options.out / job.stem}.{{{','.join(job.options.formats)}}}", file=sys.stderr)
+            print("built " + ", ".join(str(job.options.out / rel) for rel, _digest in outcome), file=sys.stderr)
 
     def __exit__(self, *exc):
         if self.bar is not None:
@@ -158,7 +146,7 @@ def cmd_diff(args) -> int:
     from plangen.compare.report import as_json, as_markdown, as_text
     old, new = _load_spec(args.old), _load_spec(args.new)
     d = diff_plans(old.plan, new.plan, _wording(old.plan), _wording(new.plan), args.old, args.new)
-    color = args.color == "always" or (args.color == "auto" and sys.stdout.isatty() and not os.environ.get("NO_COLOR"))
+    color = args.color == "always" or (args.color == "auto" and rich_terminal(sys.stdout, colour=True))
     out = {"text": lambda: as_text(d, color), "markdown": lambda: as_markdown(d), "json": lambda: as_json(d)}[args.format]()
     if not d.identical or args.format == "json":
         sys.stdout.write(out)
@@ -222,7 +210,18 @@ def cmd_watch(args) -> int:
         with _progress(args.quiet) as progress:
             _report_build(build(paths, options, progress), args.quiet)
 
-    watch(lambda: _plan_paths(args.plans), options, on_change, args.interval)
+    watch(lambda: _plan_paths(args.plans), options, on_change, args.debounce)
+    return EXIT_OK
+
+
+def cmd_preview(args) -> int:
+    from plangen.preview.server import serve
+    from plangen.render.theme import load_theme
+    paths = [Path(p) for p in _plan_paths(args.plans)]
+    missing = [str(p) for p in paths if not p.is_file()]
+    if missing:
+        raise UsageError(f"{missing[0]}: no such plan file")
+    serve(paths, load_theme(args.templates), Path(args.out), args.port, open_browser=not args.no_open)
     return EXIT_OK
 
 
@@ -241,6 +240,34 @@ def cmd_targets(args) -> int:
     return EXIT_OK
 
 
+def cmd_fill(args) -> int:
+    from plangen.tools.fill import run as fill
+    written = fill(args.documents, args.set, args.values, args.output, args.name_column, args.flatten)
+    print(f"wrote {len(written)} file(s)" + (f": {written[0]}" if len(written) == 1 else f" in {args.output}"),
+          file=sys.stderr)
+    return 0
+
+
+def _add_fill(sub) -> None:
+    p = sub.add_parser("fill", help="fill in a rendered plan's cover fields (PDF and .docx), one copy or one per CSV row",
+                       description="Write values into the cover's fill-in fields of a .pdf or .docx plangen rendered,\n"
+                                   "with appearances every PDF reader shows; --flatten for a print-only copy.\n"
+                                   "A field is named by its key (department, name, date) or its label (部门).\n"
+                                   "Example: plangen fill output/2021-logistics.pdf --set 部门=后勤处 --set 姓名=张三丰 -o filled.pdf\n"
+                                   "Example: plangen fill output/2021-logistics.pdf output/2021-logistics.docx --from names.csv -o letters/",
+                       formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("documents", nargs="+", metavar="PLAN.pdf|PLAN.docx")
+    p.add_argument("--set", action="append", default=[], metavar="FIELD=VALUE", help="a value (repeatable)")
+    p.add_argument("--from", dest="values", metavar="CSV",
+                   help="UTF-8 CSV with a header: one copy of each document per row, named by --name-column")
+    p.add_argument("--name-column", default="file", metavar="COLUMN",
+                   help="the CSV column holding each copy's file name, without extension (default: file)")
+    p.add_argument("-o", "--output", required=True, metavar="OUT",
+                   help="the filled file (with --set), or a folder (with --from)")
+    p.add_argument("--flatten", action="store_true", help="draw the values into the page and drop the form fields")
+    p.set_defaults(func=cmd_fill)
+
+
 def _format_help() -> str:
     from plangen.render import DEFAULT_FORMATS, RENDERERS
     return ("comma-separated, default " + ",".join(DEFAULT_FORMATS) + ": "
@@ -257,11 +284,10 @@ def _output_options(p) -> None:
     p.add_argument("--per-unit", action="store_true", help="also write one document per unit, in OUT/<plan>/")
     p.add_argument("--pdf-variant", choices=["pdf/a-2b"], help="write PDF/A-2b for archiving (cover fields become printed blanks)")
     p.add_argument("--force", action="store_true", help="rebuild even what is up to date")
-    p.add_argument("-j", "--jobs", type=int, default=os.cpu_count() or 1, metavar="N",
+    p.add_argument("-j", "--jobs", type=positive_int, default=os.cpu_count() or 1, metavar="N",
                    help="render N documents at a time in separate processes (default: the number of cores)")
     p.add_argument("--shard", default="1/1", metavar="I/N", help="build only the I-th of N slices of the work (for CI matrices)")
-    p.add_argument("--timeout", type=_timeout, default=300, metavar="SECONDS",
-                   help=f"stop a document that takes longer (default 300, at most {MAX_TIMEOUT})")
+    p.add_argument("--timeout", type=seconds, default=300, metavar="SECONDS", help="stop a document that takes longer (default 300)")
     p.add_argument("-q", "--quiet", action="store_true", help="print only errors")
 
 
@@ -276,12 +302,28 @@ def _add_build(sub) -> None:
 
 def _add_watch(sub) -> None:
     p = sub.add_parser("watch", help="rebuild what changed whenever a plan or template is saved",
-                       description="Watch plans and templates; rebuild what changed on every save. Ctrl-C stops.\n"
+                       description="Watch plans and templates (file-system events); rebuild what changed on every save. Ctrl-C stops.\n"
                                    "Example: plangen watch plans/2022-logistics.yaml --format pdf",
                        formatter_class=argparse.RawDescriptionHelpFormatter)
     _output_options(p)
-    p.add_argument("--interval", type=float, default=0.5, metavar="SECONDS", help="how often to look for changes (default 0.5)")
+    p.add_argument("--debounce", type=seconds, default=0.05, metavar="SECONDS",
+                   help="wait this long for a burst of saves to end before building (default 0.05)")
     p.set_defaults(func=cmd_watch)
+
+
+def _add_preview(sub) -> None:
+    p = sub.add_parser("preview", help="the plans in the browser, updated on every save",
+                       description="Serve the plans on 127.0.0.1 and open the browser: the document as it will print,\n"
+                                   "updated on every save of a plan or template, with its errors over the last good page,\n"
+                                   "links to the .docx and PDF (built in the background), and ?against=REV for a redline.\n"
+                                   "Example: plangen preview plans/2022-logistics.yaml",
+                       formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("plans", nargs="*", metavar="PLAN", help=f"plan files (default: {DEFAULT_GLOB})")
+    p.add_argument("--port", type=int, default=8040, metavar="N", help="port on 127.0.0.1 (default 8040; 0: any free port)")
+    p.add_argument("--no-open", action="store_true", help="do not open the browser")
+    p.add_argument("--out", default="output", metavar="DIR", help="where the background build writes (default: output)")
+    p.add_argument("--templates", metavar="DIR", help="your template folder")
+    p.set_defaults(func=cmd_preview)
 
 
 def _add_targets(sub) -> None:
@@ -367,12 +409,12 @@ def _add_schema(sub) -> None:
 
 
 COMMANDS: list[Callable] = [_add_check, _add_build, _add_targets, _add_diff, _add_redline, _add_new, _add_textconv, _add_watch,
-                            _add_schema]
+                            _add_preview, _add_schema, _add_init, _add_fill]
 
 
 def parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="plangen", description="Yearly work plans as YAML, rendered to numbered A4 documents.",
-                                formatter_class=argparse.RawDescriptionHelpFormatter)
+    p = Parser(prog="plangen", description="Yearly work plans as YAML, rendered to numbered A4 documents.",
+               formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--version", action="version", version=f"plangen {__version__}")
     sub = p.add_subparsers(dest="command", metavar="COMMAND")
     for add in COMMANDS:

@@ -77,7 +77,7 @@ def _discard() -> None:
 
 def _collect(pending: dict, timeout: float):
     while pending:
-        done, _ = wait(pending, timeout=timeout, return_when=FIRST_COMPLETED)
+        done, _ = wait(pending, timeout=min(timeout, threading.TIMEOUT_MAX), return_when=FIRST_COMPLETED)
         if not done:  # nothing finished in time: the caller kills the pool
             for job in list(pending.values()):
                 yield job, RenderError(f"{job.plan}: rendering {job.stem} was stopped after {timeout:g} s")
@@ -122,7 +122,7 @@ def _with_alarm(run: Callable, job, timeout: float):
         def stop(_signum, _frame):
             raise _Timeout()
         previous = signal.signal(signal.SIGALRM, stop)
-        signal.setitimer(signal.ITIMER_REAL, timeout)
+        signal.setitimer(signal.ITIMER_REAL, min(timeout, 1e9))
     try:
         return _guarded(run, job)
     except _Timeout:

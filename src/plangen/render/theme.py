@@ -29,9 +29,15 @@ class Theme:
 
     def path(self, name: str) -> Path:
         """A file of the theme; falls back to the built-in templates. A link counts as
-        present (and is then refused when it leaves the folder)."""
+        present (and is then refused when it leaves the folder). Neither: a one-line error
+        naming the file (a broken install, or a template folder that lost a file)."""
         own = self.folder / name
-        return own if os.path.lexists(own) else BUILTIN_TEMPLATES / name
+        if os.path.lexists(own):
+            return own
+        builtin = BUILTIN_TEMPLATES / name
+        if not builtin.exists():
+            raise RenderError(f"{builtin}: template file missing; reinstall plangen (pip install --force-reinstall plangen)")
+        return builtin
 
     def home(self, name: str) -> Path:
         """The folder the file ``name`` is read from, which it may not leave."""
@@ -44,11 +50,11 @@ class Theme:
         except FileRefused as exc:
             raise RenderError(str(exc)) from None
 
-    def text(self, name: str) -> str:
+    def read_text(self, name: str) -> str:
         try:
             return self.read(name).decode("utf-8")
         except UnicodeDecodeError as exc:
-            raise RenderError(f"{self.path(name)}: not valid UTF-8 (byte {exc.start}); save the file as UTF-8") from None
+            raise RenderError(f"{self.path(name)}: template file is not UTF-8 ({exc.reason} at byte {exc.start})") from None
 
     def wording(self, language: str) -> Wording:
         """The language's wording: the theme's file over the built-in one, key by key."""
@@ -119,7 +125,7 @@ _FONT_VAR = re.compile(r"--([\w-]+)\s*:\s*\"([^\"]+)\"")
 
 def pdf_font_families(theme: Theme) -> dict[str, str]:
     """The families fonts.css names, by role (song, hei, kai ...)."""
-    css = theme.text("fonts.css")
+    css = theme.read_text("fonts.css")
     css = re.sub(r"/\*.*?\*/", "", css, flags=re.S)
     return dict(_FONT_VAR.findall(css))
 
