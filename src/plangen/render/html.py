@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import traceback
+from functools import lru_cache
 from pathlib import Path
 
 import jinja2
@@ -18,7 +19,7 @@ from plangen.errors import RenderError
 from plangen.files import FileRefused, read_capped
 from plangen.render import RenderOptions
 from plangen.outline.outline import Outline
-from plangen.render.theme import BUILTIN_TEMPLATES, Theme
+from plangen.render.theme import BUILTIN_TEMPLATES, Theme, pdf_font_families
 
 MAIN_TEMPLATE = "plan.html.j2"
 
@@ -60,7 +61,10 @@ def _stamp(path: Path) -> tuple:
         return ()
 
 
+@lru_cache(maxsize=8)
 def environment(theme: Theme) -> SandboxedEnvironment:
+    """One environment per theme and process: templates are compiled once, and recompiled
+    only when their file changes (the loader's up-to-date check compares mtime and size)."""
     folders = [theme.folder] + ([BUILTIN_TEMPLATES] if theme.folder != BUILTIN_TEMPLATES else [])
     return SandboxedEnvironment(
         loader=ConfinedLoader(folders),
@@ -79,9 +83,9 @@ def render_html(outline: Outline, theme: Theme, forms: bool = False) -> str:
     try:
         # Stylesheets belong to the theme (trusted like templates), never to the plan.
         css = {name.replace(".", "_"): Markup(theme.read_text(name))
-               for name in ("fonts.css", "plan.css")}
+               for name in ("fonts.css", "plan.css", "report.css")}
         template = env.get_template(MAIN_TEMPLATE)
-        return template.render(doc=outline, forms=forms, **css)
+        return template.render(doc=outline, forms=forms, fonts=pdf_font_families(theme), **css)
     except jinja2.TemplateNotFound as exc:
         where = _template_position(exc)
         if where != "template":  # an {% include %} of a name that is not there
