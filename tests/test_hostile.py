@@ -766,3 +766,20 @@ def test_full_disk_writes_no_partial_output_set(tmp_path):
     assert not (out / "2021-logistics.pdf").exists()
     assert "0 file(s) written" in proc.stderr
     assert not list(out.glob(".plangen-*.tmp"))
+
+
+def test_output_set_is_all_or_nothing(tmp_path):
+    """A second file that cannot be written leaves the first one as it was (11.)."""
+    from plangen.build.write import atomic_write_set
+    from plangen.errors import RenderError
+    (tmp_path / "a.docx").write_bytes(b"old docx")
+    (tmp_path / "sub").write_text("a file where a folder should be")
+    with pytest.raises(RenderError, match="cannot write"):
+        atomic_write_set([(tmp_path / "a.docx", b"new docx"), (tmp_path / "sub" / "a.pdf", b"pdf")])
+    assert (tmp_path / "a.docx").read_bytes() == b"old docx"
+    (tmp_path / "b.pdf").mkdir()  # the rename of the second file fails: the first is put back
+    (tmp_path / "b.pdf" / "x").write_text("x")
+    with pytest.raises(RenderError, match="cannot write"):
+        atomic_write_set([(tmp_path / "a.docx", b"new docx"), (tmp_path / "b.pdf", b"pdf")])
+    assert (tmp_path / "a.docx").read_bytes() == b"old docx"
+    assert not list(tmp_path.glob(".plangen-*"))

@@ -74,6 +74,8 @@ def render_pdf(outline: Outline, theme: Theme, variant: str | None = None, chara
         return document.write_pdf(pdf_variant=variant, finisher=finisher)
     except fatal as exc:
         raise RenderError(str(exc)) from None
+    except OSError as exc:  # WeasyPrint writes @font-face files to a temporary folder: a full disk
+        raise RenderError(f"cannot write the PDF's temporary font files: {exc.strerror or exc}") from None
 
 
 _FACES: dict[str, object] = {}
