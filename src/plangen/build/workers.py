@@ -22,6 +22,7 @@ from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from typing import Callable
 
 from plangen.errors import PlangenError, RenderError
+import contextlib
 
 MEMORY_LIMIT = 3 * 1024 ** 3  # bytes of address space a worker may use
 MEMORY_ENV = "PLANGEN_WORKER_MEMORY_MB"  # a lower (or higher) limit, in MB
@@ -94,10 +95,8 @@ def _collect(pending: dict, timeout: float):
 
 def _terminate(pool: ProcessPoolExecutor) -> None:
     for proc in list((getattr(pool, "_processes", None) or {}).values()):
-        try:
+        with contextlib.suppress(OSError, ValueError):
             proc.kill()
-        except (OSError, ValueError):
-            pass
 
 
 def picklable(value) -> bool:
@@ -199,10 +198,8 @@ def _detached_resource_tracker() -> None:
     keeps the caller's pipes open (it outlives a killed parent until its workers end)."""
     from multiprocessing import resource_tracker
     for stream in (sys.stdout, sys.stderr):
-        try:
+        with contextlib.suppress(OSError, ValueError, AttributeError):
             stream.flush()
-        except (OSError, ValueError, AttributeError):
-            pass
     saved = {}
     null = os.open(os.devnull, os.O_RDWR)
     try:

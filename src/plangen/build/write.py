@@ -2,6 +2,7 @@
 and atomic writes (a temporary file in the same folder, renamed into place)."""
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import sys
@@ -155,7 +156,5 @@ def _backup(path: Path) -> str | None:
 
 
 def _unlink(name: str) -> None:
-    try:
+    with contextlib.suppress(OSError):
         os.unlink(name)
-    except OSError:
-        pass

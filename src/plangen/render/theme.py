@@ -9,11 +9,12 @@ import subprocess
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 from plangen.errors import Diagnostic, PlanError, RenderError
 from plangen.files import FileRefused, read_capped
 from plangen.outline.wording import Wording, WordingError
-from plangen.source.yamlsafe import decode, load_yaml
+from plangen.source.yamlsafe import SourceMap, decode, load_yaml
 
 # Package data: found in the installed package itself (wheel, pipx, editable alike).
 BUILTIN_TEMPLATES = Path(str(importlib.resources.files("plangen.render").joinpath("templates")))
@@ -107,7 +108,7 @@ def _wording(own: Path, builtin: Path, folder: Path, _stamp: tuple = ()) -> Word
         raise PlanError([Diagnostic(str(path), line, col, exc.key, str(exc))]) from None
 
 
-def _wording_data(path: Path, folder: Path) -> tuple[dict, object]:
+def _wording_data(path: Path, folder: Path) -> tuple[dict[str, Any], SourceMap | None]:
     try:
         text, diags = decode(read_capped(path, MAX_WORDING_BYTES, folder, "wording file"), str(path))
     except FileRefused as exc:
