@@ -11,7 +11,7 @@ import os
 import stat
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 from plangen import __version__
 from plangen.files import FileRefused, digest_capped, kind_of, read_capped
@@ -70,11 +70,11 @@ def environment_key(theme: Theme, options_text: str) -> str:
     return h.hexdigest()
 
 
-def _mapping(value) -> dict:
+def _mapping(value: object) -> dict[str, Any]:
     return value if isinstance(value, dict) else {}
 
 
-def _no_constant(name: str):
+def _no_constant(name: str) -> NoReturn:
     raise ValueError(f"{name} is not JSON")
 
 

@@ -19,7 +19,7 @@ import signal
 import sys
 import threading
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
-from typing import Callable
+from typing import Callable, Sequence
 
 from plangen.errors import PlangenError, RenderError
 import contextlib
@@ -29,7 +29,7 @@ MEMORY_ENV = "PLANGEN_WORKER_MEMORY_MB"  # a lower (or higher) limit, in MB
 _PR_SET_PDEATHSIG = 1
 
 
-def run_in_workers(run: Callable, jobs: list, workers: int, timeout: float, renderers: list = ()):
+def run_in_workers(run: Callable, jobs: list, workers: int, timeout: float, renderers: Sequence[object] = ()):
     """Yield (job, list of outputs or a PlangenError) as each job ends; renderers: the
     registry entries the jobs use, registered in the worker too."""
     if not jobs:

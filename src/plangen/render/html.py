@@ -10,6 +10,7 @@ import os
 import traceback
 from functools import lru_cache
 from pathlib import Path
+from typing import Callable
 
 import jinja2
 from markupsafe import Markup
@@ -34,7 +35,7 @@ class ConfinedLoader(jinja2.BaseLoader):
     def __init__(self, folders: list[Path]):
         self.folders = folders
 
-    def get_source(self, environment, template: str):
+    def get_source(self, environment: jinja2.Environment, template: str) -> tuple[str, str, Callable[[], bool]]:
         pieces = jinja2.loaders.split_template_path(template)  # refuses ".."
         for folder in self.folders:
             path = folder.joinpath(*pieces)
@@ -53,7 +54,7 @@ class ConfinedLoader(jinja2.BaseLoader):
         raise jinja2.TemplateNotFound(template)
 
 
-def _stamp(path: Path) -> tuple:
+def _stamp(path: Path) -> tuple[int, ...]:
     try:
         st = os.lstat(path)
         return st.st_mtime_ns, st.st_size
