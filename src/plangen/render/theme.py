@@ -70,7 +70,7 @@ class Theme:
         return (self.folder.resolve(), BUILTIN_TEMPLATES.resolve(), *SYSTEM_FONT_DIRS)
 
 
-def _stamp(path: Path) -> tuple:
+def _stamp(path: Path) -> tuple[int, ...]:
     """What changes when a file is saved: a cached reading is used only while it is the same."""
     try:
         st = os.lstat(path)
@@ -93,7 +93,7 @@ def load_theme(folder: str | Path | None = None) -> Theme:
 
 
 @lru_cache(maxsize=8)
-def _wording(own: Path, builtin: Path, folder: Path, _stamp: tuple = ()) -> Wording:
+def _wording(own: Path, builtin: Path, folder: Path, _stamp: tuple[int, ...] = ()) -> Wording:
     """(_stamp: the file's mtime and size, so that a saved file is read again in watch.)"""
     defaults, _ = _wording_data(builtin, BUILTIN_TEMPLATES)
     if own == builtin or not os.path.lexists(own):
