@@ -23,6 +23,10 @@ PLACEHOLDERS: dict[str, frozenset[str]] = {
     "appendix_part": frozenset({"part"}), "page_number": frozenset({"page"}),
     "kind_format": frozenset({"kind"}), "label_gap": frozenset(),
     "measure_format": frozenset({"what", "measure"}),
+    "for_all_except": frozenset({"units"}), "for_many": frozenset({"count"}),
+    "table_status": frozenset(), "deadline_format": frozenset({"year", "month", "day", "mon"}),
+    "status_planned": frozenset(), "status_in_progress": frozenset(), "status_done": frozenset(),
+    "status_dropped": frozenset(),
 }
 MAX_LENGTH = 200  # characters of one wording string
 
@@ -63,6 +67,14 @@ class Wording:
     kind_format: str
     label_gap: str
     measure_format: str
+    for_all_except: str  # 除{units}外各校: a target for all units but a few
+    for_many: str  # {count} 所学校，见附表: a target for many units, listed in the appendix
+    table_status: str
+    deadline_format: str  # {year}年{month}月{day}日
+    status_planned: str
+    status_in_progress: str
+    status_done: str
+    status_dropped: str
 
     @classmethod
     def from_mapping(cls, data: Mapping[str, Any], defaults: Mapping[str, Any] | None = None) -> "Wording":

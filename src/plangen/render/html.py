@@ -20,9 +20,25 @@ from plangen.render.theme import BUILTIN_TEMPLATES, Theme
 MAIN_TEMPLATE = "plan.html.j2"
 
 
+def keep_tail(text: str) -> Markup:
+    """A title or heading whose last two characters (CJK) or last two words (other text)
+    stay on one line: no line holds a single character or a lone short word."""
+    words = text.rsplit(" ", 2)
+    if text[-2:].isascii() and len(words) == 3 and len(words[2]) < 8:
+        head, tail = words[0] + " ", words[1] + " " + words[2]
+    else:
+        head, tail = text[:-2], text[-2:]
+    return Markup("{}<span class=\"nobr\">{}</span>").format(head, tail)
+
+
+def css_string(text: str) -> Markup:
+    """Text for inside a CSS string in a <style> element (no quote, backslash or tag ends)."""
+    return Markup("".join(f"\\{ord(ch):x} " if ch in '\\"<>&\n' else ch for ch in text))
+
+
 def environment(theme: Theme) -> SandboxedEnvironment:
     folders = [str(theme.folder)] + ([str(BUILTIN_TEMPLATES)] if theme.folder != BUILTIN_TEMPLATES else [])
-    return SandboxedEnvironment(
+    env = SandboxedEnvironment(
         loader=jinja2.FileSystemLoader(folders),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
@@ -30,6 +46,9 @@ def environment(theme: Theme) -> SandboxedEnvironment:
         trim_blocks=True,
         lstrip_blocks=True,
     )
+    env.filters["keep_tail"] = keep_tail
+    env.filters["css_string"] = css_string
+    return env
 
 
 def render_html(outline: Outline, theme: Theme) -> str:

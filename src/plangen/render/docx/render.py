@@ -16,15 +16,17 @@ from docx.oxml.ns import nsdecls, qn
 from docx.shared import Mm, Pt
 
 from plangen.render.docx.xml import (Revisions, add_content_control, add_field, add_list, change_runs, child,
-                               set_numbering, stable_zip)
+                               clean_package, set_numbering, stable_zip)
 from plangen.errors import RenderError
 from plangen.render import RenderOptions
 from plangen.outline.outline import Heading, Outline, Table
 from plangen.render.theme import Theme
 
 TEXT_WIDTH_MM = 156  # A4 minus 28 mm and 26 mm margins
-BLANK = "\u3000" * 12  # what an empty cover field shows, underlined
+BLANKS = {"zh": "\u3000" * 12, "en": "\u00a0" * 30}  # what an empty cover field shows, underlined
+SMALL_TABLE_ROWS = 12  # a table of at most this many rows is kept on one page
 MAX_REFERENCE_BYTES = 20_000_000
+SUMMARY_PT = 10.5  # the appendix's type size, as in the PDF
 
 
 class _StyledDocument:
@@ -89,12 +91,16 @@ def render_docx(outline: Outline, theme: Theme) -> bytes:
             p = doc.words(block.text, "Plan Item" if block.label else "Normal", block.change, block.segments)
         if block.label:
             set_numbering(p, num_id, block.level)
+        if block.keep_next:  # the paragraph introducing a table stays on the table's page
+            p.paragraph_format.keep_with_next = True
         if after_table and outline.language != "zh":  # Chinese text keeps to its line grid instead
             p.paragraph_format.space_before = Pt(6)
         after_table = False
-    for table in outline.appendix:
+    for n, table in enumerate(outline.appendix):
         whole = set(table.row_changes) if table.row_changes else {None}
-        doc.words(table.caption, "Appendix Caption", whole.pop() if len(whole) == 1 else None)
+        caption = doc.words(table.caption, "Appendix Caption", whole.pop() if len(whole) == 1 else None)
+        if n:  # continued tables follow on the same page when there is room
+            caption.paragraph_format.page_break_before = False
         _table(doc, table, caption=False)
     _properties(document, outline)
     buf = io.BytesIO()
@@ -102,7 +108,7 @@ def render_docx(outline: Outline, theme: Theme) -> bytes:
         document.save(buf)
     except ValueError as exc:  # python-docx refuses XML-incompatible text
         raise RenderError(f"cannot write .docx: {exc}") from None
-    return stable_zip(buf.getvalue())
+    return stable_zip(clean_package(buf.getvalue()))
 
 
 def _open_reference(path):
@@ -139,7 +145,7 @@ def _cover(doc: _StyledDocument, outline: Outline) -> None:
             run = p.add_run(field.value)
             run.font.underline = True
         else:
-            add_content_control(p, i, field.name, field.label, field.type, BLANK)
+            add_content_control(p, i, field.name, field.label, field.type, BLANKS.get(outline.language, BLANKS["en"]))
     if outline.tagline:
         doc.add(outline.tagline, "Cover Tagline")
 
@@ -184,7 +190,7 @@ def _table(doc: _StyledDocument, table: Table, caption: bool = True) -> None:
         t._tbl.tblPr.get_or_add_tblStyle().val = doc.ids["Table Grid"]
     t.alignment = WD_TABLE_ALIGNMENT.CENTER
     t.autofit = False
-    widths = _widths(table, doc.table_pt)
+    widths = _widths(table, SUMMARY_PT if table.role == "summary" else doc.table_pt)
     for grid_col, w in zip(t._tbl.tblGrid.findall(qn("w:gridCol")), widths):
         grid_col.set(qn("w:w"), str(int(w.twips)))
     for row_index, values in enumerate([table.header] + table.rows):
@@ -199,12 +205,19 @@ def _table(doc: _StyledDocument, table: Table, caption: bool = True) -> None:
             cell.width = widths[col]
             p = cell.paragraphs[0]
             doc.restyle(p, "Table Heading" if row_index == 0 else "Table Number" if table.numeric[col] else "Table Text")
+            if table.numeric[col]:  # numbers never wrap
+                cell._tc.get_or_add_tcPr().append(parse_xml(f"<w:noWrap {nsdecls('w')}/>"))
+            if len(table.rows) <= SMALL_TABLE_ROWS and row_index < len(table.rows):
+                p.paragraph_format.keep_with_next = True
             bold = table.total_row and row_index == len(table.rows)
             segments = table.segments(row_index, col)
             if doc.rev and (change or segments):
                 doc.rev.runs(p, change_runs(value, change, segments), "<w:rPr><w:b/></w:rPr>" if bold else "")
             else:
-                p.add_run(value).bold = bold or None
+                run = p.add_run(value)
+                run.bold = bold or None
+                if table.role == "summary":
+                    run.font.size = Pt(SUMMARY_PT)
 
 
 def _widths(table: Table, size_pt: float) -> list:
@@ -219,7 +232,8 @@ def _widths(table: Table, size_pt: float) -> list:
     for col in range(len(table.header)):
         cells = [points(row[col], table.total_row and k == len(table.rows) - 1) for k, row in enumerate(table.rows)]
         words = table.header[col].split()  # a header wraps: CJK anywhere, other text between words
-        header = max([points(table.header[col], True) / 2] + [points(w, True) for w in words if w.isascii()])
+        header = max([points(table.header[col], True) / 2, min(points(table.header[col], True), 4 * size_pt)]
+                     + [points(w, True) for w in words if w.isascii()])
         natural.append(min(max(cells + [header, 2.5 * size_pt]), cap) + 12)  # + cell margins
     block = TEXT_WIDTH_MM * 72 / 25.4
     if sum(natural) > block:  # too wide: short columns keep their room, long text wraps

@@ -113,6 +113,29 @@ def add_field(paragraph, instruction: str, shown: str) -> None:
         p.append(parse_xml(xml))
 
 
+APP_XML = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+           '<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/extended-properties">'
+           '<Application>plangen</Application><DocSecurity>0</DocSecurity></Properties>')
+
+
+def clean_package(data: bytes) -> bytes:
+    """No thumbnail (the template's is blank), and application properties that name
+    plangen and leave page and word counts to the word processor."""
+    import re
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for name in src.namelist():
+            if name == "docProps/thumbnail.jpeg":
+                continue
+            body = src.read(name)
+            if name == "_rels/.rels":
+                body = re.sub(rb"<Relationship [^>]*docProps/thumbnail\.jpeg\"/>", b"", body)
+            elif name == "docProps/app.xml":
+                body = APP_XML.encode("utf-8")
+            dst.writestr(name, body)
+    return out.getvalue()
+
+
 def stable_zip(data: bytes) -> bytes:
     """Rewrite a .docx with fixed timestamps and attributes, in python-docx's stable order."""
     out = io.BytesIO()
