@@ -15,6 +15,9 @@ MM = 72 / 25.4
 LEFT, RIGHT = 28 * MM, 595.28 - 26 * MM
 TOP, BOTTOM = 37 * MM, 841.89 - 35 * MM
 TOLERANCE = 2.0  # points: a glyph's box may overhang its advance slightly
+# LibreOffice hangs a full-width ，。；、 at a line's end into the margin (Word's default for
+# Chinese, 允许标点溢出边界) whatever w:overflowPunct says: one such character is allowed.
+HANGING = set("，。；、：！？）”’")
 PAGE_NUMBER = re.compile(r"^[—\-–\s]*\d+[—\-–\s]*$")
 
 
@@ -55,7 +58,8 @@ def outside_text_block(doc: list[list[Line]]) -> list[str]:
     problems = []
     for n, page in enumerate(doc, 1):
         for line in body_lines(page):
-            if (line.x0 < LEFT - TOLERANCE or line.x1 > RIGHT + TOLERANCE or line.y0 < TOP - 12
+            hanging = line.text[-1:] in HANGING and line.x1 <= RIGHT + 16.5 + TOLERANCE
+            if (line.x0 < LEFT - TOLERANCE or (line.x1 > RIGHT + TOLERANCE and not hanging) or line.y0 < TOP - 12
                     or line.y1 > BOTTOM + TOLERANCE):
                 problems.append(f"page {n}: outside the text block {tuple(round(v) for v in (line.x0, line.y0, line.x1, line.y1))}: "
                                 f"{line.text[:40]}")

@@ -49,7 +49,8 @@ def plan(seed: int) -> dict:
     targets = [_target(rng, lang, what, measure, units, seed) for what, measure in goods]
     sections = _sections(rng, lang, targets)
     doc = {"number": f"GEN-{seed:04d}", "title": _title(rng, lang), "year": 2026,
-           "organization": _name(rng, lang, 4, 30), "language": lang, "date": dt.date(2026, 2, 1)}
+           "organization": _name(rng, lang, 4, 30), "language": lang, "date": dt.date(2026, 2, 1),
+           "currency": "元" if lang == "zh" else "EUR"}
     if rng.random() < 0.4:
         doc["fields"] = [{"label": "部门" if lang == "zh" else "Department", "value": _name(rng, lang, 2, 12)},
                          {"label": "日期" if lang == "zh" else "Date", "type": "date"}]

@@ -21,6 +21,7 @@ TEXT_WIDTH_PT = 156 * 72 / 25.4  # the text block of GB/T 9704: 156 mm
 APPENDIX_PT = 10.5  # the appendix's type size (五号)
 CELL_PADDING_PT = 4 * 72 / 25.4 + 1.5  # 2 mm each side, plus the rules
 MAX_NAMED = 5  # a target for more units than this names them as a group, not one by one
+MAX_NAMED_CHARS = 60  # ... and so does a list of names longer than this (about three lines of its cell)
 MAX_ITEM_COLUMNS = 8  # item columns per appendix table, however narrow
 MONTHS = "Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec".split()
 _TOKEN = re.compile(r"[\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef]|[^\s\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef]+")
@@ -37,12 +38,14 @@ def who(units: list[str], plan: Plan, w: Wording, whole: bool) -> str:
     every = [u.id for u in plan.units]
     if whole and set(units) == set(every):
         return w.all_units
-    if whole and len(units) > MAX_NAMED:
+    listed = w.list_separator.join(names.get(u, u) for u in units)
+    if whole and (len(units) > MAX_NAMED or len(listed) > MAX_NAMED_CHARS):
         missing = [u for u in every if u not in units]
-        if len(missing) <= 3:
-            return w.format("for_all_except", units=w.list_separator.join(names.get(u, u) for u in missing))
+        except_ = w.format("for_all_except", units=w.list_separator.join(names.get(u, u) for u in missing))
+        if len(missing) <= 3 and len(units) > len(missing) and len(except_) <= MAX_NAMED_CHARS:
+            return except_
         return w.format("for_many", count=str(len(units)))
-    return w.list_separator.join(names.get(u, u) for u in units)
+    return listed
 
 
 def deadline(date: Optional[dt.date], w: Wording) -> str:

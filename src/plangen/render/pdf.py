@@ -18,7 +18,7 @@ from plangen.errors import RenderError
 from plangen.render import RenderOptions
 from plangen.outline.outline import Outline
 from plangen.render.html import render_html
-from plangen.render.theme import Theme, check_fonts
+from plangen.render.theme import Theme, check_coverage, check_fonts
 
 PX = 0.75  # one CSS px in PDF points
 
@@ -50,6 +50,7 @@ def render_pdf(outline: Outline, theme: Theme, variant: str | None = None) -> by
     from weasyprint import HTML
 
     check_fonts(theme)
+    check_coverage(outline, theme)
     fetcher_cls, fatal = _fetcher_class()
     html = render_html(outline, theme)
     try:

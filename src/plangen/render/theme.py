@@ -2,9 +2,11 @@
 Word reference document. Everything a user may change to alter the look or the wording."""
 from __future__ import annotations
 
+import bisect
 import importlib.resources
 import re
 import subprocess
+import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -110,3 +112,71 @@ def check_fonts(theme: Theme) -> None:
     if missing:
         raise RenderError(f"{theme.path('fonts.css')}: font not installed: {', '.join(missing)}; "
                           "run `bash scripts/setup render` or install the font")
+
+
+@lru_cache(maxsize=1)
+def font_charsets() -> dict[str, list[tuple[int, int]]]:
+    """Installed families and the code point ranges they cover (fontconfig's charsets)."""
+    try:
+        out = subprocess.run(["fc-list", "--format", "%{family}|%{charset}\n"], capture_output=True, text=True,
+                             timeout=30, check=False).stdout
+    except (OSError, subprocess.SubprocessError):
+        return {}
+    charsets: dict[str, list[tuple[int, int]]] = {}
+    for line in out.splitlines():
+        families, _, ranges = line.rpartition("|")
+        spans = [(int(a, 16), int(b or a, 16)) for a, _, b in (r.partition("-") for r in ranges.split())]
+        for family in families.split(","):
+            charsets.setdefault(family.strip(), []).extend(spans)
+    return charsets
+
+
+def _merged(ranges: list[tuple[int, int]]) -> tuple[list[int], list[int]]:
+    """Sorted, merged ranges as (starts, ends), for bisection."""
+    starts: list[int] = []
+    ends: list[int] = []
+    for lo, hi in sorted(ranges):
+        if ends and lo <= ends[-1] + 1:
+            ends[-1] = max(ends[-1], hi)
+        else:
+            starts.append(lo)
+            ends.append(hi)
+    return starts, ends
+
+
+def _covered(merged: tuple[list[int], list[int]], ch: str) -> bool:
+    starts, ends = merged
+    i = bisect.bisect_right(starts, ord(ch)) - 1
+    return i >= 0 and ord(ch) <= ends[i]
+
+
+def _outline_texts(outline):
+    """(where, text) of everything the document prints."""
+    yield "title", outline.full_title
+    for f in outline.cover.fields:
+        yield f"cover: {f.label}", f.caption + (f.value or "")
+    for lines, where in ((outline.preface, "preface"), ([outline.tagline or ""], "tagline")):
+        for text in lines:
+            yield where, text
+    for block in [*outline.blocks, *outline.appendix]:
+        if block.kind == "table":
+            for row in [block.header, *block.rows]:
+                yield (block.caption or block.header[0]), " ".join(row)
+        else:
+            text = block.title if block.kind == "heading" else block.text
+            yield (block.label or text[:12]), text
+
+
+def check_coverage(outline, theme: Theme) -> None:
+    """Every character the document prints is in one of the theme's fonts: a character no
+    font covers is an error naming it and the line it is on, never a silent fallback."""
+    charsets = font_charsets()
+    if not charsets:  # no fontconfig: check_fonts reports that
+        return
+    ranges = _merged([span for family in pdf_font_families(theme).values() for span in charsets.get(family, [])])
+    for where, text in _outline_texts(outline):
+        for ch in text:
+            if ch.isspace() or unicodedata.category(ch) == "Cf" or "\ufe00" <= ch <= "\ufe0f" or _covered(ranges, ch):
+                continue
+            raise RenderError(f"{where}: no font of the theme has the character '{ch}' (U+{ord(ch):04X}) "
+                              f"in \"{text[:40]}\"; install a font that has it and name it in fonts.css")

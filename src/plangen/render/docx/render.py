@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import re
 import zipfile
 
 import docx
@@ -24,7 +25,8 @@ from plangen.render.theme import Theme
 
 TEXT_WIDTH_MM = 156  # A4 minus 28 mm and 26 mm margins
 BLANKS = {"zh": "\u3000" * 12, "en": "\u00a0" * 30}  # what an empty cover field shows, underlined
-SMALL_TABLE_ROWS = 12  # a table of at most this many rows is kept on one page
+KEEP_CHARS = 200  # about seven lines: a longer paragraph is not kept with its table in Word
+CAPTION_TAB_MM = {"zh": 58, "en": 76}  # where the cover's blanks start (the style indents 38 mm)
 MAX_REFERENCE_BYTES = 20_000_000
 SUMMARY_PT = 10.5  # the appendix's type size, as in the PDF
 
@@ -91,7 +93,9 @@ def render_docx(outline: Outline, theme: Theme) -> bytes:
             p = doc.words(block.text, "Plan Item" if block.label else "Normal", block.change, block.segments)
         if block.label:
             set_numbering(p, num_id, block.level)
-        if block.keep_next:  # the paragraph introducing a table stays on the table's page
+        if block.keep_next and (isinstance(block, Heading) or len(block.text) <= KEEP_CHARS):
+            # the paragraph introducing a table stays on the table's page; LibreOffice cannot
+            # split a longer one kept with a table and leaves a page half empty instead
             p.paragraph_format.keep_with_next = True
         if after_table and outline.language != "zh":  # Chinese text keeps to its line grid instead
             p.paragraph_format.space_before = Pt(6)
@@ -140,14 +144,20 @@ def _cover(doc: _StyledDocument, outline: Outline) -> None:
         # The style underlines; the label opts out. LibreOffice draws a plain-text control
         # with the paragraph's formatting, so the blank prints underlined there too.
         p = doc.add("", "Cover Field")
-        p.add_run(field.caption).font.underline = False
-        if field.value:
-            run = p.add_run(field.value)
-            run.font.underline = True
-        else:
-            add_content_control(p, i, field.name, field.label, field.type, BLANKS.get(outline.language, BLANKS["en"]))
+        p.add_run(field.caption + "\t").font.underline = False  # every blank starts at the tab stop
+        p.paragraph_format.tab_stops.add_tab_stop(Mm(CAPTION_TAB_MM.get(outline.language, 76)))
+        # a pre-filled value is the control's content, so it stays editable (a date keeps its picker)
+        shown = field.value or BLANKS.get(outline.language, BLANKS["en"])
+        add_content_control(p, i, field.name, field.label, field.type, shown, full_date=_iso_date(field.value))
     if outline.tagline:
         doc.add(outline.tagline, "Cover Tagline")
+
+
+def _iso_date(value) -> str | None:
+    try:
+        return dt.date.fromisoformat(value).isoformat() + "T00:00:00Z" if value else None
+    except ValueError:
+        return None
 
 
 def _body_section(doc: _StyledDocument, outline: Outline) -> None:
@@ -207,8 +217,6 @@ def _table(doc: _StyledDocument, table: Table, caption: bool = True) -> None:
             doc.restyle(p, "Table Heading" if row_index == 0 else "Table Number" if table.numeric[col] else "Table Text")
             if table.numeric[col]:  # numbers never wrap
                 cell._tc.get_or_add_tcPr().append(parse_xml(f"<w:noWrap {nsdecls('w')}/>"))
-            if len(table.rows) <= SMALL_TABLE_ROWS and row_index < len(table.rows):
-                p.paragraph_format.keep_with_next = True
             bold = table.total_row and row_index == len(table.rows)
             segments = table.segments(row_index, col)
             if doc.rev and (change or segments):
@@ -222,26 +230,33 @@ def _table(doc: _StyledDocument, table: Table, caption: bool = True) -> None:
 
 def _widths(table: Table, size_pt: float) -> list:
     """Column widths that fill the text block: each column gets room for its widest cell
-    (headers may wrap onto two lines; long text wraps past 22 characters), then all are
-    scaled to the block. A CJK character is 1 em wide, other characters about 0.62 em."""
+    (headers may wrap onto two lines; long text wraps past 22 characters); when that is too
+    wide, every column keeps at least its longest word (numbers whole, CJK text four
+    characters) and the rest of the block is shared in proportion to what each wants."""
     def points(text: str, bold: bool = False) -> float:
-        em = sum(1.0 if ord(ch) > 0x2E80 else 0.62 for ch in text)
-        return em * size_pt * (1.08 if bold else 1.0)
-    cap = 22 * size_pt
-    natural = []
+        return sum(1.0 if ord(ch) > 0x2E80 else 0.62 for ch in text) * size_pt * (1.08 if bold else 1.0)
+
+    def least(text: str, bold: bool, numeric: bool) -> float:
+        if numeric:
+            return points(text, bold)
+        words = [points(w, bold) for w in re.findall(r"[^\s\u2e80-\uffef]+", text)]
+        cjk = sum(1 for ch in text if ord(ch) > 0x2E80)
+        return max(words + [min(cjk, 4) * size_pt * (1.08 if bold else 1.0)])
+    cap, natural, minimum = 22 * size_pt, [], []
     for col in range(len(table.header)):
-        cells = [points(row[col], table.total_row and k == len(table.rows) - 1) for k, row in enumerate(table.rows)]
-        words = table.header[col].split()  # a header wraps: CJK anywhere, other text between words
-        header = max([points(table.header[col], True) / 2, min(points(table.header[col], True), 4 * size_pt)]
-                     + [points(w, True) for w in words if w.isascii()])
+        bolds = [table.total_row and k == len(table.rows) - 1 for k in range(len(table.rows))]
+        cells = [points(row[col], b) for row, b in zip(table.rows, bolds)]
+        head = table.header[col]
+        header = max([points(head, True) / 2, min(points(head, True), 4 * size_pt)]
+                     + [points(w, True) for w in head.split() if w.isascii()])
         natural.append(min(max(cells + [header, 2.5 * size_pt]), cap) + 12)  # + cell margins
+        minimum.append(max([least(head, True, False)] + [least(row[col], b, table.numeric[col])
+                                                         for row, b in zip(table.rows, bolds)]) + 12)
+    natural = [max(n, m) for n, m in zip(natural, minimum)]
     block = TEXT_WIDTH_MM * 72 / 25.4
-    if sum(natural) > block:  # too wide: short columns keep their room, long text wraps
-        short = [w <= 7 * size_pt + 12 for w in natural]
-        room = block - sum(w for w, s in zip(natural, short) if s)
-        flexible = sum(w for w, s in zip(natural, short) if not s)
-        if room > 0 and flexible:
-            natural = [w if s else w * room / flexible for w, s in zip(natural, short)]
+    if sum(natural) > block >= sum(minimum):
+        room, wants = block - sum(minimum), sum(n - m for n, m in zip(natural, minimum))
+        natural = [m + (n - m) * room / wants for n, m in zip(natural, minimum)]
     return [Mm(TEXT_WIDTH_MM * w / sum(natural)) for w in natural]
 
 

@@ -93,15 +93,16 @@ def _no_theme_fonts(document) -> None:
 
 
 def _line_breaking(defaults) -> None:
-    """East Asian line breaking for every paragraph: ，。 never start a line (kinsoku), Latin
+    """Widow and orphan control (so a paragraph kept with its table can still split: its
+    last lines go with the table), and East Asian line breaking for every paragraph: ，。 never start a line (kinsoku), Latin
     words and numbers never break inside (wordWrap on), no punctuation hangs past the margin,
     space between CJK and Latin text and numbers adjusted (autoSpaceDE/DN)."""
     ppr = defaults.find(qn("w:pPrDefault")).find(qn("w:pPr"))
-    for tag in ("w:kinsoku", "w:wordWrap", "w:overflowPunct", "w:autoSpaceDE", "w:autoSpaceDN"):
+    for tag in ("w:widowControl", "w:kinsoku", "w:wordWrap", "w:overflowPunct", "w:autoSpaceDE", "w:autoSpaceDN"):
         for old in ppr.findall(qn(tag)):
             ppr.remove(old)
     first = ppr[0] if len(ppr) else None
-    for xml in ('<w:kinsoku/>', '<w:wordWrap/>', '<w:overflowPunct w:val="0"/>', '<w:autoSpaceDE/>',
+    for xml in ('<w:widowControl/>', '<w:kinsoku/>', '<w:wordWrap/>', '<w:overflowPunct w:val="0"/>', '<w:autoSpaceDE/>',
                 '<w:autoSpaceDN/>'):
         element = parse_xml(xml.replace("/>", f" {nsdecls('w')}/>"))
         if first is not None:

@@ -86,12 +86,14 @@ def _escape(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
 
 
-def add_content_control(paragraph, sdt_id: int, tag: str, label: str, kind: str, blank: str) -> None:
+def add_content_control(paragraph, sdt_id: int, tag: str, label: str, kind: str, blank: str,
+                        full_date: str | None = None) -> None:
     """An inline plain-text (or date picker) content control showing an underlined blank.
 
     The blank is the control's content rather than a placeholder (w:showingPlcHdr):
     LibreOffice drops a placeholder's underline, and the blank must print."""
-    control = ('<w:date><w:dateFormat w:val="yyyy年M月d日"/><w:lid w:val="zh-CN"/>'
+    filled = f' w:fullDate="{full_date}"' if full_date else ""
+    control = (f'<w:date{filled}><w:dateFormat w:val="yyyy年M月d日"/><w:lid w:val="zh-CN"/>'
                '<w:storeMappedDataAs w:val="dateTime"/><w:calendar w:val="gregorian"/></w:date>'
                if kind == "date" else "<w:text/>")
     paragraph._p.append(parse_xml(
