@@ -10,7 +10,7 @@ from typing import Optional, Union
 
 from plangen.source.model import Item, Plan
 from plangen.outline.numbering import Counter
-from plangen.outline.targets import fmt, matrix, target_units
+from plangen.outline.targets import matrix, target_units
 from plangen.outline.wording import Wording
 from plangen.outline import columns
 from plangen.source.walk import is_within
