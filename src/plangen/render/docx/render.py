@@ -25,7 +25,8 @@ from plangen.render.theme import Theme
 
 TEXT_WIDTH_MM = 156  # A4 minus 28 mm and 26 mm margins
 BLANKS = {"zh": "\u3000" * 12, "en": "\u00a0" * 30}  # what an empty cover field shows, underlined
-KEEP_CHARS = 200  # about seven lines: a longer paragraph is not kept with its table in Word
+KEEP_LINES = 16  # a longer paragraph is not kept with its table: LibreOffice would move it whole, leaving a page half empty
+CHARS_PER_LINE = {"zh": 27, "en": 90}
 CAPTION_TAB_MM = {"zh": 58, "en": 76}  # where the cover's blanks start (the style indents 38 mm)
 MAX_REFERENCE_BYTES = 20_000_000
 SUMMARY_PT = 10.5  # the appendix's type size, as in the PDF
@@ -93,7 +94,7 @@ def render_docx(outline: Outline, theme: Theme) -> bytes:
             p = doc.words(block.text, "Plan Item" if block.label else "Normal", block.change, block.segments)
         if block.label:
             set_numbering(p, num_id, block.level)
-        if block.keep_next and (isinstance(block, Heading) or len(block.text) <= KEEP_CHARS):
+        if block.keep_next and (isinstance(block, Heading) or _lines(block.text, outline.language) <= KEEP_LINES):
             # the paragraph introducing a table stays on the table's page; LibreOffice cannot
             # split a longer one kept with a table and leaves a page half empty instead
             p.paragraph_format.keep_with_next = True
@@ -151,6 +152,11 @@ def _cover(doc: _StyledDocument, outline: Outline) -> None:
         add_content_control(p, i, field.name, field.label, field.type, shown, full_date=_iso_date(field.value))
     if outline.tagline:
         doc.add(outline.tagline, "Cover Tagline")
+
+
+def _lines(text: str, language: str) -> float:
+    """About how many lines a body paragraph takes."""
+    return len(text) / CHARS_PER_LINE.get(language, 90)
 
 
 def _iso_date(value) -> str | None:

@@ -161,6 +161,7 @@ def _style(document, name, base, east_asia, latin, size, bold, align, indent, ex
     pf.space_before = extra.get("before", Pt(0))
     pf.space_after = extra.get("after", Pt(0))
     pf.keep_with_next = extra.get("keep", False)
+    pf.widow_control = True  # LibreOffice reads it from the style, not from docDefaults
     pf.page_break_before = extra.get("page_break", False)
     pf.left_indent = extra.get("indent", 0)
     ppr = style.element.get_or_add_pPr()
