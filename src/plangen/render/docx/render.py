@@ -106,6 +106,8 @@ def render_docx(outline: Outline, theme: Theme) -> bytes:
         caption = doc.words(table.caption, "Appendix Caption", whole.pop() if len(whole) == 1 else None)
         if n:  # continued tables follow on the same page when there is room
             caption.paragraph_format.page_break_before = False
+        if table.bookmark:  # in Word's navigation pane and the PDF's bookmarks, once
+            _outline_level(caption, 0)
         _table(doc, table, caption=False)
     _properties(document, outline)
     buf = io.BytesIO()
@@ -152,6 +154,16 @@ def _cover(doc: _StyledDocument, outline: Outline) -> None:
         add_content_control(p, i, field.name, field.label, field.type, shown, full_date=_iso_date(field.value))
     if outline.tagline:
         doc.add(outline.tagline, "Cover Tagline")
+
+
+def _outline_level(paragraph, level: int) -> None:
+    ppr = paragraph._p.get_or_add_pPr()
+    mark = ppr.find(qn("w:rPr"))
+    element = parse_xml(f'<w:outlineLvl {nsdecls("w")} w:val="{level}"/>')
+    if mark is not None:
+        mark.addprevious(element)
+    else:
+        ppr.append(element)
 
 
 def _lines(text: str, language: str) -> float:
