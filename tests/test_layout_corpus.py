@@ -15,7 +15,7 @@ import layout_checks as check
 import plangen_corpus
 from conftest import soffice_convert, squash
 from plangen.outline.outline import build_outline
-from plangen.render import renderer
+from plangen.render import fieldfont, renderer
 from plangen.render.theme import load_theme, pdf_font_families
 from plangen.source.load import load_plan
 
@@ -41,7 +41,8 @@ class Built:
         self.pdf.write_bytes(renderer("pdf").render(self.outline, theme))
         self.docx.write_bytes(renderer("docx").render(self.outline, theme))
         self.lo = folder / "lo" / f"{self.name}.pdf"
-        self.families = list(pdf_font_families(theme).values())
+        # the theme's families, and the cover fields' typing font (render/fieldfont.py)
+        self.families = list(pdf_font_families(theme).values()) + list(fieldfont.FACES)
 
 
 @pytest.fixture(scope="module")
