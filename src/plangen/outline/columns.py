@@ -97,7 +97,7 @@ def text_width(text: str, size: float = APPENDIX_PT) -> float:
 
 def min_width(texts: list[str], numeric: bool) -> float:
     """The narrowest a column may be: numbers never wrap; text wraps between words, and CJK
-    text keeps at least four characters (or the whole word) on a line."""
+    text keeps a name of up to six characters whole, a longer one four characters a line."""
     widest = 0.0
     for text in texts:
         if numeric:
@@ -106,7 +106,7 @@ def min_width(texts: list[str], numeric: bool) -> float:
         for token in _TOKEN.findall(text):
             widest = max(widest, text_width(token))
         cjk = sum(1 for ch in text if "\u2e80" <= ch <= "\uffef")
-        widest = max(widest, min(cjk, 4) * APPENDIX_PT)
+        widest = max(widest, (cjk if cjk <= 6 else 4) * APPENDIX_PT)
     return widest + CELL_PADDING_PT
 
 

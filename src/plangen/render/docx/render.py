@@ -249,8 +249,8 @@ def _table(doc: _StyledDocument, table: Table, caption: bool = True) -> None:
 def _widths(table: Table, size_pt: float) -> list:
     """Column widths that fill the text block: each column gets room for its widest cell
     (headers may wrap onto two lines; long text wraps past 22 characters); when that is too
-    wide, every column keeps at least its longest word (numbers whole, CJK text four
-    characters) and the rest of the block is shared in proportion to what each wants."""
+    wide, every column keeps at least its longest word (numbers whole; CJK text of up to six
+    characters whole, longer text four characters a line) and the rest of the block is shared in proportion to what each wants."""
     def points(text: str, bold: bool = False) -> float:
         return sum(1.0 if ord(ch) > 0x2E80 else 0.62 for ch in text) * size_pt * (1.08 if bold else 1.0)
 
@@ -259,7 +259,7 @@ def _widths(table: Table, size_pt: float) -> list:
             return points(text, bold)
         words = [points(w, bold) for w in re.findall(r"[^\s\u2e80-\uffef]+", text)]
         cjk = sum(1 for ch in text if ord(ch) > 0x2E80)
-        return max(words + [min(cjk, 4) * size_pt * (1.08 if bold else 1.0)])
+        return max(words + [(cjk if cjk <= 6 else 4) * size_pt * (1.08 if bold else 1.0)])
     cap, natural, minimum = 22 * size_pt, [], []
     for col in range(len(table.header)):
         bolds = [table.total_row and k == len(table.rows) - 1 for k in range(len(table.rows))]
