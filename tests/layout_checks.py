@@ -86,22 +86,26 @@ def torn_tables(doc: list[list[Line]], outline) -> list[str]:
             if previous is not None and found >= 0 and page_of(found) != page_of(previous):
                 problems.append(f"page {page_of(found)}: table torn from its paragraph on page {page_of(previous)}")
             continue
-        tail = squash(block.title if block.kind == "heading" else block.text)[-8:]
-        found = joined.find(tail, cursor)
+        whole = squash(block.title if block.kind == "heading" else block.text)
+        found = joined.find(whole, cursor)  # the whole block: its last characters may repeat inside it
+        if found < 0:  # split by something (a label, a line's order): its end, then
+            whole = whole[-8:]
+            found = joined.find(whole, cursor)
         if found >= 0:
-            cursor, previous = found + len(tail), found + len(tail) - 1
+            cursor, previous = found + len(whole), found + len(whole) - 1
     return problems
 
 
 def last_lines(doc: list[list[Line]], outline) -> list[str]:
     """No heading and no caption is the last line of a page (but the last page)."""
-    ends = {squash(b.title)[-8:] for b in outline.blocks if b.kind == "heading"}
-    ends |= {squash(t.caption)[-8:] for t in outline.appendix if t.caption}
+    # whole titles: a paragraph's line may end with a heading's last word; the last block ends the body
+    ends = {squash(b.label + b.title) for b in outline.blocks[:-1] if b.kind == "heading"}
+    ends |= {squash(t.caption) for t in outline.appendix if t.caption}
     problems = []
     for n, text in enumerate(page_texts(doc)[:-1], 1):
         for end in ends:
             if end and text.endswith(end):
-                problems.append(f"page {n}: ends with a heading or caption: …{end}")
+                problems.append(f"page {n}: ends with a heading or caption: …{end[-12:]}")
     return problems
 
 
