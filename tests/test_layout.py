@@ -72,7 +72,7 @@ def test_a_wide_appendix_splits_into_tables_that_fit_with_continued_captions():
     assert captions[0] == "附表：目标汇总表" and captions[1:] == [f"附表：目标汇总表（续{n}）" for n in range(1, len(captions))]
     assert [t.bookmark for t in o.appendix] == ["附表：目标汇总表"] + [None] * (len(captions) - 1)
     for t in o.appendix:
-        widths = [max(columns.min_width([t.header[c]], False), columns.min_width([row[c] for row in t.rows], t.numeric[c]))
+        widths = [max(columns.min_width([t.header[c]], False, bold=True), columns.min_width([row[c] for row in t.rows], t.numeric[c]))
                   for c in range(len(t.header))]
         assert sum(widths) <= columns.TEXT_WIDTH_PT, t.header
         assert len(t.rows) == 41  # every unit and the totals, in every part

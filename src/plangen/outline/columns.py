@@ -3,7 +3,7 @@ names the units, and how the units × items appendix is cut into tables that fit
 text block of a portrait A4 page.
 
 Widths are estimated from the text (a CJK character is 1 em, other characters about
-0.55 em), the same way for every renderer, so the PDF and the .docx split alike."""
+0.62 em), the same way for every renderer, so the PDF and the .docx split alike."""
 from __future__ import annotations
 
 import datetime as dt
@@ -91,22 +91,23 @@ def target_table(entries: list[tuple[Target, list[str]]], plan: Plan, w: Wording
     return _table([header[c] for c in cols], rows, numeric, columns=cols)
 
 
-def text_width(text: str, size: float = APPENDIX_PT) -> float:
-    return sum(1.0 if "\u2e80" <= ch <= "\uffef" else 0.55 for ch in text) * size
+def text_width(text: str, size: float = APPENDIX_PT, bold: bool = False) -> float:
+    """As the .docx renderer estimates it: CJK 1 em, other characters 0.62 em, bold 8 % wider."""
+    return sum(1.0 if "\u2e80" <= ch <= "\uffef" else 0.62 for ch in text) * size * (1.08 if bold else 1.0)
 
 
-def min_width(texts: list[str], numeric: bool) -> float:
+def min_width(texts: list[str], numeric: bool, bold: bool = False) -> float:
     """The narrowest a column may be: numbers never wrap; text wraps between words, and CJK
     text keeps a name of up to six characters whole, a longer one four characters a line."""
     widest = 0.0
     for text in texts:
         if numeric:
-            widest = max(widest, text_width(text))
+            widest = max(widest, text_width(text, bold=bold))
             continue
         for token in _TOKEN.findall(text):
-            widest = max(widest, text_width(token))
+            widest = max(widest, text_width(token, bold=bold))
         cjk = sum(1 for ch in text if "\u2e80" <= ch <= "\uffef")
-        widest = max(widest, (cjk if cjk <= 6 else 4) * APPENDIX_PT)
+        widest = max(widest, (cjk if cjk <= 6 else 4) * APPENDIX_PT * (1.08 if bold else 1.0))
     return widest + CELL_PADDING_PT
 
 
@@ -154,11 +155,11 @@ def appendix(m: Matrix, w: Wording, currency: str) -> list["Table"]:
         totals = ([budget, ""], {uid: m.unit_budget(uid) for uid in keys}, m.budget_total)
         trailing_title, with_trailing, with_totals = total, len(m.units) > 1, m.has_budget
     all_rows = rows + ([totals] if with_totals else [])
-    widths = {k: max(min_width([col_title[k]], False), min_width([_cell(v.get(k)) for _, v, _ in all_rows], True))
+    widths = {k: max(min_width([col_title[k]], False, bold=True), min_width([_cell(v.get(k)) for _, v, _ in all_rows], True))
               for k in keys}
-    fixed = sum(max(min_width([h], False), min_width([lead[i] for lead, _, _ in all_rows], False), 4 * APPENDIX_PT)
+    fixed = sum(max(min_width([h], False, bold=True), min_width([lead[i] for lead, _, _ in all_rows], False), 4 * APPENDIX_PT)
                 for i, h in enumerate(head))
-    trailing = max(min_width([trailing_title], False), min_width([fmt(e) for _, _, e in all_rows], True))
+    trailing = max(min_width([trailing_title], False, bold=True), min_width([fmt(e) for _, _, e in all_rows], True))
     caption = f"{w.appendix_label}{w.colon}{w.appendix_title}"
     parts = chunks(keys, widths, fixed, trailing if with_trailing else 0)
     tables = []
