@@ -56,7 +56,7 @@ def deadline(date: Optional[dt.date], w: Wording) -> str:
 
 
 def status(value: Optional[str], w: Wording) -> str:
-    return getattr(w, "status_" + value.replace("-", "_")) if value else ""
+    return w.status(value) if value else ""
 
 
 def plan_has(plan: Plan) -> set[str]:

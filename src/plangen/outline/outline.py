@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from typing import Optional, Union
 
 from plangen.source.model import Item, Plan
+from plangen.outline.changes import Redline
 from plangen.outline.numbering import Counter
 from plangen.outline.targets import matrix, target_units
 from plangen.outline.wording import Wording
@@ -45,8 +46,6 @@ class Heading:
     anchor: str
     item_id: Optional[str]
     loc: tuple = ()  # the item's place in the plan, e.g. ("sections", 1, "items", 0)
-    change: Optional[str] = None  # redlines: "ins" or "del" for the whole block
-    segments: Optional[list] = None  # redlines: [op, text] runs of the title
     keep_next: bool = False  # on the same page as the block after it (always, for a heading)
     kind: str = "heading"
 
@@ -60,8 +59,6 @@ class Para:
     item_id: Optional[str] = None
     loc: tuple = ()
     role: str = ""  # "after": printed after the item's children
-    change: Optional[str] = None
-    segments: Optional[list] = None
     keep_next: bool = False  # introduces a table: on the same page as the table's start
     kind: str = "para"
 
@@ -77,15 +74,7 @@ class Table:
     columns: list = field(default_factory=list)  # per column, what it holds: what, each, for, deadline ...
     bookmark: Optional[str] = None  # the appendix's first table: its entry in the PDF's bookmarks
     loc: tuple = ()  # the item a target table belongs to
-    row_changes: list = field(default_factory=list)  # redlines: per row, header first: None, "ins", "del"
-    cell_segments: dict = field(default_factory=dict)  # redlines: (row, col) -> [op, text] runs; header is row 0
     kind: str = "table"
-
-    def row_change(self, row: int) -> Optional[str]:
-        return self.row_changes[row] if row < len(self.row_changes) else None
-
-    def segments(self, row: int, col: int) -> Optional[list]:
-        return self.cell_segments.get((row, col))
 
 
 Block = Union[Heading, Para, Table]
@@ -113,7 +102,9 @@ class Outline:
     unit_id: Optional[str] = None
     date: Optional[str] = None
     keywords: list[str] = field(default_factory=list)
-    redline: Optional[dict] = None  # redlines: {"summary": [lines], "author", "date", "number"/"title": runs}
+    figures: list = field(default_factory=list)  # charts after the appendix (outline.chart.Figure)
+    role: str = "plan"  # "report": a progress report (outline.report), with its own stylesheet
+    redline: Optional[Redline] = None  # a redline's change records (plangen.outline.changes); None in a plan
 
     @property
     def full_title(self) -> str:
