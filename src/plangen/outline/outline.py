@@ -17,6 +17,7 @@ from plangen.outline import columns
 from plangen.source.walk import is_within
 
 DEFAULT_FIELD_KEYS = ("department", "name", "date")  # form field names of the wording's default lines
+APPENDIX_MAX_COLUMNS = 5  # the progress report's matrix: target columns per table (the appendix measures, see columns)
 
 
 @dataclass
