@@ -2,8 +2,9 @@
 names the units, and how the units × items appendix is cut into tables that fit the
 text block of a portrait A4 page.
 
-Widths are estimated from the text (a CJK character is 1 em, other characters about
-0.62 em), the same way for every renderer, so the PDF and the .docx split alike."""
+Widths are estimated from the text (a CJK character is 1 em, a digit 0.5 em, other
+characters about 0.62 em: char_em), the same way for the .docx's column widths, so the PDF
+and the .docx split alike."""
 from __future__ import annotations
 
 import datetime as dt
@@ -19,7 +20,7 @@ if TYPE_CHECKING:
 
 TEXT_WIDTH_PT = 156 * 72 / 25.4  # the text block of GB/T 9704: 156 mm
 APPENDIX_PT = 10.5  # the appendix's type size (五号)
-CELL_PADDING_PT = 4 * 72 / 25.4 + 1.5  # 2 mm each side, plus the rules
+CELL_PADDING_PT = 3 * 72 / 25.4 + 1.5  # 1.5 mm each side (Word's default cell margins are 1.9 mm), plus the rules
 MAX_NAMED = 5  # a target for more units than this names them as a group, not one by one
 MAX_NAMED_CHARS = 60  # ... and so does a list of names longer than this (about three lines of its cell)
 MAX_ITEM_COLUMNS = 8  # item columns per appendix table, however narrow
@@ -92,8 +93,13 @@ def target_table(entries: list[tuple[Target, list[str]]], plan: Plan, w: Wording
 
 
 def text_width(text: str, size: float = APPENDIX_PT, bold: bool = False) -> float:
-    """As the .docx renderer estimates it: CJK 1 em, other characters 0.62 em, bold 8 % wider."""
-    return sum(1.0 if "\u2e80" <= ch <= "\uffef" else 0.62 for ch in text) * size * (1.08 if bold else 1.0)
+    """As the .docx renderer estimates it (char_em), bold 8 % wider."""
+    return sum(char_em(ch) for ch in text) * size * (1.08 if bold else 1.0)
+
+
+def char_em(ch: str) -> float:
+    """A character's estimated width in em: CJK 1, digits and their punctuation 0.5, other 0.62."""
+    return 1.0 if "\u2e80" <= ch <= "\uffef" else 0.5 if ch in "0123456789,.%-" else 0.62
 
 
 def min_width(texts: list[str], numeric: bool, bold: bool = False) -> float:
@@ -157,7 +163,8 @@ def appendix(m: Matrix, w: Wording, currency: str) -> list["Table"]:
     all_rows = rows + ([totals] if with_totals else [])
     widths = {k: max(min_width([col_title[k]], False, bold=True), min_width([_cell(v.get(k)) for _, v, _ in all_rows], True))
               for k in keys}
-    fixed = sum(max(min_width([h], False, bold=True), min_width([lead[i] for lead, _, _ in all_rows], False), 4 * APPENDIX_PT)
+    fixed = sum(max(min_width([h], False, bold=True), min_width([lead[i] for lead, _, _ in all_rows], False),
+                    0 if i else 4 * APPENDIX_PT)  # names get at least four characters
                 for i, h in enumerate(head))
     trailing = max(min_width([trailing_title], False, bold=True), min_width([fmt(e) for _, _, e in all_rows], True))
     caption = f"{w.appendix_label}{w.colon}{w.appendix_title}"

@@ -21,6 +21,7 @@ from docx.shared import Emu, Mm, Pt
 from plangen.render.docx.xml import (Revisions, add_content_control, add_field, add_list, child, clean_package,
                                      set_numbering, stable_zip)
 from plangen.errors import RenderError
+from plangen.outline.columns import char_em
 from plangen.render import RenderOptions
 from plangen.outline.changes import DELETED, INSERTED, BlockMark, TableMark
 from plangen.outline.outline import Heading, Outline, Table
@@ -343,7 +344,7 @@ def _widths(table: Table, size_pt: float) -> list:
     wide, every column keeps at least its longest word (numbers whole; CJK text of up to six
     characters whole, longer text four characters a line) and the rest of the block is shared in proportion to what each wants."""
     def points(text: str, bold: bool = False) -> float:
-        return sum(1.0 if ord(ch) > 0x2E80 else 0.62 for ch in text) * size_pt * (1.08 if bold else 1.0)
+        return sum(char_em(ch) for ch in text) * size_pt * (1.08 if bold else 1.0)
 
     def least(text: str, bold: bool, numeric: bool) -> float:
         if numeric:
