@@ -11,6 +11,7 @@ A plan that fails is reported with its path and the others still build.
 """
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import datetime as dt
 import multiprocessing
@@ -80,10 +81,19 @@ def build(paths: list[str], options: Options, progress: Optional[Callable] = Non
     """Build the plans; progress(job, outcome, done, total) is called as each document ends."""
     theme = load_theme(options.templates)
     env_key = environment_key(theme, options.key_text())
-    out = options.out
-    sweep_temporaries(out)
-    manifest = Manifest.load(out)
+    sweep_temporaries(options.out)
+    manifest = Manifest.load(options.out)
     result = Result()
+    jobs, plan_keys = _plan_all(paths, options, env_key, manifest, result)
+    _run_jobs(jobs, options, manifest, result, progress)
+    _save_manifest(jobs, plan_keys, options, manifest, result)
+    return result
+
+
+def _plan_all(paths: list[str], options: Options, env_key: str, manifest: Manifest,
+              result: Result) -> tuple[list[Job], dict[str, str]]:
+    """The jobs of every plan not current in the manifest, and each plan's key; plans that
+    fail to read go to result.failed, current ones' outputs to result.skipped."""
     jobs: list[Job] = []
     plan_keys: dict[str, str] = {}
     for path in paths:
@@ -103,6 +113,12 @@ def build(paths: list[str], options: Options, progress: Optional[Callable] = Non
             jobs += plan_jobs(path, loaded, options, plan_key, date)
         except (PlanError, RenderError) as exc:
             result.failed.append((path, exc))
+    return jobs, plan_keys
+
+
+def _run_jobs(jobs: list[Job], options: Options, manifest: Manifest, result: Result,
+              progress: Optional[Callable]) -> None:
+    """Run this shard's jobs whose outputs are not current, recording each output written."""
     mine = shard(jobs, *options.shard)
     todo = [j for j in mine if options.force or not all(manifest.output_fresh(o, j.key) for o in j.outputs())]
     result.skipped += [o for j in mine if j not in todo for o in j.outputs()]
@@ -114,7 +130,12 @@ def build(paths: list[str], options: Options, progress: Optional[Callable] = Non
             continue
         for rel, digest in outcome:
             manifest.record(rel, job.key, digest)
-            result.written.append(out / rel)
+            result.written.append(options.out / rel)
+
+
+def _save_manifest(jobs: list[Job], plan_keys: dict[str, str], options: Options, manifest: Manifest,
+                   result: Result) -> None:
+    """Record each plan that built whole (unsharded), and write the manifest if anything changed."""
     failed_plans = {p for p, _ in result.failed}
     before = manifest.text()
     for path in dict.fromkeys(j.plan for j in jobs):
@@ -122,8 +143,7 @@ def build(paths: list[str], options: Options, progress: Optional[Callable] = Non
             manifest.plans[path] = {"key": plan_keys[path],
                                     "outputs": {o: j.key for j in jobs if j.plan == path for o in j.outputs()}}
     if result.written or manifest.text() != before:  # a failed build leaves the folder as it was
-        atomic_write(inside(out, MANIFEST), manifest.text().encode("utf-8"))
-    return result
+        atomic_write(inside(options.out, MANIFEST), manifest.text().encode("utf-8"))
 
 
 def plan_jobs(path: str, loaded, options: Options, plan_key: str, date: Optional[str]) -> list[Job]:
@@ -250,10 +270,8 @@ def sweep_temporaries(out: Path) -> None:
     """Remove temporary files a killed build left in the output folder."""
     if out.is_dir():
         for tmp in out.rglob(f"{TEMP_PREFIX}*.tmp"):
-            try:
+            with contextlib.suppress(OSError):
                 tmp.unlink()
-            except OSError:
-                pass
 
 
 def _run(jobs: list[Job], options: Options):

@@ -24,7 +24,7 @@ CELL_PADDING_PT = 3 * 72 / 25.4 + 1.5  # 1.5 mm each side (Word's default cell m
 MAX_NAMED = 5  # a target for more units than this names them as a group, not one by one
 MAX_NAMED_CHARS = 60  # ... and so does a list of names longer than this (about three lines of its cell)
 MAX_ITEM_COLUMNS = 8  # item columns per appendix table, however narrow
-MONTHS = "Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec".split()
+MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
 _TOKEN = re.compile(r"[\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef]|[^\s\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef]+")
 
 
@@ -120,7 +120,9 @@ def min_width(texts: list[str], numeric: bool, bold: bool = False) -> float:
 def chunks(keys: list[str], widths: dict[str, float], fixed: float, trailing: float) -> list[list[str]]:
     """Consecutive groups of keys whose columns, with the fixed leading columns and (on the
     last group) the trailing column, fit the text block."""
-    out, current, used = [], [], fixed
+    out: list[list[str]] = []
+    current: list[str] = []
+    used = fixed
     for i, k in enumerate(keys):
         last = i == len(keys) - 1
         need = widths[k] + (trailing if last else 0)

@@ -2,16 +2,17 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Optional
+from typing import Any, Optional
 
 from plangen.source.model import Plan, Target
+from plangen.source.walk import Loc
 
 
 @dataclass(frozen=True)
 class Row:
     """One target for one unit."""
 
-    loc: tuple
+    loc: Loc
     item_id: Optional[str]
     what: str
     measure: str
@@ -41,7 +42,7 @@ class Matrix:
     def budget_total(self) -> float:
         return sum(self.budgets.values())
 
-    def as_json(self) -> dict:
+    def as_json(self) -> dict[str, Any]:
         return {
             "columns": [{"what": w, "unit": m, "total": num(self.column_total(w))} for w, m in self.columns],
             "units": [{"id": uid, "name": name,

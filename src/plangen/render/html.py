@@ -32,11 +32,6 @@ def keep_tail(text: str) -> Markup:
     return Markup("{}<span class=\"nobr\">{}</span>").format(head, tail)
 
 
-def css_string(text: str) -> Markup:
-    """Text for inside a CSS string in a <style> element (no quote, backslash or tag ends)."""
-    return Markup("".join(f"\\{ord(ch):x} " if ch in '\\"<>&\n' else ch for ch in text))
-
-
 @lru_cache(maxsize=8)
 def environment(theme: Theme) -> SandboxedEnvironment:
     """One environment per theme and process: templates are compiled once, and recompiled
@@ -51,7 +46,6 @@ def environment(theme: Theme) -> SandboxedEnvironment:
         lstrip_blocks=True,
     )
     env.filters["keep_tail"] = keep_tail
-    env.filters["css_string"] = css_string
     return env
 
 
@@ -69,7 +63,7 @@ def render_html(outline: Outline, theme: Theme, forms: bool = False) -> str:
         where = _template_position(exc)
         if where != "template":  # an {% include %} of a name that is not there
             raise RenderError(f"{where}: template error: {exc}") from None
-        raise RenderError(f"{BUILTIN_TEMPLATES / exc.name}: template file missing; reinstall plangen "
+        raise RenderError(f"{BUILTIN_TEMPLATES / str(exc.name)}: template file missing; reinstall plangen "
                           "(pip install --force-reinstall plangen)") from None
     except jinja2.TemplateSyntaxError as exc:
         raise RenderError(f"{exc.filename or exc.name}:{exc.lineno}: template error: {exc.message}") from None

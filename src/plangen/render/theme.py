@@ -10,10 +10,14 @@ import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING, Any, Iterator
 
 from plangen.errors import Diagnostic, PlanError, RenderError
 from plangen.outline.wording import Wording, WordingError
-from plangen.source.yamlsafe import decode, load_yaml
+from plangen.source.yamlsafe import SourceMap, decode, load_yaml
+
+if TYPE_CHECKING:
+    from plangen.outline.outline import Outline
 
 # Package data: found in the installed package itself (wheel, pipx, editable alike).
 BUILTIN_TEMPLATES = Path(str(importlib.resources.files("plangen.render").joinpath("templates")))
@@ -81,7 +85,7 @@ def _wording(own: Path, builtin: Path) -> Wording:
         raise PlanError([Diagnostic(str(path), line, col, exc.key, str(exc))]) from None
 
 
-def _wording_data(path: Path) -> tuple[dict, object]:
+def _wording_data(path: Path) -> tuple[dict[str, Any], SourceMap | None]:
     try:
         text, diags = decode(path.read_bytes(), str(path))
     except OSError as exc:
@@ -191,7 +195,7 @@ def _covered(merged: tuple[list[int], list[int]], ch: str) -> bool:
     return i >= 0 and ord(ch) <= ends[i]
 
 
-def _outline_texts(outline):
+def _outline_texts(outline: Outline) -> Iterator[tuple[str, str]]:
     """(where, text) of everything the document prints."""
     yield "title", outline.full_title
     for f in outline.cover.fields:
@@ -199,16 +203,17 @@ def _outline_texts(outline):
     for lines, where in ((outline.preface, "preface"), ([outline.tagline or ""], "tagline")):
         for text in lines:
             yield where, text
+    from plangen.outline.outline import Heading, Table
     for block in [*outline.blocks, *outline.appendix]:
-        if block.kind == "table":
+        if isinstance(block, Table):
             for row in [block.header, *block.rows]:
                 yield (block.caption or block.header[0]), " ".join(row)
         else:
-            text = block.title if block.kind == "heading" else block.text
+            text = block.title if isinstance(block, Heading) else block.text
             yield (block.label or text[:12]), text
 
 
-def check_coverage(outline, theme: Theme) -> None:
+def check_coverage(outline: Outline, theme: Theme) -> None:
     """Every character the document prints is in one of the theme's fonts: a character no
     font covers is an error naming it and the line it is on, never a silent fallback."""
     charsets = font_charsets()

@@ -6,13 +6,13 @@ import csv
 import io
 import json
 import unicodedata
-from typing import Optional
+from typing import Callable, Optional
 
 from plangen.source.model import Plan
 from plangen.outline.targets import fmt, matrix, num
 
 
-def _rows(plan: Plan, unit: Optional[str], fmt=fmt) -> tuple[list[str], list[list[str]]]:
+def _rows(plan: Plan, unit: Optional[str], fmt: Callable[[float], str] = fmt) -> tuple[list[str], list[list[str]]]:
     """Header and rows of the matrix; fmt formats numbers (thousands separators for people,
     plain digits for spreadsheets)."""
     m = matrix(plan, unit)

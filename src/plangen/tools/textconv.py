@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from plangen.errors import PlangenError
-from plangen.outline.outline import build_outline
+from plangen.outline.outline import Heading, Para, build_outline
 from plangen.outline.targets import fmt, target_units
 from plangen.render.theme import load_theme
 
@@ -36,11 +36,10 @@ def textconv(path: str) -> str:
     lines.append("")
     items = {loc: item for loc, item, _ in plan.walk()}
     for block in outline.blocks:
-        ident = f"  [{block.item_id}]" if getattr(block, "item_id", None) and getattr(block, "label", None) else ""
-        if block.kind == "heading":
-            lines.append(f"{block.label}{block.title}{ident}")
-        elif block.kind == "para":
-            lines.append(f"{block.label or '    '}{block.text}{ident}")
+        if isinstance(block, Heading):
+            lines.append(f"{block.label}{block.title}{_ident(block.item_id, block.label)}")
+        elif isinstance(block, Para):
+            lines.append(f"{block.label or '    '}{block.text}{_ident(block.item_id, block.label)}")
         else:
             for target in items[block.loc].targets:
                 who = "all" if target.for_ == "all" else ", ".join(names.get(u, u) for u in target.for_)
@@ -50,3 +49,8 @@ def textconv(path: str) -> str:
                 lines.append(f"    target {target.what}: {fmt(target.quantity)} {target.unit} × {who}"
                              f" = {fmt(target.quantity * n)} {target.unit}{extra}")
     return "\n".join(lines) + "\n"
+
+
+def _ident(item_id: str | None, label: str | None) -> str:
+    """A numbered block's item id, shown so a diff names the item."""
+    return f"  [{item_id}]" if item_id and label else ""
