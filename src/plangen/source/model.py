@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from decimal import Decimal, InvalidOperation
 from typing import Annotated, Any, Iterator, Literal, Optional, Union
 
 from pydantic import (BaseModel, BeforeValidator, ConfigDict, Field, PlainValidator,
@@ -34,10 +35,39 @@ def _as_text(value: Any) -> Any:
     return _FOLDED_SPACE.sub("", value) if isinstance(value, str) else value
 
 
+MAX_QUANTITY = 10 ** 12  # quantities and budgets: 0, or from MIN_QUANTITY up to this
+MIN_QUANTITY = Decimal("0.000001")  # a smaller non-zero number would print as 0
+# The document's properties in a .docx hold at most 255 characters each; these keep every
+# property plangen writes (title, author, subject, keywords) within it.
+MAX_METADATA = 255
+METADATA_LIMITS = {"number": 64, "kind": 60, "organization": 120}
+
+
 def _number(value: Any) -> Any:
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
+    if isinstance(value, bool) or not isinstance(value, (int, float, Decimal)):
         raise PydanticCustomError("number_type", "expected a number")
+    check_bounds(value)
     return int(value) if isinstance(value, int) else float(value)
+
+
+def check_bounds(value: Any) -> None:
+    """The one place quantities and budgets are bounded: finite, not negative, at most
+    MAX_QUANTITY, and a non-zero value at least MIN_QUANTITY. Works on the author's
+    spelling where there is one (1e-400 is not 0, 1e309 is not infinity), so it carries
+    over unchanged to Decimal quantities."""
+    raw = getattr(value, "raw", None)
+    try:
+        exact = Decimal(raw) if raw is not None else Decimal(value)
+    except (InvalidOperation, ValueError):
+        raise PydanticCustomError("number_type", "expected a number") from None
+    if not exact.is_finite():
+        raise PydanticCustomError("number_finite", "expected a finite number")
+    if exact < 0:
+        raise PydanticCustomError("number_negative", "must be >= 0")
+    if exact > MAX_QUANTITY:
+        raise PydanticCustomError("number_too_large", f"must be at most {MAX_QUANTITY:,} (10^12)".replace(",", " "))
+    if 0 < exact < MIN_QUANTITY:
+        raise PydanticCustomError("number_too_small", f"a non-zero number must be at least {MIN_QUANTITY}")
 
 
 def _paragraphs(value: Any) -> Any:
@@ -60,8 +90,9 @@ _ID_HELP = ("A stable identifier: letters, digits, '-', '_' or '.', at most 64 c
             "Ids let plangen match items across versions of a plan.")
 Id = Annotated[str, BeforeValidator(_as_text), Field(strict=True, pattern=_ID_PATTERN, description=_ID_HELP),
                WithJsonSchema({"type": "string", "pattern": _ID_PATTERN, "description": _ID_HELP})]
-Quantity = Annotated[Union[int, float], BeforeValidator(_number), Field(ge=0),
-                     WithJsonSchema({"type": "number", "minimum": 0})]
+Quantity = Annotated[Union[int, float], BeforeValidator(_number), WithJsonSchema(
+    {"type": "number", "minimum": 0, "maximum": MAX_QUANTITY,
+     "description": f"A number from 0 to 10^12; a non-zero one at least {MIN_QUANTITY}."})]
 Paragraphs = Annotated[list[Text], BeforeValidator(_paragraphs), Field(min_length=1), WithJsonSchema({
     "anyOf": [{"type": "string", "minLength": 1},
               {"type": "array", "items": {"type": "string", "minLength": 1}, "minItems": 1}],
@@ -99,12 +130,14 @@ class CoverField(_Strict):
 class Document(_Strict):
     """What the cover and the document's metadata say."""
 
-    number: Text = Field(description="The document number (编号), e.g. YK-JH-0025.")
-    title: Text
-    subtitle: Optional[Text] = None
-    kind: Optional[Text] = Field(None, description="The kind printed on the cover, e.g. 工作计划. Defaults by language.")
+    number: Text = Field(description="The document number (编号), e.g. YK-JH-0025.",
+                         json_schema_extra={"maxLength": METADATA_LIMITS["number"]})
+    title: Text = Field(json_schema_extra={"maxLength": MAX_METADATA})
+    subtitle: Optional[Text] = Field(None, json_schema_extra={"maxLength": MAX_METADATA})
+    kind: Optional[Text] = Field(None, description="The kind printed on the cover, e.g. 工作计划. Defaults by language.",
+                                 json_schema_extra={"maxLength": METADATA_LIMITS["kind"]})
     year: Annotated[int, Field(strict=True, ge=1900, le=2200)]
-    organization: Text
+    organization: Text = Field(json_schema_extra={"maxLength": METADATA_LIMITS["organization"]})
     language: Literal["zh", "en"] = "zh"
     numbering: Optional[SchemeName] = Field(
         None, description="Label style: 'seed' (一、（一）1、（1）①a.), 'gbt9704' (1. at level 3) or 'en' (1. 1.1 a)). "
@@ -207,12 +240,27 @@ def check_plan_data(data: dict) -> list[tuple[tuple, str, str, Optional[tuple]]]
     raw_document = data.get("document")
     document = raw_document if isinstance(raw_document, dict) else {}
     year = document.get("year") if isinstance(document.get("year"), int) and not isinstance(document.get("year"), bool) else None
+    _check_metadata(document, out)
     ids: dict[str, tuple] = {}
     measures: dict = {}
     for here, item, level in walk(data.get("sections")):
         if isinstance(item, dict):
             _check_item(item, here, level, seen_units, year, ids, measures, out)
     return out
+
+
+def _check_metadata(document: dict, out: list) -> None:
+    """Lengths the .docx properties need (MAX_METADATA characters each); `build` relies on them."""
+    def length(key: str) -> int:
+        value = document.get(key)
+        return len(value) if isinstance(value, str) else 0
+    for key, limit in METADATA_LIMITS.items():
+        if length(key) > limit:
+            out.append((("document", key), f"too long ({length(key)} characters; at most {limit})", "error", None))
+    if length("title") + length("subtitle") > MAX_METADATA:
+        where = ("document", "subtitle" if length("subtitle") else "title")
+        out.append((where, f"title and subtitle together are too long ({length('title') + length('subtitle')} "
+                           f"characters; at most {MAX_METADATA})", "error", None))
 
 
 def _check_item(item: dict, here: tuple, level: int, units: dict, year, ids: dict, measures: dict, out: list) -> None:

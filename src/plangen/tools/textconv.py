@@ -2,12 +2,11 @@
 when git is told to use `plangen textconv` (see README "Plans in git")."""
 from __future__ import annotations
 
-from pathlib import Path
-
 from plangen.errors import PlangenError
 from plangen.outline.outline import Heading, Para, build_outline
 from plangen.outline.targets import fmt, target_units
 from plangen.render.theme import load_theme
+from plangen.source.yamlsafe import read_file
 
 
 def textconv(path: str) -> str:
@@ -20,8 +19,8 @@ def textconv(path: str) -> str:
         loaded = load_plan(path)
     except PlangenError:
         try:  # not a valid plan (yet): show it as it is, so git diff still works
-            return Path(path).read_text(encoding="utf-8", errors="replace")
-        except OSError:
+            return read_file(path).decode("utf-8", errors="replace")
+        except PlangenError:
             return ""
     plan = loaded.plan
     doc = plan.document
