@@ -225,7 +225,8 @@ def test_an_english_report_with_budgets_and_an_overdue_target(tmp_path):
     proc = run("report", str(plan), "-o", str(tmp_path / "r.html"))
     assert proc.returncode == 0, proc.stderr
     html = (tmp_path / "r.html").read_text(encoding="utf-8")
-    assert "(Progress report)" in html and "(as of 9/30/2025)" in html
+    assert "Progress report" in html and "(Progress report)" not in html  # English: no brackets around the kind
+    assert "(as of 9/30/2025)" in html
     assert "Progress: in progress. One school of three is on Wi-Fi." in html
     assert "<td>in progress (overdue)</td>" in html and "<td>not started (overdue)</td>" in html
     assert '<td class="num">4,650.50</td>' in html and '<td class="num">14,400</td>' in html  # spent, as written; budget 3 × 4800

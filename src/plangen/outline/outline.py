@@ -11,12 +11,13 @@ from typing import Any, Optional, Union
 from plangen.source.model import Item, Plan
 from plangen.outline.changes import Redline
 from plangen.outline.numbering import Counter
-from plangen.outline.targets import Matrix, fmt, matrix, target_units
+from plangen.outline.targets import matrix, target_units
 from plangen.outline.wording import Wording
+from plangen.outline import columns
 from plangen.source.walk import is_within
 
 DEFAULT_FIELD_KEYS = ("department", "name", "date")  # form field names of the wording's default lines
-APPENDIX_MAX_COLUMNS = 5  # item columns per table on a portrait A4 page; wider matrices split
+APPENDIX_MAX_COLUMNS = 5  # the progress report's matrix: target columns per table (the appendix measures, see columns)
 
 
 @dataclass
@@ -46,6 +47,7 @@ class Heading:
     anchor: str
     item_id: Optional[str]
     loc: tuple = ()  # the item's place in the plan, e.g. ("sections", 1, "items", 0)
+    keep_next: bool = False  # on the same page as the block after it (always, for a heading)
     kind: str = "heading"
 
 
@@ -58,6 +60,7 @@ class Para:
     item_id: Optional[str] = None
     loc: tuple = ()
     role: str = ""  # "after": printed after the item's children
+    keep_next: bool = False  # introduces a table: on the same page as the table's start
     kind: str = "para"
 
 
@@ -69,6 +72,8 @@ class Table:
     caption: Optional[str] = None
     total_row: bool = False  # the last row holds totals
     role: str = "targets"  # "targets" (an item's) or "summary" (the appendix)
+    columns: list = field(default_factory=list)  # per column, what it holds: what, each, for, deadline ...
+    bookmark: Optional[str] = None  # the appendix's first table: its entry in the PDF's bookmarks
     loc: tuple = ()  # the item a target table belongs to
     kind: str = "table"
 
@@ -126,7 +131,7 @@ def build_outline(plan: Plan, wording: Wording, unit: Optional[str] = None) -> O
         tagline=doc.tagline, cover=cover, preface=list(doc.preface or []),
         preface_label=w.preface_label + w.colon if w.preface_label else None,
         blocks=_Builder(plan, w, unit, Counter(scheme)).build(),
-        appendix=appendix(matrix(plan, unit), w, doc.currency),
+        appendix=columns.appendix(matrix(plan, unit), w, doc.currency),
         label_gap=w.label_gap, page_number=w.split("page_number", "page"),
         recipient=recipient, unit_id=unit, date=doc.date.isoformat() if doc.date else None,
         keywords=[doc.organization, str(doc.year), kind],
@@ -188,70 +193,18 @@ class _Builder:
             self.blocks.append(table)
 
     def targets(self, item: Item) -> Optional[Table]:
-        s = self.wording
-        currency = self.plan.document.currency
-        rows, with_budget = [], any(t.budget is not None for t in item.targets)
+        entries = []
         for target in item.targets:
             units = target_units(self.plan, target)
             if self.unit is not None:
                 if self.unit not in units:
                     continue
                 units = [self.unit]
-            who = s.all_units if target.for_ == "all" and self.unit is None else \
-                s.list_separator.join(self.names.get(u, u) for u in units)
-            row = [target.what, fmt(target.quantity), target.unit, who, fmt(target.quantity * len(units))]
-            if with_budget:
-                row.append(fmt(target.budget * len(units)) if target.budget is not None else "")
-            rows.append(row)
-        if not rows:
+            entries.append((target, units))
+        if not entries:
             return None
-        header = [s.table_what, s.table_each, s.table_unit, s.table_for, s.table_total]
-        if with_budget:
-            header.append(s.format("table_budget", currency=currency))
-        return Table(header, rows, [False, True, False, False, True] + [True] * with_budget)
-
-
-def appendix(m: Matrix, w: Wording, currency: str) -> list[Table]:
-    """The units × items summary. The longer side runs down the page; the other side is
-    split into tables of at most APPENDIX_MAX_COLUMNS columns, so no table runs off A4."""
-    if not m.columns:
-        return []
-    total, budget = w.appendix_total, w.format("appendix_budget", currency=currency)
-    measure_of = dict(m.columns)
-    if len(m.units) > len(m.columns):  # a row per unit, a column per item, a totals row
-        keys = [w for w, _ in m.columns]
-        head = [w.appendix_unit]
-        col_title = {k: w.format("measure_format", what=k, measure=measure_of[k]) for k in keys}
-        rows = [([name], {k: m.cells.get((uid, k)) for k in keys}, m.unit_budget(uid)) for uid, name in m.units]
-        totals = ([total], {k: m.column_total(k) for k in keys}, m.budget_total)
-        budget_is_column = True
-    else:  # a row per item, a column per unit, a totals column
-        keys = [uid for uid, _ in m.units]
-        head = [w.table_what, w.table_unit]
-        col_title = dict(m.units)
-        rows = [([k, measure_of[k]], {uid: m.cells.get((uid, k)) for uid in keys}, m.column_total(k))
-                for k, _ in m.columns]
-        totals = ([budget, ""], {uid: m.unit_budget(uid) for uid in keys}, m.budget_total)
-        budget_is_column = False
-    chunks = [keys[i:i + APPENDIX_MAX_COLUMNS] for i in range(0, len(keys), APPENDIX_MAX_COLUMNS)]
-    caption = f"{w.appendix_label}{w.colon}{w.appendix_title}"
-    tables = []
-    for n, chunk in enumerate(chunks, 1):
-        last = n == len(chunks)
-        # the trailing column: budget (rows = units) or the item total (rows = items)
-        trailing = last and (m.has_budget if budget_is_column else len(m.units) > 1)
-        header = head + [col_title[k] for k in chunk] + ([budget if budget_is_column else total] if trailing else [])
-        body = [lead + [_cell(vals.get(k)) for k in chunk] + ([fmt(extra)] if trailing else [])
-                for lead, vals, extra in rows]
-        with_totals = len(m.units) > 1 if budget_is_column else m.has_budget
-        if with_totals:
-            lead, vals, extra = totals
-            body.append(lead + [fmt(vals[k]) for k in chunk] + ([fmt(extra)] if trailing else []))
-        numeric = [False] * len(head) + [True] * (len(header) - len(head))
-        part = w.format("appendix_part", part=str(n)) if n > 1 else ""
-        tables.append(Table(header, body, numeric, caption + part, with_totals, "summary"))
-    return tables
-
-
-def _cell(value) -> str:
-    return "" if value is None else fmt(value)
+        table = columns.target_table(entries, self.plan, self.wording, self.unit is None)
+        last = self.blocks[-1] if self.blocks else None
+        if isinstance(last, (Heading, Para)):  # the paragraph that introduces the table stays on its page
+            last.keep_next = True
+        return table

@@ -23,6 +23,8 @@ PLACEHOLDERS: dict[str, frozenset[str]] = {
     "appendix_part": frozenset({"part"}), "page_number": frozenset({"page"}),
     "kind_format": frozenset({"kind"}), "label_gap": frozenset(),
     "measure_format": frozenset({"what", "measure"}),
+    "for_all_except": frozenset({"units"}), "for_many": frozenset({"count"}),
+    "table_status": frozenset(), "deadline_format": frozenset({"year", "month", "day", "mon"}),
     # redlines and diffs
     "redline_heading": frozenset({"old", "new"}), "redline_plan": frozenset({"title", "number", "revision"}),
     "redline_inserted": frozenset(), "redline_deleted": frozenset(), "redline_none": frozenset(),
@@ -83,6 +85,10 @@ class Wording:
     kind_format: str
     label_gap: str
     measure_format: str
+    for_all_except: str  # 除{units}外各校: a target for all units but a few
+    for_many: str  # {count} 所学校，见附表: a target for many units, listed in the appendix
+    table_status: str
+    deadline_format: str  # {year}年{month}月{day}日
     redline_heading: str  # the redline summary's title: {old} → {new}, each a redline_plan
     redline_plan: str  # one plan in that title: its {title}, {number} and {revision}
     redline_inserted: str

@@ -25,6 +25,17 @@ from plangen.render.theme import BUILTIN_TEMPLATES, Theme, pdf_font_families
 MAIN_TEMPLATE = "plan.html.j2"
 
 
+def keep_tail(text: str) -> Markup:
+    """A title or heading whose last two characters (CJK) or last two words (other text)
+    stay on one line: no line holds a single character or a lone short word."""
+    words = text.rsplit(" ", 2)
+    if text[-2:].isascii() and len(words) == 3 and len(words[2]) < 8:
+        head, tail = words[0] + " ", words[1] + " " + words[2]
+    else:
+        head, tail = text[:-2], text[-2:]
+    return Markup("{}<span class=\"nobr\">{}</span>").format(head, tail)
+
+
 MAX_TEMPLATE_BYTES = 1_000_000
 
 
@@ -67,7 +78,7 @@ def environment(theme: Theme) -> SandboxedEnvironment:
     """One environment per theme and process: templates are compiled once, and recompiled
     only when their file changes (the loader's up-to-date check compares mtime and size)."""
     folders = [theme.folder] + ([BUILTIN_TEMPLATES] if theme.folder != BUILTIN_TEMPLATES else [])
-    return SandboxedEnvironment(
+    env = SandboxedEnvironment(
         loader=ConfinedLoader(folders),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
@@ -75,6 +86,8 @@ def environment(theme: Theme) -> SandboxedEnvironment:
         trim_blocks=True,
         lstrip_blocks=True,
     )
+    env.filters["keep_tail"] = keep_tail
+    return env
 
 
 def render_html(outline: Outline, theme: Theme, forms: bool = False) -> str:

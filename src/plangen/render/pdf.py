@@ -20,7 +20,7 @@ from plangen.render import RenderOptions
 from plangen.outline.outline import Outline
 from plangen.render import fields
 from plangen.render.html import render_html
-from plangen.render.theme import Theme, check_fonts
+from plangen.render.theme import Theme, check_coverage, check_fonts
 
 PX = 0.75  # one CSS px in PDF points
 MAX_FETCH_BYTES = 100_000_000  # a file a stylesheet or template names (CJK font collections are ~27 MB)
@@ -61,6 +61,7 @@ def render_pdf(outline: Outline, theme: Theme, variant: str | None = None, chara
 
     weasyprint = import_weasyprint()
     check_fonts(theme)
+    check_coverage(outline, theme)
     fetcher_cls, fatal = _fetcher_class()
     forms = variant is None
     html = render_html(outline, theme, forms=forms)

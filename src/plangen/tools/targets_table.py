@@ -27,7 +27,29 @@ def _rows(plan: Plan, unit: Optional[str], fmt: Callable[[float], str] = fmt) ->
     if unit is None:
         rows.append(["total"] + [fmt(m.column_total(w)) for w, _ in m.columns]
                     + ([fmt(m.budget_total)] if m.has_budget else []))
+    who_when = schedule(plan, unit)
+    for key in SCHEDULE:  # who does what by when, under each item's column
+        if any(key in v for v in who_when.values()):
+            rows.append([key] + [who_when.get(w, {}).get(key, "") for w, _ in m.columns] + [""] * m.has_budget)
     return header, rows
+
+
+SCHEDULE = ("deadline", "owner", "status")
+
+
+def schedule(plan: Plan, unit: Optional[str] = None) -> dict[str, dict[str, str]]:
+    """Per item (what): its targets' deadlines, owners and statuses ("; " between different ones)."""
+    found: dict[str, dict[str, list[str]]] = {}
+    for _loc, item, _level in plan.walk():
+        for t in item.targets:
+            if unit is not None and t.for_ != "all" and unit not in t.for_:
+                continue
+            for key in SCHEDULE:
+                value = getattr(t, key)
+                values = found.setdefault(t.what, {}).setdefault(key, [])
+                if value is not None and str(value) not in values:
+                    values.append(str(value))
+    return {w: {k: "; ".join(v) for k, v in keys.items() if v} for w, keys in found.items()}
 
 
 def _width(text: str) -> int:
@@ -46,8 +68,8 @@ def targets_table(plan: Plan, unit: Optional[str] = None) -> str:
         return "  ".join(out).rstrip()
     rule = "  ".join("-" * w for w in widths)
     body = [line(r) for r in rows]
-    if unit is None and body:
-        body.insert(len(body) - 1, rule)
+    if unit is None and body:  # a rule above the totals
+        body.insert([r[0] for r in rows].index("total"), rule)
     return "\n".join([line(header), rule] + body) + "\n"
 
 
@@ -63,4 +85,7 @@ def targets_csv(plan: Plan, unit: Optional[str] = None) -> bytes:
 
 def targets_json(plan: Plan, unit: Optional[str] = None) -> str:
     data = {"plan": plan.document.number, "currency": plan.document.currency, **matrix(plan, unit).as_json()}
+    who_when = schedule(plan, unit)
+    for column in data["columns"]:
+        column.update(who_when.get(column["what"], {}))
     return json.dumps(data, ensure_ascii=False, indent=2) + "\n"

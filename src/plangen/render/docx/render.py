@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import re
 import zipfile
 from typing import Iterator, Optional
 
@@ -17,9 +18,10 @@ from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls, qn
 from docx.shared import Emu, Mm, Pt
 
-from plangen.render.docx.xml import (Revisions, add_content_control, add_field, add_list, child, set_numbering,
-                                     stable_zip)
+from plangen.render.docx.xml import (Revisions, add_content_control, add_field, add_list, child, clean_package,
+                                     set_numbering, stable_zip)
 from plangen.errors import RenderError
+from plangen.outline.columns import char_em
 from plangen.render import RenderOptions
 from plangen.outline.changes import DELETED, INSERTED, BlockMark, TableMark
 from plangen.outline.outline import Heading, Outline, Table
@@ -27,7 +29,12 @@ from plangen.render.docx.reference import clean_reference
 from plangen.render.theme import Theme, reference_name
 
 TEXT_WIDTH_MM = 156  # A4 minus 28 mm and 26 mm margins
-BLANK = "\u3000" * 12  # what an empty cover field shows, underlined
+BLANKS = {"zh": "\u3000" * 12, "en": "\u00a0" * 30}  # what an empty cover field shows, underlined
+KEEP_LINES = 16  # a longer paragraph is not kept with its table: LibreOffice would move it whole, leaving a page half empty
+CHARS_PER_LINE = {"zh": 27, "en": 90}
+CAPTION_TAB_MM = {"zh": 58, "en": 76}  # where the cover's blanks start (the style indents 38 mm)
+MAX_REFERENCE_BYTES = 20_000_000
+SUMMARY_PT = 10.5  # the appendix's type size, as in the PDF
 
 
 class _StyledDocument:
@@ -88,7 +95,7 @@ def render_docx(outline: Outline, theme: Theme) -> bytes:
         document.save(buf)
     except ValueError as exc:  # python-docx refuses XML-incompatible text
         raise RenderError(f"cannot write .docx: {exc}") from None
-    return stable_zip(buf.getvalue())
+    return stable_zip(clean_package(buf.getvalue()))
 
 
 def _blocks(doc: _StyledDocument, outline: Outline, num_id: int) -> None:
@@ -111,6 +118,10 @@ def _blocks(doc: _StyledDocument, outline: Outline, num_id: int) -> None:
         p = doc.words(words, style, mark if isinstance(mark, BlockMark) else None)
         if block.label and block.level:
             set_numbering(p, num_id, block.level)
+        if block.keep_next and (isinstance(block, Heading) or _lines(block.text, outline.language) <= KEEP_LINES):
+            # the paragraph introducing a table stays on the table's page; LibreOffice cannot
+            # split a longer one kept with a table and leaves a page half empty instead
+            p.paragraph_format.keep_with_next = True
         if after_table and outline.language != "zh":  # Chinese text keeps to its line grid instead
             p.paragraph_format.space_before = Pt(6)
         after_table = after_table and isinstance(mark, BlockMark) and mark.change == DELETED
@@ -128,7 +139,11 @@ def _appendix(doc: _StyledDocument, outline: Outline) -> None:
             _replacement(doc, table, new)
             continue
         whole = mark.change if isinstance(mark, TableMark) else None
-        doc.words(table.caption or "", "Appendix Caption", BlockMark(change=whole) if whole else None)
+        caption = doc.words(table.caption or "", "Appendix Caption", BlockMark(change=whole) if whole else None)
+        if k:  # continued tables follow on the same page when there is room
+            caption.paragraph_format.page_break_before = False
+        if table.bookmark:  # in Word's navigation pane and the PDF's bookmarks, once
+            _outline_level(caption, 0)
         _table(doc, table, mark, caption=False)
 
 
@@ -159,11 +174,35 @@ def _cover(doc: _StyledDocument, outline: Outline) -> None:
         # The style underlines; the label opts out. LibreOffice draws a plain-text control
         # with the paragraph's formatting, so the blank prints underlined there too.
         p = doc.add("", "Cover Field")
-        p.add_run(field.caption).font.underline = False
-        # a pre-filled value sits in the control too, so it can be changed (or `plangen fill`ed)
-        add_content_control(p, i, field.name, field.label, field.type, field.value or BLANK)
+        p.add_run(field.caption + "\t").font.underline = False  # every blank starts at the tab stop
+        p.paragraph_format.tab_stops.add_tab_stop(Mm(CAPTION_TAB_MM.get(outline.language, 76)))
+        # a pre-filled value is the control's content, so it stays editable (a date keeps its picker)
+        shown = field.value or BLANKS.get(outline.language, BLANKS["en"])
+        add_content_control(p, i, field.name, field.label, field.type, shown, full_date=_iso_date(field.value))
     if outline.tagline:
         doc.add(outline.tagline, "Cover Tagline")
+
+
+def _outline_level(paragraph, level: int) -> None:
+    ppr = paragraph._p.get_or_add_pPr()
+    mark = ppr.find(qn("w:rPr"))
+    element = parse_xml(f'<w:outlineLvl {nsdecls("w")} w:val="{level}"/>')
+    if mark is not None:
+        mark.addprevious(element)
+    else:
+        ppr.append(element)
+
+
+def _lines(text: str, language: str) -> float:
+    """About how many lines a body paragraph takes."""
+    return len(text) / CHARS_PER_LINE.get(language, 90)
+
+
+def _iso_date(value) -> str | None:
+    try:
+        return dt.date.fromisoformat(value).isoformat() + "T00:00:00Z" if value else None
+    except ValueError:
+        return None
 
 
 def _body_section(doc: _StyledDocument, outline: Outline) -> None:
@@ -207,7 +246,8 @@ def _table(doc: _StyledDocument, table: Table, mark=None, caption: bool = True) 
     mark = mark if isinstance(mark, TableMark) and doc.rev else None
     if caption and table.caption:
         doc.words(table.caption, "Appendix Caption", BlockMark(change=mark.change) if mark and mark.change else None)
-    widths = _widths(mark.accepted if mark and mark.accepted else table, doc.table_pt)  # accepting keeps them
+    size = SUMMARY_PT if table.role == "summary" else doc.table_pt
+    widths = _widths(mark.accepted if mark and mark.accepted else table, size)  # accepting keeps them
     t = _grid(doc, 1 + len(table.rows), widths)
     for row_index, values in enumerate([table.header] + table.rows):
         _fill(doc, t.rows[row_index], table, row_index, values, widths, mark)
@@ -256,12 +296,17 @@ def _fill(doc: _StyledDocument, row, table: Table, row_index: int, values: list[
         cell.width = widths[col]
         p = cell.paragraphs[0]
         doc.restyle(p, "Table Heading" if row_index == 0 else "Table Number" if table.numeric[col] else "Table Text")
+        if table.numeric[col]:  # numbers never wrap
+            cell._tc.get_or_add_tcPr().append(parse_xml(f"<w:noWrap {nsdecls('w')}/>"))
         bold = table.total_row and row_index == len(table.rows)
         runs = mark.cell(row_index, col) if mark else None
         if doc.rev and (change or runs):
             doc.rev.runs(p, runs or BlockMark(change=change).runs(value), "<w:rPr><w:b/></w:rPr>" if bold else "")
         else:
-            p.add_run(value).bold = bold or None
+            run = p.add_run(value)
+            run.bold = bold or None
+            if table.role == "summary":
+                run.font.size = Pt(SUMMARY_PT)
 
 
 def _pairs(tables: list, marks: list) -> Iterator[tuple[int, Optional[int]]]:
@@ -295,25 +340,33 @@ def _figure(doc: _StyledDocument, fig, theme: Theme) -> None:
 
 def _widths(table: Table, size_pt: float) -> list:
     """Column widths that fill the text block: each column gets room for its widest cell
-    (headers may wrap onto two lines; long text wraps past 22 characters), then all are
-    scaled to the block. A CJK character is 1 em wide, other characters about 0.62 em."""
+    (headers may wrap onto two lines; long text wraps past 22 characters); when that is too
+    wide, every column keeps at least its longest word (numbers whole; CJK text of up to six
+    characters whole, longer text four characters a line) and the rest of the block is shared in proportion to what each wants."""
     def points(text: str, bold: bool = False) -> float:
-        em = sum(1.0 if ord(ch) > 0x2E80 else 0.62 for ch in text)
-        return em * size_pt * (1.08 if bold else 1.0)
-    cap = 22 * size_pt
-    natural = []
+        return sum(char_em(ch) for ch in text) * size_pt * (1.08 if bold else 1.0)
+
+    def least(text: str, bold: bool, numeric: bool) -> float:
+        if numeric:
+            return points(text, bold)
+        words = [points(w, bold) for w in re.findall(r"[^\s\u2e80-\uffef]+", text)]
+        cjk = sum(1 for ch in text if ord(ch) > 0x2E80)
+        return max(words + [(cjk if cjk <= 6 else 4) * size_pt * (1.08 if bold else 1.0)])
+    cap, natural, minimum = 22 * size_pt, [], []
     for col in range(len(table.header)):
-        cells = [points(row[col], table.total_row and k == len(table.rows) - 1) for k, row in enumerate(table.rows)]
-        words = table.header[col].split()  # a header wraps: CJK anywhere, other text between words
-        header = max([points(table.header[col], True) / 2] + [points(w, True) for w in words if w.isascii()])
+        bolds = [table.total_row and k == len(table.rows) - 1 for k in range(len(table.rows))]
+        cells = [points(row[col], b) for row, b in zip(table.rows, bolds)]
+        head = table.header[col]
+        header = max([points(head, True) / 2, min(points(head, True), 4 * size_pt)]
+                     + [points(w, True) for w in head.split() if w.isascii()])
         natural.append(min(max(cells + [header, 2.5 * size_pt]), cap) + 12)  # + cell margins
+        minimum.append(max([least(head, True, False)] + [least(row[col], b, table.numeric[col])
+                                                         for row, b in zip(table.rows, bolds)]) + 12)
+    natural = [max(n, m) for n, m in zip(natural, minimum)]
     block = TEXT_WIDTH_MM * 72 / 25.4
-    if sum(natural) > block:  # too wide: short columns keep their room, long text wraps
-        short = [w <= 7 * size_pt + 12 for w in natural]
-        room = block - sum(w for w, s in zip(natural, short) if s)
-        flexible = sum(w for w, s in zip(natural, short) if not s)
-        if room > 0 and flexible:
-            natural = [w if s else w * room / flexible for w, s in zip(natural, short)]
+    if sum(natural) > block >= sum(minimum):
+        room, wants = block - sum(minimum), sum(n - m for n, m in zip(natural, minimum))
+        natural = [m + (n - m) * room / wants for n, m in zip(natural, minimum)]
     return [Mm(TEXT_WIDTH_MM * w / sum(natural)) for w in natural]
 
 

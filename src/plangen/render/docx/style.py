@@ -58,6 +58,10 @@ EN_OVERRIDES: dict[str, StyleRow] = {
     "Normal": (None, SONG, LATIN, 12, False, "justify", False, {"line": None, "after": Pt(6)}),
     "Heading 1": ("Normal", HEI, "Arial", 14, True, "left", False, {"keep": True, "before": Pt(12)}),
     "Heading 2": ("Normal", SONG, LATIN, 12, True, "left", False, {"keep": True, "before": Pt(6)}),
+    "Heading 3": ("Normal", SONG, LATIN, 12, False, "left", False, {"keep": True, "line": None, "after": Pt(6)}),
+    "Heading 4": ("Normal", SONG, LATIN, 12, False, "left", False, {"keep": True, "line": None, "after": Pt(6)}),
+    "Heading 5": ("Normal", SONG, LATIN, 12, False, "left", False, {"keep": True, "line": None, "after": Pt(6)}),
+    "Heading 6": ("Normal", SONG, LATIN, 12, False, "left", False, {"keep": True, "line": None, "after": Pt(6)}),
     "Plan Item": ("Normal", SONG, LATIN, 12, False, "justify", False, {"line": None, "after": Pt(6)}),
     "Preface": ("Normal", SONG, LATIN, 12, False, "justify", False, {"line": None, "after": Pt(6)}),
     "Table Text": ("Normal", SONG, LATIN, 10.5, False, "left", False, {"line": None, "after": Pt(0)}),
@@ -94,17 +98,39 @@ def _no_theme_fonts(document: DocxDocument) -> None:
             fonts.set(qn("w:eastAsia"), FANG)
 
 
+def _line_breaking(defaults: Any) -> None:
+    """Widow and orphan control (so a paragraph kept with its table can still split: its
+    last lines go with the table), and East Asian line breaking for every paragraph: ，。 never start a line (kinsoku), Latin
+    words and numbers never break inside (wordWrap on), no punctuation hangs past the margin,
+    space between CJK and Latin text and numbers adjusted (autoSpaceDE/DN)."""
+    ppr = defaults.find(qn("w:pPrDefault")).find(qn("w:pPr"))
+    for tag in ("w:widowControl", "w:kinsoku", "w:wordWrap", "w:overflowPunct", "w:autoSpaceDE", "w:autoSpaceDN"):
+        for old in ppr.findall(qn(tag)):
+            ppr.remove(old)
+    first = ppr[0] if len(ppr) else None
+    for xml in ('<w:widowControl/>', '<w:kinsoku/>', '<w:wordWrap/>', '<w:overflowPunct w:val="0"/>', '<w:autoSpaceDE/>',
+                '<w:autoSpaceDN/>'):
+        element = parse_xml(xml.replace("/>", f" {nsdecls('w')}/>"))
+        if first is not None:
+            first.addprevious(element)
+        else:
+            ppr.append(element)
+
+
 def _set_language(document: DocxDocument, lang: str) -> None:
     settings = document.settings.element
     theme_lang = child(settings, "w:themeFontLang")
     theme_lang.set(qn("w:val"), "en-US")
     theme_lang.set(qn("w:eastAsia"), "zh-CN")
     defaults = document.styles.element.find(qn("w:docDefaults"))
+    _line_breaking(defaults)
     rpr = defaults.find(qn("w:rPrDefault")).find(qn("w:rPr"))
     set_fonts(defaults.find(qn("w:rPrDefault")), LATIN, SONG)
     for old in rpr.findall(qn("w:lang")):
         rpr.remove(old)
-    rpr.append(parse_xml(f'<w:lang {nsdecls("w")} w:val="{lang}" w:eastAsia="zh-CN" w:bidi="ar-SA"/>'))
+    # w:val is the language of Latin text, even in a Chinese document: with zh-CN there,
+    # LibreOffice breaks Latin words and numbers anywhere ("W/i-Fi", "0571-876543/21").
+    rpr.append(parse_xml(f'<w:lang {nsdecls("w")} w:val="en-US" w:eastAsia="zh-CN" w:bidi="ar-SA"/>'))
 
 
 def _style(document: DocxDocument, name: str, base: str | None, east_asia: str, latin: str, size: float, bold: bool,
@@ -161,6 +187,7 @@ def _spacing(style: ParagraphStyle, align: str, extra: dict[str, Any]) -> None:
     pf.space_before = extra.get("before", Pt(0))
     pf.space_after = extra.get("after", Pt(0))
     pf.keep_with_next = extra.get("keep", False)
+    pf.widow_control = True  # LibreOffice reads it from the style, not from docDefaults
     pf.page_break_before = extra.get("page_break", False)
     pf.left_indent = extra.get("indent", 0)
 

@@ -87,12 +87,14 @@ def _escape(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
 
 
-def add_content_control(paragraph, sdt_id: int, tag: str, label: str, kind: str, blank: str) -> None:
+def add_content_control(paragraph, sdt_id: int, tag: str, label: str, kind: str, blank: str,
+                        full_date: str | None = None) -> None:
     """An inline plain-text (or date picker) content control showing an underlined blank.
 
     The blank is the control's content rather than a placeholder (w:showingPlcHdr):
     LibreOffice drops a placeholder's underline, and the blank must print."""
-    control = ('<w:date><w:dateFormat w:val="yyyy年M月d日"/><w:lid w:val="zh-CN"/>'
+    filled = f' w:fullDate="{full_date}"' if full_date else ""
+    control = (f'<w:date{filled}><w:dateFormat w:val="yyyy年M月d日"/><w:lid w:val="zh-CN"/>'
                '<w:storeMappedDataAs w:val="dateTime"/><w:calendar w:val="gregorian"/></w:date>'
                if kind == "date" else "<w:text/>")
     paragraph._p.append(parse_xml(
@@ -112,6 +114,29 @@ def add_field(paragraph, instruction: str, shown: str) -> None:
                 f'<w:r {nsdecls("w")}><w:t>{_escape(shown)}</w:t></w:r>',
                 f'<w:r {nsdecls("w")}><w:fldChar w:fldCharType="end"/></w:r>'):
         p.append(parse_xml(xml))
+
+
+APP_XML = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+           '<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/extended-properties">'
+           '<Application>plangen</Application><DocSecurity>0</DocSecurity></Properties>')
+
+
+def clean_package(data: bytes) -> bytes:
+    """No thumbnail (the template's is blank), and application properties that name
+    plangen and leave page and word counts to the word processor."""
+    import re
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for name in src.namelist():
+            if name == "docProps/thumbnail.jpeg":
+                continue
+            body = src.read(name)
+            if name == "_rels/.rels":
+                body = re.sub(rb"<Relationship [^>]*docProps/thumbnail\.jpeg\"/>", b"", body)
+            elif name == "docProps/app.xml":
+                body = APP_XML.encode("utf-8")
+            dst.writestr(name, body)
+    return out.getvalue()
 
 
 def stable_zip(data: bytes) -> bytes:

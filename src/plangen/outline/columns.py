@@ -1,0 +1,192 @@
+"""The layout of tables in the outline: which columns a target table has, how its 对象 cell
+names the units, and how the units × items appendix is cut into tables that fit the
+text block of a portrait A4 page.
+
+Widths are estimated from the text (a CJK character is 1 em, a digit 0.5 em, other
+characters about 0.62 em: char_em), the same way for the .docx's column widths, so the PDF
+and the .docx split alike."""
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import TYPE_CHECKING, Optional
+
+from plangen.outline.targets import Matrix, fmt
+from plangen.outline.wording import Wording
+from plangen.source.model import Plan, Target
+
+if TYPE_CHECKING:
+    from plangen.outline.outline import Table
+
+TEXT_WIDTH_PT = 156 * 72 / 25.4  # the text block of GB/T 9704: 156 mm
+APPENDIX_PT = 10.5  # the appendix's type size (五号)
+CELL_PADDING_PT = 3 * 72 / 25.4 + 1.5  # 1.5 mm each side (Word's default cell margins are 1.9 mm), plus the rules
+MAX_NAMED = 5  # a target for more units than this names them as a group, not one by one
+MAX_NAMED_CHARS = 60  # ... and so does a list of names longer than this (about three lines of its cell)
+MAX_ITEM_COLUMNS = 8  # item columns per appendix table, however narrow
+MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
+_TOKEN = re.compile(r"[\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef]|[^\s\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef]+")
+
+
+def _table(*args, **kw) -> "Table":
+    from plangen.outline.outline import Table
+    return Table(*args, **kw)
+
+
+def who(units: list[str], plan: Plan, w: Wording, whole: bool) -> str:
+    """The 对象 cell: 各校, 除甲校外各校, 12 所学校，见附表, or the names themselves."""
+    names = plan.unit_names()
+    every = [u.id for u in plan.units]
+    if whole and set(units) == set(every):
+        return w.all_units
+    listed = w.list_separator.join(names.get(u, u) for u in units)
+    if whole and (len(units) > MAX_NAMED or len(listed) > MAX_NAMED_CHARS):
+        missing = [u for u in every if u not in units]
+        except_ = w.format("for_all_except", units=w.list_separator.join(names.get(u, u) for u in missing))
+        if len(missing) <= 3 and len(units) > len(missing) and len(except_) <= MAX_NAMED_CHARS:
+            return except_
+        return w.format("for_many", count=str(len(units)))
+    return listed
+
+
+def deadline(date: Optional[dt.date], w: Wording) -> str:
+    if date is None:
+        return ""
+    return w.format("deadline_format", year=str(date.year), month=str(date.month), day=str(date.day),
+                    mon=MONTHS[date.month - 1])
+
+
+def status(value: Optional[str], w: Wording) -> str:
+    return w.status(value) if value else ""
+
+
+def plan_has(plan: Plan) -> set[str]:
+    """Which optional columns the plan's target tables carry: any target with a deadline,
+    an owner or a status gives every target table of the plan that column."""
+    found = set()
+    for _loc, item, _level in plan.walk():
+        for t in item.targets:
+            found |= {name for name in ("deadline", "owner", "status") if getattr(t, name) is not None}
+    return found
+
+
+def target_table(entries: list[tuple[Target, list[str]]], plan: Plan, w: Wording, whole: bool) -> "Table":
+    """An item's target table: what, each, unit, for whom, total, and budget, deadline,
+    owner and status where the plan has them."""
+    extra = plan_has(plan)
+    with_budget = any(t.budget is not None for t, _ in entries)
+    cols = ["what", "each", "unit", "for", "total"] + ["budget"] * with_budget
+    cols += [c for c in ("deadline", "owner", "status") if c in extra]
+    header = {"what": w.table_what, "each": w.table_each, "unit": w.table_unit, "for": w.table_for,
+              "total": w.table_total, "budget": w.format("table_budget", currency=plan.document.currency),
+              "deadline": w.table_deadline, "owner": w.table_owner, "status": w.table_status}
+    rows = []
+    for target, units in entries:
+        cell = {"what": target.what, "each": fmt(target.quantity), "unit": target.unit,
+                "for": who(units, plan, w, whole), "total": fmt(target.quantity * len(units)),
+                "budget": fmt(target.budget * len(units)) if target.budget is not None else "",
+                "deadline": deadline(target.deadline, w), "owner": target.owner or "",
+                "status": status(target.status, w)}
+        rows.append([cell[c] for c in cols])
+    numeric = [c in ("each", "total", "budget") for c in cols]
+    return _table([header[c] for c in cols], rows, numeric, columns=cols)
+
+
+def text_width(text: str, size: float = APPENDIX_PT, bold: bool = False) -> float:
+    """As the .docx renderer estimates it (char_em), bold 8 % wider."""
+    return sum(char_em(ch) for ch in text) * size * (1.08 if bold else 1.0)
+
+
+def char_em(ch: str) -> float:
+    """A character's estimated width in em: CJK 1, digits and their punctuation 0.5, other 0.62."""
+    return 1.0 if "\u2e80" <= ch <= "\uffef" else 0.5 if ch in "0123456789,.%-" else 0.62
+
+
+def min_width(texts: list[str], numeric: bool, bold: bool = False) -> float:
+    """The narrowest a column may be: numbers never wrap; text wraps between words, and CJK
+    text keeps a name of up to six characters whole, a longer one four characters a line."""
+    widest = 0.0
+    for text in texts:
+        if numeric:
+            widest = max(widest, text_width(text, bold=bold))
+            continue
+        for token in _TOKEN.findall(text):
+            widest = max(widest, text_width(token, bold=bold))
+        cjk = sum(1 for ch in text if "\u2e80" <= ch <= "\uffef")
+        widest = max(widest, (cjk if cjk <= 6 else 4) * APPENDIX_PT * (1.08 if bold else 1.0))
+    return widest + CELL_PADDING_PT
+
+
+def chunks(keys: list[str], widths: dict[str, float], fixed: float, trailing: float) -> list[list[str]]:
+    """Consecutive groups of keys whose columns, with the fixed leading columns and (on the
+    last group) the trailing column, fit the text block."""
+    out: list[list[str]] = []
+    current: list[str] = []
+    used = fixed
+    for i, k in enumerate(keys):
+        last = i == len(keys) - 1
+        need = widths[k] + (trailing if last else 0)
+        if current and (used + need > TEXT_WIDTH_PT or len(current) == MAX_ITEM_COLUMNS):
+            out.append(current)
+            current, used = [], fixed
+        current.append(k)
+        used += widths[k]
+    if current:
+        if len(current) > 1 and used + trailing > TEXT_WIDTH_PT:  # the trailing column gets its own room
+            out.append(current[:-1])
+            current = current[-1:]
+        out.append(current)
+    return out
+
+
+def appendix(m: Matrix, w: Wording, currency: str) -> list["Table"]:
+    """The units × items summary. The longer side runs down the page; the other side is
+    split into tables that fit the text block, continued tables numbered （续1） on."""
+    if not m.columns:
+        return []
+    total, budget = w.appendix_total, w.format("appendix_budget", currency=currency)
+    measure_of = dict(m.columns)
+    units_are_rows = len(m.units) > len(m.columns)
+    if units_are_rows:  # a row per unit, a column per item, a totals row
+        keys = [k for k, _ in m.columns]
+        head = [w.appendix_unit]
+        col_title = {k: w.format("measure_format", what=k, measure=measure_of[k]) for k in keys}
+        rows = [([name], {k: m.cells.get((uid, k)) for k in keys}, m.unit_budget(uid)) for uid, name in m.units]
+        totals = ([total], {k: m.column_total(k) for k in keys}, m.budget_total)
+        trailing_title, with_trailing, with_totals = budget, m.has_budget, len(m.units) > 1
+    else:  # a row per item, a column per unit, a totals column
+        keys = [uid for uid, _ in m.units]
+        head = [w.table_what, w.table_unit]
+        col_title = dict(m.units)
+        rows = [([k, measure_of[k]], {uid: m.cells.get((uid, k)) for uid in keys}, m.column_total(k))
+                for k, _ in m.columns]
+        totals = ([budget, ""], {uid: m.unit_budget(uid) for uid in keys}, m.budget_total)
+        trailing_title, with_trailing, with_totals = total, len(m.units) > 1, m.has_budget
+    all_rows = rows + ([totals] if with_totals else [])
+    widths = {k: max(min_width([col_title[k]], False, bold=True), min_width([_cell(v.get(k)) for _, v, _ in all_rows], True))
+              for k in keys}
+    fixed = sum(max(min_width([h], False, bold=True), min_width([lead[i] for lead, _, _ in all_rows], False),
+                    0 if i else 4 * APPENDIX_PT)  # names get at least four characters
+                for i, h in enumerate(head))
+    trailing = max(min_width([trailing_title], False, bold=True), min_width([fmt(e) for _, _, e in all_rows], True))
+    caption = f"{w.appendix_label}{w.colon}{w.appendix_title}"
+    parts = chunks(keys, widths, fixed, trailing if with_trailing else 0)
+    tables = []
+    for n, chunk in enumerate(parts):
+        last = n == len(parts) - 1
+        trail = last and with_trailing
+        header = head + [col_title[k] for k in chunk] + ([trailing_title] if trail else [])
+        body = [lead + [_cell(vals.get(k)) for k in chunk] + ([fmt(extra)] if trail else [])
+                for lead, vals, extra in rows]
+        if with_totals:
+            lead, vals, extra = totals
+            body.append(lead + [fmt(vals[k]) for k in chunk] + ([fmt(extra)] if trail else []))
+        numeric = [False] * len(head) + [True] * (len(header) - len(head))
+        part = w.format("appendix_part", part=str(n)) if n else ""
+        tables.append(_table(header, body, numeric, caption + part, with_totals, "summary",
+                             bookmark=caption if n == 0 else None))
+    return tables
+
+
+def _cell(value) -> str:
+    return "" if value is None else fmt(value)

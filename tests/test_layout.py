@@ -1,0 +1,137 @@
+"""Layout decisions of issue 13, each checked where it is made: the 对象 cell, the target
+table's columns, the appendix split, the .docx's metadata and line-breaking settings, the
+reference documents' heading sizes, and the font coverage check."""
+from __future__ import annotations
+
+import io
+import zipfile
+
+import docx
+import pytest
+import yaml
+from docx.oxml.ns import qn
+
+from conftest import ROOT
+from plangen.errors import RenderError
+from plangen.outline import columns
+from plangen.outline.outline import build_outline
+from plangen.render import renderer
+from plangen.render.theme import check_coverage, load_theme
+from plangen.source.load import load_plan_text
+
+TEMPLATES = ROOT / "src" / "plangen" / "render" / "templates"
+
+
+def outline(units: int, targets: list[dict], language: str = "zh", items: int = 1):
+    plan = {"plangen": 1, "document": {"number": "T-1", "title": "测试计划", "year": 2026, "organization": "测试",
+                                       "language": language},
+            "units": [{"id": f"u{i}", "name": f"第{i}小学" if language == "zh" else f"School {i}"}
+                      for i in range(1, units + 1)],
+            "sections": [{"id": f"s{n}", "title": "目标", "text": "各校采购。", "targets": targets if n == 0 else []}
+                         for n in range(items)]}
+    loaded = load_plan_text(yaml.safe_dump(plan, allow_unicode=True))
+    return build_outline(loaded.plan, load_theme().wording(language))
+
+
+def who_cells(units: int, for_) -> str:
+    o = outline(units, [{"what": "课桌", "quantity": 1, "unit": "套", "for": for_}])
+    table = next(b for b in o.blocks if b.kind == "table")
+    return table.rows[0][table.columns.index("for")]
+
+
+def test_a_target_for_many_units_names_them_as_a_person_would():
+    assert who_cells(30, "all") == "各校"
+    assert who_cells(30, [f"u{i}" for i in range(1, 30)]) == "除第30小学外各校"
+    assert who_cells(30, [f"u{i}" for i in range(1, 13)]) == "12 所学校，见附表"
+    assert who_cells(30, ["u1", "u2"]) == "第1小学、第2小学"
+
+
+def test_deadline_owner_and_status_columns_appear_when_any_target_has_them():
+    plain = outline(2, [{"what": "课桌", "quantity": 1.5, "unit": "套"}])
+    assert next(b for b in plain.blocks if b.kind == "table").header == ["事项", "每单位数量", "单位", "对象", "合计"]
+    full = outline(2, [{"what": "课桌", "quantity": 1.5, "unit": "套"},
+                       {"what": "电脑", "quantity": 1, "unit": "台", "deadline": "2026-09-01", "owner": "后勤处",
+                        "status": "in-progress"}])
+    table = next(b for b in full.blocks if b.kind == "table")
+    assert table.header[-3:] == ["完成时限", "负责人", "状态"]
+    assert table.rows[1][-3:] == ["2026年9月1日", "后勤处", "进行中"]
+    assert table.rows[0][-3:] == ["", "", ""] and table.rows[0][1] == "1.5"
+
+
+def test_the_paragraph_before_a_target_table_is_kept_with_it():
+    o = outline(2, [{"what": "课桌", "quantity": 1, "unit": "套"}])
+    i = next(i for i, b in enumerate(o.blocks) if b.kind == "table")
+    assert o.blocks[i - 1].keep_next and not any(getattr(b, "keep_next", False) for b in o.blocks[i + 1:])
+
+
+def test_a_wide_appendix_splits_into_tables_that_fit_with_continued_captions():
+    targets = [{"what": f"物品名称{n}", "quantity": 1200.5, "unit": "套"} for n in range(25)]
+    o = outline(40, targets)
+    captions = [t.caption for t in o.appendix]
+    assert len(captions) >= 3
+    assert captions[0] == "附表：目标汇总表" and captions[1:] == [f"附表：目标汇总表（续{n}）" for n in range(1, len(captions))]
+    assert [t.bookmark for t in o.appendix] == ["附表：目标汇总表"] + [None] * (len(captions) - 1)
+    for t in o.appendix:
+        widths = [max(columns.min_width([t.header[c]], False, bold=True), columns.min_width([row[c] for row in t.rows], t.numeric[c]))
+                  for c in range(len(t.header))]
+        assert sum(widths) <= columns.TEXT_WIDTH_PT, t.header
+        assert len(t.rows) == 41  # every unit and the totals, in every part
+    items = [h for t in o.appendix for h in t.header if h.startswith("物品名称")]
+    assert len(items) == 25 and len(set(items)) == 25
+
+
+def test_docx_metadata_is_clean():
+    o = outline(2, [{"what": "课桌", "quantity": 1, "unit": "套"}])
+    data = renderer("docx").render(o, load_theme())
+    with zipfile.ZipFile(io.BytesIO(data)) as z:
+        assert "docProps/thumbnail.jpeg" not in z.namelist()
+        assert b"thumbnail" not in z.read("_rels/.rels")
+        app = z.read("docProps/app.xml").decode()
+    assert "<Application>plangen</Application>" in app and "<Pages>" not in app and "Microsoft" not in app
+
+
+@pytest.mark.parametrize("name", ["reference.docx", "reference-en.docx"])
+def test_reference_documents_break_lines_the_east_asian_way_and_headings_shrink(name):
+    d = docx.Document(str(TEMPLATES / name))
+    sizes = [d.styles[f"Heading {n}"].font.size.pt for n in range(1, 7)]
+    assert sizes == sorted(sizes, reverse=True), sizes
+    defaults = d.styles.element.find(qn("w:docDefaults"))
+    ppr = defaults.find(qn("w:pPrDefault")).find(qn("w:pPr"))
+    for tag in ("w:kinsoku", "w:wordWrap", "w:autoSpaceDE", "w:autoSpaceDN", "w:widowControl"):
+        assert ppr.find(qn(tag)) is not None, tag
+    lang = defaults.find(qn("w:rPrDefault")).find(qn("w:rPr")).find(qn("w:lang"))
+    assert lang.get(qn("w:val")) == "en-US" and lang.get(qn("w:eastAsia")) == "zh-CN"
+
+
+def test_english_documents_use_english_conventions():
+    o = outline(2, [{"what": "Desks", "quantity": 1, "unit": "pcs"}], language="en")
+    assert o.page_number == ("", "") and o.cover.kind_line == "Work plan"
+    data = renderer("docx").render(o, load_theme())
+    with zipfile.ZipFile(io.BytesIO(data)) as z:
+        assert "\u3000" not in z.read("word/document.xml").decode()
+
+
+def test_a_character_no_font_has_is_an_error_naming_it():
+    o = outline(2, [{"what": "课桌", "quantity": 1, "unit": "套"}])
+    o.blocks[1].text = "麻将🀄牌"
+    with pytest.raises(RenderError, match="U\\+1F004") as exc:
+        check_coverage(o, load_theme())
+    assert "麻将🀄牌" in str(exc.value) and "🀄" in str(exc.value)
+    o.blocks[1].text = "CO₂ 排放 Wi-Fi 6"
+    check_coverage(o, load_theme())
+
+
+def test_plangen_targets_carries_deadline_owner_and_status():
+    import json
+
+    from conftest import NEXT
+    from plangen.source.load import load_plan
+    from plangen.tools.targets_table import targets_csv, targets_json, targets_table
+    plan = load_plan(NEXT).plan
+    table = targets_table(plan).splitlines()
+    deadline = next(line for line in table if line.startswith("deadline"))
+    assert "2022-09-01" in deadline and "2022-06-30" in deadline
+    assert any(line.startswith("owner") and "后勤办" in line for line in table)
+    assert b"\r\ndeadline," in targets_csv(plan)
+    cameras = next(c for c in json.loads(targets_json(plan))["columns"] if c["what"] == "监控摄像头")
+    assert cameras["deadline"] == "2022-06-30" and cameras["owner"] == "后勤办"
