@@ -1,10 +1,9 @@
 """A PlanDiff as text (coloured on a terminal), Markdown (for a pull request) or JSON."""
 from __future__ import annotations
 
-import json
 
 from plangen.compare.diff import PlanDiff
-from plangen.outline.targets import fmt
+from plangen.outline import numbers
 
 CONTEXT = 12  # characters of unchanged text shown around a change
 SYMBOL = {"added": "+", "removed": "-", "moved": ">", "changed": "~"}
@@ -12,7 +11,11 @@ COLOR = {"+": "\033[32m", "-": "\033[31m", ">": "\033[36m", "~": "\033[33m", "en
 
 
 def _qty(value) -> str:
-    return "—" if value is None else f"{fmt(value)}"
+    return "—" if value is None else numbers.quantity(value, "en")
+
+
+def _money(value, currency: str) -> str:
+    return "—" if value is None else numbers.money(value, currency, "en")
 
 
 def _inline(runs: list[list[str]], style: str, color: bool) -> str:
@@ -56,7 +59,7 @@ def _lines(d: PlanDiff, style: str, color: bool) -> list[str]:
         for m in d.metadata:
             out.append(f"{bullet}{m['field']}: {_short(m['old'])} → {_short(m['new'])}")
     if d.units:
-        head("Units")
+        head(f"Units ({d.unit_noun})" if d.unit_noun else "Units")
         for u in d.units:
             if u["change"] == "renamed":
                 out.append(f"{bullet}renamed {code(u['id'])}: {u['old']} → {u['new']}")
@@ -82,9 +85,10 @@ def _lines(d: PlanDiff, style: str, color: bool) -> list[str]:
             out.append(f"{bullet}{t['what']} · {t['unit']}: {_qty(t['old'])} → "
                        f"{_qty(t['new'])} {t['measure']}")
         for t in d.totals:
-            out.append(f"{bullet}{t['what']} · total: {fmt(t['old'])} → {fmt(t['new'])} {t['measure']}")
+            out.append(f"{bullet}{t['what']} · total: {_qty(t['old'])} → {_qty(t['new'])} {t['measure']}")
         for b in d.budgets:
-            out.append(f"{bullet}budget · {b['unit']}: {_qty(b['old'])} → {_qty(b['new'])}")
+            out.append(f"{bullet}budget · {b['unit']}: {_money(b['old'], d.currency)} → {_money(b['new'], d.currency)}"
+                       + (f" {d.currency}" if d.currency else ""))
     return out
 
 
@@ -107,7 +111,7 @@ def as_markdown(d: PlanDiff) -> str:
 
 
 def as_json(d: PlanDiff) -> str:
-    return json.dumps(d.as_json(), ensure_ascii=False, indent=2, sort_keys=True) + "\n"
+    return numbers.to_json(d.as_json(), ensure_ascii=False, indent=2, sort_keys=True) + "\n"
 
 
 def as_runs(d: PlanDiff) -> list[list[list[str]]]:

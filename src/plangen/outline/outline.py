@@ -10,11 +10,13 @@ from typing import Optional, Union
 
 from plangen.source.model import Item, Plan
 from plangen.outline.numbering import Counter
-from plangen.outline.targets import Matrix, fmt, matrix, target_units
+from plangen.outline import numbers
+from plangen.outline.targets import Matrix, matrix, target_budget, target_units
 from plangen.outline.wording import Wording
 from plangen.source.walk import is_within
 
 APPENDIX_MAX_COLUMNS = 5  # item columns per table on a portrait A4 page; wider matrices split
+DROPPED_CELL = "—"  # a dropped target's total and budget: it counts nowhere
 
 
 @dataclass
@@ -126,7 +128,7 @@ def build_outline(plan: Plan, wording: Wording, unit: Optional[str] = None) -> O
     kind = doc.kind or w.kind
     recipient = plan.unit_names().get(unit) if unit else None
     cover = Cover(number_label=w.number_label + w.colon, kind_line=w.format("kind_format", kind=kind),
-                  recipient_line=w.format("recipient", unit=recipient) if recipient else None,
+                  recipient_line=w.named("recipient", unit_noun(plan, w), unit=recipient) if recipient else None,
                   fields=_cover_fields(plan, w))
     return Outline(
         language=doc.language, scheme=scheme, number=doc.number, kind_label=kind,
@@ -134,7 +136,7 @@ def build_outline(plan: Plan, wording: Wording, unit: Optional[str] = None) -> O
         tagline=doc.tagline, cover=cover, preface=list(doc.preface or []),
         preface_label=w.preface_label + w.colon if w.preface_label else None,
         blocks=_Builder(plan, w, unit, Counter(scheme)).build(),
-        appendix=appendix(matrix(plan, unit), w, doc.currency),
+        appendix=appendix(matrix(plan, unit), w, unit_noun(plan, w), doc.language),
         label_gap=w.label_gap, page_number=w.split("page_number", "page"),
         recipient=recipient, unit_id=unit, date=doc.date.isoformat() if doc.date else None,
         keywords=[doc.organization, str(doc.year), kind],
@@ -156,6 +158,7 @@ class _Builder:
     def __init__(self, plan: Plan, wording: Wording, unit: Optional[str], counter: Counter):
         self.plan, self.wording, self.unit, self.counter = plan, wording, unit, counter
         self.names = plan.unit_names()
+        self.noun = unit_noun(plan, wording)
         self.blocks: list[Block] = []
 
     def build(self) -> list[Block]:
@@ -187,50 +190,81 @@ class _Builder:
             self.blocks.append(table)
 
     def targets(self, item: Item) -> Optional[Table]:
-        s = self.wording
-        currency = self.plan.document.currency
-        rows, with_budget = [], any(t.budget is not None for t in item.targets)
+        s, lang = self.wording, self.plan.document.language
+        currency = numbers.currency_of(self.plan.document)
+        with_budget = any(t.budget is not None or t.budget_total is not None for t in item.targets)
+        with_status = any(t.status for t in item.targets)
+        rows = []
         for target in item.targets:
             units = target_units(self.plan, target)
             if self.unit is not None:
                 if self.unit not in units:
                     continue
                 units = [self.unit]
-            who = s.all_units if target.for_ == "all" and self.unit is None else \
+            who = s.named("all_units", self.noun) if target.for_ == "all" and self.unit is None else \
                 s.list_separator.join(self.names.get(u, u) for u in units)
-            row = [target.what, fmt(target.quantity), target.unit, who, fmt(target.quantity * len(units))]
+            total = numbers.quantity(target.quantity * len(units), lang) if target.counts else DROPPED_CELL
+            row = [target.what, numbers.quantity(target.quantity, lang), target.unit, who, total]
             if with_budget:
-                row.append(fmt(target.budget * len(units)) if target.budget is not None else "")
+                row.append(self._budget_cell(target, len(units), currency))
+            if with_status:
+                row.append(s.status(target.status))
             rows.append(row)
         if not rows:
             return None
-        header = [s.table_what, s.table_each, s.table_unit, s.table_for, s.table_total]
+        header = [s.table_what, s.table_each, s.table_unit, s.named("table_for", self.noun), s.table_total]
         if with_budget:
-            header.append(s.format("table_budget", currency=currency))
-        return Table(header, rows, [False, True, False, False, True] + [True] * with_budget)
+            header.append(budget_heading(s, "table_budget", currency))
+        header += [s.table_status] * with_status
+        return Table(header, rows, [False, True, False, False, True] + [True] * with_budget + [False] * with_status)
+
+    def _budget_cell(self, target, n_units: int, currency: str) -> str:
+        amount = target_budget(target, n_units)
+        if amount is None:
+            return ""
+        if not target.counts:
+            return DROPPED_CELL
+        shown = numbers.money(amount, currency, self.plan.document.language)
+        shared = target.budget_total is not None and self.unit is not None
+        return self.wording.format("budget_shared", amount=shown) if shared else shown
 
 
-def appendix(m: Matrix, w: Wording, currency: str) -> list[Table]:
+def budget_heading(w: Wording, key: str, currency: str) -> str:
+    """预算（元）; a plain 预算 / Budget when the plan has no currency."""
+    return w.format(key, currency=currency) if currency else w.budget_plain
+
+
+def appendix(m: Matrix, w: Wording, noun: str, language: str) -> list[Table]:
     """The units × items summary. The longer side runs down the page; the other side is
-    split into tables of at most APPENDIX_MAX_COLUMNS columns, so no table runs off A4."""
+    split into tables of at most APPENDIX_MAX_COLUMNS columns, so no table runs off A4.
+    Budgets given for whole targets (not split by unit) get a line of their own."""
     if not m.columns:
         return []
-    total, budget = w.appendix_total, w.format("appendix_budget", currency=currency)
+    total, budget = w.appendix_total, budget_heading(w, "appendix_budget", m.currency)
+    shared = w.named("appendix_shared", noun)
+    qty = lambda v: numbers.quantity(v, language)  # noqa: E731
+    money = lambda v: numbers.money(v, m.currency, language)  # noqa: E731
     measure_of = dict(m.columns)
+    extra_rows = []
     if len(m.units) > len(m.columns):  # a row per unit, a column per item, a totals row
         keys = [w for w, _ in m.columns]
-        head = [w.appendix_unit]
+        head = [w.named("appendix_unit", noun)]
         col_title = {k: w.format("measure_format", what=k, measure=measure_of[k]) for k in keys}
-        rows = [([name], {k: m.cells.get((uid, k)) for k in keys}, m.unit_budget(uid)) for uid, name in m.units]
-        totals = ([total], {k: m.column_total(k) for k in keys}, m.budget_total)
+        rows = [([name], {k: _cell(m.cells.get((uid, k)), qty) for k in keys}, money(m.unit_budget(uid)))
+                for uid, name in m.units]
+        if m.has_shared:
+            rows.append(([shared], {}, money(m.shared)))
+        totals = ([total], {k: qty(m.column_total(k)) for k in keys}, money(m.budget_total))
         budget_is_column = True
     else:  # a row per item, a column per unit, a totals column
         keys = [uid for uid, _ in m.units]
         head = [w.table_what, w.table_unit]
         col_title = dict(m.units)
-        rows = [([k, measure_of[k]], {uid: m.cells.get((uid, k)) for uid in keys}, m.column_total(k))
+        rows = [([k, measure_of[k]], {uid: _cell(m.cells.get((uid, k)), qty) for uid in keys}, qty(m.column_total(k)))
                 for k, _ in m.columns]
-        totals = ([budget, ""], {uid: m.unit_budget(uid) for uid in keys}, m.budget_total)
+        totals = ([budget, ""], {uid: money(m.unit_budget(uid)) for uid in keys}, money(m.budget_total))
+        if m.has_shared:
+            extra_rows.append(([shared, ""], {}, money(m.shared)))
         budget_is_column = False
     chunks = [keys[i:i + APPENDIX_MAX_COLUMNS] for i in range(0, len(keys), APPENDIX_MAX_COLUMNS)]
     caption = f"{w.appendix_label}{w.colon}{w.appendix_title}"
@@ -238,19 +272,23 @@ def appendix(m: Matrix, w: Wording, currency: str) -> list[Table]:
     for n, chunk in enumerate(chunks, 1):
         last = n == len(chunks)
         # the trailing column: budget (rows = units) or the item total (rows = items)
-        trailing = last and (m.has_budget if budget_is_column else len(m.units) > 1)
+        trailing = last and (m.has_budget if budget_is_column else len(m.units) > 1 or m.has_shared)
         header = head + [col_title[k] for k in chunk] + ([budget if budget_is_column else total] if trailing else [])
-        body = [lead + [_cell(vals.get(k)) for k in chunk] + ([fmt(extra)] if trailing else [])
-                for lead, vals, extra in rows]
+        body = [lead + [vals.get(k, "") for k in chunk] + ([extra] if trailing else []) for lead, vals, extra in rows]
         with_totals = len(m.units) > 1 if budget_is_column else m.has_budget
         if with_totals:
-            lead, vals, extra = totals
-            body.append(lead + [fmt(vals[k]) for k in chunk] + ([fmt(extra)] if trailing else []))
+            for lead, vals, extra in [totals] + extra_rows:
+                body.append(lead + [vals.get(k, "") for k in chunk] + ([extra] if trailing else []))
         numeric = [False] * len(head) + [True] * (len(header) - len(head))
         part = w.format("appendix_part", part=str(n)) if n > 1 else ""
         tables.append(Table(header, body, numeric, caption + part, with_totals, "summary"))
     return tables
 
 
-def _cell(value) -> str:
-    return "" if value is None else fmt(value)
+def _cell(value, shown) -> str:
+    return "" if value is None else shown(value)
+
+
+def unit_noun(plan: Plan, w: Wording) -> str:
+    """What the plan's units are: document.unit_noun, else the language's default (学校, school)."""
+    return plan.document.unit_noun or w.unit_noun

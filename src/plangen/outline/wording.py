@@ -8,6 +8,7 @@ A theme's file may set only some keys: the others come from the built-in file.
 from __future__ import annotations
 
 import string
+from decimal import Decimal
 from dataclasses import dataclass, fields
 from typing import Any, Mapping
 
@@ -23,7 +24,15 @@ PLACEHOLDERS: dict[str, frozenset[str]] = {
     "appendix_part": frozenset({"part"}), "page_number": frozenset({"page"}),
     "kind_format": frozenset({"kind"}), "label_gap": frozenset(),
     "measure_format": frozenset({"what", "measure"}),
+    "unit_noun": frozenset(), "budget_plain": frozenset(), "budget_shared": frozenset({"amount"}),
+    "appendix_shared": frozenset(), "table_status": frozenset(), "status_planned": frozenset(),
+    "status_in_progress": frozenset(), "status_done": frozenset(), "status_dropped": frozenset(),
+    "no_targets": frozenset(), "targets_dropped": frozenset({"count"}),
 }
+# keys whose wording names units: they may also use {unit_noun} and {Unit_noun} (capitalised)
+NOUN_KEYS = ("all_units", "recipient", "table_for", "appendix_unit", "appendix_shared", "no_targets")
+for _key in NOUN_KEYS:
+    PLACEHOLDERS[_key] = PLACEHOLDERS[_key] | {"unit_noun", "Unit_noun"}
 MAX_LENGTH = 200  # characters of one wording string
 
 
@@ -63,6 +72,17 @@ class Wording:
     kind_format: str
     label_gap: str
     measure_format: str
+    unit_noun: str  # what units are when the plan does not say (document.unit_noun)
+    budget_plain: str  # a budget column's heading when the plan has no currency
+    budget_shared: str  # a whole target's budget in a unit's own document
+    appendix_shared: str  # the appendix line of budgets given for whole targets
+    table_status: str
+    status_planned: str
+    status_in_progress: str
+    status_done: str
+    status_dropped: str
+    no_targets: str  # `plangen targets` for a plan without targets
+    targets_dropped: str  # `plangen targets`: how many dropped targets were left out
 
     @classmethod
     def from_mapping(cls, data: Mapping[str, Any], defaults: Mapping[str, Any] | None = None) -> "Wording":
@@ -83,6 +103,14 @@ class Wording:
         text: str = getattr(self, key)
         return text.format(**values)
 
+    def named(self, key: str, unit_noun: str, **values: str) -> str:
+        """A wording string that names units, with the plan's unit noun (科室, ward …)."""
+        return self.format(key, unit_noun=unit_noun, Unit_noun=unit_noun[:1].upper() + unit_noun[1:], **values)
+
+    def status(self, status: str | None) -> str:
+        """How a target's status is written (planned, in-progress, done, dropped); none: empty."""
+        return getattr(self, "status_" + status.replace("-", "_")) if status else ""
+
     def split(self, key: str, placeholder: str) -> tuple[str, str]:
         """The text before and after a placeholder, e.g. page_number around {page}."""
         before, _, after = getattr(self, key).partition("{" + placeholder + "}")
@@ -94,9 +122,9 @@ def _checked(key: str, value: Any) -> Any:
         if not isinstance(value, list) or not value or not all(isinstance(v, str) and v.strip() for v in value):
             raise WordingError(key, "must be a list of labels")
         return tuple(_text(key, v) for v in value)
-    if isinstance(value, bool) or not isinstance(value, (str, int, float)):
+    if isinstance(value, bool) or not isinstance(value, (str, int, float, Decimal)):
         raise WordingError(key, f"must be text (found: {type(value).__name__})")
-    text = _text(key, str(value))
+    text = _text(key, str(getattr(value, "raw", value)))
     try:
         parsed = list(string.Formatter().parse(text))
     except ValueError as exc:

@@ -15,6 +15,7 @@ ours, so that:
 from __future__ import annotations
 
 import re
+from decimal import Decimal
 from pathlib import Path
 from dataclasses import dataclass, field
 
@@ -56,7 +57,10 @@ class Int(int):
     raw: str
 
 
-class Float(float):
+class Float(Decimal):
+    """A number with a fraction or exponent, read from a plain scalar: a Decimal made from the
+    scalar's text (never a binary float), so 0.1 + 0.2 is 0.3; ``raw`` keeps the spelling."""
+
     raw: str
 
 
@@ -221,7 +225,11 @@ class _Converter:
         if not isinstance(resolved, expected):
             self.error(node, f"'{value}' is not a valid {tag.rsplit(':', 1)[1]}", loc)
             return None
-        return float(resolved) if tag == _CORE + "float" else resolved
+        if tag == _CORE + "float" and isinstance(resolved, Int):  # !!float 1: still the number the text says
+            as_decimal = Float(value)
+            as_decimal.raw = value
+            return as_decimal
+        return resolved
 
 
 def _dotted(loc: tuple) -> str:

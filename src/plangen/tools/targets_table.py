@@ -1,33 +1,43 @@
 """The targets matrix for the terminal (aligned table), spreadsheets (CSV with BOM) and
-programs (JSON)."""
+programs (JSON), worded in the plan's language (its unit noun included). Numbers come
+from ``outline.numbers``: exact decimals, money with its currency's decimals."""
 from __future__ import annotations
 
 import csv
 import io
-import json
 import unicodedata
-from typing import Optional
+from typing import Callable, Optional
 
+from plangen.outline import numbers
+from plangen.outline.outline import budget_heading, unit_noun
+from plangen.outline.targets import Matrix, matrix
+from plangen.outline.wording import Wording
 from plangen.source.model import Plan
-from plangen.outline.targets import fmt, matrix, num
 
 
-def _rows(plan: Plan, unit: Optional[str], fmt=fmt) -> tuple[list[str], list[list[str]]]:
-    """Header and rows of the matrix; fmt formats numbers (thousands separators for people,
-    plain digits for spreadsheets)."""
-    m = matrix(plan, unit)
-    currency = plan.document.currency
-    header = ["unit"] + [f"{what} ({measure})" for what, measure in m.columns]
-    if m.has_budget:
-        header.append(f"budget ({currency})")
-    rows = []
-    for uid, name in m.units:
-        row = [name] + [fmt(m.cells[(uid, w)]) if (uid, w) in m.cells else "" for w, _ in m.columns]
-        rows.append(row + ([fmt(m.unit_budget(uid))] if m.has_budget else []))
-    if unit is None:
-        rows.append(["total"] + [fmt(m.column_total(w)) for w, _ in m.columns]
-                    + ([fmt(m.budget_total)] if m.has_budget else []))
-    return header, rows
+def _wording(plan: Plan) -> Wording:
+    from plangen.render.theme import load_theme
+    return load_theme().wording(plan.document.language)
+
+
+def _rows(plan: Plan, m: Matrix, w: Wording, people: bool) -> tuple[list[str], list[list[str]]]:
+    """Header and rows of the matrix: for people with thousands separators, for
+    spreadsheets plain digits; money always with its currency's decimals."""
+    lang, noun = plan.document.language, unit_noun(plan, w)
+    qty: Callable = (lambda v: numbers.quantity(v, lang)) if people else numbers.plain
+    money: Callable = (lambda v: numbers.money(v, m.currency, lang)) if people else \
+        (lambda v: numbers.money_plain(v, m.currency))
+    header = [w.named("appendix_unit", noun)] + [w.format("measure_format", what=what, measure=measure)
+                                                  for what, measure in m.columns]
+    budget = [budget_heading(w, "appendix_budget", m.currency)] if m.has_budget else []
+    rows = [[name] + [qty(m.cells[(uid, what)]) if (uid, what) in m.cells else "" for what, _ in m.columns]
+            + ([money(m.unit_budget(uid))] if m.has_budget else []) for uid, name in m.units]
+    if m.has_shared:
+        rows.append([w.named("appendix_shared", noun)] + [""] * len(m.columns) + [money(m.shared)])
+    if len(m.units) > 1 or m.has_shared:
+        rows.append([w.appendix_total] + [qty(m.column_total(what)) for what, _ in m.columns]
+                    + ([money(m.budget_total)] if m.has_budget else []))
+    return header + budget, rows
 
 
 def _width(text: str) -> int:
@@ -35,7 +45,10 @@ def _width(text: str) -> int:
 
 
 def targets_table(plan: Plan, unit: Optional[str] = None) -> str:
-    header, rows = _rows(plan, unit)
+    w, m = _wording(plan), matrix(plan, unit)
+    if not m.columns:
+        return w.named("no_targets", unit_noun(plan, w)) + "\n"
+    header, rows = _rows(plan, m, w, people=True)
     widths = [max(_width(r[i]) for r in [header] + rows) for i in range(len(header))]
 
     def line(cells: list[str]) -> str:
@@ -46,14 +59,16 @@ def targets_table(plan: Plan, unit: Optional[str] = None) -> str:
         return "  ".join(out).rstrip()
     rule = "  ".join("-" * w for w in widths)
     body = [line(r) for r in rows]
-    if unit is None and body:
-        body.insert(len(body) - 1, rule)
-    return "\n".join([line(header), rule] + body) + "\n"
+    if len(rows) > len(m.units):
+        body.insert(len(m.units), rule)
+    note = [w.format("targets_dropped", count=str(m.dropped))] if m.dropped else []
+    return "\n".join([line(header), rule] + body + note) + "\n"
 
 
 def targets_csv(plan: Plan, unit: Optional[str] = None) -> bytes:
     """UTF-8 with a BOM, so Excel and WPS open the Chinese correctly."""
-    header, rows = _rows(plan, unit, lambda v: str(num(v)))
+    w, m = _wording(plan), matrix(plan, unit)
+    header, rows = _rows(plan, m, w, people=False)
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\r\n")
     writer.writerow(header)
@@ -62,5 +77,8 @@ def targets_csv(plan: Plan, unit: Optional[str] = None) -> bytes:
 
 
 def targets_json(plan: Plan, unit: Optional[str] = None) -> str:
-    data = {"plan": plan.document.number, "currency": plan.document.currency, **matrix(plan, unit).as_json()}
-    return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+    """Always the same keys (null where empty); numbers are the exact decimals."""
+    w = _wording(plan)
+    data = {"plan": plan.document.number, "language": plan.document.language,
+            "unit_noun": unit_noun(plan, w), **matrix(plan, unit).as_json()}
+    return numbers.to_json(data, ensure_ascii=False, indent=2) + "\n"
