@@ -12,7 +12,7 @@ from pathlib import Path
 from pydantic import BaseModel, ValidationError
 
 from plangen.errors import Diagnostic, PlanError
-from plangen.source.model import Plan, check_plan, check_plan_data
+from plangen.source.model import Plan, check_plan_data
 from plangen.source.yamlsafe import DEFAULT_LIMITS, Limits, SourceMap, decode, dotted, load_yaml, read_file
 
 _YAML11_WORDS = {"yes", "no", "on", "off", "y", "n"}
@@ -57,7 +57,7 @@ def load_plan_text(text: str, path: str = "<plan>", limits: Limits = DEFAULT_LIM
                 if not any(d.field == f or d.field.startswith(f + ".") or d.field.startswith(f + "[") for f in refused)]
         references = [d for d in (_problem(p, smap) for p in check_plan_data(data)) if d.severity == "error"]
         raise PlanError(diags + more + references) from None
-    problems = check_plan(plan)
+    problems = check_plan_data(data)  # the data as written: locations name what the author wrote
     errors = [d for d in (_problem(p, smap) for p in problems) if d.severity == "error"]
     if diags or errors:
         raise PlanError(diags + errors)
@@ -115,7 +115,7 @@ def _diagnostic(err: dict, smap: SourceMap) -> Diagnostic:
     if isinstance(value, str) and kind in ("number_type", "int_type", "float_type") and value.lstrip("+-").isdigit():
         message += "; write the number without quotes or leading zeros"
     line, col = smap.locate(loc)
-    found = "" if kind == "item_needs_words" else f" (found: {_found(value)})"
+    found = "" if kind in ("item_needs_words", "one_budget") else f" (found: {_found(value)})"
     return Diagnostic(smap.path, line, col, dotted(loc), message + found)
 
 

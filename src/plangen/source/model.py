@@ -12,7 +12,7 @@ import re
 from decimal import Decimal
 from typing import Annotated, Any, Iterator, Literal, NamedTuple, Optional, Union
 
-from pydantic import (BaseModel, BeforeValidator, ConfigDict, Field, PlainValidator,
+from pydantic import (BaseModel, BeforeValidator, ConfigDict, Field, PlainSerializer, PlainValidator,
                       WithJsonSchema, model_validator)
 from pydantic_core import PydanticCustomError
 
@@ -58,7 +58,7 @@ def _for_whom(value: Any) -> Union[str, list[str], "AllExcept"]:
     if isinstance(value, str):
         value = [value]
     if not isinstance(value, list) or not value or not all(isinstance(v, str) for v in value):
-        raise PydanticCustomError("for_type", "expected 'all', a list of unit ids and group names, or {all_except: [...]}")
+        raise PydanticCustomError("for_type", "expected 'all', unit ids and group names, or {all_except: [...]}")
     return list(value)
 
 
@@ -79,7 +79,8 @@ Paragraphs = Annotated[list[Text], BeforeValidator(_paragraphs), Field(min_lengt
     "anyOf": [{"type": "string", "minLength": 1},
               {"type": "array", "items": {"type": "string", "minLength": 1}, "minItems": 1}],
     "description": "One paragraph, or a list of paragraphs."})]
-ForWhom = Annotated[Union[Literal["all"], list[str], "AllExcept"], PlainValidator(_for_whom), WithJsonSchema({
+ForWhom = Annotated[Union[Literal["all"], list[str], "AllExcept"], PlainValidator(_for_whom), PlainSerializer(
+    lambda v: v.model_dump() if isinstance(v, BaseModel) else v), WithJsonSchema({
     "anyOf": [{"const": "all"}, {"type": "string"},
               {"type": "array", "items": {"type": "string"}, "minItems": 1},
               {"type": "object", "properties": {"all_except": {
