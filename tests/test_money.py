@@ -109,7 +109,8 @@ def _docx_text(path: Path) -> str:
 
 
 def _html_text(path: Path) -> str:
-    return re.sub(r"<[^>]+>", " ", path.read_text(encoding="utf-8"))
+    text = re.sub(r"<style.*?</style>", "", path.read_text(encoding="utf-8"), flags=re.S)
+    return re.sub(r"<[^>]+>", "|", text)
 
 
 def outputs_text(folder: Path, stem: str, plan: Path) -> dict[str, str]:
@@ -145,7 +146,9 @@ def assert_numbers(plan: Path, texts: dict[str, str], data: dict) -> None:
     if e["budgets"] or e["shared"]:
         assert Decimal(str(js["budget_total"])) == e["budget_total"]
         assert Decimal(rows[-1][-1]) == e["budget_total"]
-        shown = numbers.money(e["budget_total"], currency, lang)
+        amounts = [Decimal(str(t[k])) for t in targets_of(data) for k in ("budget", "budget_total") if k in t]
+        written = max(max(0, -a.as_tuple().exponent) for a in amounts)
+        shown = numbers.money(e["budget_total"], currency, lang, written)
         for fmt in ("docx", "html", "pdf", "table"):
             if fmt in texts:
                 assert shown in texts[fmt].replace(" ", "").replace("\n", "") or shown in texts[fmt], (fmt, shown)
@@ -172,13 +175,16 @@ def test_hospital_plan_numbers_in_every_format(hospital_out):
     for fmt in ("docx", "html", "pdf"):
         flat = squash(texts[fmt])
         assert "15.87" in flat and "12.5" in flat, fmt  # the grand total and the lump sum
-        assert "120" not in flat, fmt  # the dropped 120 carts count nowhere (not even as a total)
+        # the dropped carts: shown with their status, in no total and no budget
+        assert "护理推车120套急诊科——已取消" in flat.replace("|", ""), fmt
+        cells = re.split(r"[\s|]+", texts[fmt])
+        assert cells.count("120") == 1 and "0.15" not in cells and "0.52" not in cells, fmt
 
 
 def test_hospital_plan_wording_follows_the_unit_noun(hospital_out):
     texts = outputs_text(hospital_out, "hospital", HOSPITAL)
     for fmt in ("docx", "html", "pdf"):
-        flat = squash(texts[fmt])
+        flat = squash(texts[fmt]).replace("|", "")
         assert "各科室" in flat and "各学校" not in flat and "各校" not in flat, fmt
         assert "已取消" in flat and "已完成" in flat and "进行中" in flat, fmt  # statuses shown
         assert "共同预算（不分科室）" in flat, fmt
@@ -193,13 +199,13 @@ def test_hospital_per_unit_documents_leave_dropped_targets_out(hospital_out):
              "pdf": pdftotext(folder / "jizhen.pdf")}
     assert_no_artefact(texts)
     for fmt, text in texts.items():
-        flat = squash(text)
+        flat = squash(text).replace("|", "")
         assert "分送：急诊科" in flat, fmt
         assert "护理推车" in flat and "已取消" in flat, fmt  # shown as dropped
-        assert "0.37" in flat, fmt  # 0.3 + 0.07: the carts' 0.15 is not counted
-        assert "0.52" not in flat, fmt
+        cells = re.split(r"[\s|]+", text)
+        assert "0.37" in cells and "0.52" not in cells, fmt  # 0.3 + 0.07: the carts' 0.15 is not counted
     erke = squash(_html_text(folder / "erke.html"))
-    assert "12.5（共同）" in erke  # a whole target's budget in one ward's document
+    assert "12.50（共同）" in erke  # a whole target's budget in one ward's document
 
 
 def test_example_plans_numbers_in_every_format(built):

@@ -15,7 +15,7 @@ def _qty(value) -> str:
 
 
 def _money(value, currency: str) -> str:
-    return "—" if value is None else numbers.money(value, currency, "en")
+    return "—" if value is None else numbers.money(value, currency, "en", numbers.decimals(value))
 
 
 def _inline(runs: list[list[str]], style: str, color: bool) -> str:

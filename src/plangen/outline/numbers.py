@@ -8,8 +8,9 @@ and nothing prints a binary-float artefact such as ``7.5600000000000005``.
   most decimals of their terms. People see thousands separators (1,200); spreadsheets and
   programs see plain digits (1200).
 - **Money** prints with its currency's decimals where the currency has fixed ones
-  (元, USD …: ``12,500.00``); other currencies (万元, 千元, none) print as written
-  (``1.26``). An amount may not have more decimals than its currency allows.
+  (元, USD …: ``12,500.00``); other currencies (万元, 千元, none) print with the most
+  decimals the plan's amounts are written with (``1.26``, and ``12.50`` beside it). An
+  amount may not have more decimals than its currency allows.
 - Bounds, for every number: finite, not negative, at most ``MAX_NUMBER``, at most
   ``MAX_DECIMALS`` decimals (a non-zero number at least ``MIN_NUMBER``).
 """
@@ -104,15 +105,25 @@ def quantity(value: Decimal, language: str = "zh") -> str:
     return _group(plain(value), language)
 
 
-def money_plain(value: Decimal, currency: str) -> str:
-    """An amount with its currency's decimals, without separators (12500.00; 1.26)."""
+def written_places(amounts) -> int:
+    """The most decimals the plan's amounts are written with: how money in a currency
+    without fixed decimals (万元) is printed, so a column reads 1.20, 1.89, 12.50."""
+    return max((max(0, -a.as_tuple().exponent) for a in amounts if a is not None and a.is_finite()), default=0)
+
+
+def money_plain(value: Decimal, currency: str, written: Optional[int] = None) -> str:
+    """An amount with its currency's decimals (or the plan's, ``written``), without
+    separators (12500.00; 1.26)."""
     places = money_decimals(currency)
-    return plain(value if places is None else value.quantize(Decimal(1).scaleb(-places)))
+    places = written if places is None else places
+    if places is None or decimals(value) > places:  # never rounds: an amount is printed whole
+        return plain(value)
+    return plain(value.quantize(Decimal(1).scaleb(-places)))
 
 
-def money(value: Decimal, currency: str, language: str = "zh") -> str:
+def money(value: Decimal, currency: str, language: str = "zh", written: Optional[int] = None) -> str:
     """An amount for people: the currency's decimals and thousands separators (12,500.00)."""
-    return _group(money_plain(value, currency), language)
+    return _group(money_plain(value, currency, written), language)
 
 
 def currency_of(document) -> str:

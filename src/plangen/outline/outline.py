@@ -11,7 +11,7 @@ from typing import Optional, Union
 from plangen.source.model import Item, Plan
 from plangen.outline.numbering import Counter
 from plangen.outline import numbers
-from plangen.outline.targets import Matrix, matrix, target_budget, target_units
+from plangen.outline.targets import Matrix, matrix, money_written, target_budget, target_units
 from plangen.outline.wording import Wording
 from plangen.source.walk import is_within
 
@@ -77,6 +77,11 @@ class Table:
     row_changes: list = field(default_factory=list)  # redlines: per row, header first: None, "ins", "del"
     cell_segments: dict = field(default_factory=dict)  # redlines: (row, col) -> [op, text] runs; header is row 0
     kind: str = "table"
+    dropped: list = field(default_factory=list)  # per body row: True for a dropped target (struck through)
+
+    def is_dropped(self, row: int) -> bool:
+        """Whether body row ``row`` (1-based, the header is 0) is a dropped target."""
+        return 0 < row <= len(self.dropped) and bool(self.dropped[row - 1])
 
     def row_change(self, row: int) -> Optional[str]:
         return self.row_changes[row] if row < len(self.row_changes) else None
@@ -159,6 +164,7 @@ class _Builder:
         self.plan, self.wording, self.unit, self.counter = plan, wording, unit, counter
         self.names = plan.unit_names()
         self.noun = unit_noun(plan, wording)
+        self.written = money_written(plan)
         self.blocks: list[Block] = []
 
     def build(self) -> list[Block]:
@@ -194,13 +200,14 @@ class _Builder:
         currency = numbers.currency_of(self.plan.document)
         with_budget = any(t.budget is not None or t.budget_total is not None for t in item.targets)
         with_status = any(t.status for t in item.targets)
-        rows = []
+        rows, dropped = [], []
         for target in item.targets:
             units = target_units(self.plan, target)
             if self.unit is not None:
                 if self.unit not in units:
                     continue
                 units = [self.unit]
+            dropped.append(not target.counts)
             who = s.named("all_units", self.noun) if target.for_ == "all" and self.unit is None else \
                 s.list_separator.join(self.names.get(u, u) for u in units)
             total = numbers.quantity(target.quantity * len(units), lang) if target.counts else DROPPED_CELL
@@ -216,7 +223,8 @@ class _Builder:
         if with_budget:
             header.append(budget_heading(s, "table_budget", currency))
         header += [s.table_status] * with_status
-        return Table(header, rows, [False, True, False, False, True] + [True] * with_budget + [False] * with_status)
+        return Table(header, rows, [False, True, False, False, True] + [True] * with_budget + [False] * with_status,
+                     dropped=dropped)
 
     def _budget_cell(self, target, n_units: int, currency: str) -> str:
         amount = target_budget(target, n_units)
@@ -224,7 +232,7 @@ class _Builder:
             return ""
         if not target.counts:
             return DROPPED_CELL
-        shown = numbers.money(amount, currency, self.plan.document.language)
+        shown = numbers.money(amount, currency, self.plan.document.language, self.written)
         shared = target.budget_total is not None and self.unit is not None
         return self.wording.format("budget_shared", amount=shown) if shared else shown
 
@@ -243,7 +251,7 @@ def appendix(m: Matrix, w: Wording, noun: str, language: str) -> list[Table]:
     total, budget = w.appendix_total, budget_heading(w, "appendix_budget", m.currency)
     shared = w.named("appendix_shared", noun)
     qty = lambda v: numbers.quantity(v, language)  # noqa: E731
-    money = lambda v: numbers.money(v, m.currency, language)  # noqa: E731
+    money = lambda v: m.money(v, language)  # noqa: E731
     measure_of = dict(m.columns)
     extra_rows = []
     if len(m.units) > len(m.columns):  # a row per unit, a column per item, a totals row

@@ -47,6 +47,13 @@ class Matrix:
     has_budget: bool = False
     dropped: int = 0  # targets left out because they were dropped
     currency: str = ""
+    written: int = 0  # the most decimals the plan's amounts use (money in 万元 is printed with them)
+
+    def money(self, value: Decimal, language: str) -> str:
+        return numbers.money(value, self.currency, language, self.written)
+
+    def money_plain(self, value: Decimal) -> str:
+        return numbers.money_plain(value, self.currency, self.written)
 
     def column_total(self, what: str) -> Decimal:
         return sum((q for (u, w), q in self.cells.items() if w == what), ZERO)
@@ -101,7 +108,7 @@ def matrix(plan: Plan, unit: Optional[str] = None) -> Matrix:
         if r.counts:
             columns.setdefault(r.what, r.measure)
     units = [(u.id, u.name) for u in plan.units if unit is None or u.id == unit]
-    m = Matrix(list(columns.items()), units, currency=numbers.currency_of(plan.document))
+    m = Matrix(list(columns.items()), units, currency=numbers.currency_of(plan.document), written=money_written(plan))
     for r in rows:
         if not r.counts:
             continue
@@ -118,6 +125,12 @@ def matrix(plan: Plan, unit: Optional[str] = None) -> Matrix:
                 m.has_budget = True
                 m.shared += target.budget_total
     return m
+
+
+def money_written(plan: Plan) -> int:
+    """The most decimals any amount of the plan is written with."""
+    return numbers.written_places(a for _l, item, _v in plan.walk() for t in item.targets
+                                  for a in (t.budget, t.budget_total))
 
 
 def target_budget(target: Target, n_units: int) -> Optional[Decimal]:

@@ -25,8 +25,7 @@ def _rows(plan: Plan, m: Matrix, w: Wording, people: bool) -> tuple[list[str], l
     spreadsheets plain digits; money always with its currency's decimals."""
     lang, noun = plan.document.language, unit_noun(plan, w)
     qty: Callable = (lambda v: numbers.quantity(v, lang)) if people else numbers.plain
-    money: Callable = (lambda v: numbers.money(v, m.currency, lang)) if people else \
-        (lambda v: numbers.money_plain(v, m.currency))
+    money: Callable = (lambda v: m.money(v, lang)) if people else m.money_plain
     header = [w.named("appendix_unit", noun)] + [w.format("measure_format", what=what, measure=measure)
                                                   for what, measure in m.columns]
     budget = [budget_heading(w, "appendix_budget", m.currency)] if m.has_budget else []

@@ -204,7 +204,9 @@ def _table(doc: _StyledDocument, table: Table, caption: bool = True) -> None:
             if doc.rev and (change or segments):
                 doc.rev.runs(p, change_runs(value, change, segments), "<w:rPr><w:b/></w:rPr>" if bold else "")
             else:
-                p.add_run(value).bold = bold or None
+                run = p.add_run(value)
+                run.bold = bold or None
+                run.font.strike = table.is_dropped(row_index) or None  # a dropped target
 
 
 def _widths(table: Table, size_pt: float) -> list:
