@@ -359,3 +359,19 @@ def test_per_unit_toggle_rebuilds_nothing_else_and_reports_stale_outputs(tmp_pat
     pruned = run("build", str(plan), "--format", "docx", "--out", str(out), "--prune")
     assert "4 stale per-unit output(s) removed" in pruned.stderr
     assert not list((out / "hospital").glob("*.docx")) and main.exists()
+
+
+def test_diff_leaves_dropped_targets_out_and_names_units(tmp_path):
+    new = tmp_path / "new.yaml"
+    new.write_text(HOSPITAL_TEXT.replace("budget: 0.63, status: in-progress", "budget: 0.63, status: dropped")
+                   .replace("  - {id: jizhen, name: 急诊科}\n", "  - {id: jizhen, name: 急诊科}\n  - {id: icu, name: 重症监护室}\n"),
+                   encoding="utf-8")
+    data = json.loads(run("diff", str(HOSPITAL), str(new), "--format", "json").stdout, parse_float=Decimal)
+    assert {"what": "护理床", "old": 18, "new": 0, "measure": "张"} in data["totals"]
+    old_total, new_total = expected(read(HOSPITAL_TEXT))["budget_total"], expected(read(new.read_text("utf-8")))["budget_total"]
+    assert new_total == Decimal("14.28")  # 15.87 − 3 × 0.63 (dropped) + 0.3 (the new unit's pump)
+    total = next(b for b in data["budgets"] if b["unit"] == "total")
+    assert (total["old"], total["new"]) == (old_total, new_total)
+    text = run("diff", str(HOSPITAL), str(new), "--color", "never").stdout
+    assert "Units (科室)" in text and "budget · total: 15.87 → 14.28 万元" in text
+    assert_no_artefact({"diff": text})

@@ -15,7 +15,7 @@ from plangen.source.model import Item, Plan
 from plangen.outline.wording import Wording
 from plangen.outline.outline import build_outline
 from plangen.outline import numbers
-from plangen.outline.targets import Matrix, matrix
+from plangen.outline.targets import Matrix, matrix, money_written
 
 SIMILAR = 0.6  # title/text similarity that matches two items without ids
 METADATA = ("number", "title", "subtitle", "kind", "year", "organization", "language", "numbering",
@@ -63,6 +63,7 @@ class PlanDiff:
     language: str
     currency: str = ""  # NEW's currency, for the report's budgets
     unit_noun: str = ""  # what NEW's units are (document.unit_noun), for the report's wording
+    written: int = 0  # the most decimals the plans' amounts are written with (money without fixed decimals)
     metadata: list[dict] = field(default_factory=list)
     units: list[dict] = field(default_factory=list)
     items: list[ItemChange] = field(default_factory=list)
@@ -83,7 +84,7 @@ class PlanDiff:
 def diff_plans(old: Plan, new: Plan, wording_old: Wording, wording_new: Wording,
                old_name: str = "old", new_name: str = "new") -> PlanDiff:
     result = PlanDiff(old_name, new_name, new.document.language, numbers.currency_of(new.document),
-                      new.document.unit_noun or wording_new.unit_noun)
+                      new.document.unit_noun or wording_new.unit_noun, max(money_written(old), money_written(new)))
     result.metadata = _metadata(old, new)
     result.units = _units(old, new)
     old_nodes, new_nodes = nodes(old, wording_old), nodes(new, wording_new)

@@ -14,8 +14,8 @@ def _qty(value) -> str:
     return "—" if value is None else numbers.quantity(value, "en")
 
 
-def _money(value, currency: str) -> str:
-    return "—" if value is None else numbers.money(value, currency, "en", numbers.decimals(value))
+def _money(value, d: PlanDiff) -> str:
+    return "—" if value is None else numbers.money(value, d.currency, "en", d.written)
 
 
 def _inline(runs: list[list[str]], style: str, color: bool) -> str:
@@ -87,7 +87,7 @@ def _lines(d: PlanDiff, style: str, color: bool) -> list[str]:
         for t in d.totals:
             out.append(f"{bullet}{t['what']} · total: {_qty(t['old'])} → {_qty(t['new'])} {t['measure']}")
         for b in d.budgets:
-            out.append(f"{bullet}budget · {b['unit']}: {_money(b['old'], d.currency)} → {_money(b['new'], d.currency)}"
+            out.append(f"{bullet}budget · {b['unit']}: {_money(b['old'], d)} → {_money(b['new'], d)}"
                        + (f" {d.currency}" if d.currency else ""))
     return out
 
