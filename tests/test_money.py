@@ -375,3 +375,22 @@ def test_diff_leaves_dropped_targets_out_and_names_units(tmp_path):
     text = run("diff", str(HOSPITAL), str(new), "--color", "never").stdout
     assert "Units (科室)" in text and "budget · total: 15.87 → 14.28 万元" in text
     assert_no_artefact({"diff": text})
+
+
+def test_schema_bounds_decimals_and_magnitude():
+    """The schema's multipleOf, applied exactly (as yaml-language-server does, on the numbers'
+    decimal text; Python's jsonschema divides binary floats and refuses 0.07)."""
+    import jsonschema
+    from plangen.source.schema import plan_schema
+
+    def exact_multiple(validator, step, instance, schema):
+        if validator.is_type(instance, "number") and Decimal(str(instance)) % Decimal(str(step)) != 0:
+            yield jsonschema.ValidationError(f"{instance} is not a multiple of {step}")
+    Exact = jsonschema.validators.extend(jsonschema.Draft7Validator, {"multipleOf": exact_multiple})
+    target = plan_schema()["definitions"]["Target"]["properties"]
+    for key in ("quantity", "budget", "budget_total"):
+        number = target[key] if "anyOf" not in target[key] else next(s for s in target[key]["anyOf"] if s.get("type") == "number")
+        assert (number["minimum"], number["maximum"], number["multipleOf"]) == (0, 10 ** 12, 1e-06), key
+        v = Exact(number)
+        assert all(v.is_valid(x) for x in (0, 50, 0.63, 0.07, 244.745, 999999.999999, 10 ** 12)), key
+        assert not any(v.is_valid(x) for x in (-0.5, 0.1234567, 10 ** 12 + 1)), key

@@ -126,8 +126,9 @@ def _valid_keys(loc: tuple) -> list[str]:
         model = _step(model, part)
         if model is None:
             return []
-    if isinstance(model, type) and issubclass(model, BaseModel):
-        return [f.alias or name for name, f in model.model_fields.items()]
+    for candidate in _unwrap(model):  # a union (``for:``) may hold a model
+        if isinstance(candidate, type) and issubclass(candidate, BaseModel):
+            return [f.alias or name for name, f in candidate.model_fields.items()]
     return []
 
 
