@@ -67,6 +67,7 @@ BROKEN = [
     ("unknown-school", line(21, "            unit: 套\n            for: [a, c]"), "22:22: sections[0].items[0].targets[0].for[1]: unknown unit 'c' (units: a, b)"),
     ("duplicate-item-id", line(16, "      - id: s1"), "16:13: sections[0].items[0].id: duplicate id 's1' (first at line 13)"),
     ("duplicate-unit-id", line(10, "  - id: a"), "10:9: units[1].id: duplicate unit id 'a' (first at line 8)"),
+    ("unit-id-case", line(10, "  - id: A"), "10:9: units[1].id: unit id 'A' differs from 'a' only in case (their documents would get the same file name) (first at line 8)"),
     ("duplicate-key", line(4, "  title: 测试计划\n  title: 另一个"), "5:3: document.title: duplicate key 'title' (first given at line 4)"),
     ("bad-id", line(13, "  - id: 目标一"), "13:9: sections[0].id: text should match pattern"),
     ("item-without-words", line(17, "        targets: []"), "16:9: sections[0].items[0]: an item needs a title or text"),

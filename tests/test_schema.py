@@ -54,3 +54,49 @@ def test_schema_rejects_an_unknown_key():
     data["document"]["tittle"] = "x"
     with pytest.raises(jsonschema.ValidationError):
         jsonschema.Draft7Validator(schema).validate(data)
+
+
+PACKAGED = ROOT / "src" / "plangen" / "source" / "plan.schema.json"
+
+
+def test_packaged_schema_is_current_and_printed():
+    assert PACKAGED.read_text(encoding="utf-8") == schema_text(), \
+        "src/plangen/source/plan.schema.json is stale: run `python -m plangen.source.schema .` from the repository"
+    assert run("schema").stdout == PACKAGED.read_text(encoding="utf-8")
+
+
+def _subschemas(node: dict, where: str = "#"):
+    """Every schema inside a schema (properties, definitions, items, anyOf ...), with its place."""
+    yield where, node
+    for key in ("properties", "definitions"):
+        for name, sub in node.get(key, {}).items():
+            yield from _subschemas(sub, f"{where}/{key}/{name}")
+    for key in ("anyOf", "allOf", "oneOf"):
+        for i, sub in enumerate(node.get(key, [])):
+            yield from _subschemas(sub, f"{where}/{key}/{i}")
+    for key in ("items", "not", "additionalProperties"):
+        if isinstance(node.get(key), dict):
+            yield from _subschemas(node[key], f"{where}/{key}")
+
+
+def test_no_keyword_a_validator_ignores():
+    """pydantic's constraints must come out as JSON Schema keywords (`minimum`, not `ge`)."""
+    known = set(jsonschema.Draft7Validator.VALIDATORS) | {"$schema", "$id", "title", "description", "default",
+                                                          "definitions", "examples", "format"}
+    schema = json.loads(schema_text())
+    places = list(_subschemas(schema))
+    assert len(places) > 50
+    for where, node in places:
+        assert not set(node) - known, f"{where}: keywords no validator knows: {set(node) - known}"
+    target = schema["definitions"]["Target"]["properties"]
+    assert target["quantity"]["minimum"] == 0
+    assert {"type": "number", "minimum": 0} in target["budget"]["anyOf"]
+
+
+def test_schema_refuses_a_negative_quantity():
+    schema = json.loads(schema_text())
+    data = _as_json(yaml.safe_load((ROOT / "tests" / "data" / "minimal.yaml").read_text(encoding="utf-8")))
+    jsonschema.Draft7Validator(schema).validate(data)
+    data["sections"][0]["items"][0]["targets"][0]["quantity"] = -5
+    with pytest.raises(jsonschema.ValidationError, match="less than the minimum"):
+        jsonschema.Draft7Validator(schema).validate(data)

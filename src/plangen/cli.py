@@ -11,7 +11,9 @@ from pathlib import Path
 from typing import Callable, Optional
 
 from plangen import __version__
+from plangen.cliargs import Parser, positive_int, rich_terminal, seconds
 from plangen.errors import EXIT_FAILED, EXIT_OK, EXIT_USAGE, Diagnostic, PlanError, PlangenError, UsageError, exit_code
+from plangen.tools.init import add_command as _add_init
 
 DEFAULT_GLOB = "plans/*.yaml"
 
@@ -21,7 +23,7 @@ def _plan_paths(paths: list[str]) -> list[str]:
         return paths
     found = sorted(glob.glob(DEFAULT_GLOB))
     if not found:
-        raise UsageError(f"no plan files given and none match {DEFAULT_GLOB}")
+        raise UsageError(f"no plan files given and none match {DEFAULT_GLOB} (`plangen init` starts a plan repository)")
     return found
 
 
@@ -49,8 +51,8 @@ def cmd_check(args) -> int:
 
 
 def cmd_schema(args) -> int:
-    from plangen.source.schema import schema_text
-    sys.stdout.write(schema_text())
+    from plangen.source.schema import packaged_schema_text
+    sys.stdout.write(packaged_schema_text())
     return EXIT_OK
 
 
@@ -107,7 +109,7 @@ class _progress:
     def __enter__(self):
         if self.quiet:
             return None
-        if sys.stderr.isatty():
+        if rich_terminal(sys.stderr):
             try:
                 from rich.progress import Progress
                 self.bar = Progress(transient=True)
@@ -124,7 +126,7 @@ class _progress:
             if failed:
                 self.bar.console.print(f"failed: {job.stem}")
         elif not failed:  # failures are reported once, at the end, as path: message
-            print(f"built {job.options.out / job.stem}.{{{','.join(job.options.formats)}}}", file=sys.stderr)
+            print("built " + ", ".join(str(job.options.out / rel) for rel, _digest in outcome), file=sys.stderr)
 
     def __exit__(self, *exc):
         if self.bar is not None:
@@ -150,7 +152,7 @@ def cmd_diff(args) -> int:
     from plangen.compare.report import as_json, as_markdown, as_text
     old, new = _load_spec(args.old), _load_spec(args.new)
     d = diff_plans(old.plan, new.plan, _wording(old.plan), _wording(new.plan), args.old, args.new)
-    color = args.color == "always" or (args.color == "auto" and sys.stdout.isatty() and not os.environ.get("NO_COLOR"))
+    color = args.color == "always" or (args.color == "auto" and rich_terminal(sys.stdout, colour=True))
     out = {"text": lambda: as_text(d, color), "markdown": lambda: as_markdown(d), "json": lambda: as_json(d)}[args.format]()
     if not d.identical or args.format == "json":
         sys.stdout.write(out)
@@ -250,10 +252,10 @@ def _output_options(p) -> None:
     p.add_argument("--force", action="store_true", help="rebuild even what is up to date")
     p.add_argument("--prune", action="store_true",
                    help="remove per-unit outputs of an earlier --per-unit build that this build no longer produces")
-    p.add_argument("-j", "--jobs", type=int, default=os.cpu_count() or 1, metavar="N",
+    p.add_argument("-j", "--jobs", type=positive_int, default=os.cpu_count() or 1, metavar="N",
                    help="render N documents at a time in separate processes (default: the number of cores)")
     p.add_argument("--shard", default="1/1", metavar="I/N", help="build only the I-th of N slices of the work (for CI matrices)")
-    p.add_argument("--timeout", type=float, default=300, metavar="SECONDS", help="stop a document that takes longer (default 300)")
+    p.add_argument("--timeout", type=seconds, default=300, metavar="SECONDS", help="stop a document that takes longer (default 300)")
     p.add_argument("-q", "--quiet", action="store_true", help="print only errors")
 
 
@@ -272,7 +274,7 @@ def _add_watch(sub) -> None:
                                    "Example: plangen watch plans/2022-logistics.yaml --format pdf",
                        formatter_class=argparse.RawDescriptionHelpFormatter)
     _output_options(p)
-    p.add_argument("--interval", type=float, default=0.5, metavar="SECONDS", help="how often to look for changes (default 0.5)")
+    p.add_argument("--interval", type=seconds, default=0.5, metavar="SECONDS", help="how often to look for saved changes (default 0.5)")
     p.set_defaults(func=cmd_watch)
 
 
@@ -359,12 +361,12 @@ def _add_schema(sub) -> None:
 
 
 COMMANDS: list[Callable] = [_add_check, _add_build, _add_targets, _add_diff, _add_redline, _add_new, _add_textconv, _add_watch,
-                            _add_schema]
+                            _add_schema, _add_init]
 
 
 def parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="plangen", description="Yearly work plans as YAML, rendered to numbered A4 documents.",
-                                formatter_class=argparse.RawDescriptionHelpFormatter)
+    p = Parser(prog="plangen", description="Yearly work plans as YAML, rendered to numbered A4 documents.",
+               formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--version", action="version", version=f"plangen {__version__}")
     sub = p.add_subparsers(dest="command", metavar="COMMAND")
     for add in COMMANDS:

@@ -36,10 +36,16 @@ def render_html(outline: Outline, theme: Theme) -> str:
     env = environment(theme)
     try:
         # Stylesheets belong to the theme (trusted like templates), never to the plan.
-        css = {name.replace(".", "_"): Markup(theme.path(name).read_text(encoding="utf-8"))
+        css = {name.replace(".", "_"): Markup(theme.read_text(name))
                for name in ("fonts.css", "plan.css")}
         template = env.get_template(MAIN_TEMPLATE)
         return template.render(doc=outline, **css)
+    except jinja2.TemplateNotFound as exc:
+        where = _template_position(exc)
+        if where != "template":  # an {% include %} of a name that is not there
+            raise RenderError(f"{where}: template error: {exc}") from None
+        raise RenderError(f"{BUILTIN_TEMPLATES / exc.name}: template file missing; reinstall plangen "
+                          "(pip install --force-reinstall plangen)") from None
     except jinja2.TemplateSyntaxError as exc:
         raise RenderError(f"{exc.filename or exc.name}:{exc.lineno}: template error: {exc.message}") from None
     except jinja2.TemplateError as exc:

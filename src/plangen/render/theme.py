@@ -24,9 +24,24 @@ class Theme:
     folder: Path
 
     def path(self, name: str) -> Path:
-        """A file of the theme; falls back to the built-in templates."""
+        """A file of the theme; falls back to the built-in templates. Neither: a one-line error
+        naming the file (a broken install, or a template folder that lost a file)."""
         own = self.folder / name
-        return own if own.exists() else BUILTIN_TEMPLATES / name
+        if own.exists():
+            return own
+        builtin = BUILTIN_TEMPLATES / name
+        if not builtin.exists():
+            raise RenderError(f"{builtin}: template file missing; reinstall plangen (pip install --force-reinstall plangen)")
+        return builtin
+
+    def read_text(self, name: str) -> str:
+        path = self.path(name)
+        try:
+            return path.read_text(encoding="utf-8")
+        except OSError as exc:
+            raise RenderError(f"{path}: cannot read template file: {exc.strerror}") from None
+        except UnicodeDecodeError as exc:
+            raise RenderError(f"{path}: template file is not UTF-8 ({exc.reason} at byte {exc.start})") from None
 
     def wording(self, language: str) -> Wording:
         """The language's wording: the theme's file over the built-in one, key by key."""
@@ -82,7 +97,7 @@ _FONT_VAR = re.compile(r"--([\w-]+)\s*:\s*\"([^\"]+)\"")
 
 def pdf_font_families(theme: Theme) -> dict[str, str]:
     """The families fonts.css names, by role (song, hei, kai ...)."""
-    css = theme.path("fonts.css").read_text(encoding="utf-8")
+    css = theme.read_text("fonts.css")
     css = re.sub(r"/\*.*?\*/", "", css, flags=re.S)
     return dict(_FONT_VAR.findall(css))
 

@@ -63,10 +63,11 @@ def _for_whom(value: Any) -> Union[str, list[str], "AllExcept"]:
 
 
 Text = Annotated[str, BeforeValidator(_as_text), Field(min_length=1, strict=True)]
-Id = Annotated[str, BeforeValidator(_as_text), Field(
-    strict=True, pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$",
-    description="A stable identifier: letters, digits, '-', '_' or '.', at most 64 characters. "
-                "Ids let plangen match items across versions of a plan.")]
+_ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$"
+_ID_HELP = ("A stable identifier: letters, digits, '-', '_' or '.', at most 64 characters. "
+            "Ids let plangen match items across versions of a plan.")
+Id = Annotated[str, BeforeValidator(_as_text), Field(strict=True, pattern=_ID_PATTERN, description=_ID_HELP),
+               WithJsonSchema({"type": "string", "pattern": _ID_PATTERN, "description": _ID_HELP})]
 _NUMBER_SCHEMA = {"type": "number", "minimum": 0, "maximum": numbers.MAX_NUMBER,
                   "multipleOf": float(numbers.MIN_NUMBER)}
 Quantity = Annotated[Decimal, PlainValidator(_number), WithJsonSchema({
@@ -182,6 +183,7 @@ class Target(_Strict):
 class Item(_Strict):
     """A numbered item of the plan; sections are items at the top level."""
 
+    model_config = ConfigDict(json_schema_extra={"anyOf": [{"required": ["title"]}, {"required": ["text"]}]})
     id: Optional[Id] = None
     title: Optional[Text] = None
     text: Optional[Paragraphs] = None
@@ -231,13 +233,19 @@ def check_plan_data(data: dict) -> list[tuple[tuple, str, str, Optional[tuple]]]
     out: list[tuple[tuple, str, str, Optional[tuple]]] = []
     units = data.get("units") if isinstance(data.get("units"), list) else []
     seen_units: dict[str, tuple] = {}
+    folded: dict[str, tuple[str, tuple]] = {}  # per-unit documents are named by id: Aa and aa collide
     for i, unit in enumerate(units):
         uid = unit.get("id") if isinstance(unit, dict) else None
         if not isinstance(uid, str):
             continue
+        first = folded.get(uid.lower())
         if uid in seen_units:
             out.append((("units", i, "id"), f"duplicate unit id '{uid}'", "error", seen_units[uid]))
+        elif first is not None:
+            out.append((("units", i, "id"), f"unit id '{uid}' differs from '{first[0]}' only in case "
+                        "(their documents would get the same file name)", "error", first[1]))
         seen_units.setdefault(uid, ("units", i, "id"))
+        folded.setdefault(uid.lower(), (uid, ("units", i, "id")))
     document = data.get("document") if isinstance(data.get("document"), dict) else {}
     year = document.get("year") if isinstance(document.get("year"), int) and not isinstance(document.get("year"), bool) else None
     ids: dict[str, tuple] = {}

@@ -2,17 +2,26 @@
 
 Published in draft-07 form (``definitions`` rather than ``$defs``), the newest draft that
 yaml-language-server fully supports; every construct the models emit exists in draft-07.
+The package carries the generated text (``plan.schema.json`` beside this module, printed by
+``plangen schema`` and copied by ``plangen init``); a test keeps it, and the repository's
+``schema/plan.schema.json``, equal to what the models give. Regenerate both with
+``python -m plangen.source.schema .`` from the repository's root.
 """
 from __future__ import annotations
 
+import importlib.resources
 import json
+import sys
+from pathlib import Path
 
-from plangen.source.model import Plan
+from plangen.errors import RenderError
 
 SCHEMA_ID = "https://plangen.invalid/schema/plan-1.schema.json"
+PACKAGED = "plan.schema.json"
 
 
 def plan_schema() -> dict:
+    from plangen.source.model import Plan
     schema = Plan.model_json_schema(by_alias=True, mode="validation")
     text = json.dumps(schema, ensure_ascii=False).replace("#/$defs/", "#/definitions/")
     schema = json.loads(text)
@@ -22,4 +31,28 @@ def plan_schema() -> dict:
 
 
 def schema_text() -> str:
+    """The schema generated from the models."""
     return json.dumps(plan_schema(), ensure_ascii=False, indent=2, sort_keys=True) + "\n"
+
+
+def packaged_schema_text() -> str:
+    """The schema as the installed package carries it."""
+    resource = importlib.resources.files("plangen.source").joinpath(PACKAGED)
+    try:
+        return resource.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise RenderError(f"{resource}: cannot read the packaged schema ({exc.strerror}); reinstall plangen") from None
+
+
+def write_schema_files(root: Path) -> list[Path]:
+    """Write the packaged copy and the repository's schema/ copy under root."""
+    text = schema_text()
+    paths = [root / "src" / "plangen" / "source" / PACKAGED, root / "schema" / PACKAGED]
+    for path in paths:
+        path.write_text(text, encoding="utf-8")
+    return paths
+
+
+if __name__ == "__main__":
+    for written in write_schema_files(Path(sys.argv[1] if len(sys.argv) > 1 else ".")):
+        print(f"wrote {written}")

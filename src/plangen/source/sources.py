@@ -1,5 +1,6 @@
 """Where plan text comes from: a file, or `REV:path` read from git with git itself (never
-through a shell; a revision that looks like an option is refused)."""
+through a shell; a revision that looks like an option is refused). The path follows git:
+from the repository's root, or from the current folder when it starts with ./ or ../."""
 from __future__ import annotations
 
 import subprocess
@@ -29,10 +30,15 @@ def git_show(rev: str, path: str, cwd: str | Path = ".") -> bytes:
         raise UsageError(f"{rev}: — give a path after the colon, e.g. HEAD~1:plans/2022-logistics.yaml")
     commit = _git(["rev-parse", "--verify", "--quiet", "--end-of-options", f"{rev}^{{commit}}"], cwd,
                   f"{rev}: not a revision in this git repository").decode().strip()
-    rel = path if path.startswith("./") or Path(path).is_absolute() else "./" + path
-    if Path(rel).is_absolute():
+    # as in git: HEAD:plans/x.yaml is from the repository's root, HEAD:./x.yaml and HEAD:../x.yaml
+    # from the current folder; an absolute path is made relative to the root
+    rel = path
+    if Path(path).is_absolute():
         top = _git(["rev-parse", "--show-toplevel"], cwd, "not in a git repository").decode().strip()
-        rel = str(Path(rel).resolve().relative_to(Path(top).resolve()))
+        try:
+            rel = Path(path).resolve().relative_to(Path(top).resolve()).as_posix()
+        except ValueError:
+            raise UsageError(f"{rev}:{path}: the path is outside the git repository {top}") from None
     return _git(["show", f"{commit}:{rel}"], cwd, f"{rev}:{path}: no such file at that revision")
 
 

@@ -54,7 +54,8 @@ def roll_forward(text: str, year: int, number: Optional[str] = None, number_form
 
     from ruamel.yaml.util import load_yaml_guess_indent
 
-    _, indent, block_seq_indent = load_yaml_guess_indent(text)
+    # ruamel guesses from the first `key:` line, which a trailing comment hides: guess without them
+    _, indent, block_seq_indent = load_yaml_guess_indent(re.sub(r"[ \t]+#[^\n]*", "", text))
     rt = YAML()  # round trip: comments, key order, quoting and block styles are kept
     rt.preserve_quotes = True
     rt.width = 4096

@@ -25,7 +25,8 @@ def textconv(path: str) -> str:
     doc = plan.document
     outline = build_outline(plan, load_theme().wording(doc.language))
     names = plan.unit_names()
-    lines = [f"{doc.number} {doc.title}{doc.subtitle or ''}",
+    subtitle = "" if not doc.subtitle else doc.subtitle if doc.language == "zh" else f" {doc.subtitle}"
+    lines = [f"{doc.number} {doc.title}{subtitle}",
              f"year: {doc.year} · organization: {doc.organization} · language: {doc.language}"]
     lines += [f"field {f.label}: {f.value or '____'}" for f in outline.cover.fields]
     lines += [f"preface: {p}" for p in outline.preface]
