@@ -45,9 +45,25 @@ def test_redline_refuses_a_suffix_no_renderer_writes(tmp_path):
 
 
 def test_watch_is_a_library_call(tmp_path):
-    calls = []
-    plangen.watch(lambda: [str(SEED)], plangen.Options(out=tmp_path), calls.append, interval=0.01, rounds=3)
-    assert calls == [[str(SEED)]]  # nothing changed after the first round
+    import threading
+    plan = tmp_path / "p.yaml"
+    plan.write_text(SEED.read_text(encoding="utf-8"), encoding="utf-8")
+    calls: list[list[str]] = []
+    stop = threading.Event()
+
+    def on_change(paths: list[str]) -> None:
+        calls.append(paths)
+        if len(calls) == 1:
+            plan.write_text(plan.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+        else:
+            stop.set()
+
+    worker = threading.Thread(target=plangen.watch, args=(lambda: [str(plan)], plangen.Options(out=tmp_path), on_change),
+                              kwargs={"stop": stop}, daemon=True)
+    worker.start()
+    worker.join(timeout=30)
+    assert not worker.is_alive()
+    assert calls == [[str(plan)], [str(plan)]]  # once at the start, once for the save
 
 
 def _top_level_imports(path: Path) -> set[str]:

@@ -154,7 +154,7 @@ def test_watch_rebuilds_when_a_plan_is_saved(tmp_path):
     plan.write_text((ROOT / "tests" / "data" / "minimal.yaml").read_text(encoding="utf-8"), encoding="utf-8")
     out = tmp_path / "out"
     proc = subprocess.Popen([sys.executable, "-m", "plangen", "watch", str(plan), "--format", "html", "--out", str(out),
-                             "--interval", "0.2", "-q"], cwd=ROOT, stderr=subprocess.PIPE, text=True)
+                             "--debounce", "0.05", "-q"], cwd=ROOT, stderr=subprocess.PIPE, text=True)
     try:
         html = out / "p.html"
         deadline = time.monotonic() + 60

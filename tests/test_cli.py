@@ -34,7 +34,7 @@ def test_a_mistyped_command_gets_did_you_mean():
     (["build", "--timeout", "nan"], "usage: plangen build", "argument --timeout: must be a finite number of seconds above 0"),
     (["build", "--timeout", "-1"], "usage: plangen build", "argument --timeout: must be a finite number"),
     (["build", "--timeout", "inf"], "usage: plangen build", "argument --timeout: must be a finite number"),
-    (["watch", "--interval", "0"], "usage: plangen watch", "argument --interval: must be a finite number"),
+    (["watch", "--debounce", "0"], "usage: plangen watch", "argument --debounce: must be a finite number"),
     (["watch", "-j", "0"], "usage: plangen watch", "argument -j/--jobs: must be at least 1"),
 ])
 def test_usage_errors_show_that_commands_usage(args, usage, message):
@@ -50,7 +50,7 @@ def test_watch_help_describes_every_option():
     for action in watch._actions:
         assert action.help, f"plangen watch: {action.option_strings or action.dest} has no help"
     text = run("watch", "--help").stdout
-    for option in ("--format", "--out", "--templates", "--per-unit", "--pdf-variant", "--interval", "--jobs", "--shard"):
+    for option in ("--format", "--out", "--templates", "--per-unit", "--pdf-variant", "--debounce", "--jobs", "--shard"):
         assert option in text
 
 

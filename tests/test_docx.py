@@ -44,15 +44,13 @@ def test_cover_fields_are_content_controls(built, plan):
     d = docx.Document(str(docx_of(built, plan)))
     sdts = d.element.body.findall(f".//{W}sdt")
     tags = {s.find(f"{W}sdtPr/{W}tag").get(qn("w:val")): s for s in sdts}
-    empty = [f for f in o.cover.fields if not f.value]
-    assert sorted(tags) == sorted(f.name for f in empty)
-    for f in empty:
+    assert sorted(tags) == sorted(f.name for f in o.cover.fields)  # pre-filled lines too
+    for f in o.cover.fields:
         props = tags[f.name].find(f"{W}sdtPr")
         assert props.find(f"{W}alias").get(qn("w:val")) == f.label
         assert props.find(f"{W}date" if f.type == "date" else f"{W}text") is not None
-    for f in o.cover.fields:
-        if f.value:
-            assert any(p.text == f"{f.caption}{f.value}" for p in d.paragraphs)
+        shown = "".join(t.text for t in tags[f.name].iter(f"{W}t"))
+        assert shown == (f.value or "\u3000" * 12)
 
 
 def test_word_numbering_and_styles(built):

@@ -215,7 +215,18 @@ def cmd_watch(args) -> int:
         with _progress(args.quiet) as progress:
             _report_build(build(paths, options, progress), args.quiet)
 
-    watch(lambda: _plan_paths(args.plans), options, on_change, args.interval)
+    watch(lambda: _plan_paths(args.plans), options, on_change, args.debounce)
+    return EXIT_OK
+
+
+def cmd_preview(args) -> int:
+    from plangen.preview.server import serve
+    from plangen.render.theme import load_theme
+    paths = [Path(p) for p in _plan_paths(args.plans)]
+    missing = [str(p) for p in paths if not p.is_file()]
+    if missing:
+        raise UsageError(f"{missing[0]}: no such plan file")
+    serve(paths, load_theme(args.templates), Path(args.out), args.port, open_browser=not args.no_open)
     return EXIT_OK
 
 
@@ -232,6 +243,34 @@ def cmd_targets(args) -> int:
     else:
         sys.stdout.write(out)
     return EXIT_OK
+
+
+def cmd_fill(args) -> int:
+    from plangen.tools.fill import run as fill
+    written = fill(args.documents, args.set, args.values, args.output, args.name_column, args.flatten)
+    print(f"wrote {len(written)} file(s)" + (f": {written[0]}" if len(written) == 1 else f" in {args.output}"),
+          file=sys.stderr)
+    return 0
+
+
+def _add_fill(sub) -> None:
+    p = sub.add_parser("fill", help="fill in a rendered plan's cover fields (PDF and .docx), one copy or one per CSV row",
+                       description="Write values into the cover's fill-in fields of a .pdf or .docx plangen rendered,\n"
+                                   "with appearances every PDF reader shows; --flatten for a print-only copy.\n"
+                                   "A field is named by its key (department, name, date) or its label (部门).\n"
+                                   "Example: plangen fill output/2021-logistics.pdf --set 部门=后勤处 --set 姓名=张三丰 -o filled.pdf\n"
+                                   "Example: plangen fill output/2021-logistics.pdf output/2021-logistics.docx --from names.csv -o letters/",
+                       formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("documents", nargs="+", metavar="PLAN.pdf|PLAN.docx")
+    p.add_argument("--set", action="append", default=[], metavar="FIELD=VALUE", help="a value (repeatable)")
+    p.add_argument("--from", dest="values", metavar="CSV",
+                   help="UTF-8 CSV with a header: one copy of each document per row, named by --name-column")
+    p.add_argument("--name-column", default="file", metavar="COLUMN",
+                   help="the CSV column holding each copy's file name, without extension (default: file)")
+    p.add_argument("-o", "--output", required=True, metavar="OUT",
+                   help="the filled file (with --set), or a folder (with --from)")
+    p.add_argument("--flatten", action="store_true", help="draw the values into the page and drop the form fields")
+    p.set_defaults(func=cmd_fill)
 
 
 def _format_help() -> str:
@@ -270,12 +309,28 @@ def _add_build(sub) -> None:
 
 def _add_watch(sub) -> None:
     p = sub.add_parser("watch", help="rebuild what changed whenever a plan or template is saved",
-                       description="Watch plans and templates; rebuild what changed on every save. Ctrl-C stops.\n"
+                       description="Watch plans and templates (file-system events); rebuild what changed on every save. Ctrl-C stops.\n"
                                    "Example: plangen watch plans/2022-logistics.yaml --format pdf",
                        formatter_class=argparse.RawDescriptionHelpFormatter)
     _output_options(p)
-    p.add_argument("--interval", type=seconds, default=0.5, metavar="SECONDS", help="how often to look for saved changes (default 0.5)")
+    p.add_argument("--debounce", type=seconds, default=0.05, metavar="SECONDS",
+                   help="wait this long for a burst of saves to end before building (default 0.05)")
     p.set_defaults(func=cmd_watch)
+
+
+def _add_preview(sub) -> None:
+    p = sub.add_parser("preview", help="the plans in the browser, updated on every save",
+                       description="Serve the plans on 127.0.0.1 and open the browser: the document as it will print,\n"
+                                   "updated on every save of a plan or template, with its errors over the last good page,\n"
+                                   "links to the .docx and PDF (built in the background), and ?against=REV for a redline.\n"
+                                   "Example: plangen preview plans/2022-logistics.yaml",
+                       formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("plans", nargs="*", metavar="PLAN", help=f"plan files (default: {DEFAULT_GLOB})")
+    p.add_argument("--port", type=int, default=8040, metavar="N", help="port on 127.0.0.1 (default 8040; 0: any free port)")
+    p.add_argument("--no-open", action="store_true", help="do not open the browser")
+    p.add_argument("--out", default="output", metavar="DIR", help="where the background build writes (default: output)")
+    p.add_argument("--templates", metavar="DIR", help="your template folder")
+    p.set_defaults(func=cmd_preview)
 
 
 def _add_targets(sub) -> None:
@@ -361,7 +416,7 @@ def _add_schema(sub) -> None:
 
 
 COMMANDS: list[Callable] = [_add_check, _add_build, _add_targets, _add_diff, _add_redline, _add_new, _add_textconv, _add_watch,
-                            _add_schema, _add_init]
+                            _add_preview, _add_schema, _add_init, _add_fill]
 
 
 def parser() -> argparse.ArgumentParser:

@@ -1,43 +1,34 @@
-"""Watching: poll the plans and template folders, call back when anything changed. The
-build itself (and so what is rebuilt) is the caller's: the manifest decides."""
+"""Watching: file-system events (watchfiles, not polling) on the plans' folders and the
+template folders; the caller's ``on_change`` rebuilds (and the manifest decides what)."""
 from __future__ import annotations
 
-import time
+import threading
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Optional
 
 from plangen.build.orchestrator import Options
 from plangen.render.theme import BUILTIN_TEMPLATES
 
 
-def snapshot(paths: list[str], template_dirs: list[Path]) -> dict[str, int]:
-    """Modification times of the plans and of every template file."""
-    files = [Path(p) for p in paths] + [f for d in template_dirs if d.is_dir() for f in d.rglob("*") if f.is_file()]
-    snap = {}
-    for f in files:
-        try:
-            snap[str(f)] = f.stat().st_mtime_ns
-        except OSError:
-            snap[str(f)] = -1
-    return snap
-
-
 def watch(plans: Callable[[], list[str]], options: Options, on_change: Callable[[list[str]], None],
-          interval: float = 0.5, rounds: int | None = None) -> None:
-    """Call ``on_change(paths)`` now and whenever a plan (``plans()`` is asked each round, so
-    new files count) or a template changes; Ctrl-C ends it quietly. ``rounds`` bounds the
-    loop (tests)."""
-    folders = ([options.templates] if options.templates else []) + [BUILTIN_TEMPLATES]
-    last = None
-    done = 0
+          debounce: float = 0.05, stop: Optional[threading.Event] = None) -> None:
+    """Call ``on_change(paths)`` now and after every batch of saves to a plan (``plans()`` is
+    asked each time, so new files count) or a template, until ``stop`` is set or Ctrl-C."""
+    import watchfiles
+    templates = [d.resolve() for d in dict.fromkeys(([options.templates] if options.templates else []) + [BUILTIN_TEMPLATES])]
+    folders = sorted({str(Path(p).resolve().parent) for p in plans()} | {str(d) for d in templates})
+
+    def wanted(_change: object, name: str) -> bool:
+        path = Path(name)
+        return path.suffix in (".yaml", ".yml") or any(path.is_relative_to(d) for d in templates)
+
+    first = True
     try:
-        while rounds is None or done < rounds:
-            paths = plans()
-            snap = snapshot(paths, folders)
-            if snap != last:
-                last = snap  # taken before building: a save during the build is seen next round
-                on_change(paths)
-            done += 1
-            time.sleep(interval)
+        # the watcher is running before the first build, so a save during it is not missed
+        for changes in watchfiles.watch(*folders, watch_filter=wanted, debounce=max(1, int(debounce * 1000)), step=10,
+                                        stop_event=stop, raise_interrupt=False, yield_on_timeout=True, rust_timeout=100):
+            if first or changes:
+                first = False
+                on_change(plans())
     except KeyboardInterrupt:
         return

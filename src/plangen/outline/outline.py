@@ -15,6 +15,7 @@ from plangen.outline.targets import Matrix, matrix, money_written, target_budget
 from plangen.outline.wording import Wording
 from plangen.source.walk import is_within
 
+DEFAULT_FIELD_KEYS = ("department", "name", "date")  # form field names of the wording's default lines
 APPENDIX_MAX_COLUMNS = 5  # item columns per table on a portrait A4 page; wider matrices split
 DROPPED_CELL = "—"  # a dropped target's total and budget: it counts nowhere
 
@@ -24,7 +25,7 @@ class CoverField:
     label: str
     value: Optional[str]
     type: str
-    name: str  # form field name, ascii
+    name: str  # form field name: department/name/date for the default lines, else a slug of the label
     caption: str = ""  # what is printed before the blank: the label and a colon
 
 
@@ -149,11 +150,20 @@ def build_outline(plan: Plan, wording: Wording, unit: Optional[str] = None) -> O
 
 
 def _cover_fields(plan: Plan, w: Wording) -> list[CoverField]:
+    keys = dict(zip(w.fields, DEFAULT_FIELD_KEYS))
     given = plan.document.fields
     if given is None:
-        return [CoverField(label, None, "date" if i == len(w.fields) - 1 else "text", f"field{i + 1}", label + w.colon)
-                for i, label in enumerate(w.fields)]
-    return [CoverField(f.label, f.value, f.type, f"field{i + 1}", f.label + w.colon) for i, f in enumerate(given)]
+        given = [CoverField(label, None, "date" if i == len(w.fields) - 1 else "text", "") for i, label in enumerate(w.fields)]
+    names: list[str] = []
+    for i, f in enumerate(given):
+        name = keys.get(f.label) or field_slug(f.label) or f"field{i + 1}"
+        names.append(name if name not in names else f"{name}-{i + 1}")
+    return [CoverField(f.label, f.value, f.type, name, f.label + w.colon) for f, name in zip(given, names)]
+
+
+def field_slug(label: str) -> str:
+    """A form field name from a label: lower case, letters and digits (any script), '-' between."""
+    return "-".join("".join(c if c.isalnum() else " " for c in label.lower()).split())
 
 
 class _Builder:

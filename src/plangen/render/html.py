@@ -32,14 +32,16 @@ def environment(theme: Theme) -> SandboxedEnvironment:
     )
 
 
-def render_html(outline: Outline, theme: Theme) -> str:
+def render_html(outline: Outline, theme: Theme, forms: bool = False) -> str:
+    """``forms``: the cover's fill-in lines become blanks (with ids) for PDF form fields,
+    pre-filled ones too; otherwise a pre-filled value is printed as text."""
     env = environment(theme)
     try:
         # Stylesheets belong to the theme (trusted like templates), never to the plan.
         css = {name.replace(".", "_"): Markup(theme.read_text(name))
                for name in ("fonts.css", "plan.css")}
         template = env.get_template(MAIN_TEMPLATE)
-        return template.render(doc=outline, **css)
+        return template.render(doc=outline, forms=forms, **css)
     except jinja2.TemplateNotFound as exc:
         where = _template_position(exc)
         if where != "template":  # an {% include %} of a name that is not there

@@ -1,10 +1,9 @@
 """HTML to an A4 PDF with WeasyPrint, then the cover's blanks become AcroForm text fields.
 
 WeasyPrint's own form support embeds the whole font of a field (a 21 MB PDF for a CJK
-face), so the fields are added in WeasyPrint's finisher, as the PDF is written: each sits
-on its underlined blank,
-uses the reader's standard CJK font (STSong-Light, never embedded) for what a person
-types, and prints as the blank when left empty.
+face), so the fields are added in WeasyPrint's finisher, as the PDF is written
+(``fields.finisher``): each sits on its underlined blank, draws its value (a pre-filled
+one) with an appearance stream of its own, and prints as the blank when left empty.
 
 Rendering reads files only from the theme's folders and the system font folders, and
 fetches nothing from the network: any other URL stops the render.
@@ -17,6 +16,7 @@ from urllib.parse import unquote, urlparse
 from plangen.errors import RenderError
 from plangen.render import RenderOptions
 from plangen.outline.outline import Outline
+from plangen.render import fields
 from plangen.render.html import render_html
 from plangen.render.theme import Theme, check_fonts
 
@@ -51,14 +51,15 @@ def render_pdf(outline: Outline, theme: Theme, variant: str | None = None) -> by
 
     check_fonts(theme)
     fetcher_cls, fatal = _fetcher_class()
-    html = render_html(outline, theme)
+    forms = variant is None
+    html = render_html(outline, theme, forms=forms)
     try:
         document = HTML(string=html, base_url=theme.folder.resolve().as_uri() + "/",
                         url_fetcher=fetcher_cls(theme.read_dirs())).render(font_config=_font_config())
         blanks = {name[len("blank-"):]: pos for name, pos in document.pages[0].anchors.items()
                   if name.startswith("blank-")} if document.pages else {}
         # PDF/A forbids fields without appearances: there the blanks stay printed lines
-        finisher = _form_fields(outline, blanks) if variant is None and blanks else None
+        finisher = fields.finisher(outline, blanks, PX) if forms and blanks else None
         return document.write_pdf(pdf_variant=variant, finisher=finisher)
     except fatal as exc:
         raise RenderError(str(exc)) from None
@@ -75,48 +76,6 @@ def _font_config():
         from weasyprint.text.fonts import FontConfiguration
         _FONT_CONFIG = FontConfiguration()
     return _FONT_CONFIG
-
-
-def _form_fields(outline: Outline, blanks: dict[str, tuple[float, float, float, float]]):
-    """A WeasyPrint finisher adding one AcroForm text field over each empty cover blank."""
-    def finish(_document, pdf) -> None:
-        import pydyf
-
-        page = pdf.objects[pdf.pages["Kids"][0]]  # pydyf keeps Kids as number, 0, R triples
-        height = float(page["MediaBox"][3])
-        descriptor = pydyf.Dictionary({
-            "Type": "/FontDescriptor", "FontName": "/STSong-Light", "Flags": 6,
-            "FontBBox": pydyf.Array([-250, -143, 600, 857]), "ItalicAngle": 0, "Ascent": 857,
-            "Descent": -143, "CapHeight": 857, "StemV": 91})
-        pdf.add_object(descriptor)
-        cid_font = pydyf.Dictionary({
-            "Type": "/Font", "Subtype": "/CIDFontType0", "BaseFont": "/STSong-Light",
-            "CIDSystemInfo": pydyf.Dictionary({"Registry": pydyf.String("Adobe"), "Ordering": pydyf.String("GB1"),
-                                               "Supplement": 4}),
-            "FontDescriptor": descriptor.reference})
-        pdf.add_object(cid_font)
-        font = pydyf.Dictionary({"Type": "/Font", "Subtype": "/Type0", "BaseFont": "/STSong-Light",
-                                 "Encoding": "/UniGB-UCS2-H", "DescendantFonts": pydyf.Array([cid_font.reference])})
-        pdf.add_object(font)
-        if "Annots" not in page:
-            page["Annots"] = pydyf.Array()
-        fields = pydyf.Array()
-        for field in outline.cover.fields:
-            if field.name not in blanks:
-                continue
-            x1, y1, x2, y2 = blanks[field.name]
-            widget = pydyf.Dictionary({
-                "Type": "/Annot", "Subtype": "/Widget", "FT": "/Tx", "T": pydyf.String(field.name),
-                "TU": pydyf.String(field.label), "F": 4, "Ff": 0, "P": page.reference,
-                "Rect": pydyf.Array([round(v, 2) for v in (x1 * PX, height - y2 * PX, x2 * PX, height - y1 * PX)]),
-                "DA": pydyf.String("/STSong 14 Tf 0 g"), "MK": pydyf.Dictionary({})})
-            pdf.add_object(widget)
-            page["Annots"].append(widget.reference)
-            fields.append(widget.reference)
-        pdf.catalog["AcroForm"] = pydyf.Dictionary({
-            "Fields": fields, "NeedAppearances": "true", "DA": pydyf.String("/STSong 14 Tf 0 g"),
-            "DR": pydyf.Dictionary({"Font": pydyf.Dictionary({"STSong": font.reference})})})
-    return finish
 
 
 def render(outline: Outline, theme: Theme, options: RenderOptions) -> bytes:

@@ -135,11 +135,8 @@ def _cover(doc: _StyledDocument, outline: Outline) -> None:
         # with the paragraph's formatting, so the blank prints underlined there too.
         p = doc.add("", "Cover Field")
         p.add_run(field.caption).font.underline = False
-        if field.value:
-            run = p.add_run(field.value)
-            run.font.underline = True
-        else:
-            add_content_control(p, i, field.name, field.label, field.type, BLANK)
+        # a pre-filled value sits in the control too, so it can be changed (or `plangen fill`ed)
+        add_content_control(p, i, field.name, field.label, field.type, field.value or BLANK)
     if outline.tagline:
         doc.add(outline.tagline, "Cover Tagline")
 
