@@ -17,6 +17,7 @@ from plangen.source.walk import is_within
 
 DEFAULT_FIELD_KEYS = ("department", "name", "date")  # form field names of the wording's default lines
 APPENDIX_MAX_COLUMNS = 5  # item columns per table on a portrait A4 page; wider matrices split
+APPENDIX_MONEY_COLUMNS = 3  # unit columns when a row holds money with its decimals (23,400.00)
 DROPPED_CELL = "—"  # a dropped target's total and budget: it counts nowhere
 
 
@@ -284,7 +285,8 @@ def appendix(m: Matrix, w: Wording, noun: str, language: str) -> list[Table]:
         if m.has_shared:
             extra_rows.append(([shared, ""], {}, money(m.shared)))
         budget_is_column = False
-    chunks = [keys[i:i + APPENDIX_MAX_COLUMNS] for i in range(0, len(keys), APPENDIX_MAX_COLUMNS)]
+    width = APPENDIX_MONEY_COLUMNS if m.has_budget and not budget_is_column else APPENDIX_MAX_COLUMNS
+    chunks = [keys[i:i + width] for i in range(0, len(keys), width)]
     caption = f"{w.appendix_label}{w.colon}{w.appendix_title}"
     tables = []
     for n, chunk in enumerate(chunks, 1):
