@@ -56,7 +56,7 @@ def main() -> None:
     rows = []
     with tempfile.TemporaryDirectory() as tmp, sync_playwright() as p:
         browser = p.chromium.launch(executable_path=chromium, args=["--no-sandbox"])
-        for name, text in (("seed plan (8 pages)", SEED.read_text(encoding="utf-8")), ("155-page plan", plan_yaml(78))):
+        for name, text in (("seed plan (8 pages)", SEED.read_text(encoding="utf-8")), ("155-page plan", plan_yaml(50))):
             plan = Path(tmp) / f"{len(rows)}" / "plan.yaml"
             plan.parent.mkdir()
             plan.write_text(text, encoding="utf-8")

@@ -1,24 +1,25 @@
-"""plangen's benchmark, side by side with pandoc and LibreOffice, in one run.
+"""plangen beside LibreOffice, in one run on one machine: the table of issue 17.
 
-    bash scripts/setup bench          # installs pandoc too, then runs this
+    bash scripts/setup bench                 # installs what is missing, then runs this
+    .venv/bin/python benchmarks/run.py [--repeat N] [--district-repeat N]
 
-Generates Chinese plans of about 5, 30 and 100 pages and a district of 100 schools, then
-times (wall clock, start-up included, each command in a fresh process) and measures peak
-memory (the largest resident set of the command's processes):
-- the seed plan to PDF, and to .docx + PDF, from the command line;
-- plangen .docx vs pandoc (the same content as Markdown to .docx);
-- plangen PDF vs LibreOffice (plangen's .docx to PDF) vs WeasyPrint alone on plangen's HTML
-  with the fonts left to fontconfig (no plangen font handling);
-- 100 per-school documents (.docx + PDF) with 1 and 2 jobs;
-- a no-op rebuild of the example plans.
-Prints a Markdown table of times and ratios. No assertions: numbers are for people.
+Generates what it measures: the seed plan (plans/2021-logistics.yaml), a 155-page plan and a
+district of 100 schools. Every timing is a whole process (start-up included), wall clock,
+plangen and LibreOffice alternating run by run, and the median is printed; peak memory is the
+largest resident set of the command's processes. One untimed run of each command comes
+first, so both start warm (LibreOffice's profile made, plangen's prepared fonts cached).
+LibreOffice converts plangen's own .docx of the same plan. WeasyPrint alone (`python -m
+weasyprint` on plangen's HTML, fonts left to fontconfig) is the engine's floor.
+Prints a Markdown table. No assertions: the numbers are for people.
 """
 from __future__ import annotations
 
+import argparse
 import os
 import platform
 import re
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -39,20 +40,30 @@ print(dt, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, rc)
 """
 
 
-def measure(cmd: list[str], cwd: Path = ROOT, repeat: int = 1) -> tuple[float, float]:
-    """Best wall time in seconds and peak RSS in MB of a command, over `repeat` runs."""
-    best, mem = float("inf"), 0.0
+def measure(cmd: list[str]) -> tuple[float, float]:
+    """Wall time in seconds and peak RSS in MB of one run of a command in a fresh process."""
+    out = subprocess.run([PY, "-c", MEASURE, *cmd], cwd=ROOT, capture_output=True, text=True, check=True).stdout
+    seconds, kb, rc = out.split()
+    if rc != "0":
+        raise SystemExit(f"failed ({rc}): {' '.join(cmd)}")
+    return float(seconds), int(kb) / 1024
+
+
+def alternate(commands: dict[str, list[str]], repeat: int, warm: bool = True) -> dict[str, tuple[float, float]]:
+    """Each command once untimed (unless `warm` is False), then `repeat` rounds of all of them in
+    turn: median time, peak memory."""
+    for cmd in commands.values() if warm else ():
+        measure(cmd)
+    runs: dict[str, list[tuple[float, float]]] = {name: [] for name in commands}
     for _ in range(repeat):
-        out = subprocess.run([PY, "-c", MEASURE, *cmd], cwd=cwd, capture_output=True, text=True, check=True).stdout
-        seconds, kb, rc = out.split()
-        if rc != "0":
-            raise SystemExit(f"failed ({rc}): {' '.join(cmd)}")
-        best, mem = min(best, float(seconds)), max(mem, int(kb) / 1024)
-    return best, mem
+        for name, cmd in commands.items():
+            runs[name].append(measure(cmd))
+            print(f"  {name}: {runs[name][-1][0]:.2f} s", file=sys.stderr, flush=True)
+    return {name: (statistics.median(t for t, _ in r), max(m for _, m in r)) for name, r in runs.items()}
 
 
 def plan_yaml(sections: int, units: int = 5) -> str:
-    """A plan of about sections * 2 pages: each section 3 subsections of 2 items."""
+    """A Chinese plan of about 3.1 pages a section (50 sections: 155 pages)."""
     lines = ["plangen: 1", "document:", "  number: BENCH-1", "  title: 基准测试工作计划", "  year: 2024",
              "  organization: 基准测试中心学校", "  date: 2024-01-01", "units:"]
     lines += [f"  - {{id: u{i}, name: 第{i}学校}}" for i in range(1, units + 1)]
@@ -62,30 +73,9 @@ def plan_yaml(sections: int, units: int = 5) -> str:
         for k in range(1, 4):
             lines += [f"      - id: s{s}.{k}", f"        title: 进一步加强第{k}项工作", f"        text: {PARAGRAPH}",
                       "        items:"]
-            for j in range(1, 3):
-                lines += [f"          - id: s{s}.{k}.{j}", f"            text: {PARAGRAPH * 2}"]
+            lines += [f"          - id: s{s}.{k}.{j}\n            text: {PARAGRAPH * 2}" for j in (1, 2)]
         lines += ["    targets:", f"      - {{what: 物品{s}, quantity: {s}, unit: 套, for: all, budget: {100 * s}}}"]
     return "\n".join(lines) + "\n"
-
-
-def markdown_of(plan: Path) -> str:
-    """The same content as Markdown, for pandoc."""
-    sys.path.insert(0, str(ROOT / "src"))
-    from plangen.source.load import load_plan
-    from plangen.outline.outline import build_outline
-    from plangen.render.theme import load_theme
-    loaded = load_plan(plan)
-    o = build_outline(loaded.plan, load_theme().wording("zh"))
-    out = [f"# {o.title}", ""]
-    for block in o.blocks + o.appendix:
-        if block.kind == "heading":
-            out += [f"{'#' * min(block.level + 1, 6)} {block.label}{block.title}", ""]
-        elif block.kind == "para":
-            out += [f"{block.label or ''}{block.text}", ""]
-        else:
-            out += ["| " + " | ".join(block.header) + " |", "|" + "---|" * len(block.header)]
-            out += ["| " + " | ".join(c or " " for c in row) + " |" for row in block.rows] + [""]
-    return "\n".join(out)
 
 
 def pages(pdf: Path) -> int:
@@ -93,74 +83,142 @@ def pages(pdf: Path) -> int:
     return int(re.search(r"Pages:\s+(\d+)", info).group(1))
 
 
+class Bench:
+    def __init__(self, work: Path, soffice: str):
+        self.work = work
+        self.soffice = [soffice, f"-env:UserInstallation={(work / 'lo-profile').as_uri()}", "--headless",
+                        "--convert-to", "pdf"]
+        self.plangen = [PY, "-m", "plangen"]
+
+    def build(self, plan: Path, out: str, formats: str, *more: str) -> list[str]:
+        return self.plangen + ["build", str(plan), "--format", formats, "--out", str(self.work / out), "--force", "-q",
+                               *more]
+
+    def docx_of(self, plan: Path, *more: str) -> Path:
+        """plangen's .docx (and HTML) of a plan, for LibreOffice and WeasyPrint to convert."""
+        subprocess.run(self.build(plan, "docx", "docx,html", *more), check=True)
+        return self.work / "docx" / f"{plan.stem}.docx"
+
+    def lo(self, out: str, *docx: Path) -> list[str]:
+        return self.soffice + ["--outdir", str(self.work / out), *map(str, docx)]
+
+
+def seed_row(b: Bench, repeat: int) -> dict:
+    docx = b.docx_of(SEED)
+    r = alternate({"plangen": b.build(SEED, "seed", "pdf", "-j", "1"), "lo": b.lo("seed-lo", docx)}, repeat)
+    return {"work": "seed plan → PDF, cold command", "ours": r["plangen"], "lo": r["lo"], "target": 0.7,
+            "pages": pages(b.work / "seed" / f"{SEED.stem}.pdf")}
+
+
+def long_rows(b: Bench, repeat: int) -> list[dict]:
+    plan = b.work / "long.yaml"
+    plan.write_text(plan_yaml(50), encoding="utf-8")
+    docx = b.docx_of(plan)
+    floor = [PY, "-m", "weasyprint", str(b.work / "docx" / "long.html"), str(b.work / "floor.pdf")]
+    r = alternate({"plangen": b.build(plan, "long", "pdf", "-j", "1"), "lo": b.lo("long-lo", docx), "weasyprint": floor},
+                  repeat)
+    n = pages(b.work / "long" / "long.pdf")
+    return [{"work": f"{n}-page plan → PDF", "ours": r["plangen"], "lo": r["lo"], "target": 2.0,
+             "floor": r["weasyprint"]},
+            {"work": f"peak memory, {n}-page plan", "ours": r["plangen"], "lo": r["lo"], "memory": True, "target": 300}]
+
+
+def district_row(b: Bench, repeat: int) -> dict:
+    plan = b.work / "district.yaml"
+    plan.write_text(plan_yaml(3, units=100), encoding="utf-8")
+    subprocess.run(b.build(plan, "docx", "docx", "--per-unit"), check=True)
+    docx = sorted((b.work / "docx").glob("district.docx")) + sorted((b.work / "docx" / "district").glob("*.docx"))
+    # warm without a whole untimed round: the plan's own PDF prepares the fonts every document
+    # of the plan shares; LibreOffice's profile was made by the rows before
+    subprocess.run(b.build(plan, "district-warm", "pdf"), check=True)
+    r = alternate({"plangen": b.build(plan, "district", "docx,pdf", "--per-unit", "-j", "2"),
+                   "lo": b.lo("district-lo", *docx)}, repeat, warm=False)
+    return {"work": f"district of 100 schools, {len(docx)} documents (.docx + PDF, `-j 2`) vs LibreOffice converting "
+                    f"the same {len(docx)} .docx in one process", "ours": r["plangen"], "lo": r["lo"], "target": 1.0}
+
+
+def watch_row(b: Bench, repeat: int) -> dict:
+    """`plangen watch` on the seed: from a save of the plan to the new PDF in place."""
+    plan = b.work / "watched.yaml"
+    text = SEED.read_text(encoding="utf-8")
+    plan.write_text(text, encoding="utf-8")
+    pdf = b.work / "watch" / "watched.pdf"
+    proc = subprocess.Popen(b.plangen + ["watch", str(plan), "--format", "pdf", "--out", str(b.work / "watch"), "-q",
+                                         "-j", "1"], cwd=ROOT, stderr=subprocess.DEVNULL)
+    try:
+        _wait_for(pdf, 0, 120)
+        times = []
+        for i in range(repeat + 1):
+            before = pdf.stat().st_mtime_ns
+            time.sleep(0.3)
+            start = time.perf_counter()
+            plan.write_text(text.replace("工作计划", f"工作计划{'（修订）' * (i % 2 + 1)}", 1), encoding="utf-8")
+            _wait_for(pdf, before, 60)
+            times.append(time.perf_counter() - start)
+    finally:
+        proc.terminate()
+        proc.wait(10)
+    seconds = statistics.median(times[1:])
+    return {"work": "`watch`: save → new seed PDF", "ours": (seconds, 0.0), "lo": None, "target": 0.3}
+
+
+def _wait_for(path: Path, newer_than: int, timeout: float) -> None:
+    end = time.monotonic() + timeout
+    while time.monotonic() < end:
+        if path.exists() and path.stat().st_mtime_ns > newer_than:
+            return
+        time.sleep(0.005)
+    raise SystemExit(f"{path} was not written in {timeout} s")
+
+
+def table(rows: list[dict]) -> str:
+    out = ["| work | plangen | LibreOffice on plangen's .docx | ratio now | target |", "| --- | ---: | ---: | ---: | ---: |"]
+    for r in rows:
+        if r.get("memory"):
+            out.append(f"| {r['work']} | {r['ours'][1]:.0f} MB | {r['lo'][1]:.0f} MB | – | ≤ {r['target']} MB |")
+            continue
+        lo = f"{r['lo'][0]:.2f} s" if r["lo"] else "–"
+        ratio = f"{r['ours'][0] / r['lo'][0]:.2f}" if r["lo"] else "–"
+        target = f"≤ {r['target']}" + (" s" if not r["lo"] else "")
+        if "floor" in r:
+            target += ", and ≤ 1.05 × WeasyPrint alone"
+        out.append(f"| {r['work']} | {r['ours'][0]:.2f} s | {lo} | {ratio} | {target} |")
+        if "floor" in r:
+            out.append(f"| … WeasyPrint alone on plangen's HTML (the engine's floor) | {r['floor'][0]:.2f} s | – | "
+                       f"plangen / WeasyPrint = {r['ours'][0] / r['floor'][0]:.2f} | ≤ 1.05 |")
+    return "\n".join(out)
+
+
+def machine() -> str:
+    cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
+                if line.startswith("model name")), platform.processor()) if Path("/proc/cpuinfo").exists() else ""
+    mem = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2 ** 30
+    lo = subprocess.run([shutil.which("soffice") or "soffice", "--version"], capture_output=True, text=True).stdout.strip()
+    import weasyprint
+    return (f"{os.cpu_count()} cores ({cpu}), {mem:.0f} GB, {platform.platform()}, Python {platform.python_version()}, "
+            f"WeasyPrint {weasyprint.__version__}, {lo}; load average before the run "
+            f"{os.getloadavg()[0]:.1f}; {time.strftime('%Y-%m-%d %H:%M %Z')}")
+
+
 def main() -> None:
-    plangen = [PY, "-m", "plangen"]
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeat", type=int, default=5, help="timed rounds of the short cases (default 5)")
+    parser.add_argument("--district-repeat", type=int, default=3, help="timed rounds of the district (default 3)")
+    args = parser.parse_args()
     soffice = shutil.which("soffice") or shutil.which("libreoffice")
-    pandoc = shutil.which("pandoc")
-    rows: list[tuple[str, float, float, str]] = []
+    if not soffice:
+        raise SystemExit("LibreOffice (soffice) is not installed: run `bash scripts/setup bench`")
     work = Path(tempfile.mkdtemp(prefix="plangen-bench-"))
-    profile = (work / "lo-profile").as_uri()
-
-    def add(name, seconds, mb, note=""):
-        rows.append((name, seconds, mb, note))
-        print(f"  {name}: {seconds:.2f} s, {mb:.0f} MB {note}", file=sys.stderr, flush=True)
-
-    def build(args, repeat=3):
-        return measure(plangen + ["build", *args, "--force", "-q", "-j", "1"], repeat=repeat)
-
-    t, m = build([str(SEED), "--format", "pdf", "--out", str(work / "seed")])
-    add("seed plan → PDF (plangen, CLI)", t, m, f"{pages(work / 'seed' / '2021-logistics.pdf')} pages")
-    t, m = build([str(SEED), "--format", "docx,pdf", "--out", str(work / "seed")])
-    add("seed plan → .docx + PDF (plangen, CLI)", t, m)
-    if soffice:
-        t, m = measure([soffice, f"-env:UserInstallation={profile}", "--headless", "--convert-to", "pdf",
-                        "--outdir", str(work / "seed-lo"), str(work / "seed" / "2021-logistics.docx")], repeat=3)
-        add("seed .docx → PDF (LibreOffice)", t, m)
-
-    for label, sections in (("5", 1), ("30", 10), ("100", 32)):
-        plan = work / f"plan{label}.yaml"
-        plan.write_text(plan_yaml(sections), encoding="utf-8")
-        out = work / f"out{label}"
-        t_docx, m_docx = build([str(plan), "--format", "docx", "--out", str(out)])
-        t_pdf, m_pdf = build([str(plan), "--format", "pdf", "--out", str(out)])
-        n = pages(out / f"plan{label}.pdf")
-        add(f"~{label}-page plan → .docx (plangen)", t_docx, m_docx, f"{n} pages")
-        if pandoc:
-            md = work / f"plan{label}.md"
-            md.write_text(markdown_of(plan), encoding="utf-8")
-            t, m = measure([pandoc, str(md), "-o", str(work / f"pandoc{label}.docx")], repeat=3)
-            add(f"~{label}-page plan → .docx (pandoc)", t, m, f"plangen/pandoc = {t_docx / t:.2f}")
-        add(f"~{label}-page plan → PDF (plangen)", t_pdf, m_pdf, f"{n} pages")
-        if soffice:
-            t, m = measure([soffice, f"-env:UserInstallation={profile}", "--headless", "--convert-to", "pdf",
-                            "--outdir", str(work / "lo"), str(out / f"plan{label}.docx")], repeat=2)
-            add(f"~{label}-page .docx → PDF (LibreOffice)", t, m, f"plangen/LibreOffice = {t_pdf / t:.2f}")
-        run_html = subprocess.run(plangen + ["build", str(plan), "--format", "html", "--out", str(out), "-q", "--force"])
-        assert run_html.returncode == 0
-        html = (out / f"plan{label}.html").read_text(encoding="utf-8")
-        plain = re.sub(r"var\(--\w+\)", "serif", re.sub(r":root \{[^}]*\}", "", html))
-        (work / f"plain{label}.html").write_text(plain, encoding="utf-8")
-        t, m = measure([PY, "-m", "weasyprint", str(work / f"plain{label}.html"), str(work / f"plain{label}.pdf")], repeat=2)
-        add(f"~{label}-page HTML → PDF (WeasyPrint alone, fontconfig fonts)", t, m, f"plangen/WeasyPrint = {t_pdf / t:.2f}")
-
-    district = work / "district.yaml"
-    district.write_text(plan_yaml(3, units=100), encoding="utf-8")
-    for jobs in (1, 2):
-        t, m = measure(plangen + ["build", str(district), "--per-unit", "--format", "docx,pdf", "--force", "-q",
-                                  "-j", str(jobs), "--out", str(work / f"district{jobs}")])
-        add(f"district of 100 schools, 101 documents (.docx + PDF), {jobs} job(s)", t, m,
-            f"{101 / t:.1f} documents/s")
-    subprocess.run(plangen + ["build", "-q"], cwd=ROOT, check=True)
-    t, m = measure(plangen + ["build", "-q"], repeat=5)
-    add("no-op rebuild of the example plans", t, m)
-
-    print(f"\nMachine: {os.cpu_count()} cores, Python {platform.python_version()}, "
-          f"{platform.system()} {platform.machine()}; {time.strftime('%Y-%m-%d')}\n")
-    print("| case | time (s) | peak memory (MB) | note |")
-    print("| --- | ---: | ---: | --- |")
-    for name, seconds, mb, note in rows:
-        print(f"| {name} | {seconds:.2f} | {mb:.0f} | {note} |")
-    shutil.rmtree(work, ignore_errors=True)
+    about = machine()
+    try:
+        b = Bench(work, soffice)
+        rows = [seed_row(b, args.repeat)]
+        long_time, long_memory = long_rows(b, max(3, args.repeat - 2))
+        rows += [long_time, district_row(b, args.district_repeat), watch_row(b, args.repeat), long_memory]
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    print(f"\nMachine: {about}\n")
+    print(table(rows))
 
 
 if __name__ == "__main__":

@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-PLANS = sorted((ROOT / "plans").glob("*.yaml"))
+PLANS = sorted(p for p in (ROOT / "plans").glob("*.yaml") if not p.name.endswith(".progress.yaml"))
+PROGRESS = ROOT / "plans" / "2021-logistics.progress.yaml"
 SEED = ROOT / "plans" / "2021-logistics.yaml"
 NEXT = ROOT / "plans" / "2022-logistics.yaml"
 ENGLISH = ROOT / "plans" / "2025-it-services.yaml"

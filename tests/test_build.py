@@ -15,6 +15,7 @@ import pytest
 from conftest import ENGLISH, PLANS, ROOT, SEED, no_traceback, run
 from plangen.build.orchestrator import Options, plan_jobs, shard
 from plangen.source.load import load_plan
+from plangen.source.progress import progress_path
 
 
 def digests(folder):
@@ -28,7 +29,9 @@ def test_build_without_arguments_builds_every_plan(tmp_path):
     proc = run("build", "--out", str(work / "output"), cwd=work, timeout=600)
     assert proc.returncode == 0, proc.stderr
     names = sorted(p.name for p in (work / "output").iterdir() if not p.name.startswith("."))
-    assert names == sorted(f"{p.stem}.{fmt}" for p in PLANS for fmt in ("docx", "pdf"))
+    reports = [f"{p.stem}.report.{fmt}" for p in PLANS if progress_path(p).exists() for fmt in ("docx", "pdf")]
+    assert reports == ["2021-logistics.report.docx", "2021-logistics.report.pdf"]  # beside a progress file
+    assert names == sorted([f"{p.stem}.{fmt}" for p in PLANS for fmt in ("docx", "pdf")] + reports)
 
 
 def test_two_builds_in_separate_processes_are_byte_identical(tmp_path):
@@ -37,7 +40,7 @@ def test_two_builds_in_separate_processes_are_byte_identical(tmp_path):
                    "--out", str(tmp_path / out), "-q", "-j", "2", timeout=600)
         assert proc.returncode == 0, proc.stderr
     a, b = digests(tmp_path / "a"), digests(tmp_path / "b")
-    assert len(a) == 3 * (2 + 5 + 3)
+    assert len(a) == 3 * (2 + 5 + 3 + 1)  # + the seed's progress report
     assert a == b
 
 
@@ -54,24 +57,30 @@ def test_incremental_build_rebuilds_only_what_changed(tmp_path):
     out = tmp_path / "out"
     args = [str(plans / "2021-logistics.yaml"), str(plans / "2025-it-services.yaml"), "--out", str(out), "--format", "docx"]
     first = run("build", *args)
-    assert first.returncode == 0 and "2 file(s) written, 0 up to date" in first.stderr
+    assert first.returncode == 0 and "3 file(s) written, 0 up to date" in first.stderr  # + the seed's report
     again = run("build", *args)
-    assert "0 file(s) written, 2 up to date" in again.stderr
+    assert "0 file(s) written, 3 up to date" in again.stderr
     before = digests(out)
     plan = plans / "2025-it-services.yaml"
     plan.write_text(plan.read_text(encoding="utf-8").replace("Refresh the oldest", "Replace the oldest"), encoding="utf-8")
     changed = run("build", *args)
-    assert "1 file(s) written, 1 up to date" in changed.stderr
+    assert "1 file(s) written, 2 up to date" in changed.stderr
     after = digests(out)
     assert before["2021-logistics.docx"] == after["2021-logistics.docx"]
     assert before["2025-it-services.docx"] != after["2025-it-services.docx"]
     forced = run("build", *args, "--force")
-    assert "2 file(s) written" in forced.stderr
+    assert "3 file(s) written" in forced.stderr
     # an output changed by hand is rebuilt
     (out / "2021-logistics.docx").write_bytes(b"edited")
-    assert "1 file(s) written, 1 up to date" in run("build", *args).stderr
+    assert "1 file(s) written, 2 up to date" in run("build", *args).stderr
     # other options are other outputs
-    assert "2 file(s) written" in run("build", *args[:-1], "pdf").stderr
+    assert "3 file(s) written" in run("build", *args[:-1], "pdf").stderr
+    # a changed progress file rebuilds the seed's report only
+    progress = plans / "2021-logistics.progress.yaml"
+    progress.write_text(progress.read_text(encoding="utf-8").replace("done: 55", "done: 56"), encoding="utf-8")
+    report = digests(out)["2021-logistics.report.pdf"]
+    assert "1 file(s) written, 2 up to date" in run("build", *args[:-1], "pdf").stderr
+    assert digests(out)["2021-logistics.report.pdf"] != report
 
 
 def test_a_failing_plan_is_reported_and_the_rest_build(tmp_path):
@@ -92,7 +101,7 @@ def test_shards_cover_every_job_exactly_once(count):
     slices = [shard(jobs, i, count) for i in range(1, count + 1)]
     flat = [j.stem for s in slices for j in s]
     assert sorted(flat) == sorted(j.stem for j in jobs)
-    assert len(flat) == len(set(flat)) == 3 + 5 + 5 + 3
+    assert len(flat) == len(set(flat)) == 3 + 5 + 5 + 3 + 1  # + the seed's progress report
 
 
 def test_shard_option_builds_a_slice(tmp_path):
@@ -101,7 +110,7 @@ def test_shard_option_builds_a_slice(tmp_path):
         proc = run("build", str(SEED), "--per-unit", "--format", "html", "--shard", f"{i}/2", "--out", str(tmp_path), "-q")
         assert proc.returncode == 0, proc.stderr
         outs.append(len([p for p in tmp_path.rglob("*.html")]))
-    assert outs == [3, 6]
+    assert outs == [4, 7]  # the plan, its report and 5 schools
     bad = run("build", str(SEED), "--shard", "3/2")
     assert bad.returncode == 2 and "--shard 3/2" in bad.stderr
 

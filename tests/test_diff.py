@@ -49,13 +49,18 @@ def test_diff_text_format():
     proc = run("diff", str(SEED), str(NEXT))
     assert proc.returncode == 1
     out = proc.stdout
-    assert "新课桌 · 黄竹林小学: 50 → 60 套" in out
-    assert "新课桌 · total: 250 → 260 套" in out
+    assert "新课桌 · 黄竹林小学：50 → 60 套" in out  # a Chinese plan's report is worded in Chinese
+    assert "新课桌 · 合计：250 → 260 套" in out
     assert "+ 二、（四） 进一步加强校园安全设施建设 [safety]" in out
     assert "- 二、（一）2、 争取对中学、示范和箐门老教学楼的改造维修。 [facilities.old-buildings]" in out
-    assert "[-逐步-]{+加快+}" in out
-    assert "number: YK-JH-0025 → YK-JH-0026" in out
+    assert "正文：…教师、为学生服务的思想，[-逐步-]{+加快+}" in out
+    assert "编号：YK-JH-0025 → YK-JH-0026" in out
+    assert out.splitlines()[1] == "文件信息" and "条目" in out.splitlines() and "目标" in out.splitlines()
+    assert not any(w in out for w in ("Document", "Items", "Targets", "total", "budget", "text:"))
     assert "\033[" not in out  # no colour when not on a terminal
+    english = run("diff", str(SEED), str(NEXT), "--lang", "en").stdout
+    assert "新课桌 · total: 250 → 260 套" in english and "number: YK-JH-0025 → YK-JH-0026" in english
+    assert "budget · total: 0 → 121,200" in english
     coloured = run("diff", str(SEED), str(NEXT), "--color", "always").stdout
     assert "\033[31m逐步\033[0m" in coloured
 
@@ -63,8 +68,9 @@ def test_diff_text_format():
 def test_diff_markdown_format():
     proc = run("diff", str(SEED), str(NEXT), "--format", "markdown")
     assert proc.returncode == 1
-    assert proc.stdout.startswith("## Plan changes:")
-    assert "### Targets" in proc.stdout and "~~逐步~~**加快**" in proc.stdout
+    assert proc.stdout.startswith("## plangen diff `")
+    assert "### 目标" in proc.stdout and "~~逐步~~**加快**" in proc.stdout
+    assert "- 新增 **二、（四）**" in proc.stdout
 
 
 def test_identical_plans_exit_0_with_no_output():
@@ -135,8 +141,13 @@ def repo(tmp_path):
 def test_diff_between_git_revisions(repo):
     proc = run("diff", "HEAD~1:plans/plan.yaml", "plans/plan.yaml", cwd=repo)
     assert proc.returncode == 1, proc.stderr
-    assert "新课桌 · 黄竹林小学: 50 → 60 套" in proc.stdout
+    assert "新课桌 · 黄竹林小学：50 → 60 套" in proc.stdout
     assert proc.stdout.startswith("plangen diff HEAD~1:plans/plan.yaml → plans/plan.yaml")
+    red = run("redline", "HEAD~1:plans/plan.yaml", "plans/plan.yaml", "-o", "changes.html", cwd=repo)
+    assert red.returncode == 0, red.stderr
+    heading = (repo / "changes.html").read_text(encoding="utf-8").split("<h1>")[1].split("</h1>")[0]
+    assert heading == ("修订对照：《新学期后勤总务2021年工作计划（新编版）》（YK-JH-0025，HEAD~1） → "
+                       "《新学期后勤总务2022年工作计划（新编版）》（YK-JH-0026，plans/plan.yaml）")
     same = run("diff", "HEAD:plans/plan.yaml", "plans/plan.yaml", cwd=repo)
     assert same.returncode == 0 and same.stdout == ""
 
@@ -208,3 +219,46 @@ def test_new_plan_resets_values_and_moves_dates(tmp_path):
     assert "in 2026." in text
     again = run("new", "--from", str(ENGLISH), "--year", "2026", "-o", str(out))
     assert again.returncode == 2 and "exists; use --force" in again.stderr
+
+
+def _diff_json_in_process(old, new) -> dict:
+    from plangen.compare.diff import diff_plans
+    from plangen.compare.report import as_json
+    from plangen.render.theme import load_theme
+    from plangen.source.load import load_plan
+    a, b = load_plan(old).plan, load_plan(new).plan
+    theme = load_theme()
+    d = diff_plans(a, b, theme.wording(a.document.language), theme.wording(b.document.language), str(old), str(new))
+    return json.loads(as_json(d))
+
+
+def test_every_example_diff_matches_the_json_schema(tmp_path):
+    import jsonschema
+
+    import revision
+    from conftest import PLANS
+    schema = json.loads((ROOT / "schema" / "diff.schema.json").read_text(encoding="utf-8"))
+    jsonschema.Draft7Validator.check_schema(schema)
+    revised = revision.revision(tmp_path / "revised.yaml")
+    pairs = [(a, b) for a in PLANS for b in PLANS] + [(NEXT, revised), (revised, NEXT)]
+    for old, new in pairs:
+        jsonschema.validate(_diff_json_in_process(old, new), schema)
+    d = _diff_json_in_process(NEXT, revised)
+    assert {i["change"] for i in d["items"]} == {"changed", "moved"} and d["units"][0]["change"] == "removed"
+    with pytest.raises(jsonschema.ValidationError):  # the schema can fail: a list where text belongs
+        jsonschema.validate({**d, "items": [{**d["items"][0], "fields": {"text": {"old": ["a"], "new": "b"}}}]}, schema)
+
+
+def test_the_readme_json_example_comes_from_a_real_run():
+    import jsonschema
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    example = json.loads(readme.split("The JSON shape (`--format json`)")[1].split("```json\n")[1].split("```")[0])
+    jsonschema.validate(example, json.loads((ROOT / "schema" / "diff.schema.json").read_text(encoding="utf-8")))
+    real = diff_json(SEED, NEXT)
+    assert set(example) == set(real)
+    for key, value in example.items():
+        if isinstance(value, list):
+            assert all(entry in real[key] for entry in value), key
+        else:
+            assert real[key] == value or key in ("old", "new"), key
+    assert example["old"].endswith("plans/2021-logistics.yaml") and example["new"].endswith("plans/2022-logistics.yaml")

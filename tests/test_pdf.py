@@ -28,7 +28,7 @@ def test_pdf_fonts_are_embedded_simplified_chinese_faces(built, plan):
     rows = out.splitlines()[2:]
     assert rows
     for row in rows:
-        name, emb = row.split()[0], row.split()[-5]
+        name, emb = row.split()[0].split("+")[-1], row.split()[-5]  # after the random subset tag
         assert emb == "yes", row
         assert "JP" not in name and "KR" not in name, row  # no Japanese glyph forms
     assert any("CJK-SC" in r for r in rows)
@@ -123,3 +123,17 @@ def test_no_line_starts_with_closing_punctuation(built, plan):
     lines = [line.strip() for line in pdftotext(pdf_of(built, plan)).splitlines()]
     bad = [line for line in lines if line and line[0] in "，。；：、！？）》”"]
     assert bad == []
+
+
+def test_pdf_embedded_font_programs_are_simplified_chinese_faces(built):
+    """The embedded fonts' own name tables, not just their PDF names: SC (and CN) faces only."""
+    import io
+
+    from fontTools.ttLib import TTFont
+    families = set()
+    for page in PdfReader(pdf_of(built, SEED)).pages:
+        for font in page["/Resources"]["/Font"].values():
+            descriptor = font.get_object()["/DescendantFonts"][0].get_object()["/FontDescriptor"].get_object()
+            program = (descriptor.get("/FontFile3") or descriptor.get("/FontFile2")).get_object().get_data()
+            families.add(TTFont(io.BytesIO(program))["name"].getDebugName(1))
+    assert families == {"Noto Serif CJK SC", "Noto Sans CJK SC", "AR PL UKai CN"}

@@ -7,6 +7,7 @@ import zipfile
 import docx
 import pytest
 
+import revision
 from conftest import ENGLISH, NEXT, SEED, pdftotext, run, soffice_convert, squash
 from docs import accept_all, document_text
 
@@ -17,7 +18,9 @@ W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 def redline(tmp_path_factory):
     out = tmp_path_factory.mktemp("redline")
     for suffix in ("docx", "pdf", "html"):
-        proc = run("redline", str(SEED), str(NEXT), "-o", str(out / f"changes.{suffix}"), "--author", "后勤处")
+        # paths relative to the checkout, so the summary's line breaks do not depend on where it is
+        proc = run("redline", "plans/2021-logistics.yaml", "plans/2022-logistics.yaml", "-o", str(out / f"changes.{suffix}"),
+                   "--author", "后勤处")
         assert proc.returncode == 0, proc.stderr
     proc = run("build", str(NEXT), "--format", "docx", "--out", str(out), "-q")
     assert proc.returncode == 0, proc.stderr
@@ -32,6 +35,7 @@ def test_redline_docx_has_tracked_changes_with_author_and_date(redline):
     assert len(ins) > 10 and len(dels) > 5
     assert {a for a, _ in ins + dels} == {"后勤处"}
     assert {d for _, d in ins + dels} == {"2022-02-18T00:00:00Z"}
+    assert "<w:moveFrom " not in xml  # nothing moved between 2021 and 2022
     assert "<w:delText xml:space=\"preserve\">逐步</w:delText>" in xml
     assert re.search(r"<w:ins [^>]*><w:r><w:t xml:space=\"preserve\">加快</w:t>", xml)
 
@@ -64,13 +68,17 @@ def test_libreoffice_sees_the_tracked_changes(redline, tmp_path):
 
 def test_redline_pdf_summary_and_marks(redline):
     first = squash(pdftotext(redline / "changes.pdf", "-f", "1", "-l", "1"))
-    assert "plans/2021-logistics.yaml→" in first and first.count("2022-logistics.yaml") == 1
-    assert "新课桌·黄竹林小学:50→60套" in first
+    assert first.startswith("修订对照：《新学期后勤总务2021年工作计划（新编版）》（YK-JH-0025，")
+    assert "《新学期后勤总务2022年工作计划（新编版）》（YK-JH-0026，" in first
+    assert "插入·删除" in first and "新课桌·黄竹林小学：50→60套" in first and "新课桌·合计：250→260套" in first
+    for english in ("Document", "Items", "Targets", "text:", "total", "budget", "inserted", "deleted"):
+        assert english not in first
     body = squash(pdftotext(redline / "changes.pdf", "-f", "2"))
     assert "逐步加快推进" in body  # the deleted words stay visible, struck through
     html = (redline / "changes.html").read_text(encoding="utf-8")
     assert "<del>逐步</del><ins>加快</ins>" in html
     assert '<div class="h h2 ins" id=' in html  # the added goal
+    assert '<span class="label"><del>2、</del></span><del>争取对中学' in html  # a removed item keeps its old label
 
 
 def test_redline_of_identical_plans_has_no_changes(tmp_path):
@@ -84,3 +92,79 @@ def test_redline_of_identical_plans_has_no_changes(tmp_path):
 def test_redline_needs_a_known_suffix(tmp_path):
     proc = run("redline", str(SEED), str(NEXT), "-o", str(tmp_path / "x.odt"))
     assert proc.returncode == 2 and "must end in .docx, .pdf or .html" in proc.stderr
+
+
+@pytest.fixture(scope="module")
+def quantity(tmp_path_factory):
+    """A redline of one target change: 档案柜 for 水塘坝小学 1 → 2."""
+    out = tmp_path_factory.mktemp("quantity")
+    changed = revision.quantity_change(out / "changed.yaml")
+    for suffix in ("docx", "pdf", "html"):
+        proc = run("redline", str(NEXT), str(changed), "-o", str(out / f"q.{suffix}"))
+        assert proc.returncode == 0, proc.stderr
+    return out
+
+
+def _changed_cells(xml: str) -> list[tuple[str, str]]:
+    """(deleted, inserted) text of every table cell with a tracked change."""
+    cells = []
+    for cell in re.findall(r"<w:tc>.*?</w:tc>", xml):
+        if "<w:ins " in cell or "<w:del " in cell:
+            cells.append(("".join(re.findall(r"<w:delText[^>]*>([^<]*)<", cell)),
+                          "".join(re.findall(r"<w:t(?: [^>]*)?>([^<]*)</w:t>", cell))))
+    return cells
+
+
+def test_a_target_change_marks_exactly_the_changed_cells(quantity):
+    with zipfile.ZipFile(quantity / "q.docx") as z:
+        xml = z.read("word/document.xml").decode()
+    assert "<w:trPr><w:ins" not in xml and "<w:trPr><w:del" not in xml  # no row inserted or deleted
+    # the item's table: each and total (the budget is money per school: unchanged); the appendix:
+    # the school's cell and the item's total
+    assert _changed_cells(xml) == [("1", "2")] * 4
+    html = (quantity / "q.html").read_text(encoding="utf-8")
+    assert html.count('<td class="num"><del>1</del><ins>2</ins></td>') == 4
+    assert html.count("<del>") == html.count("<ins>") == 4 + 1  # + the legend
+    body = squash(pdftotext(quantity / "q.pdf", "-f", "2"))
+    assert "档案柜12" in body  # the item's table: struck 1 and inserted 2 in the quantity's cell
+    assert "档案柜组1212监控摄像头台4444420" in body  # the appendix: only the school's cell and the total
+
+
+@pytest.fixture(scope="module")
+def revised(tmp_path_factory):
+    out = tmp_path_factory.mktemp("revised")
+    changed = revision.revision(out / "revised.yaml")
+    for suffix in ("docx", "html"):
+        proc = run("redline", str(NEXT), str(changed), "-o", str(out / f"r.{suffix}"))
+        assert proc.returncode == 0, proc.stderr
+    return out
+
+
+def test_a_moved_item_is_shown_at_both_places(revised):
+    with zipfile.ZipFile(revised / "r.docx") as z:
+        xml = z.read("word/document.xml").decode()
+    start_from = re.findall(r'<w:moveFromRangeStart w:id="(\d+)"[^>]* w:name="([^"]+)"/>', xml)
+    start_to = re.findall(r'<w:moveToRangeStart w:id="(\d+)"[^>]* w:name="([^"]+)"/>', xml)
+    assert [n for _, n in start_from] == [n for _, n in start_to] == ["move1"]
+    assert f'<w:moveFromRangeEnd w:id="{start_from[0][0]}"/>' in xml
+    assert f'<w:moveToRangeEnd w:id="{start_to[0][0]}"/>' in xml
+    assert xml.index("<w:moveFrom ") < xml.index("<w:moveTo ")  # moved down: the old place comes first
+    assert re.search(r"<w:moveFrom [^>]*><w:r><w:delText[^>]*>进一步抓好各中小学的绿化", xml)
+    assert re.search(r"<w:moveTo [^>]*><w:r><w:t[^>]*>进一步抓好各中小学的绿化", xml)
+    html = (revised / "r.html").read_text(encoding="utf-8")
+    assert '<span class="move-note">（移至二、（五））</span>' in html
+    assert '<span class="move-note">（原二、（二））</span>' in html
+
+
+def test_a_removed_unit_replaces_the_appendix_table_whole(revised):
+    """A column less: one Word table, OLD's rows deleted and NEW's inserted (LibreOffice cannot
+    accept a tracked column deletion)."""
+    with zipfile.ZipFile(revised / "r.docx") as z:
+        xml = z.read("word/document.xml").decode()
+    appendix = xml[xml.index("附表"):]
+    table = appendix[appendix.index("<w:tbl>"):appendix.index("</w:tbl>")]
+    rows = re.findall(r"<w:tr>.*?</w:tr>", table)
+    kinds = [("del" if "<w:trPr><w:tblHeader/><w:del" in r or "<w:trPr><w:del" in r else
+              "ins" if "<w:ins " in r.split("</w:trPr>")[0] else "kept") for r in rows]
+    assert "kept" not in kinds and kinds.index("ins") == kinds.count("del")
+    assert "箐门小学" in "".join(rows[:kinds.count("del")]) and "箐门小学" not in "".join(rows[kinds.count("del"):])

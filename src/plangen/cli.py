@@ -21,20 +21,20 @@ DEFAULT_GLOB = "plans/*.yaml"
 def _plan_paths(paths: list[str]) -> list[str]:
     if paths:
         return paths
-    found = sorted(glob.glob(DEFAULT_GLOB))
+    found = sorted(p for p in glob.glob(DEFAULT_GLOB) if not p.endswith(".progress.yaml"))
     if not found:
         raise UsageError(f"no plan files given and none match {DEFAULT_GLOB} (`plangen init` starts a plan repository)")
     return found
 
 
 def cmd_check(args) -> int:
-    from plangen.source.load import load_plan
+    from plangen.tools.report import check_file
     paths = _plan_paths(args.paths)
     errors: list[Diagnostic] = []
     warnings: list[Diagnostic] = []
     for path in paths:
         try:
-            warnings += load_plan(path).warnings
+            warnings += check_file(path)
         except PlanError as exc:
             errors += exc.diagnostics
     if args.format == "json":
@@ -51,6 +51,10 @@ def cmd_check(args) -> int:
 
 
 def cmd_schema(args) -> int:
+    if args.progress:
+        from plangen.source.schema import schema_text
+        sys.stdout.write(schema_text(progress=True))
+        return EXIT_OK
     from plangen.source.schema import packaged_schema_text
     sys.stdout.write(packaged_schema_text())
     return EXIT_OK
@@ -148,12 +152,22 @@ def _wording(plan):
 
 def cmd_diff(args) -> int:
     """Exit 0: the same; 1: they differ; 2: an error (like diff(1))."""
+    from plangen.source.progress import is_progress_file
+    if is_progress_file(args.old) or is_progress_file(args.new):
+        from plangen.tools.progress_text import diff_progress
+        same, text = diff_progress(args.old, args.new, args.format)
+        if not same or args.format == "json":
+            sys.stdout.write(text)
+        return EXIT_OK if same else EXIT_FAILED
     from plangen.compare.diff import diff_plans
     from plangen.compare.report import as_json, as_markdown, as_text
     old, new = _load_spec(args.old), _load_spec(args.new)
     d = diff_plans(old.plan, new.plan, _wording(old.plan), _wording(new.plan), args.old, args.new)
     color = args.color == "always" or (args.color == "auto" and rich_terminal(sys.stdout, colour=True))
-    out = {"text": lambda: as_text(d, color), "markdown": lambda: as_markdown(d), "json": lambda: as_json(d)}[args.format]()
+    from plangen.render.theme import load_theme
+    w = load_theme().wording(args.lang or new.plan.document.language)
+    out = {"text": lambda: as_text(d, color, w), "markdown": lambda: as_markdown(d, w),
+           "json": lambda: as_json(d)}[args.format]()
     if not d.identical or args.format == "json":
         sys.stdout.write(out)
     return EXIT_OK if d.identical else EXIT_FAILED
@@ -202,6 +216,31 @@ def cmd_textconv(args) -> int:
     """A plan as numbered text, for git's textconv; an invalid plan is shown as it is."""
     from plangen.tools.textconv import textconv
     sys.stdout.write(textconv(args.path))
+    return EXIT_OK
+
+
+def cmd_progress(args) -> int:
+    from plangen.tools.progress_table import progress_csv, progress_json, progress_table
+    from plangen.tools.report import state_at
+    loaded, state = state_at(args.plan, args.as_of)
+    for d in loaded.warnings:
+        print(d, file=sys.stderr)
+    out = {"table": progress_table, "csv": progress_csv, "json": progress_json}[args.format](state)
+    if isinstance(out, bytes):
+        sys.stdout.buffer.write(out)
+    else:
+        sys.stdout.write(out)
+    return EXIT_OK
+
+
+def cmd_report(args) -> int:
+    from plangen.build.write import atomic_write
+    from plangen.tools.report import render_report, state_at
+    loaded, state = state_at(args.plan, args.as_of)
+    for d in loaded.warnings:
+        print(d, file=sys.stderr)
+    atomic_write(Path(args.output), render_report(loaded, state, Path(args.output).suffix, args.templates))
+    print(f"wrote {args.output} (as of {state.as_of})", file=sys.stderr)
     return EXIT_OK
 
 
@@ -359,6 +398,8 @@ def _add_diff(sub) -> None:
     _old_new(p)
     p.add_argument("--format", choices=["text", "markdown", "json"], default="text")
     p.add_argument("--color", choices=["auto", "always", "never"], default="auto")
+    p.add_argument("--lang", choices=["zh", "en"], default=None,
+                   help="the language of the text and Markdown report (default: NEW's document language)")
     p.set_defaults(func=cmd_diff)
 
 
@@ -408,15 +449,44 @@ def _add_check(sub) -> None:
     p.set_defaults(func=cmd_check)
 
 
+def _add_progress(sub) -> None:
+    p = sub.add_parser("progress", help="plan against actual: planned / done / %% per target and unit at a date",
+                       description="Print each target's planned, done and % per unit and in total, money spent, and\n"
+                                   "what is overdue, from PLAN's progress file (PLAN with .progress.yaml).\n"
+                                   "The date is --as-of or the latest entry's date, never today's.\n"
+                                   "Example: plangen progress plans/2021-logistics.yaml --as-of 2021-06-30 --format csv",
+                       formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("plan", metavar="PLAN")
+    p.add_argument("--as-of", metavar="DATE", help="YYYY-MM-DD (default: the latest entry's date)")
+    p.add_argument("--format", choices=["table", "csv", "json"], default="table")
+    p.set_defaults(func=cmd_progress)
+
+
+def _add_report(sub) -> None:
+    p = sub.add_parser("report", help="the progress report (完成情况) of a plan, as .docx, .pdf or .html",
+                       description="Write the mid-year or year-end report: the plan's numbering with each item's status\n"
+                                   "and what was done, completion tables, a unit x target matrix, what is not done,\n"
+                                   "and a timeline chart. The date is --as-of or the latest entry's date.\n"
+                                   "Example: plangen report plans/2021-logistics.yaml -o output/2021-logistics.report.pdf",
+                       formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("plan", metavar="PLAN")
+    p.add_argument("--as-of", metavar="DATE", help="YYYY-MM-DD (default: the latest entry's date)")
+    p.add_argument("-o", "--output", required=True, metavar="FILE", help="FILE.docx, FILE.pdf or FILE.html")
+    p.add_argument("--templates", metavar="DIR")
+    p.set_defaults(func=cmd_report)
+
+
 def _add_schema(sub) -> None:
     p = sub.add_parser("schema", help="print the plan format's JSON Schema",
                        description="Print the JSON Schema (draft-07) of the plan format.\n"
-                                   "Example: plangen schema > schema/plan.schema.json")
+                                   "Example: plangen schema > schema/plan.schema.json\n"
+                                   "Example: plangen schema --progress > schema/progress.schema.json")
+    p.add_argument("--progress", action="store_true", help="the schema of progress files instead")
     p.set_defaults(func=cmd_schema)
 
 
 COMMANDS: list[Callable] = [_add_check, _add_build, _add_targets, _add_diff, _add_redline, _add_new, _add_textconv, _add_watch,
-                            _add_preview, _add_schema, _add_init, _add_fill]
+                            _add_preview, _add_schema, _add_init, _add_fill, _add_progress, _add_report]
 
 
 def parser() -> argparse.ArgumentParser:

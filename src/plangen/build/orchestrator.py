@@ -11,6 +11,7 @@ A plan that fails is reported with its path and the others still build.
 """
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import multiprocessing
 import os
@@ -68,6 +69,7 @@ class Job:
     key: str
     date: Optional[str]
     options: Options
+    report: bool = False  # the progress report (from the progress file beside the plan)
     formats: tuple[str, ...] = ()  # the formats to render; default: every requested one
 
     def output_keys(self) -> dict[str, str]:
@@ -105,8 +107,8 @@ def build(paths: list[str], options: Options, progress: Optional[Callable] = Non
         except PlanError as exc:
             result.failed.append((path, exc))
             continue
-        plan_keys[path] = plan_key
-        if not options.force and options.shard == (1, 1) and manifest.plan_fresh(path, plan_key, options.mode()):
+        plan_keys[path] = with_progress(path, plan_key)  # a new progress entry makes the plan not fresh
+        if not options.force and options.shard == (1, 1) and manifest.plan_fresh(path, plan_keys[path], options.mode()):
             result.skipped += list(manifest.plans[path]["outputs"])
             continue
         try:
@@ -165,9 +167,14 @@ def _stale(jobs: list[Job], failed: set, manifest: Manifest, options: Options, r
 
 
 def plan_jobs(path: str, loaded, options: Options, plan_key: str, date: Optional[str]) -> list[Job]:
-    """A job for the plan's own document, and one per unit with --per-unit."""
+    """A job for the plan's own document, one per unit with --per-unit, and the progress
+    report (<plan>.report.*) when a progress file is beside the plan."""
+    from plangen.source.progress import progress_path
     stem = safe_name(Path(path).stem)
     jobs = [Job(path, None, stem, plan_key, date, options)]
+    if progress_path(path).exists():
+        jobs.append(Job(path, None, f"{stem}.report", sha256(f"{with_progress(path, plan_key)}|report".encode()),
+                        date, options, True))
     if options.per_unit:
         names = unique_names([u.id for u in loaded.plan.units])
         jobs += [Job(path, u.id, f"{stem}/{names[u.id]}", sha256(f"{plan_key}|{u.id}".encode()), date, options)
@@ -189,6 +196,13 @@ def parse_shard(text: str) -> tuple[int, int]:
     if not 1 <= index <= count:
         raise UsageError(f"--shard {text}: I must be between 1 and N")
     return index, count
+
+
+def with_progress(path: str, plan_key: str) -> str:
+    """The plan's key and its progress file's bytes, if it has one: the report's inputs."""
+    from plangen.source.progress import progress_path
+    progress = progress_path(path)
+    return sha256(plan_key.encode() + b"\0" + read_file(progress)) if progress.exists() else plan_key
 
 
 def _plan_key(path: str, env_key: str) -> tuple[str, Optional[str]]:
@@ -216,22 +230,51 @@ def document_date(path: str) -> Optional[str]:
 
 def run_job(job: Job) -> list[tuple[str, str]]:
     """Render one document in every format and write it. Returns (relative path, sha256)."""
-    from plangen.source.load import load_plan
     from plangen.outline.outline import build_outline
     theme = load_theme(job.options.templates)
-    loaded = load_plan(job.plan)
-    outline = build_outline(loaded.plan, theme.wording(loaded.plan.document.language), job.unit)
+    loaded, text = _load(job.plan)
+    outline = _report_outline(job, loaded, theme) if job.report else \
+        build_outline(loaded.plan, theme.wording(loaded.plan.document.language), job.unit)
     if outline.date is None and job.date:
         outline.date = job.date
     rendered = {}
     for fmt in job.formats or job.options.formats:  # every format first: a failure writes nothing
         try:
-            rendered[f"{job.stem}.{fmt}"] = renderer(fmt).render(outline, theme, job.options.render_options)
+            options = dataclasses.replace(job.options.render_options, characters=text)
+            rendered[f"{job.stem}.{fmt}"] = renderer(fmt).render(outline, theme, options)
         except RenderError as exc:
             raise RenderError(f"{job.plan}: {exc}") from None
     for rel, data in rendered.items():
         atomic_write(inside(job.options.out, rel), data)
     return [(rel, sha256(data)) for rel, data in rendered.items()]
+
+
+def _report_outline(job: Job, loaded, theme):
+    from plangen.outline.progress import compute
+    from plangen.outline.report import build_report
+    from plangen.source.progress import progress_path
+    from plangen.source.progress_load import load_progress
+    progress = load_progress(progress_path(job.plan), loaded)
+    return build_report(progress, compute(progress), theme.wording(loaded.plan.document.language))
+
+
+_LOADED: dict[str, tuple[str, object, str]] = {}  # plan path -> (sha256 of its bytes, loaded plan, text)
+
+
+def _load(path: str):
+    """The plan, validated once per process for as long as its bytes stay the same (a
+    worker renders a district's hundred documents from one parse)."""
+    from plangen.source.load import load_plan_text
+    from plangen.source.yamlsafe import decode
+    data = read_file(path)
+    digest = sha256(data)
+    if path not in _LOADED or _LOADED[path][0] != digest:
+        text, diags = decode(data, path)
+        if text is None:
+            raise PlanError(diags)
+        _LOADED.clear()  # one plan at a time: a build's jobs come plan by plan
+        _LOADED[path] = (digest, load_plan_text(text, path), text)
+    return _LOADED[path][1], _LOADED[path][2]
 
 
 def _run_all(jobs: list[Job], options: Options):

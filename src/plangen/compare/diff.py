@@ -70,15 +70,18 @@ class PlanDiff:
     targets: list[dict] = field(default_factory=list)
     totals: list[dict] = field(default_factory=list)
     budgets: list[dict] = field(default_factory=list)
+    budget_total: Optional[dict] = None  # {"old", "new"}: the plan's whole budget, when it changed
 
     @property
     def identical(self) -> bool:
-        return not (self.metadata or self.units or self.items or self.targets or self.totals or self.budgets)
+        return not (self.metadata or self.units or self.items or self.targets or self.totals or self.budgets
+                    or self.budget_total)
 
     def as_json(self) -> dict:
         return {"old": self.old_name, "new": self.new_name, "identical": self.identical,
                 "metadata": self.metadata, "units": self.units, "items": [c.as_json() for c in self.items],
-                "targets": self.targets, "totals": self.totals, "budgets": self.budgets}
+                "targets": self.targets, "totals": self.totals, "budgets": self.budgets,
+                "budget_total": self.budget_total}
 
 
 def diff_plans(old: Plan, new: Plan, wording_old: Wording, wording_new: Wording,
@@ -199,7 +202,7 @@ def _fields(old: Item, new: Item, language: str) -> dict:
     for name in ("title", "text", "after", "kind", "skip_level"):
         a, b = getattr(old, name), getattr(new, name)
         if a != b:
-            entry = {"old": _plain(a), "new": _plain(b)}
+            entry = {"old": _plain(a), "new": _plain(b)}  # text and after: one string, paragraphs on lines
             if isinstance(a, (str, list)) and isinstance(b, (str, list)):
                 entry["diff"] = inline_diff(_joined(a), _joined(b), language)
             out[name] = entry
@@ -211,7 +214,7 @@ def _joined(value) -> str:
 
 
 def _plain(value):
-    return value if value is None or isinstance(value, (str, bool, int, float)) else list(value)
+    return value if value is None or isinstance(value, (str, bool, int, float)) else _joined(list(value))
 
 
 _TOKEN_EN = re.compile(r"\w+|\s+|[^\w\s]")
@@ -299,4 +302,4 @@ def _targets(result: PlanDiff, a: Matrix, b: Matrix, old: Plan, new: Plan) -> No
     if a.shared != b.shared:
         result.budgets.append({"unit_id": None, "unit": "shared", "old": a.shared, "new": b.shared})
     if a.budget_total != b.budget_total and (a.has_budget or b.has_budget):
-        result.budgets.append({"unit_id": None, "unit": "total", "old": a.budget_total, "new": b.budget_total})
+        result.budget_total = {"old": a.budget_total, "new": b.budget_total}

@@ -1,185 +1,196 @@
-"""A redline: NEW's outline annotated with what changed since OLD, block by block.
+"""A redline: NEW's outline with OLD's blocks woven in and a change record for each block.
 
-Items are matched as in ``diff`` (by id, then by similarity). A matched item's words
-carry [op, text] runs; an added item's blocks are marked "ins"; a removed item's blocks
-(its whole subtree, as it stood in OLD) are marked "del" and placed where they stood.
-Tables are compared row by row. Accepting every insertion and deletion gives NEW's
-document exactly; the renderers turn the marks into Word tracked changes (w:ins/w:del)
-or, in the PDF, coloured underlines and strike-throughs."""
+Items are matched as in ``diff`` (by id, then by similarity). A kept item's blocks are
+compared (changed words as runs, target tables cell by cell: ``compare.tables``); an added
+item's blocks are inserted; a removed item's blocks (its subtree, as it stood in OLD, with
+its old labels) are deleted where they stood; a moved item appears twice, deleted at its old
+place ("moved to …") and inserted at its new one ("was …"), which Word shows as a move.
+Removing every inserted block gives OLD's blocks in OLD's order; removing every deleted one
+gives NEW's: so accepting all changes gives NEW's document and rejecting all gives OLD's."""
 from __future__ import annotations
 
 import difflib
 from dataclasses import replace
 from typing import Optional
 
-from plangen.compare.diff import diff_plans, inline_diff, match, nodes
+from plangen.compare.diff import ItemChange, diff_plans, inline_diff, match, nodes
 from plangen.compare.report import as_runs
-from plangen.source.model import Plan
+from plangen.compare.tables import compare_appendix, compare_table, whole
+from plangen.outline.changes import DELETED, INSERTED, BlockMark, Mark, Move, PlanRef, Redline
+from plangen.outline.outline import Block, Heading, Outline, Table, build_outline
 from plangen.outline.wording import Wording
-from plangen.outline.outline import Heading, Outline, Table, build_outline
+from plangen.source.model import Plan
+from plangen.source.walk import is_within
+
+Marked = tuple[Block, Optional[Mark]]
 
 
 def build_redline(old: Plan, new: Plan, wording_old: Wording, wording_new: Wording, old_name: str, new_name: str,
                   author: str = "plangen", date: Optional[str] = None) -> Outline:
     o_old, o_new = build_outline(old, wording_old), build_outline(new, wording_new)
-    language = new.document.language
-    pairs = {loc: n.loc for loc, n in match(nodes(old, wording_old), nodes(new, wording_new)).items()}
-    matched_old = set(pairs.values())
-    old_order = [loc for loc, _i, _l in old.walk()]
-    old_own, old_after = _groups(o_old)
-    new_own, new_after = _groups(o_new)
-    blocks: list = []
-    done_old: set[tuple] = set()
-    pending_after: list[tuple[tuple, list]] = []  # (new loc, blocks to emit after its children)
-
-    def deleted_subtree(loc: tuple) -> None:
-        for b in o_old.blocks:
-            if b.loc[: len(loc)] == loc:
-                blocks.append(_mark(b, "del"))
-        done_old.update(x for x in old_order if x[: len(loc)] == loc)
-
-    def flush_after(upto: Optional[tuple]) -> None:
-        while pending_after and (upto is None or upto[: len(pending_after[-1][0])] != pending_after[-1][0]):
-            blocks.extend(pending_after.pop()[1])
-
-    for loc, _item, _level in new.walk():
-        flush_after(loc)
-        old_loc = pairs.get(loc)
-        if old_loc is not None:
-            for earlier in old_order[: old_order.index(old_loc)]:
-                if earlier not in matched_old and earlier not in done_old and _parent_kept(earlier, matched_old):
-                    deleted_subtree(earlier)
-            done_old.add(old_loc)
-            blocks.extend(_compare(old_own.get(old_loc, []), new_own.get(loc, []), language))
-            pending_after.append((loc, _compare(old_after.get(old_loc, []), new_after.get(loc, []), language)))
-        else:
-            blocks.extend(_mark(b, "ins") for b in new_own.get(loc, []))
-            pending_after.append((loc, [_mark(b, "ins") for b in new_after.get(loc, [])]))
-    flush_after(None)
-    for loc in old_order:
-        if loc not in matched_old and loc not in done_old:
-            deleted_subtree(loc)
-    out = replace(o_new, blocks=blocks, appendix=_compare_appendix(o_old.appendix, o_new.appendix))
     d = diff_plans(old, new, wording_old, wording_new, old_name, new_name)
-    out.redline = {
-        "summary": as_runs(d) or [[["=", "(no changes)"]]],
-        "old": old_name, "new": new_name, "author": author,
-        "date": date or (new.document.date.isoformat() if new.document.date else f"{new.document.year}-01-01"),
-        "number": _runs(o_old.number, o_new.number, language),
-        "title": _runs(o_old.title, o_new.title, language),
-    }
-    return out
+    language = new.document.language
+    marked = _Weave(old, new, o_old, o_new, d.items, wording_new).blocks()
+    appendix = compare_appendix(o_old.appendix, o_new.appendix, language)
+    refs = (PlanRef(o_old.full_title, o_old.number, _revision(old_name)),
+            PlanRef(o_new.full_title, o_new.number, _revision(new_name)))
+    w = wording_new
+    redline = Redline(
+        old=refs[0], new=refs[1], heading=w.format("redline_heading", old=_ref(w, refs[0]), new=_ref(w, refs[1])),
+        legend=(w.redline_inserted, w.redline_deleted),
+        summary=as_runs(d, w) or [[["=", w.redline_none]]], author=author,
+        date=date or (new.document.date.isoformat() if new.document.date else f"{new.document.year}-01-01"),
+        number=_runs(o_old.number, o_new.number, language), title=_runs(o_old.title, o_new.title, language),
+        blocks=[m for _b, m in marked], appendix=[m for _t, m in appendix])
+    return replace(o_new, blocks=[b for b, _m in marked], appendix=[t for t, _m in appendix], redline=redline)
 
 
-def _parent_kept(loc: tuple, matched: set) -> bool:
-    """A removed item is emitted on its own only when its parent was not removed with it."""
-    return len(loc) <= 2 or loc[:-2] in matched
+def _revision(name: str) -> str:
+    """HEAD~1 for HEAD~1:plans/x.yaml; the path for a file."""
+    rev, sep, _path = name.partition(":")
+    return rev if sep and len(rev) > 1 else name
 
 
-def _groups(outline: Outline) -> tuple[dict, dict]:
-    own: dict[tuple, list] = {}
-    after: dict[tuple, list] = {}
-    for b in outline.blocks:
-        if not b.loc:
-            continue
-        (after if getattr(b, "role", "") == "after" else own).setdefault(b.loc, []).append(b)
-    return own, after
+def _ref(w: Wording, ref: PlanRef) -> str:
+    return w.format("redline_plan", title=ref.title, number=ref.number, revision=ref.revision)
 
 
 def _runs(old: str, new: str, language: str) -> Optional[list]:
     return None if old == new else inline_diff(old, new, language)
 
 
-def _mark(block, change: str):
+class _Weave:
+    """Walks NEW's items in order and places OLD's removed and moved items where they stood."""
+
+    def __init__(self, old: Plan, new: Plan, o_old: Outline, o_new: Outline, items: list[ItemChange], w: Wording):
+        self.new, self.language = new, new.document.language
+        self.pairs = {loc: n.loc for loc, n in match(nodes(old, w), nodes(new, w)).items()}
+        moved = [c for c in items if c.change == "moved" and c.old is not None]
+        self.move_to = {c.node.loc: (f"move{k}", c) for k, c in enumerate(moved, 1)}
+        self.move_from = {c.old.loc: (f"move{k}", c) for k, c in enumerate(moved, 1) if c.old}
+        self.staying = set(self.pairs.values()) - set(self.move_from)
+        self.old_order = [loc for loc, _i, _l in old.walk()]
+        self.old_own, self.old_after = _groups(o_old)
+        self.new_own, self.new_after = _groups(o_new)
+        self.w = w
+        self.out: list[Marked] = []
+        self.done_old: set[tuple] = set()
+        self.after: list[tuple[tuple, list[Marked]]] = []  # (new loc, blocks due after its children)
+
+    def blocks(self) -> list[Marked]:
+        for loc, _item, _level in self.new.walk():
+            self._close(loc)
+            self._item(loc)
+        self._close(None)
+        self._old_before(None)
+        return self.out
+
+    def _item(self, loc: tuple) -> None:
+        root = next((r for r in self.move_to if is_within(loc, r)), None)
+        old_loc = self.pairs.get(loc)
+        if root is not None:
+            name, c = self.move_to[root]
+            move = Move(name, "to", self.w.format("moved_from", path=c.old.path) if c.old else "")
+            self.out.extend(_moved(self.new_own.get(loc, []), move, loc == root))
+            self.after.append((loc, _moved(self.new_after.get(loc, []), replace(move, note=""), False)))
+        elif old_loc is not None:
+            self._old_before(old_loc)
+            self.done_old.add(old_loc)
+            self.out.extend(compare_blocks(self.old_own.get(old_loc, []), self.new_own.get(loc, []), self.language))
+            self.after.append((loc, compare_blocks(self.old_after.get(old_loc, []), self.new_after.get(loc, []),
+                                                   self.language)))
+        else:
+            self.out.extend(_whole(b, INSERTED) for b in self.new_own.get(loc, []))
+            self.after.append((loc, [_whole(b, INSERTED) for b in self.new_after.get(loc, [])]))
+
+    def _close(self, upto: Optional[tuple]) -> None:
+        while self.after and (upto is None or not is_within(upto, self.after[-1][0])):
+            self.out.extend(self.after.pop()[1])
+
+    def _old_before(self, old_loc: Optional[tuple]) -> None:
+        """OLD's removed and moved items that stood before old_loc (all that are left: None)."""
+        end = self.old_order.index(old_loc) if old_loc is not None else len(self.old_order)
+        for earlier in self.old_order[:end]:
+            if earlier not in self.staying and earlier not in self.done_old and self._parent_kept(earlier):
+                self._old_subtree(earlier)
+
+    def _parent_kept(self, loc: tuple) -> bool:
+        """A removed or moved item is placed on its own only when its parent stayed."""
+        return len(loc) <= 2 or loc[:-2] in self.staying
+
+    def _old_subtree(self, loc: tuple) -> None:
+        """An OLD item and its children, deleted, or the old end of a move."""
+        inside = [x for x in self.old_order if is_within(x, loc)]
+        for x in inside:
+            self.out.extend(self._old_mark(b, x) for b in self.old_own.get(x, []))
+        for x in reversed(inside):
+            self.out.extend(self._old_mark(b, x, after=True) for b in self.old_after.get(x, []))
+        self.done_old.update(inside)
+
+    def _old_mark(self, block: Block, loc: tuple, after: bool = False) -> Marked:
+        root = next((r for r in self.move_from if is_within(loc, r)), None)
+        if root is None or isinstance(block, Table):
+            return _whole(block, DELETED)
+        name, c = self.move_from[root]
+        first = loc == root and not after and block is self.old_own.get(root, [None])[0]
+        note = self.w.format("moved_to", path=c.node.path) if first else ""
+        return block, BlockMark(change=DELETED, move=Move(name, "from", note))
+
+
+def _moved(blocks: list[Block], move: Move, first_note: bool) -> list[Marked]:
+    out: list[Marked] = []
+    for k, b in enumerate(blocks):
+        if isinstance(b, Table):
+            out.append(whole(b, INSERTED))
+        else:
+            out.append((b, BlockMark(change=INSERTED, move=move if first_note and k == 0 else replace(move, note=""))))
+    return out
+
+
+def _groups(outline: Outline) -> tuple[dict, dict]:
+    own: dict[tuple, list] = {}
+    after: dict[tuple, list] = {}
+    for b in outline.blocks:
+        if b.loc:
+            (after if getattr(b, "role", "") == "after" else own).setdefault(b.loc, []).append(b)
+    return own, after
+
+
+def _whole(block: Block, change: str) -> Marked:
     if isinstance(block, Table):
-        return replace(block, row_changes=[change] * (1 + len(block.rows)))
-    if change == "del" and getattr(block, "label", None):  # a removed item keeps its old label, struck
-        return replace(block, change=change, label=None, **{_field(block): block.label + _words(block)})
-    return replace(block, change=change)
+        return whole(block, change)
+    return block, BlockMark(change=change)
 
 
-def _field(block) -> str:
-    return "title" if isinstance(block, Heading) else "text"
+def _words(block: Block) -> str:
+    return block.title if isinstance(block, Heading) else getattr(block, "text", "")
 
 
-def _words(block) -> str:
-    return block.title if isinstance(block, Heading) else block.text
+def _signature(block: Block) -> str:
+    kind = "table" if isinstance(block, Table) else ("first" if getattr(block, "label", None) else "para")
+    return kind + "\0" + ("|".join(block.header) if isinstance(block, Table) else _words(block))
 
 
-def _signature(block) -> str:
-    return "table" if isinstance(block, Table) else ("first" if getattr(block, "label", None) else "para")
-
-
-def _compare(old: list, new: list, language: str) -> list:
-    """Blocks of one item, old against new: equal, changed (runs), inserted, deleted."""
-    out = []
-    a, b = [_signature(x) + "\0" + _key(x) for x in old], [_signature(x) + "\0" + _key(x) for x in new]
-    for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
-        if tag == "equal":
-            out.extend(new[j1:j2])
-            continue
+def compare_blocks(old: list[Block], new: list[Block], language: str) -> list[Marked]:
+    """One item's blocks, OLD's against NEW's: kept, changed, inserted, deleted."""
+    out: list[Marked] = []
+    a, b = [_signature(x) for x in old], [_signature(x) for x in new]
+    for _tag, i1, i2, j1, j2 in difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
         olds, news = old[i1:i2], new[j1:j2]
         paired = 0
         for x, y in zip(olds, news):
-            if _signature(x) != _signature(y) or type(x) is not type(y):
+            if type(x) is not type(y) or bool(getattr(x, "label", None)) != bool(getattr(y, "label", None)):
                 break
-            changed = _changed(x, y, language)
-            out.extend(changed if isinstance(changed, list) else [changed])
+            out.extend(_changed(x, y, language))
             paired += 1
-        out.extend(_mark(x, "del") for x in olds[paired:])
-        out.extend(_mark(y, "ins") for y in news[paired:])
+        out.extend(_whole(x, DELETED) for x in olds[paired:])
+        out.extend(_whole(y, INSERTED) for y in news[paired:])
     return out
 
 
-def _key(block) -> str:
-    if isinstance(block, Table):
-        return "\0".join("|".join(r) for r in [block.header] + block.rows)
-    return _words(block)
-
-
-def _changed(old, new, language: str):
-    if isinstance(new, Table):
-        return _compare_table(old, new)
+def _changed(old: Block, new: Block, language: str) -> list[Marked]:
+    if isinstance(old, Table) and isinstance(new, Table):
+        return list(compare_table(old, new, language))
     if _words(old) == _words(new):
-        return new
-    return replace(new, segments=inline_diff(_words(old), _words(new), language))
-
-
-def _compare_table(old: Table, new: Table) -> list[Table]:
-    if old.header != new.header:  # other columns: the old table goes, the new one comes
-        return [_mark(old, "del"), _mark(new, "ins")]
-
-    def keys(rows):
-        seen: dict = {}
-        out = []
-        for r in rows:
-            seen[r[0]] = seen.get(r[0], 0) + 1
-            out.append(f"{r[0]}\0{seen[r[0]]}")
-        return out
-    rows, changes, segments = [], [None], {}
-    for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(None, keys(old.rows), keys(new.rows), autojunk=False).get_opcodes():
-        if tag == "equal":
-            for x, y in zip(old.rows[i1:i2], new.rows[j1:j2]):
-                rows.append(y)
-                changes.append(None)
-                for c, (cx, cy) in enumerate(zip(x, y)):
-                    if cx != cy:
-                        segments[(len(rows), c)] = [op for op in (["-", cx], ["+", cy]) if op[1]]
-            continue
-        for x in old.rows[i1:i2]:
-            rows.append(x)
-            changes.append("del")
-        for y in new.rows[j1:j2]:
-            rows.append(y)
-            changes.append("ins")
-    return [replace(new, rows=rows, row_changes=changes, cell_segments=segments,
-                    total_row=new.total_row and changes[-1] != "del")]
-
-
-def _compare_appendix(old: list[Table], new: list[Table]) -> list[Table]:
-    out = []
-    for k, table in enumerate(new):
-        out.extend(_compare_table(old[k], table) if k < len(old) else [_mark(table, "ins")])
-    for table in old[len(new):]:
-        out.append(_mark(table, "del"))
-    return out
+        return [(new, None)]
+    return [(new, BlockMark(words=inline_diff(_words(old), _words(new), language)))]

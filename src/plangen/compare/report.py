@@ -1,9 +1,12 @@
 """A PlanDiff as text (coloured on a terminal), Markdown (for a pull request) or JSON."""
 from __future__ import annotations
 
+import re
+from typing import Optional
 
-from plangen.compare.diff import PlanDiff
+from plangen.compare.diff import ItemChange, PlanDiff
 from plangen.outline import numbers
+from plangen.outline.wording import Wording
 
 CONTEXT = 12  # characters of unchanged text shown around a change
 SYMBOL = {"added": "+", "removed": "-", "moved": ">", "changed": "~"}
@@ -12,10 +15,6 @@ COLOR = {"+": "\033[32m", "-": "\033[31m", ">": "\033[36m", "~": "\033[33m", "en
 
 def _qty(value) -> str:
     return "—" if value is None else numbers.quantity(value, "en")
-
-
-def _money(value, d: PlanDiff) -> str:
-    return "—" if value is None else numbers.money(value, d.currency, "en", d.written)
 
 
 def _inline(runs: list[list[str]], style: str, color: bool) -> str:
@@ -40,56 +39,87 @@ def _inline(runs: list[list[str]], style: str, color: bool) -> str:
     return "".join(out)
 
 
-def _lines(d: PlanDiff, style: str, color: bool) -> list[str]:
-    md = style == "markdown"
-    bullet = "- " if md else "  "
-    out: list[str] = []
+class _Lines:
+    """The report's lines in one style: "text" (plain or coloured), "markdown" or "runs"."""
 
-    def head(title: str) -> None:
-        if md:
-            out.extend(["", f"### {title}", ""])
+    def __init__(self, d: PlanDiff, w: Wording, style: str, color: bool):
+        self.d, self.w, self.style, self.color = d, w, style, color
+        self.md = style == "markdown"
+        self.bullet = "- " if self.md else "  "
+        self.out: list[str] = []
+
+    def all(self) -> list[str]:
+        for title, part in ((self.w.diff_document, self.metadata), (self.w.named("diff_units", self.d.unit_noun), self.units),
+                            (self.w.diff_items, self.items), (self.w.diff_targets, self.targets)):
+            lines = part()
+            if lines:
+                self.head(title)
+                self.out.extend(lines)
+        return self.out
+
+    def head(self, title: str) -> None:
+        if self.md:
+            self.out.extend(["", f"### {title}", ""])
         else:
-            out.append(f"{COLOR['bold']}{title}{COLOR['end']}" if color else title)
+            self.out.append(f"{COLOR['bold']}{title}{COLOR['end']}" if self.color else title)
 
-    def code(text) -> str:
-        return f"`{text}`" if md else str(text)
+    def metadata(self) -> list[str]:
+        w = self.w
+        return [f"{self.bullet}{w.field_name(m['field'])}{w.colon}{_short(m['old'])} → {_short(m['new'])}"
+                for m in self.d.metadata]
 
-    if d.metadata:
-        head("Document")
-        for m in d.metadata:
-            out.append(f"{bullet}{m['field']}: {_short(m['old'])} → {_short(m['new'])}")
-    if d.units:
-        head(f"Units ({d.unit_noun})" if d.unit_noun else "Units")
-        for u in d.units:
-            if u["change"] == "renamed":
-                out.append(f"{bullet}renamed {code(u['id'])}: {u['old']} → {u['new']}")
-            else:
-                out.append(f"{bullet}{u['change']} {code(u['id'])}: {u['name']}")
-    if d.items:
-        head("Items")
-        for c in d.items:
-            sym = SYMBOL[c.change]
-            mark = f"{COLOR[sym]}{sym}{COLOR['end']}" if color and not md else sym
-            ident = f" [{c.node.item.id}]" if c.node.item.id else ""
-            where = c.node.path
-            extra = f" (was {c.old.path})" if c.change == "moved" and c.old and c.old.path != where else ""
-            lead = f"- {c.change} " if md else f"{bullet}{mark} "
-            out.append(f"{lead}{where} {c.node.name}{ident}{extra}" if not md
-                       else f"{lead}**{where}** {c.node.name}{ident}{extra}")
+    def units(self) -> list[str]:
+        out = []
+        for u in self.d.units:
+            ident = f"`{u['id']}`" if self.md else u["id"]
+            what = {"added": self.w.diff_added, "removed": self.w.diff_removed}.get(u["change"], self.w.diff_renamed)
+            name = f"{u['old']} → {u['new']}" if u["change"] == "renamed" else u["name"]
+            out.append(f"{self.bullet}{what} {ident}{self.w.colon}{name}")
+        return out
+
+    def items(self) -> list[str]:
+        out = []
+        for c in self.d.items:
+            out.append(self.item(c))
             for name, f in c.fields.items():
-                shown = _inline(f["diff"], style, color) if "diff" in f else f"{f['old']} → {f['new']}"
-                out.append(f"{'  ' if md else bullet + '    '}{name}: {shown}")
-    if d.targets or d.totals or d.budgets:
-        head("Targets")
-        for t in d.targets:
-            out.append(f"{bullet}{t['what']} · {t['unit']}: {_qty(t['old'])} → "
-                       f"{_qty(t['new'])} {t['measure']}")
-        for t in d.totals:
-            out.append(f"{bullet}{t['what']} · total: {_qty(t['old'])} → {_qty(t['new'])} {t['measure']}")
-        for b in d.budgets:
-            out.append(f"{bullet}budget · {b['unit']}: {_money(b['old'], d)} → {_money(b['new'], d)}"
-                       + (f" {d.currency}" if d.currency else ""))
-    return out
+                shown = _inline(f["diff"], self.style, self.color) if "diff" in f else f"{f['old']} → {f['new']}"
+                out.append(f"{'  ' if self.md else self.bullet + '    '}{self.w.field_name(name)}{self.w.colon}{shown}")
+        return out
+
+    def item(self, c: ItemChange) -> str:
+        sym = SYMBOL[c.change]
+        ident = f" [{c.node.item.id}]" if c.node.item.id else ""
+        where = c.node.path
+        moved = c.change == "moved" and c.old is not None and c.old.path != where
+        extra = self.w.format("diff_was", path=c.old.path) if moved and c.old else ""
+        if self.md:
+            return f"- {getattr(self.w, 'diff_' + c.change)} **{where}** {c.node.name}{ident}{extra}"
+        mark = f"{COLOR[sym]}{sym}{COLOR['end']}" if self.color else sym
+        return f"{self.bullet}{mark} {where} {c.node.name}{ident}{extra}"
+
+    def money(self, value) -> str:
+        """An amount as the plans write money: the currency's (or the plans') decimals, and the currency."""
+        if value is None:
+            return "—"
+        shown = numbers.money(value, self.d.currency, self.d.language, self.d.written)
+        return shown + (f" {self.d.currency}" if self.d.currency else "")
+
+    def targets(self) -> list[str]:
+        w, b = self.w, self.bullet
+        out = [f"{b}{t['what']} · {t['unit']}{w.colon}{_qty(t['old'])} → {_qty(t['new'])} {t['measure']}"
+               for t in self.d.targets]
+        out += [f"{b}{t['what']} · {w.diff_total}{w.colon}{_qty(t['old'])} → {_qty(t['new'])} {t['measure']}"
+                for t in self.d.totals]
+        money = self.money
+        out += [f"{b}{w.diff_budget} · {x['unit']}{w.colon}{money(x['old'])} → {money(x['new'])}" for x in self.d.budgets]
+        if self.d.budget_total:
+            t = self.d.budget_total
+            out.append(f"{b}{w.diff_budget} · {w.diff_total}{w.colon}{money(t['old'])} → {money(t['new'])}")
+        return out
+
+
+def _lines(d: PlanDiff, w: Wording, style: str, color: bool) -> list[str]:
+    return _Lines(d, w, style, color).all()
 
 
 def _short(value) -> str:
@@ -97,28 +127,38 @@ def _short(value) -> str:
     return text if len(text) <= 80 else text[:79] + "…"
 
 
-def as_text(d: PlanDiff, color: bool = False) -> str:
-    if d.identical:
-        return ""
-    title = f"plangen diff {d.old_name} → {d.new_name}"
-    return "\n".join([title] + _lines(d, "text", color)) + "\n"
+def _wording(d: PlanDiff, wording: Optional[Wording]) -> Wording:
+    """The words of the report: given, else the built-in ones of the NEW plan's language."""
+    if wording is not None:
+        return wording
+    from plangen.render.theme import load_theme
+    return load_theme().wording(d.language)
 
 
-def as_markdown(d: PlanDiff) -> str:
+def as_text(d: PlanDiff, color: bool = False, wording: Optional[Wording] = None) -> str:
     if d.identical:
         return ""
-    return "\n".join([f"## Plan changes: `{d.old_name}` → `{d.new_name}`"] + _lines(d, "markdown", False)) + "\n"
+    w = _wording(d, wording)
+    title = w.format("diff_title", old=d.old_name, new=d.new_name)
+    return "\n".join([title] + _lines(d, w, "text", color)) + "\n"
+
+
+def as_markdown(d: PlanDiff, wording: Optional[Wording] = None) -> str:
+    if d.identical:
+        return ""
+    w = _wording(d, wording)
+    title = "## " + w.format("diff_title", old=f"`{d.old_name}`", new=f"`{d.new_name}`")
+    return "\n".join([title] + _lines(d, w, "markdown", False)) + "\n"
 
 
 def as_json(d: PlanDiff) -> str:
     return numbers.to_json(d.as_json(), ensure_ascii=False, indent=2, sort_keys=True) + "\n"
 
 
-def as_runs(d: PlanDiff) -> list[list[list[str]]]:
+def as_runs(d: PlanDiff, wording: Optional[Wording] = None) -> list[list[list[str]]]:
     """The text report, each line as [op, text] runs, for documents (the redline's summary)."""
-    import re
     lines = []
-    for line in _lines(d, "runs", False):
+    for line in _lines(d, _wording(d, wording), "runs", False):
         runs = []
         for part in re.split(r"(\x01[^\x02]*\x02|\x03[^\x04]*\x04)", line):
             if part.startswith("\x01"):

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from typing import Optional, Union
 
 from plangen.source.model import Item, Plan
+from plangen.outline.changes import Redline
 from plangen.outline.numbering import Counter
 from plangen.outline import numbers
 from plangen.outline.targets import Matrix, matrix, money_written, target_budget, target_units
@@ -48,8 +49,6 @@ class Heading:
     anchor: str
     item_id: Optional[str]
     loc: tuple = ()  # the item's place in the plan, e.g. ("sections", 1, "items", 0)
-    change: Optional[str] = None  # redlines: "ins" or "del" for the whole block
-    segments: Optional[list] = None  # redlines: [op, text] runs of the title
     kind: str = "heading"
 
 
@@ -62,8 +61,6 @@ class Para:
     item_id: Optional[str] = None
     loc: tuple = ()
     role: str = ""  # "after": printed after the item's children
-    change: Optional[str] = None
-    segments: Optional[list] = None
     kind: str = "para"
 
 
@@ -76,20 +73,12 @@ class Table:
     total_row: bool = False  # the last row holds totals
     role: str = "targets"  # "targets" (an item's) or "summary" (the appendix)
     loc: tuple = ()  # the item a target table belongs to
-    row_changes: list = field(default_factory=list)  # redlines: per row, header first: None, "ins", "del"
-    cell_segments: dict = field(default_factory=dict)  # redlines: (row, col) -> [op, text] runs; header is row 0
     kind: str = "table"
     dropped: list = field(default_factory=list)  # per body row: True for a dropped target (struck through)
 
     def is_dropped(self, row: int) -> bool:
         """Whether body row ``row`` (1-based, the header is 0) is a dropped target."""
         return 0 < row <= len(self.dropped) and bool(self.dropped[row - 1])
-
-    def row_change(self, row: int) -> Optional[str]:
-        return self.row_changes[row] if row < len(self.row_changes) else None
-
-    def segments(self, row: int, col: int) -> Optional[list]:
-        return self.cell_segments.get((row, col))
 
 
 Block = Union[Heading, Para, Table]
@@ -117,7 +106,9 @@ class Outline:
     unit_id: Optional[str] = None
     date: Optional[str] = None
     keywords: list[str] = field(default_factory=list)
-    redline: Optional[dict] = None  # redlines: {"summary": [lines], "author", "date", "number"/"title": runs}
+    figures: list = field(default_factory=list)  # charts after the appendix (outline.chart.Figure)
+    role: str = "plan"  # "report": a progress report (outline.report), with its own stylesheet
+    redline: Optional[Redline] = None  # a redline's change records (plangen.outline.changes); None in a plan
 
     @property
     def full_title(self) -> str:
@@ -226,7 +217,7 @@ class _Builder:
             if with_budget:
                 row.append(self._budget_cell(target, len(units), currency))
             if with_status:
-                row.append(s.status(target.status))
+                row.append(s.status(target.status) if target.status else "")
             rows.append(row)
         if not rows:
             return None

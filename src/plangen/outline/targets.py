@@ -139,3 +139,9 @@ def target_budget(target: Target, n_units: int) -> Optional[Decimal]:
     if target.budget is not None:
         return target.budget * n_units
     return target.budget_total
+
+
+def fmt(value) -> str:
+    """A quantity for people (as written, thousands separators): ``numbers.quantity``; kept
+    for the progress report's callers."""
+    return numbers.quantity(numbers.exact(value))

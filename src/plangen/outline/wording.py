@@ -25,12 +25,31 @@ PLACEHOLDERS: dict[str, frozenset[str]] = {
     "kind_format": frozenset({"kind"}), "label_gap": frozenset(),
     "measure_format": frozenset({"what", "measure"}),
     "unit_noun": frozenset(), "budget_plain": frozenset(), "budget_shared": frozenset({"amount"}),
-    "appendix_shared": frozenset(), "table_status": frozenset(), "status_planned": frozenset(),
-    "status_in_progress": frozenset(), "status_done": frozenset(), "status_dropped": frozenset(),
+    "appendix_shared": frozenset(), "table_status": frozenset(),
     "no_targets": frozenset(), "targets_dropped": frozenset({"count"}),
+    # redlines and diffs
+    "redline_heading": frozenset({"old", "new"}), "redline_plan": frozenset({"title", "number", "revision"}),
+    "redline_inserted": frozenset(), "redline_deleted": frozenset(), "redline_none": frozenset(),
+    "moved_to": frozenset({"path"}), "moved_from": frozenset({"path"}),
+    "diff_title": frozenset({"old", "new"}), "diff_document": frozenset(), "diff_units": frozenset(),
+    "diff_items": frozenset(), "diff_targets": frozenset(), "diff_added": frozenset(), "diff_removed": frozenset(),
+    "diff_moved": frozenset(), "diff_changed": frozenset(), "diff_renamed": frozenset(),
+    "diff_was": frozenset({"path"}), "diff_total": frozenset(), "diff_budget": frozenset(),
+    "field_names": frozenset(),
+    # the progress report (plangen report)
+    "report_kind": frozenset(), "report_title": frozenset({"title"}), "report_as_of": frozenset({"date"}),
+    "report_summary": frozenset({"date", "total", "done", "progress", "planned", "overdue", "dropped"}),
+    "date_format": frozenset({"year", "month", "day"}), "status_label": frozenset(),
+    "status_planned": frozenset(), "status_in_progress": frozenset(), "status_done": frozenset(),
+    "status_dropped": frozenset(), "status_none": frozenset(), "status_overdue": frozenset({"status"}),
+    "col_planned": frozenset(), "col_done": frozenset(), "col_percent": frozenset(), "col_status": frozenset(),
+    "col_spent": frozenset({"currency"}), "col_note": frozenset(), "col_school": frozenset(),
+    "matrix_title": frozenset(), "open_title": frozenset(), "open_none": frozenset(),
+    "chart_label": frozenset(), "chart_title": frozenset(), "chart_planned": frozenset(), "chart_done": frozenset(),
+    "chart_month": frozenset({"month"}), "sentence_end": frozenset(),
 }
 # keys whose wording names units: they may also use {unit_noun} and {Unit_noun} (capitalised)
-NOUN_KEYS = ("all_units", "recipient", "table_for", "appendix_unit", "appendix_shared", "no_targets")
+NOUN_KEYS = ("all_units", "recipient", "table_for", "appendix_unit", "appendix_shared", "no_targets", "diff_units")
 for _key in NOUN_KEYS:
     PLACEHOLDERS[_key] = PLACEHOLDERS[_key] | {"unit_noun", "Unit_noun"}
 MAX_LENGTH = 200  # characters of one wording string
@@ -77,12 +96,61 @@ class Wording:
     budget_shared: str  # a whole target's budget in a unit's own document
     appendix_shared: str  # the appendix line of budgets given for whole targets
     table_status: str
+    redline_heading: str  # the redline summary's title: {old} → {new}, each a redline_plan
+    redline_plan: str  # one plan in that title: its {title}, {number} and {revision}
+    redline_inserted: str
+    redline_deleted: str
+    redline_none: str  # the summary when nothing changed
+    moved_to: str  # beside a moved item's old place
+    moved_from: str  # beside its new place
+    diff_title: str
+    diff_document: str
+    diff_units: str
+    diff_items: str
+    diff_targets: str
+    diff_added: str
+    diff_removed: str
+    diff_moved: str
+    diff_changed: str
+    diff_renamed: str
+    diff_was: str
+    diff_total: str
+    diff_budget: str
+    field_names: dict[str, str]  # what a diff calls a plan's fields (number, title, text …)
+    report_kind: str
+    report_title: str
+    report_as_of: str
+    report_summary: str
+    date_format: str
+    status_label: str
     status_planned: str
     status_in_progress: str
     status_done: str
     status_dropped: str
     no_targets: str  # `plangen targets` for a plan without targets
     targets_dropped: str  # `plangen targets`: how many dropped targets were left out
+    status_none: str
+    status_overdue: str
+    col_planned: str
+    col_done: str
+    col_percent: str
+    col_status: str
+    col_spent: str
+    col_note: str
+    col_school: str
+    matrix_title: str
+    open_title: str
+    open_none: str
+    chart_label: str
+    chart_title: str
+    chart_planned: str
+    chart_done: str
+    chart_month: str
+    sentence_end: str
+
+    def status(self, name: str | None) -> str:
+        """The word for a status (planned, in-progress, done, dropped; None: nothing reported)."""
+        return getattr(self, "status_" + (name or "none").replace("-", "_"))
 
     @classmethod
     def from_mapping(cls, data: Mapping[str, Any], defaults: Mapping[str, Any] | None = None) -> "Wording":
@@ -107,9 +175,8 @@ class Wording:
         """A wording string that names units, with the plan's unit noun (科室, ward …)."""
         return self.format(key, unit_noun=unit_noun, Unit_noun=unit_noun[:1].upper() + unit_noun[1:], **values)
 
-    def status(self, status: str | None) -> str:
-        """How a target's status is written (planned, in-progress, done, dropped); none: empty."""
-        return getattr(self, "status_" + status.replace("-", "_")) if status else ""
+    def field_name(self, name: str) -> str:
+        return self.field_names.get(name, name)
 
     def split(self, key: str, placeholder: str) -> tuple[str, str]:
         """The text before and after a placeholder, e.g. page_number around {page}."""
@@ -122,6 +189,10 @@ def _checked(key: str, value: Any) -> Any:
         if not isinstance(value, list) or not value or not all(isinstance(v, str) and v.strip() for v in value):
             raise WordingError(key, "must be a list of labels")
         return tuple(_text(key, v) for v in value)
+    if key == "field_names":
+        if not isinstance(value, dict) or not all(isinstance(k, str) and isinstance(v, str) for k, v in value.items()):
+            raise WordingError(key, "must map field names to words")
+        return {k: _text(key, v) for k, v in value.items()}
     if isinstance(value, bool) or not isinstance(value, (str, int, float, Decimal)):
         raise WordingError(key, f"must be text (found: {type(value).__name__})")
     text = _text(key, str(getattr(value, "raw", value)))

@@ -20,6 +20,9 @@ class RenderOptions:
     """What a renderer may be asked besides the outline and the theme."""
 
     pdf_variant: Optional[str] = None  # "pdf/a-2b": printed blanks instead of form fields
+    # text the PDF's prepared fonts cover besides the document's own: the whole plan's, so that
+    # every document of one plan (a district's hundred) shares one set of fonts
+    characters: str = ""
 
 
 RenderFunction = Callable[["Outline", "Theme", RenderOptions], bytes]

@@ -7,6 +7,7 @@ arrives as data in the context: it is escaped and never compiled as template cod
 from __future__ import annotations
 
 import traceback
+from functools import lru_cache
 
 import jinja2
 from markupsafe import Markup
@@ -15,12 +16,15 @@ from jinja2.sandbox import SandboxedEnvironment
 from plangen.errors import RenderError
 from plangen.render import RenderOptions
 from plangen.outline.outline import Outline
-from plangen.render.theme import BUILTIN_TEMPLATES, Theme
+from plangen.render.theme import BUILTIN_TEMPLATES, Theme, pdf_font_families
 
 MAIN_TEMPLATE = "plan.html.j2"
 
 
+@lru_cache(maxsize=8)
 def environment(theme: Theme) -> SandboxedEnvironment:
+    """One environment per theme and process: templates are compiled once, and recompiled
+    only when their file changes (Jinja checks the modification time on each use)."""
     folders = [str(theme.folder)] + ([str(BUILTIN_TEMPLATES)] if theme.folder != BUILTIN_TEMPLATES else [])
     return SandboxedEnvironment(
         loader=jinja2.FileSystemLoader(folders),
@@ -39,9 +43,9 @@ def render_html(outline: Outline, theme: Theme, forms: bool = False) -> str:
     try:
         # Stylesheets belong to the theme (trusted like templates), never to the plan.
         css = {name.replace(".", "_"): Markup(theme.read_text(name))
-               for name in ("fonts.css", "plan.css")}
+               for name in ("fonts.css", "plan.css", "report.css")}
         template = env.get_template(MAIN_TEMPLATE)
-        return template.render(doc=outline, forms=forms, **css)
+        return template.render(doc=outline, forms=forms, fonts=pdf_font_families(theme), **css)
     except jinja2.TemplateNotFound as exc:
         where = _template_position(exc)
         if where != "template":  # an {% include %} of a name that is not there

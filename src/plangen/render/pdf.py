@@ -24,6 +24,8 @@ PX = 0.75  # one CSS px in PDF points
 
 
 def _fetcher_class():
+    from plangen.render.engine import import_weasyprint
+    import_weasyprint()
     from weasyprint.urls import FatalURLFetchingError, URLFetcher
 
     class LocalOnlyFetcher(URLFetcher):
@@ -46,16 +48,22 @@ def _fetcher_class():
     return LocalOnlyFetcher, FatalURLFetchingError
 
 
-def render_pdf(outline: Outline, theme: Theme, variant: str | None = None) -> bytes:
-    from weasyprint import HTML
+def render_pdf(outline: Outline, theme: Theme, variant: str | None = None, characters: str = "") -> bytes:
+    """The outline as PDF bytes. `characters`: text the fonts should cover beyond this
+    document's (the plan's, so that every document of a build shares one set of fonts)."""
+    from plangen.render.engine import import_weasyprint
+    from plangen.render.fonts import font_face_css
 
+    weasyprint = import_weasyprint()
     check_fonts(theme)
     fetcher_cls, fatal = _fetcher_class()
     forms = variant is None
     html = render_html(outline, theme, forms=forms)
+    faces_css, faces_dir = font_face_css(theme, characters + html)
+    fetcher = fetcher_cls((*theme.read_dirs(), faces_dir))
     try:
-        document = HTML(string=html, base_url=theme.folder.resolve().as_uri() + "/",
-                        url_fetcher=fetcher_cls(theme.read_dirs())).render(font_config=_font_config())
+        document = weasyprint.HTML(string=html, base_url=theme.folder.resolve().as_uri() + "/", url_fetcher=fetcher).render(
+            font_config=_font_config(), stylesheets=[_faces_stylesheet(faces_css, fetcher)])
         blanks = {name[len("blank-"):]: pos for name, pos in document.pages[0].anchors.items()
                   if name.startswith("blank-")} if document.pages else {}
         # PDF/A forbids fields without appearances: there the blanks stay printed lines
@@ -63,6 +71,33 @@ def render_pdf(outline: Outline, theme: Theme, variant: str | None = None) -> by
         return document.write_pdf(pdf_variant=variant, finisher=finisher)
     except fatal as exc:
         raise RenderError(str(exc)) from None
+
+
+_FACES: dict[str, object] = {}
+
+
+def _faces_stylesheet(css: str, fetcher):
+    """The prepared faces as a parsed stylesheet, once per process and set of faces; a face
+    WeasyPrint cannot load is an error (it would otherwise fall back silently)."""
+    if css not in _FACES:
+        import logging
+        from weasyprint import CSS
+
+        failures: list[str] = []
+        handler = logging.Handler(logging.WARNING)
+        handler.emit = lambda record: failures.append(record.getMessage())
+        logger = logging.getLogger("weasyprint")
+        logger.addHandler(handler)
+        try:
+            sheet = CSS(string=css, url_fetcher=fetcher, font_config=_font_config())
+        finally:
+            logger.removeHandler(handler)
+        if failures:
+            raise RenderError(f"prepared fonts: {failures[0]}")
+        if len(_FACES) >= 8:
+            _FACES.pop(next(iter(_FACES)))
+        _FACES[css] = sheet
+    return _FACES[css]
 
 
 _FONT_CONFIG = None
@@ -73,11 +108,22 @@ def _font_config():
     (measured: 543 MB after 10 documents, 268 MB with one shared)."""
     global _FONT_CONFIG
     if _FONT_CONFIG is None:
+        import atexit
         from weasyprint.text.fonts import FontConfiguration
         _FONT_CONFIG = FontConfiguration()
+        atexit.register(_remove_font_folder, _FONT_CONFIG)
     return _FONT_CONFIG
+
+
+def _remove_font_folder(config) -> None:
+    """WeasyPrint copies @font-face fonts into a temporary folder it removes in __del__, which
+    at interpreter exit fails (its modules are gone) and leaves the folder: remove it first."""
+    import shutil
+    folder, config._folder = getattr(config, "_folder", None), None
+    if folder:
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 def render(outline: Outline, theme: Theme, options: RenderOptions) -> bytes:
     """The registry's entry point (plangen.render)."""
-    return render_pdf(outline, theme, options.pdf_variant)
+    return render_pdf(outline, theme, options.pdf_variant, options.characters)

@@ -102,19 +102,45 @@ def pdf_font_families(theme: Theme) -> dict[str, str]:
     return dict(_FONT_VAR.findall(css))
 
 
+@dataclass(frozen=True)
+class InstalledFace:
+    families: tuple[str, ...]
+    weight: int  # fontconfig's scale: 80 regular, 200 bold
+    slant: int  # 0 upright
+    index: int  # face in a collection (.ttc)
+    file: str
+
+
 @lru_cache(maxsize=1)
-def font_files() -> dict[str, list[str]]:
-    """Installed font families and their files, from one fc-list run per process."""
+def font_faces() -> tuple[InstalledFace, ...]:
+    """Installed font faces, from one fc-list run per process."""
     try:
-        out = subprocess.run(["fc-list", "--format", "%{family}|%{file}\n"], capture_output=True, text=True,
-                             timeout=30, check=False).stdout
+        out = subprocess.run(["fc-list", "--format", "%{family}|%{weight}|%{slant}|%{index}|%{file}\n"],
+                             capture_output=True, text=True, timeout=30, check=False).stdout
     except (OSError, subprocess.SubprocessError):
-        return {}
-    files: dict[str, list[str]] = {}
+        return ()
+    faces = []
     for line in out.splitlines():
-        families, _, path = line.rpartition("|")
-        for family in families.split(","):
-            files.setdefault(family.strip(), []).append(path)
+        parts = line.split("|", 4)
+        if len(parts) == 5:
+            families = tuple(f.strip() for f in parts[0].split(","))
+            weight, slant, index = (_first_int(p) for p in parts[1:4])
+            faces.append(InstalledFace(families, weight, slant, index, parts[4]))
+    return tuple(faces)
+
+
+def _first_int(text: str) -> int:
+    """fontconfig prints a number, or a range "[0 1000]" for a variable font."""
+    match = re.search(r"-?\d+", text)
+    return int(match.group()) if match else 0
+
+
+def font_files() -> dict[str, list[str]]:
+    """Installed font families and their files."""
+    files: dict[str, list[str]] = {}
+    for face in font_faces():
+        for family in face.families:
+            files.setdefault(family, []).append(face.file)
     return files
 
 

@@ -82,13 +82,13 @@ def _found(value) -> str:
     return text if len(text) <= 60 else text[:57] + "..."
 
 
-def _diagnostic(err: dict, smap: SourceMap) -> Diagnostic:
+def _diagnostic(err: dict, smap: SourceMap, root: type = Plan) -> Diagnostic:
     loc = tuple(err["loc"])
     kind = err["type"]
     value = err.get("input")
     if kind == "extra_forbidden":
         key = loc[-1]
-        valid = _valid_keys(loc[:-1])
+        valid = _valid_keys(loc[:-1], root)
         hint = difflib.get_close_matches(str(key), valid, n=1, cutoff=0.6)
         message = f"unknown key '{key}'" + (f"; did you mean '{hint[0]}'?" if hint else f" (valid keys: {', '.join(valid)})")
         line, col = smap.locate(loc, prefer_key=True)
@@ -119,9 +119,9 @@ def _diagnostic(err: dict, smap: SourceMap) -> Diagnostic:
     return Diagnostic(smap.path, line, col, dotted(loc), message + found)
 
 
-def _valid_keys(loc: tuple) -> list[str]:
+def _valid_keys(loc: tuple, root: type = Plan) -> list[str]:
     """The keys allowed at loc, found by walking the models' annotations."""
-    model: typing.Any = Plan
+    model: typing.Any = root
     for part in loc:
         model = _step(model, part)
         if model is None:

@@ -17,22 +17,31 @@ from pathlib import Path
 from plangen.errors import RenderError
 
 SCHEMA_ID = "https://plangen.invalid/schema/plan-1.schema.json"
+PROGRESS_SCHEMA_ID = "https://plangen.invalid/schema/progress-1.schema.json"
 PACKAGED = "plan.schema.json"
+PROGRESS = "progress.schema.json"  # the progress file's schema, in the repository's schema/
 
 
-def plan_schema() -> dict:
+def plan_schema(model: type | None = None, schema_id: str = SCHEMA_ID) -> dict:
     from plangen.source.model import Plan
-    schema = Plan.model_json_schema(by_alias=True, mode="validation")
+    schema = (model or Plan).model_json_schema(by_alias=True, mode="validation")
     text = json.dumps(schema, ensure_ascii=False).replace("#/$defs/", "#/definitions/")
     schema = json.loads(text)
     if "$defs" in schema:
         schema["definitions"] = schema.pop("$defs")
-    return {"$schema": "http://json-schema.org/draft-07/schema#", "$id": SCHEMA_ID, **schema}
+    return {"$schema": "http://json-schema.org/draft-07/schema#", "$id": schema_id, **schema}
 
 
-def schema_text() -> str:
-    """The schema generated from the models."""
-    return json.dumps(plan_schema(), ensure_ascii=False, indent=2, sort_keys=True) + "\n"
+def progress_schema() -> dict:
+    """The progress file's schema (``plangen schema --progress``)."""
+    from plangen.source.progress import Progress
+    return plan_schema(Progress, PROGRESS_SCHEMA_ID)
+
+
+def schema_text(progress: bool = False) -> str:
+    """The schema generated from the models: the plan's, or the progress file's."""
+    schema = progress_schema() if progress else plan_schema()
+    return json.dumps(schema, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
 
 
 def packaged_schema_text() -> str:
@@ -50,7 +59,9 @@ def write_schema_files(root: Path) -> list[Path]:
     paths = [root / "src" / "plangen" / "source" / PACKAGED, root / "schema" / PACKAGED]
     for path in paths:
         path.write_text(text, encoding="utf-8")
-    return paths
+    progress = root / "schema" / PROGRESS
+    progress.write_text(schema_text(progress=True), encoding="utf-8")
+    return paths + [progress]
 
 
 if __name__ == "__main__":

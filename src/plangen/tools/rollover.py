@@ -1,19 +1,34 @@
-"""`plangen new --from PLAN --year Y`: next year's plan from this year's, keeping the
-author's comments, key order and formatting (round-trip YAML with ruamel.yaml).
+"""`plangen new --from PLAN --year Y`: next year's plan from this year's.
 
-What changes: the year (document.year, and the old year written in any text: 2021 →
-2022, 2021年 → 2022年), the document number (its last group of digits advanced, or a
-format you give), the document date and target deadlines (moved by the same number of
-years); filled-in cover values and target statuses are reset. Ids are kept, so the two
-years diff cleanly."""
+The new file is the old one with only some values edited in place: every byte outside them
+(comments, key order, quoting, flow mappings written over several lines, block scalars)
+stays as the author wrote it. Each edit replaces the source text of one YAML scalar (found
+by its position, from PyYAML's node marks), or removes one mapping entry.
+
+What changes: ``document.year``; in every text, the old year and the years around it as
+people write them: fiscal years (FY2025 → FY2026), year ranges (2024–2025 → 2025–2026, both
+ends move), and dates (2024-07-01, July 1, 2024, 2024年7月1日 move by the same number of
+years); the document number (its last group of digits advanced, or a format you give); the
+document date and target deadlines. Filled-in cover values and target statuses are removed.
+Ids and unit lists are never touched, so the two years diff cleanly."""
 from __future__ import annotations
 
 import datetime as dt
-import io
 import re
-from typing import Optional
+from typing import Callable, Iterator, Optional
+
+import yaml
 
 from plangen.errors import UsageError
+
+Edit = tuple[int, int, str]  # (start, end, replacement) in the source text
+MONTHS = "January|February|March|April|May|June|July|August|September|October|November|December"
+_DATES = re.compile(
+    rf"(?P<range>(?<!\d)(?P<a>\d{{4}})(?P<sep>\s*[-–—~至到/]\s*)(?P<b>\d{{4}})(?!\d))"
+    rf"|(?P<iso>(?<!\d)(?P<iy>\d{{4}})-(?P<im>\d{{2}})-(?P<id>\d{{2}})(?!\d))"
+    rf"|(?P<en>(?:{MONTHS})\s+\d{{1,2}},\s*(?P<ey>\d{{4}})(?!\d)|\d{{1,2}}\s+(?:{MONTHS})\s+(?P<ey2>\d{{4}})(?!\d))"
+    rf"|(?P<zh>(?<!\d)(?P<zy>\d{{4}})(?=年\d{{1,2}}月))"
+    rf"|(?P<year>(?<!\d)\d{{4}}(?!\d))")
 
 
 def advance_number(number: str, year: int, number_format: Optional[str] = None) -> str:
@@ -32,86 +47,131 @@ def advance_number(number: str, year: int, number_format: Optional[str] = None) 
     return number[:last.start()] + str(seq).zfill(len(last.group())) + number[last.end():]
 
 
-def _shift(date, years: int):
-    if not isinstance(date, (dt.date, str)):
-        return date
-    text = str(date)
+def shift_date(text: str, years: int) -> str:
+    """2021-09-01 -> 2022-09-01 (29 February becomes the 28th)."""
+    d = dt.date.fromisoformat(text)
     try:
-        d = dt.date.fromisoformat(text)
+        return d.replace(year=d.year + years).isoformat()
     except ValueError:
-        return date
-    try:
-        moved = d.replace(year=d.year + years)
-    except ValueError:  # 29 February
-        moved = d.replace(year=d.year + years, day=28)
-    return moved if isinstance(date, dt.date) else moved.isoformat()
+        return d.replace(year=d.year + years, day=28).isoformat()
+
+
+def shift_years(text: str, old_year: int, years: int) -> str:
+    """The plan's year, ranges that touch it, and dates, moved by ``years`` in running text."""
+    def moved(y: str) -> str:
+        return str(int(y) + years)
+
+    def one(m: re.Match) -> str:
+        if m.group("range"):
+            a, b = int(m.group("a")), int(m.group("b"))
+            if old_year in (a, b) and 0 <= b - a <= 5:
+                return moved(m.group("a")) + m.group("sep") + moved(m.group("b"))
+            return m.group(0)
+        for name in ("iy", "ey", "ey2", "zy"):
+            if m.group(name):
+                start, end = m.span(name)
+                whole = m.group(0)
+                return whole[:start - m.start()] + moved(m.group(name)) + whole[end - m.start():]
+        return moved(m.group(0)) if int(m.group(0)) == old_year else m.group(0)
+    return _DATES.sub(one, text)
 
 
 def roll_forward(text: str, year: int, number: Optional[str] = None, number_format: Optional[str] = None) -> str:
-    from ruamel.yaml import YAML
-    from ruamel.yaml.comments import CommentedMap, CommentedSeq
-    from ruamel.yaml.scalarstring import ScalarString
-
-    from ruamel.yaml.util import load_yaml_guess_indent
-
-    # ruamel guesses from the first `key:` line, which a trailing comment hides: guess without them
-    _, indent, block_seq_indent = load_yaml_guess_indent(re.sub(r"[ \t]+#[^\n]*", "", text))
-    rt = YAML()  # round trip: comments, key order, quoting and block styles are kept
-    rt.preserve_quotes = True
-    rt.width = 4096
-    offset = block_seq_indent or 0
-    sequence = indent or 2
-    rt.indent(mapping=max(sequence - offset, 2) if offset else sequence, sequence=sequence, offset=offset)
-    data = rt.load(text)
-    doc = data["document"]
-    old_year = int(doc["year"])
+    root = yaml.compose(text, Loader=yaml.SafeLoader)
+    if root is None:
+        raise UsageError("the plan is empty")
+    document = _value(root, "document")
+    old_year = int(_value(document, "year").value)
     years = year - old_year
-    pattern = re.compile(rf"(?<!\d){old_year}(?!\d)")
+    edits: list[Edit] = []
 
-    def fix_text(value):
-        if not isinstance(value, str) or not pattern.search(value):
-            return value
-        new = pattern.sub(str(year), value)
-        if isinstance(value, ScalarString):
-            kept = type(value)(new)
-            for attr in ("fold_pos", "comment"):
-                if hasattr(value, attr) and len(new) == len(value):
-                    setattr(kept, attr, getattr(value, attr))
-            return kept
-        return new
+    def numbering(old: str) -> str:
+        return number or advance_number(old, year, number_format)
+    for path, node in _scalars(root, ()):
+        edits.extend(_edit(text, path, node, year, years, old_year, numbering))
+    edits.extend(_removals(text, root))
+    for start, end, new in sorted(edits, reverse=True):
+        text = text[:start] + new + text[end:]
+    return text
 
-    def walk(node):
-        if isinstance(node, CommentedMap):
-            for key in list(node.keys()):
-                if key in ("id", "for"):
-                    continue
-                node[key] = walk(fix_text(node[key]))
-        elif isinstance(node, CommentedSeq):
-            for i in range(len(node)):
-                node[i] = walk(fix_text(node[i]))
-        return node
 
-    walk(data)
-    doc["year"] = year
-    doc["number"] = number or advance_number(str(doc["number"]), year, number_format)
-    if "date" in doc:
-        doc["date"] = _shift(doc["date"], years)
-    for f in doc.get("fields") or []:
-        if "value" in f:
-            del f["value"]
+def _edit(text: str, path: tuple, node: yaml.ScalarNode, year: int, years: int, old_year: int,
+          numbering: Callable[[str], str]) -> list[Edit]:
+    start, end = node.start_mark.index, node.end_mark.index
+    raw = text[start:end]
+    field = path[-1] if path else ""
+    if path == ("document", "year"):
+        new = raw.replace(node.value, str(year))
+    elif path == ("document", "number"):
+        new = raw.replace(node.value, numbering(node.value))
+    elif field in ("date", "deadline") and re.fullmatch(r"\d{4}-\d{2}-\d{2}", node.value):
+        new = raw.replace(node.value, shift_date(node.value, years))
+    elif field in ("id", "for", "plangen", "quantity", "budget") or "units" in path:
+        return []
+    else:
+        new = shift_years(raw, old_year, years)
+    return [(start, end, new)] if new != raw else []
 
-    def targets(items):
-        for item in items or []:
-            for target in item.get("targets") or []:
-                if "status" in target:
-                    del target["status"]
-                if "deadline" in target:
-                    target["deadline"] = _shift(target["deadline"], years)
-            targets(item.get("items"))
-    targets(data.get("sections"))
-    out = io.StringIO()
-    rt.dump(data, out)
-    return out.getvalue()
+
+def _value(mapping: yaml.Node, key: str) -> yaml.Node:
+    for k, v in mapping.value:
+        if k.value == key:
+            return v
+    raise UsageError(f"the plan has no {key}")
+
+
+def _scalars(node: yaml.Node, path: tuple) -> Iterator[tuple[tuple, yaml.ScalarNode]]:
+    """Every value scalar with its path of keys (list positions are left out)."""
+    if isinstance(node, yaml.ScalarNode):
+        yield path, node
+    elif isinstance(node, yaml.MappingNode):
+        for k, v in node.value:
+            yield from _scalars(v, path + (k.value,))
+    elif isinstance(node, yaml.SequenceNode):
+        for v in node.value:
+            yield from _scalars(v, path)
+
+
+def _removals(text: str, root: yaml.Node) -> list[Edit]:
+    """document.fields[].value and every target's status: removed with their keys."""
+    out: list[Edit] = []
+    for path, mapping in _mappings(root, ()):
+        drop = "value" if path[-2:] == ("document", "fields") else "status" if path[-1:] == ("targets",) else None
+        for k, (key, _value) in enumerate(mapping.value):
+            if key.value == drop:
+                out.append(_entry_span(text, mapping, k))
+    return out
+
+
+def _mappings(node: yaml.Node, path: tuple) -> Iterator[tuple[tuple, yaml.MappingNode]]:
+    if isinstance(node, yaml.MappingNode):
+        yield path, node
+        for k, v in node.value:
+            yield from _mappings(v, path + (k.value,))
+    elif isinstance(node, yaml.SequenceNode):
+        for v in node.value:
+            yield from _mappings(v, path)
+
+
+def _entry_span(text: str, mapping: yaml.MappingNode, k: int) -> Edit:
+    key, value = mapping.value[k]
+    if mapping.flow_style:  # {a: 1, b: 2}: from the end of the previous value (its comma included)
+        if k > 0:
+            return mapping.value[k - 1][1].end_mark.index, value.end_mark.index, ""
+        following = mapping.value[1][0].start_mark.index if len(mapping.value) > 1 else value.end_mark.index
+        return key.start_mark.index, following, ""
+    start = text.rfind("\n", 0, key.start_mark.index) + 1
+    if text[start:key.start_mark.index].strip() not in ("", "-"):
+        start = key.start_mark.index
+    end = text.find("\n", value.end_mark.index)
+    end = len(text) if end < 0 else end + 1
+    if text[start:key.start_mark.index].strip() == "-":  # "- value: x" opens a list entry: keep the dash
+        return key.start_mark.index, _next_key(mapping, k, end), ""
+    return start, end, ""
+
+
+def _next_key(mapping: yaml.MappingNode, k: int, fallback: int) -> int:
+    return mapping.value[k + 1][0].start_mark.index if k + 1 < len(mapping.value) else fallback
 
 
 def default_output(path: str, old_year: int, year: int) -> str:

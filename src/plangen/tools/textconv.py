@@ -14,6 +14,10 @@ from plangen.render.theme import load_theme
 
 def textconv(path: str) -> str:
     from plangen.source.load import load_plan
+    from plangen.source.progress import is_progress_file
+    if is_progress_file(path):
+        from plangen.tools.progress_text import textconv_progress
+        return textconv_progress(path)
     try:
         loaded = load_plan(path)
     except PlangenError:

@@ -6,19 +6,22 @@ from __future__ import annotations
 import datetime as dt
 import io
 import zipfile
+from typing import Iterator, Optional
 
 import docx
 from docx.enum.section import WD_SECTION
 from docx.enum.table import WD_TABLE_ALIGNMENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.opc.exceptions import PackageNotFoundError
 from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls, qn
-from docx.shared import Mm, Pt
+from docx.shared import Emu, Mm, Pt
 
-from plangen.render.docx.xml import (Revisions, add_content_control, add_field, add_list, change_runs, child,
-                               set_numbering, stable_zip)
+from plangen.render.docx.xml import (Revisions, add_content_control, add_field, add_list, child, set_numbering,
+                                     stable_zip)
 from plangen.errors import RenderError
 from plangen.render import RenderOptions
+from plangen.outline.changes import DELETED, INSERTED, BlockMark, TableMark
 from plangen.outline.outline import Heading, Outline, Table
 from plangen.render.theme import Theme
 
@@ -39,14 +42,12 @@ class _StyledDocument:
         size = table_style.font.size if table_style is not None else None
         self.table_pt = size.pt if size is not None else 12.0
 
-    def words(self, text: str, style: str, change=None, segments=None):
+    def words(self, text: str, style: str, mark: Optional[BlockMark] = None):
         """A paragraph of plan words; in a redline, with its tracked changes."""
-        if self.rev is None or (change is None and not segments):
+        if self.rev is None or mark is None:
             return self.add(text, style)
         p = self.add("", style)
-        self.rev.runs(p, change_runs(text, change, segments))
-        if change:
-            self.rev.mark_paragraph(p, change)
+        self.rev.block(p, mark, text)
         return p
 
     def style_id(self, name: str) -> str:
@@ -68,34 +69,18 @@ def render_docx(outline: Outline, theme: Theme) -> bytes:
     reference = theme.reference_docx(outline.language)
     document = _open_reference(reference)
     red = outline.redline
-    doc = _StyledDocument(document, reference, Revisions(red["author"], red["date"]) if red else None)
+    doc = _StyledDocument(document, reference, Revisions(red.author, red.date, red.blocks) if red else None)
     body = document.element.body
     for element in list(body):  # the reference's own content goes; its page setup stays
         if element.tag != qn("w:sectPr"):
             body.remove(element)
-    num_id = add_list(document, outline.scheme, outline.label_gap)
     _cover(doc, outline)
     _body_section(doc, outline)
     _title(doc, outline)
-    after_table = False
-    for block in outline.blocks:
-        if isinstance(block, Table):
-            _table(doc, block)
-            after_table = True
-            continue
-        if isinstance(block, Heading):
-            p = doc.words(block.title, f"Heading {block.level}", block.change, block.segments)
-        else:
-            p = doc.words(block.text, "Plan Item" if block.label else "Normal", block.change, block.segments)
-        if block.label:
-            set_numbering(p, num_id, block.level)
-        if after_table and outline.language != "zh":  # Chinese text keeps to its line grid instead
-            p.paragraph_format.space_before = Pt(6)
-        after_table = False
-    for table in outline.appendix:
-        whole = set(table.row_changes) if table.row_changes else {None}
-        doc.words(table.caption, "Appendix Caption", whole.pop() if len(whole) == 1 else None)
-        _table(doc, table, caption=False)
+    _blocks(doc, outline, add_list(document, outline.scheme, outline.label_gap))
+    _appendix(doc, outline)
+    for fig in outline.figures:
+        _figure(doc, fig, theme)
     _properties(document, outline)
     buf = io.BytesIO()
     try:
@@ -103,6 +88,47 @@ def render_docx(outline: Outline, theme: Theme) -> bytes:
     except ValueError as exc:  # python-docx refuses XML-incompatible text
         raise RenderError(f"cannot write .docx: {exc}") from None
     return stable_zip(buf.getvalue())
+
+
+def _blocks(doc: _StyledDocument, outline: Outline, num_id: int) -> None:
+    red = outline.redline
+    marks = red.blocks if red and doc.rev else []
+    after_table = False
+    for k, replacement in _pairs(outline.blocks, marks):
+        block = outline.blocks[k]
+        mark = red.block(k) if red else None
+        if replacement is not None:
+            _replacement(doc, block, outline.blocks[replacement])  # type: ignore[arg-type]
+            after_table = True
+            continue
+        if isinstance(block, Table):
+            _table(doc, block, mark)
+            after_table = not (isinstance(mark, TableMark) and mark.change == DELETED)
+            continue
+        words = block.title if isinstance(block, Heading) else block.text
+        style = f"Heading {block.level}" if isinstance(block, Heading) else "Plan Item" if block.label else "Normal"
+        p = doc.words(words, style, mark if isinstance(mark, BlockMark) else None)
+        if block.label and block.level:
+            set_numbering(p, num_id, block.level)
+        if after_table and outline.language != "zh":  # Chinese text keeps to its line grid instead
+            p.paragraph_format.space_before = Pt(6)
+        after_table = after_table and isinstance(mark, BlockMark) and mark.change == DELETED
+
+
+def _appendix(doc: _StyledDocument, outline: Outline) -> None:
+    red = outline.redline
+    marks = red.appendix if red and doc.rev else []
+    for k, replacement in _pairs(outline.appendix, marks):
+        table, mark = outline.appendix[k], (red.table(k) if red else None)
+        if replacement is not None:
+            new = outline.appendix[replacement]
+            words = BlockMark(words=[["-", table.caption or ""], ["+", new.caption or ""]])
+            doc.words(new.caption or "", "Appendix Caption", words if table.caption != new.caption else None)
+            _replacement(doc, table, new)
+            continue
+        whole = mark.change if isinstance(mark, TableMark) else None
+        doc.words(table.caption or "", "Appendix Caption", BlockMark(change=whole) if whole else None)
+        _table(doc, table, mark, caption=False)
 
 
 def _open_reference(path):
@@ -119,12 +145,12 @@ def _open_reference(path):
 
 
 def _cover(doc: _StyledDocument, outline: Outline) -> None:
-    red = outline.redline or {}
+    red = outline.redline
     label = outline.cover.number_label
-    number = red.get("number")
-    doc.words(label + outline.number, "Cover Number", segments=[["=", label]] + number if number else None)
+    number = red.number if red else None
+    doc.words(label + outline.number, "Cover Number", BlockMark(words=[["=", label]] + number) if number else None)
     doc.add(outline.cover.kind_line, "Cover Kind")
-    title = doc.words(outline.title, "Cover Title", segments=red.get("title"))
+    title = doc.words(outline.title, "Cover Title", _title_mark(outline))
     if outline.subtitle:
         title.add_run().add_break()
         title.add_run(outline.subtitle)
@@ -160,8 +186,13 @@ def _body_section(doc: _StyledDocument, outline: Outline) -> None:
     paragraph.add_run(after)
 
 
+def _title_mark(outline: Outline) -> Optional[BlockMark]:
+    red = outline.redline
+    return BlockMark(words=red.title) if red and red.title else None
+
+
 def _title(doc: _StyledDocument, outline: Outline) -> None:
-    title = doc.words(outline.title, "Title", segments=(outline.redline or {}).get("title"))
+    title = doc.words(outline.title, "Title", _title_mark(outline))
     if outline.subtitle:
         title.add_run().add_break()
         title.add_run(outline.subtitle)
@@ -173,37 +204,96 @@ def _title(doc: _StyledDocument, outline: Outline) -> None:
         p.add_run(text)
 
 
-def _table(doc: _StyledDocument, table: Table, caption: bool = True) -> None:
+def _table(doc: _StyledDocument, table: Table, mark=None, caption: bool = True) -> None:
+    mark = mark if isinstance(mark, TableMark) and doc.rev else None
     if caption and table.caption:
-        doc.add(table.caption, "Appendix Caption")
-    t = doc.document.add_table(rows=1 + len(table.rows), cols=len(table.header))
+        doc.words(table.caption, "Appendix Caption", BlockMark(change=mark.change) if mark and mark.change else None)
+    widths = _widths(mark.accepted if mark and mark.accepted else table, doc.table_pt)  # accepting keeps them
+    t = _grid(doc, 1 + len(table.rows), widths)
+    for row_index, values in enumerate([table.header] + table.rows):
+        _fill(doc, t.rows[row_index], table, row_index, values, widths, mark)
+
+
+def _replacement(doc: _StyledDocument, old: Table, new: Table) -> None:
+    """A table whose columns changed: OLD's rows deleted and NEW's inserted, in one Word
+    table (two tables in a row run together). The grid is NEW's (its last column split when
+    OLD had more), so accepting every change gives NEW's table and its widths."""
+    widths = _widths(new, doc.table_pt)
+    extra = max(0, len(old.header) - len(new.header))
+    if extra:
+        widths = widths[:-1] + [Emu(int(widths[-1] / (extra + 1)))] * (extra + 1)
+    rows = [(old, k, DELETED) for k in range(1 + len(old.rows))] + [(new, k, INSERTED) for k in range(1 + len(new.rows))]
+    t = _grid(doc, len(rows), widths)
+    for row, (table, k, change) in zip(t.rows, rows):
+        values = ([table.header] + table.rows)[k]
+        if len(values) < len(widths):
+            row.cells[len(values) - 1].merge(row.cells[len(widths) - 1])
+        span = widths[len(values) - 1:]
+        cell_widths = widths[:len(values) - 1] + [Emu(sum(int(w) for w in span))]
+        _fill(doc, row, table, k, values, cell_widths, TableMark(change=change))
+
+
+def _grid(doc: _StyledDocument, rows: int, widths: list):
+    t = doc.document.add_table(rows=rows, cols=len(widths))
     if "Table Grid" in doc.ids:
         t._tbl.tblPr.get_or_add_tblStyle().val = doc.ids["Table Grid"]
     t.alignment = WD_TABLE_ALIGNMENT.CENTER
     t.autofit = False
-    widths = _widths(table, doc.table_pt)
     for grid_col, w in zip(t._tbl.tblGrid.findall(qn("w:gridCol")), widths):
         grid_col.set(qn("w:w"), str(int(w.twips)))
-    for row_index, values in enumerate([table.header] + table.rows):
-        row = t.rows[row_index]
-        if row_index == 0:  # repeat the header row on every page
-            row._tr.get_or_add_trPr().append(parse_xml(f"<w:tblHeader {nsdecls('w')}/>"))
-        change = table.row_change(row_index)
-        if change and doc.rev:
-            doc.rev.mark_row(row, change)
-        for col, value in enumerate(values):
-            cell = row.cells[col]
-            cell.width = widths[col]
-            p = cell.paragraphs[0]
-            doc.restyle(p, "Table Heading" if row_index == 0 else "Table Number" if table.numeric[col] else "Table Text")
-            bold = table.total_row and row_index == len(table.rows)
-            segments = table.segments(row_index, col)
-            if doc.rev and (change or segments):
-                doc.rev.runs(p, change_runs(value, change, segments), "<w:rPr><w:b/></w:rPr>" if bold else "")
-            else:
-                run = p.add_run(value)
-                run.bold = bold or None
-                run.font.strike = table.is_dropped(row_index) or None  # a dropped target
+    return t
+
+
+def _fill(doc: _StyledDocument, row, table: Table, row_index: int, values: list[str], widths: list,
+          mark: Optional[TableMark]) -> None:
+    """One row's cells: styles, bold totals, and in a redline the row's and cells' changes."""
+    if row_index == 0:  # repeat the header row on every page
+        row._tr.get_or_add_trPr().append(parse_xml(f"<w:tblHeader {nsdecls('w')}/>"))
+    change = mark.row(row_index) if mark else None
+    if change and doc.rev:
+        doc.rev.mark_row(row, change)
+    for col, value in enumerate(values):
+        cell = row.cells[col]
+        cell.width = widths[col]
+        p = cell.paragraphs[0]
+        doc.restyle(p, "Table Heading" if row_index == 0 else "Table Number" if table.numeric[col] else "Table Text")
+        bold = table.total_row and row_index == len(table.rows)
+        runs = mark.cell(row_index, col) if mark else None
+        if doc.rev and (change or runs):
+            doc.rev.runs(p, runs or BlockMark(change=change).runs(value), "<w:rPr><w:b/></w:rPr>" if bold else "")
+        else:
+            run = p.add_run(value)
+            run.bold = bold or None
+            run.font.strike = table.is_dropped(row_index) or None  # a dropped target
+
+
+def _pairs(tables: list, marks: list) -> Iterator[tuple[int, Optional[int]]]:
+    """Indexes of the blocks to draw; (k, k + 1) where a deleted table is replaced by the next."""
+    k = 0
+    while k < len(tables):
+        if _replaced(tables, marks, k):
+            yield k, k + 1
+            k += 2
+        else:
+            yield k, None
+            k += 1
+
+
+def _replaced(blocks: list, marks: list, k: int) -> bool:
+    def change(i: int) -> Optional[str]:
+        mark = marks[i] if i < len(marks) else None
+        return mark.change if isinstance(mark, TableMark) and isinstance(blocks[i], Table) else None
+    return k + 1 < len(blocks) and change(k) == DELETED and change(k + 1) == INSERTED
+
+
+def _figure(doc: _StyledDocument, fig, theme: Theme) -> None:
+    """A chart as a picture the width it has in the PDF, under its caption."""
+    from plangen.render.docx.figure import png
+    doc.add(fig.caption, "Appendix Caption")
+    p = doc.add("", "Normal")
+    p.paragraph_format.first_line_indent = 0
+    p.add_run().add_picture(io.BytesIO(png(fig, theme)), width=Pt(fig.width))
+    p.alignment = WD_ALIGN_PARAGRAPH.CENTER
 
 
 def _widths(table: Table, size_pt: float) -> list:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import zipfile
+from typing import Sequence
 
 from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls, qn
@@ -129,16 +130,25 @@ def stable_zip(data: bytes) -> bytes:
 
 
 class Revisions:
-    """Tracked changes (w:ins / w:del) with one author and date, numbered in order."""
+    """Tracked changes with one author and date, numbered in order: w:ins / w:del for
+    inserted and deleted words, paragraphs and rows; w:moveFrom / w:moveTo inside named
+    move ranges for a moved item, so Word shows it as moved and accepting or rejecting the
+    move keeps exactly one of its two places."""
 
-    def __init__(self, author: str, date: str):
+    def __init__(self, author: str, date: str, marks: Sequence[object] = ()):
         self.author, self.date, self.next_id = author, f"{date}T00:00:00Z", 1
+        self.left: dict[tuple[str, str], int] = {}  # paragraphs still to come in each move range
+        for mark in marks:
+            move = getattr(mark, "move", None)
+            if move is not None:
+                self.left[(move.name, move.side)] = self.left.get((move.name, move.side), 0) + 1
+        self.ranges: dict[tuple[str, str], int] = {}  # open range -> its id
 
     def attrs(self) -> str:
         self.next_id += 1
         return f'w:id="{self.next_id}" w:author="{_escape(self.author)}" w:date="{self.date}"'
 
-    def runs(self, paragraph, runs: list, rpr: str = "") -> None:
+    def runs(self, paragraph, runs: list, rpr: str = "", wrap: tuple[str, str] = ("w:ins", "w:del")) -> None:
         """Append [op, text] runs: "=" plain, "+" inserted, "-" deleted."""
         for op, text in runs:
             if not text:
@@ -146,26 +156,45 @@ class Revisions:
             if op == "=":
                 xml = f'<w:r {nsdecls("w")}>{rpr}<w:t xml:space="preserve">{_escape(text)}</w:t></w:r>'
             elif op == "+":
-                xml = (f'<w:ins {nsdecls("w")} {self.attrs()}><w:r>{rpr}<w:t xml:space="preserve">{_escape(text)}'
-                       f'</w:t></w:r></w:ins>')
+                xml = (f'<{wrap[0]} {nsdecls("w")} {self.attrs()}><w:r>{rpr}<w:t xml:space="preserve">'
+                       f'{_escape(text)}</w:t></w:r></{wrap[0]}>')
             else:
-                xml = (f'<w:del {nsdecls("w")} {self.attrs()}><w:r>{rpr}<w:delText xml:space="preserve">'
-                       f'{_escape(text)}</w:delText></w:r></w:del>')
+                xml = (f'<{wrap[1]} {nsdecls("w")} {self.attrs()}><w:r>{rpr}<w:delText xml:space="preserve">'
+                       f'{_escape(text)}</w:delText></w:r></{wrap[1]}>')
             paragraph._p.append(parse_xml(xml))
 
-    def mark_paragraph(self, paragraph, change: str) -> None:
-        """The paragraph mark itself inserted or deleted, so accepting removes or keeps it."""
+    def block(self, paragraph, mark, text: str) -> None:
+        """A paragraph's words and mark: changed words, or all of it inserted, deleted or moved."""
+        move = mark.move
+        if move is None:
+            self.runs(paragraph, mark.runs(text))
+            if mark.change:
+                self.mark_paragraph(paragraph, "w:ins" if mark.change == "ins" else "w:del")
+            return
+        tag = "w:moveFrom" if move.side == "from" else "w:moveTo"
+        self._range(paragraph, move, "Start")
+        self.runs(paragraph, mark.runs(text), wrap=(tag, tag))
+        self.mark_paragraph(paragraph, tag)
+        self._range(paragraph, move, "End")
+
+    def _range(self, paragraph, move, end: str) -> None:
+        key = (move.name, move.side)
+        tag = f"w:{'moveFrom' if move.side == 'from' else 'moveTo'}Range{end}"
+        if end == "Start" and key not in self.ranges:
+            self.next_id += 1
+            self.ranges[key] = self.next_id
+            paragraph._p.append(parse_xml(f'<{tag} {nsdecls("w")} w:id="{self.next_id}" w:author="{_escape(self.author)}"'
+                                          f' w:date="{self.date}" w:name="{_escape(move.name)}"/>'))
+        elif end == "End":
+            self.left[key] = self.left.get(key, 1) - 1
+            if self.left[key] <= 0:
+                paragraph._p.append(parse_xml(f'<{tag} {nsdecls("w")} w:id="{self.ranges[key]}"/>'))
+
+    def mark_paragraph(self, paragraph, tag: str) -> None:
+        """The paragraph mark itself inserted, deleted or moved, so accepting removes or keeps it."""
         ppr = paragraph._p.get_or_add_pPr()
-        tag = "w:ins" if change == "ins" else "w:del"
         ppr.append(parse_xml(f'<w:rPr {nsdecls("w")}><{tag} {self.attrs()}/></w:rPr>'))
 
     def mark_row(self, row, change: str) -> None:
         tag = "w:ins" if change == "ins" else "w:del"
         row._tr.get_or_add_trPr().append(parse_xml(f'<{tag} {nsdecls("w")} {self.attrs()}/>'))
-
-
-def change_runs(text: str, change, segments) -> list:
-    """The runs of a block: its segments, or all of it inserted / deleted / plain."""
-    if segments:
-        return segments
-    return [[{"ins": "+", "del": "-"}.get(change, "="), text]]

@@ -1,0 +1,153 @@
+"""Plan against actual at a date: every target for every unit with planned, done, percent,
+status, budget and money spent, and each item's status and what was done.
+
+The one place that decides what "done", "overdue" and a percentage mean:
+- the latest entry on or before the date wins (done quantities are cumulative);
+- status: the entry's, else the plan's ``dropped``, else done when done reaches planned,
+  in-progress when above 0, else planned;
+- a target without a deadline is due by the end of the plan's year; overdue = the date is
+  after the due date and the status is neither done nor dropped;
+- percent = done / planned, rounded half up to a whole percent (none when planned is 0);
+- dropped targets count in no total.
+The date is given, or the latest entry's date; never the clock.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Optional
+
+from plangen.source.progress import exact
+from plangen.source.progress_load import LoadedProgress, PlanTarget
+
+
+def percent(done: Decimal, planned: Decimal) -> Optional[int]:
+    if planned == 0:
+        return None
+    return int((done * 100 / planned).quantize(Decimal(1), rounding=ROUND_HALF_UP))
+
+
+@dataclass
+class UnitLine:
+    """One target for one unit, at the date."""
+
+    target: PlanTarget
+    unit_id: str
+    unit_name: str
+    planned: Decimal
+    done: Decimal
+    status: str
+    due: dt.date
+    overdue: bool
+    budget: Optional[Decimal]
+    spent: Optional[Decimal]
+    note: Optional[str]
+    reporter: Optional[str]
+    reported: Optional[dt.date]  # the date of the entry this comes from
+
+    @property
+    def percent(self) -> Optional[int]:
+        return percent(self.done, self.planned)
+
+    @property
+    def counts(self) -> bool:
+        return self.status != "dropped"
+
+
+@dataclass
+class ItemState:
+    item_id: str
+    status: Optional[str]  # None: nothing reported and no targets to tell
+    summary: Optional[str]
+    reported: Optional[dt.date]
+
+
+@dataclass
+class State:
+    as_of: dt.date
+    lines: list[UnitLine]
+    items: dict[str, ItemState] = field(default_factory=dict)
+
+    def for_target(self, target: PlanTarget) -> list[UnitLine]:
+        return [u for u in self.lines if u.target is target]
+
+    def count(self, status: str) -> int:
+        return sum(1 for u in self.lines if u.status == status)
+
+    @property
+    def overdue(self) -> list[UnitLine]:
+        return [u for u in self.lines if u.overdue]
+
+
+def groups(state: State) -> list[list[UnitLine]]:
+    """The lines of each target, in the plan's order."""
+    out: dict[tuple, list[UnitLine]] = {}
+    for line in state.lines:
+        out.setdefault(line.target.loc, []).append(line)
+    return list(out.values())
+
+
+def totals(lines: list[UnitLine]) -> tuple[Decimal, Decimal]:
+    """Planned and done over lines, dropped ones left out."""
+    counted = [u for u in lines if u.counts]
+    return sum((u.planned for u in counted), Decimal(0)), sum((u.done for u in counted), Decimal(0))
+
+
+def latest_date(loaded: LoadedProgress) -> dt.date:
+    return max(e.date for e in loaded.progress.entries)
+
+
+def compute(loaded: LoadedProgress, as_of: Optional[dt.date] = None) -> State:
+    as_of = as_of or latest_date(loaded)
+    entries = sorted((e for e in loaded.progress.entries if e.date <= as_of), key=lambda e: e.date)
+    reports: dict[tuple, tuple] = {}  # (target loc, unit) -> (entry, line)
+    for entry in entries:
+        for line in entry.targets:
+            found, _ = loaded.targets.find(line.target)
+            unit = line.unit or found.units[0]
+            reports[(found.loc, unit)] = (entry, line)
+    plan = loaded.plan.plan
+    names = plan.unit_names()
+    year_end = dt.date(plan.document.year, 12, 31)
+    lines = [_line(t, unit, names.get(unit, unit), reports.get((t.loc, unit)), as_of, year_end)
+             for t in loaded.targets.all for unit in t.units]
+    state = State(as_of, lines)
+    _items(state, loaded, entries)
+    return state
+
+
+def _line(t: PlanTarget, unit: str, name: str, report, as_of: dt.date, year_end: dt.date) -> UnitLine:
+    planned = exact(t.target.quantity)
+    entry, line = report if report else (None, None)
+    done = line.done if line else Decimal(0)
+    if line is not None and line.status:
+        status = line.status
+    elif t.target.status == "dropped":
+        status = "dropped"
+    else:
+        status = "done" if done >= planned else "in-progress" if done > 0 else "planned"
+    due = t.target.deadline or year_end
+    budget = exact(t.target.budget) if t.target.budget is not None else None
+    return UnitLine(t, unit, name, planned, done, status, due, as_of > due and status not in ("done", "dropped"),
+                    budget, line.spent if line else None, line.note if line else None,
+                    (line.reporter or entry.reporter) if line else None, entry.date if entry else None)
+
+
+def _items(state: State, loaded: LoadedProgress, entries: list) -> None:
+    for entry in entries:
+        for line in entry.items:
+            state.items[line.item] = ItemState(line.item, line.status, line.summary, entry.date)
+
+
+def item_state(state: State, loc: tuple, item_id: Optional[str]) -> Optional[ItemState]:
+    """An item's reported state; else one told by its own targets (all done: done; none
+    started: planned; else in-progress); None when neither exists."""
+    if item_id is not None and item_id in state.items:
+        return state.items[item_id]
+    mine = [u for u in state.lines if u.target.loc[:-2] == loc and u.counts]
+    if not mine:
+        return None
+    statuses = {u.status for u in mine}
+    status = "done" if statuses == {"done"} else "planned" if statuses == {"planned"} else "in-progress"
+    return ItemState(item_id or "", status, None, None)

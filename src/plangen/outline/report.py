@@ -1,0 +1,162 @@
+"""The progress report as an ``Outline``: the plan's own outline (same numbering, cover and
+fill-in fields), with each item's status and what was done after its text, its target table
+replaced by a completion table, and an appendix of a unit × target completion matrix, the
+targets not done or dropped with their notes, and the timeline chart. Rendered by the same
+renderers as a plan: they only lay out what this says."""
+from __future__ import annotations
+
+import datetime as dt
+from typing import Optional
+
+from plangen.outline.chart import timeline
+from plangen.outline.outline import APPENDIX_MAX_COLUMNS, Cover, Outline, Para, Table, build_outline
+from plangen.outline.progress import State, UnitLine, groups, item_state, percent, totals
+from plangen.outline.targets import fmt
+from plangen.outline.wording import Wording
+from plangen.source.progress_load import LoadedProgress
+
+
+def date_words(w: Wording, date: dt.date) -> str:
+    return w.format("date_format", year=str(date.year), month=str(date.month), day=str(date.day))
+
+
+def build_report(loaded: LoadedProgress, state: State, w: Wording) -> Outline:
+    plan = loaded.plan.plan
+    base = build_outline(plan, w)
+    as_of = date_words(w, state.as_of)
+    counted = [u for u in state.lines if u.counts]
+    summary = w.format("report_summary", date=as_of, total=str(len(counted)), done=str(state.count("done")),
+                       progress=str(state.count("in-progress")), planned=str(state.count("planned")),
+                       overdue=str(len(state.overdue)), dropped=str(state.count("dropped")))
+    cover = Cover(base.cover.number_label, w.format("kind_format", kind=w.report_kind), None, base.cover.fields)
+    base.title = w.format("report_title", title=plan.document.title)
+    base.subtitle = w.format("report_as_of", date=as_of)
+    base.kind_label, base.cover, base.preface, base.preface_label = w.report_kind, cover, [summary], None
+    base.blocks = _blocks(base.blocks, loaded, state, w)
+    base.appendix = matrix_tables(state, w, plan.units) + [open_table(state, w)]
+    base.figures = [timeline(state, w, plan.document.year)] if state.lines else []
+    base.date = state.as_of.isoformat()
+    base.role = "report"
+    base.keywords = base.keywords + [w.report_kind]
+    return base
+
+
+def _blocks(blocks: list, loaded: LoadedProgress, state: State, w: Wording) -> list:
+    """The plan's blocks; after an item's own paragraphs, its status line and its completion
+    table (in place of its target table)."""
+    out: list = []
+    pending: Optional[tuple] = None  # (loc, item id) whose status line is still to come
+    plan = loaded.plan.plan
+    # an item nobody reported on says so when it is a goal to reach (a leaf of a goals section)
+    leaves = {loc for loc, item, level in plan.walk()
+              if not item.items and level > 1 and plan.sections[loc[1]].kind == "goals"}
+    for block in blocks:
+        starts_item = getattr(block, "label", None) is not None or block.kind == "heading"
+        if pending and (starts_item or block.kind == "table" or getattr(block, "role", "") == "after"):
+            out.extend(_status(pending, state, w, leaves))
+            pending = None
+        if block.kind == "table":
+            table = completion_table(block.loc, state, w, loaded.plan.plan.document.currency)
+            if table is not None:
+                out.append(table)
+            continue
+        out.append(block)
+        if starts_item:
+            pending = (block.loc, block.item_id)
+    if pending:
+        out.extend(_status(pending, state, w, leaves))
+    return out
+
+
+def _status(pending: tuple, state: State, w: Wording, leaves: set) -> list:
+    loc, item_id = pending
+    found = item_state(state, loc, item_id)
+    if found is None and loc not in leaves:
+        return []
+    words = w.status(found.status if found else None) + w.sentence_end
+    summary = found.summary if found and found.summary else ""
+    return [Para(f"{w.status_label}{w.colon}{words}{summary}".rstrip(), item_id=item_id, loc=loc, role="status")]
+
+
+def _status_words(u: UnitLine, w: Wording) -> str:
+    word = w.status(u.status)
+    return w.format("status_overdue", status=word) if u.overdue else word
+
+
+def completion_table(loc: tuple, state: State, w: Wording, currency: str) -> Optional[Table]:
+    """An item's targets: a row per target and unit, and the target's total."""
+    mine = [g for g in groups(state) if g[0].target.loc[:-2] == loc]
+    if not mine:
+        return None
+    lines_all = [u for g in mine for u in g]
+    money = (any(u.budget is not None for u in lines_all), any(u.spent is not None for u in lines_all))
+    header = [w.table_what, w.col_school, w.table_unit, w.col_planned, w.col_done, w.col_percent, w.col_status]
+    header += [w.format("table_budget", currency=currency)] * money[0] + [w.format("col_spent", currency=currency)] * money[1]
+    rows = []
+    for lines in mine:
+        t = lines[0].target.target
+        for u in lines:
+            rows.append([t.what, u.unit_name, t.unit, fmt(u.planned), fmt(u.done), _pct(u.percent),
+                         _status_words(u, w)] + _money([u], money))
+        if len(lines) > 1:
+            planned, done = totals(lines)
+            rows.append([t.what, w.table_total, t.unit, fmt(planned), fmt(done), _pct(percent(done, planned)), ""]
+                        + _money([u for u in lines if u.counts], money))
+    numeric = [False, False, False, True, True, True, False] + [True] * sum(money)
+    return Table(header, rows, numeric, loc=loc, role="progress")
+
+
+def _money(lines: list[UnitLine], columns: tuple[bool, bool]) -> list[str]:
+    """The budget and money-spent cells, for the columns the table has."""
+    budgets = [u.budget for u in lines if u.budget is not None]
+    spent = [u.spent for u in lines if u.spent is not None]
+    cells = ([fmt(sum(budgets)) if budgets else ""] if columns[0] else []) + ([fmt(sum(spent)) if spent else ""] if columns[1] else [])
+    return cells
+
+
+def _pct(value: Optional[int]) -> str:
+    return "" if value is None else f"{value}%"
+
+
+def matrix_tables(state: State, w: Wording, plan_units: list) -> list[Table]:
+    """Units down the page, targets across (done/planned), a totals row; split into tables
+    of at most APPENDIX_MAX_COLUMNS target columns."""
+    columns: dict[str, str] = {}
+    for u in state.lines:
+        columns.setdefault(u.target.target.what, u.target.target.unit)
+    used = {u.unit_id for u in state.lines}
+    units = [(u.id, u.name) for u in plan_units if u.id in used]
+    keys = list(columns)
+    caption = f"{w.appendix_label}{w.colon}{w.matrix_title}"
+    tables = []
+    for n, start in enumerate(range(0, len(keys), APPENDIX_MAX_COLUMNS), 1):
+        chunk = keys[start:start + APPENDIX_MAX_COLUMNS]
+        header = [w.col_school] + [w.format("measure_format", what=k, measure=columns[k]) for k in chunk]
+        body = [[name] + [_cell([u for u in state.lines if u.unit_id == uid and u.target.target.what == k], w)
+                          for k in chunk] for uid, name in units]
+        body.append([w.appendix_total] + [_cell([u for u in state.lines if u.target.target.what == k], w) for k in chunk])
+        part = w.format("appendix_part", part=str(n)) if n > 1 else ""
+        tables.append(Table(header, body, [False] + [True] * len(chunk), caption + part, True, "summary"))
+    return tables
+
+
+def _cell(lines: list[UnitLine], w: Wording) -> str:
+    if not lines:
+        return ""
+    if all(not u.counts for u in lines):
+        return w.status_dropped
+    planned, done = totals(lines)
+    return f"{fmt(done)}/{fmt(planned)}"
+
+
+def open_table(state: State, w: Wording) -> Table:
+    """Every target not done, overdue first, then the dropped ones, with their notes."""
+    lines = [u for u in state.lines if u.status != "done"]
+    lines.sort(key=lambda u: (not u.overdue, u.status == "dropped"))
+    header = [w.table_what, w.col_school, w.table_deadline, w.col_planned, w.col_done, w.col_status, w.col_note]
+    rows = [[u.target.target.what, u.unit_name, date_words(w, u.due), f"{fmt(u.planned)} {u.target.target.unit}",
+             fmt(u.done), _status_words(u, w), u.note or ""] for u in lines]
+    if not rows:
+        rows = [[w.open_none] + [""] * 6]
+    return Table(header, rows, [False, False, False, True, True, False, False], f"{w.appendix_label}{w.colon}{w.open_title}",
+                 False, "progress")

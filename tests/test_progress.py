@@ -1,0 +1,232 @@
+"""Plan against actual for the seed's 2021 plan: `plangen progress` and `plangen report`
+read back, every number checked against values worked out by hand from
+plans/2021-logistics.yaml and plans/2021-logistics.progress.yaml.
+
+By hand, at the year-end entry (2021-12-20): 21 targets counted per school; 旗台改造维修 was
+dropped, so 20 count; 18 are done; 老教学楼改造维修 at 箐门小学 is in progress (0 of 1 栋);
+电脑 at 水塘坝小学 is not started (0 of 1 台). 新课桌: 50+50+50+50+55 = 255 of 5×50 = 250,
+102%. 电脑: 4 of 5, 80%. 老教学楼: 2 of 3, 66.7% -> 67%. 档案柜: 4 of 4; spent 1150+1230 = 2380.
+At mid-year (2021-06-30): done 大门、门房、舞台、示范小学课桌、中学和示范小学电脑、水塘坝档案柜 = 7;
+in progress 围墙 (said so), 课桌 at 中学 30、黄竹林 20、水塘坝 10 = 4; the other 10 not started.
+No target has a deadline, so each is due 2021-12-31: at 2022-01-10 the two unfinished ones
+are overdue.
+"""
+from __future__ import annotations
+
+import csv
+import io
+import json
+import shutil
+import subprocess
+
+import pytest
+
+from conftest import ENGLISH, PROGRESS, SEED, no_traceback, run
+
+
+def _json(*args: str) -> dict:
+    proc = run("progress", str(SEED), "--format", "json", *args)
+    assert proc.returncode == 0, proc.stderr
+    return json.loads(proc.stdout)
+
+
+def _target(data: dict, what: str) -> dict:
+    (found,) = [t for t in data["targets"] if t["what"] == what]
+    return found
+
+
+def test_progress_json_at_year_end():
+    data = _json()
+    assert data["as_of"] == "2021-12-20"  # the latest entry, never the clock
+    assert data["summary"] == {"targets": 20, "done": 18, "in-progress": 1, "planned": 1, "dropped": 1, "overdue": 0}
+    desks = _target(data, "新课桌")
+    assert (desks["planned"], desks["done"], desks["percent"]) == (250, 255, 102)
+    assert [(u["name"], u["done"], u["percent"]) for u in desks["units"]] == [
+        ("中学", 50, 100), ("示范小学", 50, 100), ("箐门小学", 50, 100), ("黄竹林小学", 50, 100), ("水塘坝小学", 55, 110)]
+    assert desks["units"][4]["note"] == "新增一个班，多购5套"
+    assert (_target(data, "电脑")["done"], _target(data, "电脑")["percent"]) == (4, 80)
+    old = _target(data, "老教学楼改造维修")
+    assert (old["planned"], old["done"], old["percent"]) == (3, 2, 67)
+    cabinets = _target(data, "档案柜")
+    assert [u["spent"] for u in cabinets["units"]] == [1150, 1230]
+    assert cabinets["units"][1]["reporter"] == "王芳（黄竹林小学）"
+    flag = _target(data, "旗台改造维修")
+    assert (flag["planned"], flag["units"][0]["status"]) == (0, "dropped")  # a dropped target counts in no total
+    assert data["items"]["facilities.repairs"]["status"] == "done"
+
+
+def test_progress_at_mid_year_and_overdue_after_the_year():
+    mid = _json("--as-of", "2021-06-30")
+    assert mid["summary"] == {"targets": 21, "done": 7, "in-progress": 4, "planned": 10, "dropped": 0, "overdue": 0}
+    assert (_target(mid, "新课桌")["done"], _target(mid, "新课桌")["percent"]) == (110, 44)  # 30+50+20+10 of 250
+    late = _json("--as-of", "2022-01-10")
+    assert late["summary"]["overdue"] == 2
+    overdue = [(t["what"], u["name"]) for t in late["targets"] for u in t["units"] if u["overdue"]]
+    assert overdue == [("老教学楼改造维修", "箐门小学"), ("电脑", "水塘坝小学")]
+
+
+def test_progress_csv_and_table():
+    proc = run("progress", str(SEED), "--format", "csv", text=False)
+    assert proc.returncode == 0
+    assert proc.stdout.startswith(b"\xef\xbb\xbf")
+    rows = list(csv.reader(io.StringIO(proc.stdout.decode("utf-8-sig"))))
+    assert rows[0][:8] == ["item", "what", "unit", "planned", "done", "measure", "percent", "status"]
+    by = {(r[1], r[2]): r for r in rows[1:]}
+    assert by[("新课桌", "total")][3:7] == ["250", "255", "套", "102%"]
+    assert by[("新课桌", "水塘坝小学")][3:8] == ["50", "55", "套", "110%", "done"]
+    assert by[("档案柜", "total")][11] == "2,380"
+    assert by[("旗台改造维修", "示范小学")][7] == "dropped"
+    table = run("progress", str(SEED))
+    assert table.stdout.splitlines()[0] == "as of 2021-12-20"
+    assert table.stdout.splitlines()[-1] == "18 of 20 done, 1 in progress, 1 not started, 0 overdue, 1 dropped"
+
+
+@pytest.mark.parametrize("args, message", [
+    (["--as-of", "2021-13-01"], "plangen: --as-of 2021-13-01: expected a date written as YYYY-MM-DD"),
+    (["--format", "xml"], "invalid choice: 'xml'"),
+])
+def test_progress_usage_errors(args, message):
+    proc = run("progress", str(SEED), *args)
+    no_traceback(proc)
+    assert proc.returncode == 2 and message in proc.stderr
+
+
+def test_a_plan_without_progress_is_a_usage_error(tmp_path):
+    plan = tmp_path / "p.yaml"
+    shutil.copy(SEED, plan)
+    proc = run("progress", str(plan))
+    assert proc.returncode == 2
+    assert proc.stderr.strip() == f"plangen: {tmp_path / 'p.progress.yaml'}: no progress file beside {plan} " \
+                                  "(see README: progress files)"
+
+
+@pytest.fixture(scope="module")
+def report(tmp_path_factory):
+    out = tmp_path_factory.mktemp("report")
+    for suffix in ("pdf", "docx", "html"):
+        proc = run("report", str(SEED), "-o", str(out / f"r.{suffix}"))
+        assert proc.returncode == 0, proc.stderr
+    return out
+
+
+@pytest.mark.skipif(not shutil.which("pdftotext"), reason="pdftotext (poppler-utils) is not installed")
+def test_report_pdf_numbers(report):
+    text = subprocess.run(["pdftotext", str(report / "r.pdf"), "-"], capture_output=True, text=True, check=True).stdout
+    flat = "".join(text.split())
+    assert "（完成情况）" in flat and "新学期后勤总务2021年工作计划完成情况（截至2021年12月20日）" in flat
+    assert "截至2021年12月20日，计划目标共20项（按学校计），已完成18项，进行中1项，未开始1项，逾期0项；另有1项已取消。" in flat
+    assert "部门：" in flat and "姓名：" in flat and "日期：" in flat  # the plan's fill-in fields
+    assert "（一）进一步加大投入" in flat and "1、积极主动争取" in flat  # numbered like the plan
+    assert "完成情况：已完成。黄竹林小学大门、门房、围墙、地皮全部完成" in flat
+    layout = subprocess.run(["pdftotext", "-layout", str(report / "r.pdf"), "-"], capture_output=True, text=True,
+                            check=True).stdout
+    rows = {" ".join(line.split()) for line in layout.splitlines()}  # one table row a line
+    assert "新课桌 水塘坝小学 套 50 55 110% 已完成" in rows
+    assert "新课桌 合计 套 250 255 102%" in rows
+    assert "电脑 水塘坝小学 台 1 0 0% 未开始" in rows and "电脑 合计 台 5 4 80%" in rows
+    assert "老教学楼改造维修 合计 栋 3 2 67%" in rows
+    assert "档案柜 合计 组 4 4 100% 2,380" in rows  # no budget column (none given); money spent
+    assert "旗台改造维修 示范小学 项 1 0 0% 已取消" in rows
+    # the school x target matrix (done/planned) and its totals
+    assert "水塘坝小学 55/50 0/1 2/2" in rows and "合计 已取消 2/3 255/250 4/5 4/4" in rows
+    assert "合计 1/1 1/1 1/1 1/1 1/1" in rows
+    # what is not done, then what was dropped, with their notes (long cells wrap: compare without breaks)
+    # (its rows are read back from the .docx; here: the notes are printed)
+    assert "附表：未完成及已取消目标" in flat
+    for note in ("资金未到位，顺延至2022年", "采购中，2022年1月到货", "并入2022年操场改造"):
+        assert note in flat
+    # the chart: vector (no image in the PDF), its CJK labels in the theme's font
+    assert "附图：目标完成时间分布" in flat and "12月" in flat
+    images = subprocess.run(["pdfimages", "-list", str(report / "r.pdf")], capture_output=True, text=True).stdout
+    assert len(images.splitlines()) == 2  # the header lines only
+    fonts = subprocess.run(["pdffonts", str(report / "r.pdf")], capture_output=True, text=True).stdout
+    assert "Noto-Sans-CJK-SC" in fonts and "DejaVu" not in fonts
+
+
+def test_report_html_has_the_chart_as_svg(report):
+    html = (report / "r.html").read_text(encoding="utf-8")
+    assert html.count("<svg") == 1 and 'font-family="Noto Sans CJK SC"' in html
+    assert ">12月</text>" in html and ">20</text>" in html and ">18</text>" in html  # 20 due in December, 18 done
+
+
+def test_report_docx_tables_and_picture(report):
+    import docx
+    document = docx.Document(str(report / "r.docx"))
+    tables = [[[c.text for c in row.cells] for row in t.rows] for t in document.tables]
+    purchases = next(t for t in tables if t[1][0] == "新课桌")
+    assert purchases[0] == ["事项", "学校", "单位", "计划", "完成", "完成率", "状态"]
+    assert purchases[5] == ["新课桌", "水塘坝小学", "套", "50", "55", "110%", "已完成"]
+    assert purchases[6] == ["新课桌", "合计", "套", "250", "255", "102%", ""]
+    assert purchases[-1] == ["电脑", "合计", "台", "5", "4", "80%", ""]
+    matrix = next(t for t in tables if t[0][:2] == ["学校", "旗台改造维修（项）"])
+    assert matrix[-1] == ["合计", "已取消", "2/3", "255/250", "4/5", "4/4"]
+    still_open = next(t for t in tables if t[0] == ["事项", "学校", "完成时限", "计划", "完成", "状态", "说明"])
+    assert still_open[1:] == [["老教学楼改造维修", "箐门小学", "2021年12月31日", "1 栋", "0", "进行中", "资金未到位，顺延至2022年"],
+                              ["电脑", "水塘坝小学", "2021年12月31日", "1 台", "0", "未开始", "采购中，2022年1月到货"],
+                              ["旗台改造维修", "示范小学", "2021年12月31日", "1 项", "0", "已取消", "并入2022年操场改造"]]
+    texts = [p.text for p in document.paragraphs]
+    assert "附图：目标完成时间分布（按完成时限月份，单位：项）" in texts
+    assert len(document.inline_shapes) == 1
+    assert document.inline_shapes[0].width.pt == pytest.approx(440, abs=1)
+
+
+def test_report_suffix_must_have_a_renderer(tmp_path):
+    proc = run("report", str(SEED), "-o", str(tmp_path / "r.txt"))
+    assert proc.returncode == 2 and "must end in .docx, .pdf or .html" in proc.stderr
+
+
+def test_english_wording_has_every_report_key():
+    from plangen.render.theme import load_theme
+    w = load_theme().wording("en")
+    assert w.status("in-progress") == "in progress" and w.format("report_as_of", date="6/30/2021") == "(as of 6/30/2021)"
+
+
+def test_new_does_not_copy_progress(tmp_path):
+    shutil.copy(SEED, tmp_path / "2021-logistics.yaml")
+    shutil.copy(PROGRESS, tmp_path / "2021-logistics.progress.yaml")
+    proc = run("new", "--from", str(tmp_path / "2021-logistics.yaml"), "--year", "2022")
+    assert proc.returncode == 0, proc.stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["2021-logistics.progress.yaml", "2021-logistics.yaml",
+                                                          "2022-logistics.yaml"]
+
+
+def test_check_validates_the_progress_file_beside_a_plan(tmp_path):
+    shutil.copy(SEED, tmp_path / "p.yaml")
+    (tmp_path / "p.progress.yaml").write_text("progress: 1\nentries:\n  - date: 2020-06-30\n", encoding="utf-8")
+    proc = run("check", str(tmp_path / "p.yaml"))
+    assert proc.returncode == 1
+    assert proc.stderr.splitlines()[0] == (f"{tmp_path / 'p.progress.yaml'}:3:11: entries[0].date: 2020-06-30 is "
+                                           f"outside the plan's year 2021 ({tmp_path / 'p.yaml'}:10:9)")
+
+
+def test_build_writes_the_report_beside_the_plan(tmp_path):
+    proc = run("build", str(SEED), "--format", "html", "--out", str(tmp_path), "-q")
+    assert proc.returncode == 0, proc.stderr
+    assert sorted(p.name for p in tmp_path.glob("*.html")) == ["2021-logistics.html", "2021-logistics.report.html"]
+    assert "计划目标共20项" in (tmp_path / "2021-logistics.report.html").read_text(encoding="utf-8")
+
+
+def test_an_english_report_with_budgets_and_an_overdue_target(tmp_path):
+    """The English plan: 12 access points for each of 3 schools by 2025-08-15, budget 4800 each.
+    At 2025-09-30 North High has 12 (done), Lakeside 6 (overdue), Hillcrest none (overdue)."""
+    plan = tmp_path / "it.yaml"
+    shutil.copy(ENGLISH, plan)
+    (tmp_path / "it.progress.yaml").write_text(
+        "progress: 1\nentries:\n  - date: 2025-09-30\n    reporter: IT office\n    targets:\n"
+        "      - {target: ap, unit: north-high, done: 12, spent: 4650.50}\n"
+        "      - {target: ap, unit: lakeside, done: 6, note: cabling late}\n"
+        "    items:\n      - {item: aims.network, status: in-progress, summary: One school of three is on Wi-Fi.}\n",
+        encoding="utf-8")
+    data = json.loads(run("progress", str(plan), "--format", "json").stdout)
+    ap = _target(data, "Wi-Fi access points")
+    assert (ap["planned"], ap["done"], ap["percent"]) == (36, 18, 50)
+    assert [u["overdue"] for u in ap["units"]] == [False, True, True]
+    assert ap["units"][0]["spent"] == 4650.5 and ap["units"][0]["budget"] == 4800
+    proc = run("report", str(plan), "-o", str(tmp_path / "r.html"))
+    assert proc.returncode == 0, proc.stderr
+    html = (tmp_path / "r.html").read_text(encoding="utf-8")
+    assert "(Progress report)" in html and "(as of 9/30/2025)" in html
+    assert "Progress: in progress. One school of three is on Wi-Fi." in html
+    assert "<td>in progress (overdue)</td>" in html and "<td>not started (overdue)</td>" in html
+    assert '<td class="num">4,650.50</td>' in html and '<td class="num">14,400</td>' in html  # spent, as written; budget 3 × 4800
+

@@ -1,0 +1,107 @@
+"""Broken progress files: each problem reported once, exactly, at its line and column, with
+the plan's line where the plan is involved."""
+from __future__ import annotations
+
+import pytest
+
+from conftest import SEED
+from plangen.errors import PlanError
+from plangen.source.load import load_plan
+from plangen.source.progress_load import load_progress_text
+
+PLAN = "plans/2021-logistics.yaml"
+HEAD = "progress: 1\nentries:\n  - date: 2021-06-30\n"
+P = "p.progress.yaml"
+
+CASES = [
+    ("unknown-target", HEAD + "    targets:\n      - {target: 黑板, unit: zhongxue, done: 1}\n",
+     [f"{P}:5:18: entries[0].targets[0].target: unknown target '黑板' in {PLAN} (give a target's id or its 'what')"]),
+    ("target-typo", HEAD + "    targets:\n      - {target: desk, unit: zhongxue, done: 1}\n",
+     [f"{P}:5:18: entries[0].targets[0].target: unknown target 'desk' in {PLAN}; did you mean 'desks'?"]),
+    ("unknown-unit", HEAD + "    targets:\n      - {target: desks, unit: nowhere, done: 1}\n",
+     [f"{P}:5:31: entries[0].targets[0].unit: unknown unit 'nowhere' for '新课桌' "
+      f"(its units: zhongxue, shifan, qingmen, huangzhulin, shuitangba; {PLAN}:69:68)"]),
+    ("unit-not-in-target", HEAD + "    targets:\n      - {target: cabinets, unit: zhongxue, done: 1}\n",
+     [f"{P}:5:34: entries[0].targets[0].unit: unit not in this target 'zhongxue' for '档案柜' "
+      f"(its units: shuitangba, huangzhulin; {PLAN}:74:70)"]),
+    ("unit-missing", HEAD + "    targets:\n      - {target: desks, done: 1}\n",
+     [f"{P}:5:9: entries[0].targets[0].unit: required: 'desks' is set for 5 units "
+      f"(zhongxue, shifan, qingmen, huangzhulin, shuitangba; {PLAN}:69:17)"]),
+    ("unknown-item", HEAD + "    items:\n      - {item: facilities.repair, status: done}\n",
+     [f"{P}:5:16: entries[0].items[0].item: unknown item 'facilities.repair' in {PLAN}; "
+      "did you mean 'facilities.repairs'?"]),
+    ("date-outside-year", "progress: 1\nentries:\n  - date: 2022-01-05\n    targets:\n"
+                          "      - {target: desks, unit: zhongxue, done: 1}\n",
+     [f"{P}:3:11: entries[0].date: 2022-01-05 is outside the plan's year 2021 ({PLAN}:10:9)"]),
+    ("reported-twice", HEAD + "    targets:\n      - {target: desks, unit: zhongxue, done: 1}\n"
+                              "      - {target: 新课桌, unit: zhongxue, done: 2}\n",
+     [f"{P}:6:18: entries[0].targets[1].target: reported twice on 2021-06-30 (first at line 5)"]),
+    ("negative-done", HEAD + "    targets:\n      - {target: desks, unit: zhongxue, done: -1}\n",
+     [f"{P}:5:47: entries[0].targets[0].done: must be >= 0 (found: -1)"]),
+    ("done-as-text", HEAD + "    targets:\n      - {target: desks, unit: zhongxue, done: 二十}\n",
+     [f"{P}:5:47: entries[0].targets[0].done: expected a number (found: '二十')"]),
+    ("bad-status", HEAD + "    targets:\n      - {target: desks, unit: zhongxue, done: 1, status: finished}\n",
+     [f"{P}:5:58: entries[0].targets[0].status: expected 'planned', 'in-progress', 'done' or 'dropped' "
+      "(found: 'finished')"]),
+    ("unknown-key", HEAD + "    targets:\n      - {target: desks, unit: zhongxue, done: 1, notes: x}\n",
+     [f"{P}:5:50: entries[0].targets[0].notes: unknown key 'notes'; did you mean 'note'?"]),
+    ("bad-date", "progress: 1\nentries:\n  - date: 2021-13-01\n",
+     [f"{P}:3:11: entries[0].date: expected a date written as YYYY-MM-DD (found: '2021-13-01')"]),
+    ("no-entries", "progress: 1\nentries: []\n", [f"{P}:2:10: entries: must not be empty (found: a list)"]),
+    ("wrong-version", "progress: 2\nentries:\n  - date: 2021-06-30\n",
+     [f"{P}:1:11: progress: expected 1 (found: 2)"]),
+    ("item-without-status", HEAD + "    items:\n      - {item: greening}\n",
+     [f"{P}:5:9: entries[0].items[0].status: required key is missing"]),
+    ("a-list", "- 1\n", [f"{P}:1:1: a progress file is a mapping of keys (progress, entries)"]),
+    ("duplicate-key", "progress: 1\nprogress: 1\nentries:\n  - date: 2021-06-30\n",
+     [f"{P}:2:1: progress: duplicate key 'progress' (first given at line 1)"]),
+    ("two-problems", "progress: 1\nentries:\n  - date: 2021-06-30\n    targets:\n"
+                     "      - {target: desks, unit: x, done: 1}\n  - date: 2020-12-31\n",
+     [f"{P}:5:31: entries[0].targets[0].unit: unknown unit 'x' for '新课桌' "
+      f"(its units: zhongxue, shifan, qingmen, huangzhulin, shuitangba; {PLAN}:69:68)",
+      f"{P}:6:11: entries[1].date: 2020-12-31 is outside the plan's year 2021 ({PLAN}:10:9)"]),
+]
+
+
+@pytest.fixture(scope="module")
+def seed():
+    """The seed plan, read by its relative path (as messages show it)."""
+    import os
+    here = os.getcwd()
+    os.chdir(SEED.parents[1])
+    try:
+        return load_plan(PLAN)
+    finally:
+        os.chdir(here)
+
+
+@pytest.mark.parametrize("name, text, expected", CASES, ids=[c[0] for c in CASES])
+def test_broken_progress_is_reported_exactly(seed, name, text, expected):
+    with pytest.raises(PlanError) as info:
+        load_progress_text(text, P, seed)
+    assert str(info.value).splitlines() == expected
+
+
+def test_done_above_planned_without_a_note_is_a_warning_naming_both_files(seed):
+    text = HEAD + "    targets:\n      - {target: desks, unit: zhongxue, done: 60}\n" \
+                  "      - {target: desks, unit: shifan, done: 60, note: 多购十套}\n"
+    loaded = load_progress_text(text, P, seed)
+    assert [str(w) for w in loaded.warnings] == [
+        f"{P}:5:47: warning: entries[0].targets[0].done: done 60 is more than the 50 套 planned "
+        f"({PLAN}:69:50); add a note saying why"]
+
+
+def test_an_ambiguous_what_asks_for_an_id(tmp_path):
+    plan = tmp_path / "p.yaml"
+    plan.write_text(SEED.read_text(encoding="utf-8").replace(
+        "- {id: cabinets, what: 档案柜", "- {what: 新课桌, quantity: 1, unit: 套, for: [zhongxue]}\n"
+        "              - {id: cabinets, what: 档案柜"), encoding="utf-8")
+    loaded_plan = load_plan(plan)
+    with pytest.raises(PlanError) as info:
+        load_progress_text(HEAD + "    targets:\n      - {target: 新课桌, unit: zhongxue, done: 1}\n", P, loaded_plan)
+    assert str(info.value) == (f"{P}:5:18: entries[0].targets[0].target: '新课桌' names 2 targets "
+                               f"({plan}:69:17, {plan}:74:17); give each an id and use it")
+
+
+def test_corpus_is_large_enough():
+    assert len(CASES) >= 15

@@ -1,0 +1,36 @@
+"""`plangen new`: next year's plan, edited in place: only the values that move change."""
+from __future__ import annotations
+
+from conftest import ROOT, run
+from plangen.tools.rollover import shift_years
+
+LAYOUT = ROOT / "tests" / "data" / "rollover-layout.yaml"
+
+
+def test_only_the_moving_values_change_byte_for_byte(tmp_path):
+    out = tmp_path / "next.yaml"
+    proc = run("new", "--from", str(LAYOUT), "--year", "2026", "-o", str(out))
+    assert proc.returncode == 0, proc.stderr
+    expected = LAYOUT.read_text(encoding="utf-8")
+    for old, new in [
+        ('"RSD-FIN-0007"', '"RSD-FIN-0008"'), ("plan FY2025", "plan FY2026"), ("year: 2025", "year: 2026"),
+        ("date: 2025-03-01", "date: 2026-03-01"),
+        ("{label: Office,\n       value: Finance}", "{label: Office}"),  # a cover value goes, its line stays
+        ("      value: A. Clerk\n", ""),
+        ("fiscal year 2025 (July 1, 2024 – June 30, 2025)", "fiscal year 2026 (July 1, 2025 – June 30, 2026)"),
+        ("the 2024–2025 school year", "the 2025–2026 school year"), ("due 2025-09-30", "due 2026-09-30"),
+        ("Budget for FY2025", "Budget for FY2026"), ("12 March 2025", "12 March 2026"),
+        ("deadline: 2025-12-31, status: done}", "deadline: 2026-12-31}"),
+        ("        status: planned     # removed next year\n", ""), ("deadline: 2026-02-28", "deadline: 2027-02-28"),
+    ]:
+        assert old in expected, old
+        expected = expected.replace(old, new, 1)
+    assert out.read_text(encoding="utf-8") == expected
+    assert "the 2019 policy" in expected  # a year that is neither the plan's nor in a range or date stays
+    assert run("check", str(out)).returncode == 0
+
+
+def test_years_in_text():
+    assert shift_years("FY2025, 2024-2025, 2025年9月1日, 2025年", 2025, 1) == "FY2026, 2025-2026, 2026年9月1日, 2026年"
+    assert shift_years("2010–2020 and 2024", 2025, 1) == "2010–2020 and 2024"
+    assert shift_years("1 July 2024 to 30 June 2025", 2025, 2) == "1 July 2026 to 30 June 2027"
