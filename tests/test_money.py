@@ -370,10 +370,9 @@ def test_diff_leaves_dropped_targets_out_and_names_units(tmp_path):
     assert {"what": "护理床", "old": 18, "new": 0, "measure": "张"} in data["totals"]
     old_total, new_total = expected(read(HOSPITAL_TEXT))["budget_total"], expected(read(new.read_text("utf-8")))["budget_total"]
     assert new_total == Decimal("14.28")  # 15.87 − 3 × 0.63 (dropped) + 0.3 (the new unit's pump)
-    total = next(b for b in data["budgets"] if b["unit"] == "total")
-    assert (total["old"], total["new"]) == (old_total, new_total)
+    assert (data["budget_total"]["old"], data["budget_total"]["new"]) == (old_total, new_total)
     text = run("diff", str(HOSPITAL), str(new), "--color", "never").stdout
-    assert "Units (科室)" in text and "budget · total: 15.87 → 14.28 万元" in text
+    assert "\n科室\n" in text and "预算 · 合计：15.87 → 14.28 万元" in text  # the units' heading is the unit noun
     assert_no_artefact({"diff": text})
 
 

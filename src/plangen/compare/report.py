@@ -98,11 +98,10 @@ class _Lines:
         return f"{self.bullet}{mark} {where} {c.node.name}{ident}{extra}"
 
     def money(self, value) -> str:
-        """An amount as the plans write money: the currency's (or the plans') decimals, and the currency."""
+        """An amount as the plans write money: the currency's (or the plans') decimals."""
         if value is None:
             return "—"
-        shown = numbers.money(value, self.d.currency, self.d.language, self.d.written)
-        return shown + (f" {self.d.currency}" if self.d.currency else "")
+        return numbers.money(value, self.d.currency, self.d.language, self.d.written)
 
     def targets(self) -> list[str]:
         w, b = self.w, self.bullet
@@ -110,11 +109,11 @@ class _Lines:
                for t in self.d.targets]
         out += [f"{b}{t['what']} · {w.diff_total}{w.colon}{_qty(t['old'])} → {_qty(t['new'])} {t['measure']}"
                 for t in self.d.totals]
-        money = self.money
-        out += [f"{b}{w.diff_budget} · {x['unit']}{w.colon}{money(x['old'])} → {money(x['new'])}" for x in self.d.budgets]
+        money, cur = self.money, f" {self.d.currency}" if self.d.currency else ""
+        out += [f"{b}{w.diff_budget} · {x['unit']}{w.colon}{money(x['old'])} → {money(x['new'])}{cur}" for x in self.d.budgets]
         if self.d.budget_total:
             t = self.d.budget_total
-            out.append(f"{b}{w.diff_budget} · {w.diff_total}{w.colon}{money(t['old'])} → {money(t['new'])}")
+            out.append(f"{b}{w.diff_budget} · {w.diff_total}{w.colon}{money(t['old'])} → {money(t['new'])}{cur}")
         return out
 
 
