@@ -4,7 +4,7 @@ from __future__ import annotations
 import subprocess
 from pathlib import Path
 
-from conftest import squash
+from conftest import need, squash
 from plangen.source.load import load_plan
 from plangen.outline.outline import build_outline
 from plangen.render.theme import load_theme
@@ -43,7 +43,7 @@ def in_order(needles: list[str], haystack: str) -> list[str]:
 
 def pdf_words(path: Path, page: int) -> list[tuple[float, float, float, float, str]]:
     """(xMin, yMin, xMax, yMax, word) of every word on a page, from pdftotext -bbox."""
-    html = subprocess.run(["pdftotext", "-bbox", "-f", str(page), "-l", str(page), str(path), "-"],
+    html = subprocess.run([need("pdftotext"), "-bbox", "-f", str(page), "-l", str(page), str(path), "-"],
                           capture_output=True, text=True, check=True).stdout
     import re
     return [(float(a), float(b), float(c), float(d), w) for a, b, c, d, w in
@@ -51,7 +51,7 @@ def pdf_words(path: Path, page: int) -> list[tuple[float, float, float, float, s
 
 
 def pdf_pages(path: Path) -> int:
-    info = subprocess.run(["pdfinfo", str(path)], capture_output=True, text=True, check=True).stdout
+    info = subprocess.run([need("pdfinfo"), str(path)], capture_output=True, text=True, check=True).stdout
     return int(next(line.split()[-1] for line in info.splitlines() if line.startswith("Pages:")))
 
 

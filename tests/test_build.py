@@ -1,7 +1,6 @@
 """`plangen build`: every plan, incremental, parallel, sharded, reproducible, atomic."""
 from __future__ import annotations
 
-import hashlib
 import os
 import shutil
 import signal
@@ -12,15 +11,10 @@ import zipfile
 
 import pytest
 
-from conftest import ENGLISH, PLANS, ROOT, SEED, no_traceback, run
+from conftest import ENGLISH, PLANS, ROOT, SEED, digests, no_traceback, run
 from plangen.build.orchestrator import Options, plan_jobs, shard
 from plangen.source.load import load_plan
 from plangen.source.progress import progress_path
-
-
-def digests(folder):
-    return {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(folder.rglob("*")) if p.is_file() and not p.name.startswith(".")}
 
 
 def test_build_without_arguments_builds_every_plan(tmp_path):
@@ -39,7 +33,7 @@ def test_two_builds_in_separate_processes_are_byte_identical(tmp_path):
         proc = run("build", str(SEED), str(ENGLISH), "--per-unit", "--format", "docx,pdf,html",
                    "--out", str(tmp_path / out), "-q", "-j", "2", timeout=600)
         assert proc.returncode == 0, proc.stderr
-    a, b = digests(tmp_path / "a"), digests(tmp_path / "b")
+    a, b = digests(tmp_path / "a", hidden=False), digests(tmp_path / "b", hidden=False)
     assert len(a) == 3 * (2 + 5 + 3 + 1)  # + the seed's progress report
     assert a == b
 
@@ -60,12 +54,12 @@ def test_incremental_build_rebuilds_only_what_changed(tmp_path):
     assert first.returncode == 0 and "3 file(s) written, 0 up to date" in first.stderr  # + the seed's report
     again = run("build", *args)
     assert "0 file(s) written, 3 up to date" in again.stderr
-    before = digests(out)
+    before = digests(out, hidden=False)
     plan = plans / "2025-it-services.yaml"
     plan.write_text(plan.read_text(encoding="utf-8").replace("Refresh the oldest", "Replace the oldest"), encoding="utf-8")
     changed = run("build", *args)
     assert "1 file(s) written, 2 up to date" in changed.stderr
-    after = digests(out)
+    after = digests(out, hidden=False)
     assert before["2021-logistics.docx"] == after["2021-logistics.docx"]
     assert before["2025-it-services.docx"] != after["2025-it-services.docx"]
     forced = run("build", *args, "--force")
@@ -119,7 +113,7 @@ def test_killed_build_leaves_previous_outputs_and_no_temporary_files(tmp_path):
     out = tmp_path / "out"
     args = ["build", *map(str, PLANS), "--per-unit", "--format", "docx,pdf", "--out", str(out), "-j", "2"]
     assert run(*args, "-q", timeout=600).returncode == 0
-    before = digests(out)
+    before = digests(out, hidden=False)
     proc = subprocess.Popen([sys.executable, "-m", "plangen", *args, "--force", "-q"], cwd=ROOT,
                             stderr=subprocess.PIPE, text=True)
     time.sleep(4)
@@ -128,7 +122,7 @@ def test_killed_build_leaves_previous_outputs_and_no_temporary_files(tmp_path):
     assert "Traceback" not in err
     assert proc.returncode != 0
     assert not list(out.rglob("*.tmp"))
-    after = digests(out)
+    after = digests(out, hidden=False)
     assert set(after) == set(before)
     for name in after:  # each file is whole: the old one or a complete new one
         path = out / name

@@ -108,10 +108,21 @@ def test_rev_path_follows_git(repo):
     from_root = run("diff", "HEAD:plans/plan.yaml", "plan.yaml", cwd=sub)  # from the repository's root
     here = run("diff", "HEAD:./plan.yaml", "plan.yaml", cwd=sub)  # from the current folder
     assert from_root.returncode == here.returncode == 1, from_root.stderr + here.stderr
-    assert "新课桌 · 黄竹林小学: 50 → 60 套" in from_root.stdout and "新课桌 · 黄竹林小学: 50 → 60 套" in here.stdout
+    assert "新课桌 · 黄竹林小学：50 → 60 套" in from_root.stdout and "新课桌 · 黄竹林小学：50 → 60 套" in here.stdout
     wrong = run("diff", "HEAD:plan.yaml", "plan.yaml", cwd=sub)  # as git: plan.yaml is not at the root
     assert wrong.returncode == 2 and "HEAD:plan.yaml: no such file at that revision" in wrong.stderr
     up = run("diff", "HEAD:../plans/plan.yaml", "plan.yaml", cwd=sub)
     assert up.returncode == 1, up.stderr
     absolute = run("diff", f"HEAD:{sub / 'plan.yaml'}", "plan.yaml", cwd=sub)
     assert absolute.returncode == 1, absolute.stderr
+
+
+def test_a_progress_file_given_beside_its_plan_is_read_with_it():
+    """`plangen check plans/*.yaml` expands to the progress file too: it is not a plan of its own."""
+    plans = sorted(str(p.relative_to(ROOT)) for p in (ROOT / "plans").glob("*.yaml"))
+    assert "plans/2021-logistics.progress.yaml" in plans
+    proc = run("check", *plans)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.strip() == f"{len(plans) - 1} plan file(s) OK"
+    alone = run("check", "plans/2021-logistics.progress.yaml")  # on its own: checked against its plan
+    assert alone.returncode == 0, alone.stderr

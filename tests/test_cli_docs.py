@@ -10,8 +10,8 @@ COMMANDS = sorted(parser()._subparsers._group_actions[0].choices)
 
 
 def test_the_commands_are_the_agreed_set():
-    assert COMMANDS == sorted(["check", "build", "targets", "diff", "redline", "new", "schema", "watch", "textconv", "init",
-                               "preview", "fill", "progress", "report"])
+    assert sorted(["check", "build", "targets", "diff", "redline", "new", "schema", "watch", "textconv", "init",
+                   "preview", "fill", "progress", "report"]) == COMMANDS
 
 
 @pytest.mark.parametrize("command", COMMANDS)

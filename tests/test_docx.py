@@ -9,7 +9,7 @@ import pytest
 from docx.oxml.ns import qn
 from docx.shared import Mm
 
-from conftest import ENGLISH, PLANS, SEED, pdftotext, squash
+from conftest import ENGLISH, PLANS, SEED, pdftotext, requires, squash
 from docs import RIGHT_EDGE, in_order, labelled_starts, outline_of, pdf_pages, pdf_words
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
@@ -88,6 +88,7 @@ def test_english_docx_uses_english_numbering(built):
     assert '<w:lvlText w:val="%1.%2"/>' in numbering and '<w:lvlText w:val="%3)"/>' in numbering
 
 
+@requires("soffice", "pdftotext")
 @pytest.mark.parametrize("plan", PLANS, ids=lambda p: p.stem)
 def test_libreoffice_shows_the_same_labels_as_our_pdf(built, lo_pdfs, plan):
     lo_text = squash(pdftotext(lo_pdfs / f"{plan.stem}.pdf"))
@@ -101,6 +102,7 @@ def test_libreoffice_shows_the_same_labels_as_our_pdf(built, lo_pdfs, plan):
 
 
 
+@requires("soffice", "pdftotext", "pdfinfo")
 def test_libreoffice_pdf_keeps_text_and_tables_in_the_text_block(lo_pdfs):
     for pdf in lo_pdfs.glob("*.pdf"):
         pages = pdf_pages(pdf)
@@ -113,6 +115,7 @@ def test_libreoffice_pdf_keeps_text_and_tables_in_the_text_block(lo_pdfs):
             assert all(x2 <= RIGHT_EDGE + 1 for _x1, _y1, x2, _y2, _w in appendix), pdf
 
 
+@requires("soffice", "pdftotext")
 def test_editing_in_word_renumbers(built, tmp_path, lo_pdfs):
     """Delete the first numbered level-1 paragraph's heading: Word numbering renumbers the rest."""
     d = docx.Document(str(docx_of(built, SEED)))
@@ -127,6 +130,7 @@ def test_editing_in_word_renumbers(built, tmp_path, lo_pdfs):
     assert "一、工作目标" in text and "二、工作措施和途径" in text and "三、" not in text
 
 
+@requires("soffice", "pdftotext")
 def test_gbt9704_numbering_variant(tmp_path):
     from conftest import run, soffice_convert
     plan = tmp_path / "gbt.yaml"
@@ -154,6 +158,7 @@ def _distance(a, b) -> float:
     return ImageStat.Stat(ImageChops.difference(a, b)).mean[0]
 
 
+@requires("soffice", "pdftoppm")
 def test_libreoffice_draws_simplified_chinese_forms_not_japanese(tmp_path):
     """The .docx names 仿宋; on Linux LibreOffice must draw it with a simplified-Chinese
     face (via templates/fontconfig/plangen-cjk.conf), not Noto's Japanese default. The

@@ -14,7 +14,9 @@ import readers
 from conftest import ENGLISH, SEED, run
 
 LACKING = readers.missing()
-pytestmark = pytest.mark.skipif(bool(LACKING), reason=f"reader tests need: {', '.join(LACKING)} (bash scripts/setup test)")
+# poppler (pdftoppm), pdf.js in Node (the browsers' PDF engine) and Tesseract: see conftest.MARKERS
+pytestmark = [pytest.mark.poppler, pytest.mark.browser, pytest.mark.ocr,
+              pytest.mark.skipif(bool(LACKING), reason=f"reader tests need: {', '.join(LACKING)} (bash scripts/setup test)")]
 
 VALUES = {  # by label, as a person names them; mixed Chinese, digits, Latin, full-width brackets
     SEED.stem: {"部门": "后勤处（总务科）", "姓名": "张三丰", "日期": "2021年3月1日"},

@@ -2,7 +2,9 @@
 
     PLANGEN_REGENERATE=1 .venv/bin/python -m pytest tests/test_html_golden.py
 
-and review the diff in git like any other change."""
+and review the diff in git like any other change. The goldens link the stylesheets instead of
+embedding them (the test checks they are embedded whole, then swaps them for `<link>`s), so a CSS
+edit changes no golden file."""
 from __future__ import annotations
 
 import difflib
@@ -16,11 +18,21 @@ from plangen.render.html import render_html
 from plangen.render.theme import load_theme
 
 GOLDEN = ROOT / "tests" / "golden"
+STYLESHEETS = ("fonts.css", "plan.css")
+
+
+def with_linked_stylesheets(html: str, theme) -> str:
+    """The HTML with its one `<style>` element, which must hold the stylesheets whole and in
+    order, replaced by a `<link>` to each stylesheet's name."""
+    embedded = "<style>\n" + "\n".join(theme.read_text(name) for name in STYLESHEETS) + "\n</style>"
+    assert html.count(embedded) == 1 and html.count("<style") == 1, "the stylesheets are not embedded whole, once"
+    return html.replace(embedded, "\n".join(f'<link rel="stylesheet" href="{name}">' for name in STYLESHEETS))
 
 
 @pytest.mark.parametrize("plan", PLANS, ids=lambda p: p.stem)
 def test_html_matches_golden(plan):
-    html = render_html(outline_of(plan), load_theme())
+    theme = load_theme()
+    html = with_linked_stylesheets(render_html(outline_of(plan), theme), theme)
     golden = GOLDEN / f"{plan.stem}.html"
     if os.environ.get("PLANGEN_REGENERATE"):
         golden.write_text(html, encoding="utf-8")

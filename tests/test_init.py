@@ -11,7 +11,7 @@ import zipfile
 import pytest
 import yaml
 
-from conftest import ROOT, no_traceback, pdftotext, run, squash
+from conftest import ROOT, no_traceback, pdftotext, requires, run, squash
 from docs import in_order, labelled_starts
 from plangen.source.load import load_plan
 from plangen.source.schema import schema_text
@@ -49,6 +49,7 @@ def test_starter_plan_uses_every_key_once_with_a_comment(language):
         assert not re.search(r"[\u4e00-\u9fff]{2}", comments.replace("一、（一）1、", ""))
 
 
+@requires("pdftotext")
 @pytest.mark.parametrize("language", ["zh", "en"])
 def test_init_then_check_and_build_with_every_item_numbered(tmp_path, language):
     proc = run("init", "--language", language, "--name", "office", "--year", str(YEAR), cwd=tmp_path)

@@ -40,7 +40,7 @@ def test_seed_labels_follow_the_seed():
     assert labels[:12] == ["一、", "二、", "（一）", "1、", "2、", "3、", "4、", "5、", "（二）", "（三）", "（四）", "三、"]
     # 三、 is followed directly by 1、 as in the seed; ① under （1）; a. under （4）
     assert labels[12:15] == ["1、", "（1）", "（2）"]
-    assert ["①", "②", "③", "④"] == [lab for lab in labels if lab in "①②③④"]
+    assert [lab for lab in labels if lab in "①②③④"] == ["①", "②", "③", "④"]
     assert labels[-2:] == ["a.", "b."]
 
 
@@ -58,3 +58,21 @@ def test_per_unit_outline_keeps_only_that_units_targets():
     (appendix,) = o.appendix
     assert appendix.header == ["事项", "单位", "水塘坝小学"]
     assert ["新课桌", "套", "50"] in appendix.rows
+
+
+def test_item_kind_is_a_tag_that_prints_nothing(tmp_path):
+    """`kind: goals|measures` changes no document (the README says so); `plangen diff` reports it."""
+    from conftest import run
+    from plangen.render.html import render_html
+
+    text = SEED.read_text(encoding="utf-8")
+    assert "    kind: goals\n" in text
+    swapped = tmp_path / "swapped.yaml"
+    swapped.write_text(text.replace("    kind: goals\n", "    kind: measures\n"), encoding="utf-8")
+    bare = tmp_path / "bare.yaml"
+    bare.write_text(text.replace("    kind: goals\n", "").replace("    kind: measures\n", ""), encoding="utf-8")
+    html = {p: render_html(build_outline(load_plan(p).plan, load_theme().wording("zh")), load_theme())
+            for p in (SEED, swapped, bare)}
+    assert html[SEED] == html[swapped] == html[bare]
+    proc = run("diff", str(SEED), str(swapped), "--format", "json")
+    assert proc.returncode == 1 and "measures" in proc.stdout, proc.stdout + proc.stderr

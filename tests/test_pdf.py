@@ -6,7 +6,7 @@ import subprocess
 import pytest
 from pypdf import PdfReader
 
-from conftest import PLANS, ROOT, SEED, pdftotext, run, squash
+from conftest import PLANS, ROOT, SEED, pdftotext, requires, run, squash
 from docs import RIGHT_EDGE, in_order, labelled_starts, outline_of, pdf_pages, pdf_words
 
 
@@ -22,6 +22,7 @@ def test_pdf_pages_are_a4(built, plan):
         assert (round(float(page.mediabox.width), 2), round(float(page.mediabox.height), 2)) == (595.28, 841.89)
 
 
+@requires("pdffonts")
 @pytest.mark.parametrize("plan", PLANS, ids=lambda p: p.stem)
 def test_pdf_fonts_are_embedded_simplified_chinese_faces(built, plan):
     out = subprocess.run(["pdffonts", str(pdf_of(built, plan))], capture_output=True, text=True, check=True).stdout
@@ -34,6 +35,7 @@ def test_pdf_fonts_are_embedded_simplified_chinese_faces(built, plan):
     assert any("CJK-SC" in r for r in rows)
 
 
+@requires("pdftotext", "pdfinfo")
 @pytest.mark.parametrize("plan", PLANS, ids=lambda p: p.stem)
 def test_pdf_text_has_every_label_and_page_numbers(built, plan):
     text = squash(pdftotext(pdf_of(built, plan)))
@@ -71,6 +73,7 @@ def test_pdf_outline_has_every_numbered_heading(built, plan):
     assert list(titles(reader.outline)) == expected
 
 
+@requires("qpdf")
 @pytest.mark.parametrize("plan", PLANS, ids=lambda p: p.stem)
 def test_pdf_passes_qpdf_and_is_small(built, plan):
     path = pdf_of(built, plan)
@@ -89,12 +92,14 @@ def test_pdf_metadata(built, plan):
     assert str(o.year) in meta["/Keywords"]
 
 
+@requires("pdftotext", "pdfinfo")
 def test_pdf_tables_stay_in_the_text_block(built):
     for pdf in built.glob("*.pdf"):
         for page in range(1, pdf_pages(pdf) + 1):
             assert all(w[2] <= RIGHT_EDGE + 1 for w in pdf_words(pdf, page)), (pdf, page)
 
 
+@requires("pdftotext", "pdffonts")
 def test_rare_characters_render(tmp_path):
     text = (ROOT / "tests" / "data" / "minimal.yaml").read_text(encoding="utf-8")
     plan = tmp_path / "rare.yaml"
@@ -107,6 +112,7 @@ def test_rare_characters_render(tmp_path):
     assert "DejaVu" not in fonts and "Fallback" not in fonts
 
 
+@requires("pdffonts")
 def test_pdf_a_variant_has_no_form_fields(tmp_path):
     proc = run("build", str(SEED), "--format", "pdf", "--pdf-variant", "pdf/a-2b", "--out", str(tmp_path), "-q")
     assert proc.returncode == 0, proc.stderr
@@ -118,6 +124,7 @@ def test_pdf_a_variant_has_no_form_fields(tmp_path):
     assert b"pdfaid:part" in xmp and b"2" in xmp.split(b"pdfaid:part")[1][:8]
 
 
+@requires("pdftotext")
 @pytest.mark.parametrize("plan", PLANS, ids=lambda p: p.stem)
 def test_no_line_starts_with_closing_punctuation(built, plan):
     lines = [line.strip() for line in pdftotext(pdf_of(built, plan)).splitlines()]

@@ -21,7 +21,7 @@ import subprocess
 
 import pytest
 
-from conftest import ENGLISH, PROGRESS, SEED, no_traceback, run
+from conftest import ENGLISH, PROGRESS, SEED, no_traceback, requires, run
 
 
 def _json(*args: str) -> dict:
@@ -109,7 +109,7 @@ def report(tmp_path_factory):
     return out
 
 
-@pytest.mark.skipif(not shutil.which("pdftotext"), reason="pdftotext (poppler-utils) is not installed")
+@requires("pdftotext")
 def test_report_pdf_numbers(report):
     text = subprocess.run(["pdftotext", str(report / "r.pdf"), "-"], capture_output=True, text=True, check=True).stdout
     flat = "".join(text.split())

@@ -11,7 +11,7 @@ import jsonschema
 import pytest
 import yaml
 
-from conftest import PROGRESS, ROOT, SEED, run, soffice_convert
+from conftest import PROGRESS, ROOT, SEED, requires, run, soffice_convert
 from plangen.source.schema import schema_text
 
 ENV = {"GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@example.invalid", "GIT_COMMITTER_NAME": "t",
@@ -86,7 +86,7 @@ def test_committed_progress_schema_is_current_and_the_example_validates():
     assert PROGRESS.read_text(encoding="utf-8").startswith("# yaml-language-server: $schema=../schema/progress.schema.json")
 
 
-@pytest.mark.skipif(not (shutil.which("soffice") and shutil.which("pdfimages")), reason="LibreOffice and poppler needed")
+@requires("soffice", "pdfimages", "pdftotext")
 def test_libreoffice_draws_the_docx_chart(tmp_path):
     proc = run("report", str(SEED), "-o", str(tmp_path / "r.docx"))
     assert proc.returncode == 0, proc.stderr

@@ -10,7 +10,7 @@ import docx
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from conftest import squash
+from conftest import requires, squash
 from plangen.source.load import load_plan_text
 from plangen.outline.outline import build_outline
 from plangen.render.docx.render import render_docx
@@ -104,6 +104,7 @@ def test_random_plans_render_with_all_their_text(plan):
         assert squash(text) in shown
 
 
+@requires("pdftotext")
 @settings(max_examples=6, deadline=None, derandomize=CI, suppress_health_check=[HealthCheck.too_slow])
 @given(plans())
 def test_random_plans_render_to_pdf_with_all_their_text(plan):

@@ -8,7 +8,7 @@ import docx
 import pytest
 
 import revision
-from conftest import ENGLISH, NEXT, SEED, pdftotext, run, soffice_convert, squash
+from conftest import ENGLISH, NEXT, SEED, pdftotext, requires, run, soffice_convert, squash
 from docs import accept_all, document_text
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
@@ -55,6 +55,7 @@ def test_rejecting_is_possible_too(redline):
     assert "0025" in deleted
 
 
+@requires("soffice")
 def test_libreoffice_sees_the_tracked_changes(redline, tmp_path):
     soffice_convert([redline / "changes.docx"], "odt", tmp_path)
     with zipfile.ZipFile(tmp_path / "changes.odt") as z:
@@ -66,6 +67,7 @@ def test_libreoffice_sees_the_tracked_changes(redline, tmp_path):
     assert "后勤处" in content
 
 
+@requires("pdftotext")
 def test_redline_pdf_summary_and_marks(redline):
     first = squash(pdftotext(redline / "changes.pdf", "-f", "1", "-l", "1"))
     assert first.startswith("修订对照：《新学期后勤总务2021年工作计划（新编版）》（YK-JH-0025，")
@@ -115,6 +117,7 @@ def _changed_cells(xml: str) -> list[tuple[str, str]]:
     return cells
 
 
+@requires("pdftotext")
 def test_a_target_change_marks_exactly_the_changed_cells(quantity):
     with zipfile.ZipFile(quantity / "q.docx") as z:
         xml = z.read("word/document.xml").decode()

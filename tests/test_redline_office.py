@@ -12,7 +12,7 @@ import revision
 from conftest import NEXT, SEED, run
 from docs import W_NS, pdf_pages
 
-pytestmark = [pytest.mark.libreoffice, pytest.mark.skipif(office.soffice() is None, reason="LibreOffice (soffice) is not installed; "
+pytestmark = [pytest.mark.libreoffice, pytest.mark.poppler, pytest.mark.skipif(office.soffice() is None, reason="LibreOffice (soffice) is not installed; "
                                  "bash scripts/setup test installs it")]
 
 

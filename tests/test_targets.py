@@ -10,7 +10,7 @@ import re
 import docx
 import pytest
 
-from conftest import NEXT, SEED, pdftotext, run, soffice_convert, squash
+from conftest import NEXT, SEED, pdftotext, requires, run, soffice_convert, squash
 from docs import RIGHT_EDGE, pdf_pages, pdf_words
 from plangen.errors import PlanError
 from plangen.source.load import load_plan, load_plan_text
@@ -30,6 +30,7 @@ def test_appendix_in_docx(built):
     assert rows["档案柜"] == ["档案柜", "组", "", "", "", "2", "2", "4"]
 
 
+@requires("pdftotext", "pdfinfo")
 def test_appendix_in_pdf_fits_an_a4_page(built):
     pdf = built / "2021-logistics.pdf"
     last = pdf_pages(pdf)
@@ -47,6 +48,7 @@ def test_budget_row_when_budgets_exist(built):
     assert budget[-1] == f"{15000 * 4 + 18000 + 4500 * 5 + 2400 * 5 + 1500 * 5 + 1200:,}.00"  # 元: two decimals
 
 
+@requires("pdftotext", "pdfinfo")
 def test_wide_matrices_split_into_tables_that_fit(tmp_path):
     units = "\n".join(f"  - {{id: s{i}, name: 第{i}小学}}" for i in range(1, 13))
     src = SEED.read_text(encoding="utf-8")
@@ -68,6 +70,7 @@ def test_wide_matrices_split_into_tables_that_fit(tmp_path):
         assert all(w[2] <= RIGHT_EDGE + 1 for w in pdf_words(pdf, page))
 
 
+@requires("pdftotext")
 def test_per_unit_documents(built):
     plan = load_plan(SEED).plan
     folder = built / "2021-logistics"
@@ -123,6 +126,7 @@ def test_targets_json_and_unit_filter():
     assert bad.returncode == 2 and "unknown unit 'nowhere'" in bad.stderr
 
 
+@requires("soffice")
 def test_csv_opens_in_libreoffice_calc_with_chinese_intact(tmp_path):
     proc = run("targets", str(SEED), "--format", "csv", text=False)
     path = tmp_path / "targets.csv"

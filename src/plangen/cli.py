@@ -8,26 +8,36 @@ import json
 import os
 import sys
 from pathlib import Path
-from typing import Callable, Optional
+from typing import TYPE_CHECKING, Any, Callable, Literal, NoReturn, Optional
 
 from plangen import __version__
 from plangen.cliargs import Parser, positive_int, rich_terminal, seconds
 from plangen.errors import EXIT_FAILED, EXIT_OK, EXIT_USAGE, Diagnostic, PlanError, PlangenError, UsageError, exit_code
 from plangen.tools.init import add_command as _add_init
 
+if TYPE_CHECKING:
+    from plangen.build.orchestrator import Job, Options, Result
+    from plangen.outline.wording import Wording
+    from plangen.source.load import LoadedPlan
+    from plangen.source.model import Plan
+    Subparsers = argparse._SubParsersAction[Parser]
+
 DEFAULT_GLOB = "plans/*.yaml"
 
 
 def _plan_paths(paths: list[str]) -> list[str]:
+    """The plans to work on: those given, else plans/*.yaml. A progress file given beside its
+    own plan (as `plans/*.yaml` expands) is left out: it is read with its plan."""
     if paths:
-        return paths
+        given = set(paths)
+        return [p for p in paths if not (p.endswith(".progress.yaml") and p[:-len(".progress.yaml")] + ".yaml" in given)]
     found = sorted(p for p in glob.glob(DEFAULT_GLOB) if not p.endswith(".progress.yaml"))
     if not found:
         raise UsageError(f"no plan files given and none match {DEFAULT_GLOB} (`plangen init` starts a plan repository)")
     return found
 
 
-def cmd_check(args) -> int:
+def cmd_check(args: argparse.Namespace) -> int:
     from plangen.tools.report import check_file
     paths = _plan_paths(args.paths)
     errors: list[Diagnostic] = []
@@ -50,7 +60,7 @@ def cmd_check(args) -> int:
     return EXIT_FAILED if errors else EXIT_OK
 
 
-def cmd_schema(args) -> int:
+def cmd_schema(args: argparse.Namespace) -> int:
     if args.progress:
         from plangen.source.schema import schema_text
         sys.stdout.write(schema_text(progress=True))
@@ -69,7 +79,7 @@ def _formats(value: str) -> tuple[str, ...]:
     return formats
 
 
-def _build_options(args):
+def _build_options(args: argparse.Namespace) -> Options:
     from plangen.build.orchestrator import Options, parse_shard
     return Options(formats=args.format, out=Path(args.out), templates=Path(args.templates) if args.templates else None,
                    per_unit=args.per_unit, pdf_variant=args.pdf_variant, force=args.force,
@@ -77,7 +87,7 @@ def _build_options(args):
                    jobs=max(1, args.jobs), shard=parse_shard(args.shard), timeout=args.timeout)
 
 
-def cmd_build(args) -> int:
+def cmd_build(args: argparse.Namespace) -> int:
     from plangen.build.orchestrator import build
     options = _build_options(args)
     paths = _plan_paths(args.plans)
@@ -86,7 +96,7 @@ def cmd_build(args) -> int:
     return _report_build(result, args.quiet)
 
 
-def _report_build(result, quiet: bool) -> int:
+def _report_build(result: Result, quiet: bool) -> int:
     for d in result.warnings:
         print(d, file=sys.stderr)
     for path, exc in result.failed:
@@ -108,9 +118,10 @@ class _progress:
     """A progress bar on a terminal (rich); one line per document otherwise; nothing with -q."""
 
     def __init__(self, quiet: bool):
-        self.quiet, self.bar = quiet, None
+        self.quiet = quiet
+        self.bar: Any = None  # a rich Progress on a terminal
 
-    def __enter__(self):
+    def __enter__(self) -> Optional[Callable[[Job, Any, int, int], None]]:
         if self.quiet:
             return None
         if rich_terminal(sys.stderr):
@@ -123,7 +134,7 @@ class _progress:
                 self.bar = None
         return self.update
 
-    def update(self, job, outcome, done: int, total: int) -> None:
+    def update(self, job: Job, outcome: Any, done: int, total: int) -> None:
         failed = isinstance(outcome, Exception)
         if self.bar is not None:
             self.bar.update(self.task, completed=done, total=total, description=f"{job.stem}")
@@ -132,25 +143,25 @@ class _progress:
         elif not failed:  # failures are reported once, at the end, as path: message
             print("built " + ", ".join(str(job.options.out / rel) for rel, _digest in outcome), file=sys.stderr)
 
-    def __exit__(self, *exc):
+    def __exit__(self, *exc: object) -> Literal[False]:
         if self.bar is not None:
             self.bar.stop()
         return False
 
 
-def _load_spec(spec: str):
+def _load_spec(spec: str) -> LoadedPlan:
     from plangen.source.load import load_plan_text
     from plangen.source.sources import read_spec
     text, name = read_spec(spec)
     return load_plan_text(text, name)
 
 
-def _wording(plan):
+def _wording(plan: Plan) -> Wording:
     from plangen.render.theme import load_theme
     return load_theme().wording(plan.document.language)
 
 
-def cmd_diff(args) -> int:
+def cmd_diff(args: argparse.Namespace) -> int:
     """Exit 0: the same; 1: they differ; 2: an error (like diff(1))."""
     from plangen.source.progress import is_progress_file
     if is_progress_file(args.old) or is_progress_file(args.new):
@@ -173,7 +184,7 @@ def cmd_diff(args) -> int:
     return EXIT_OK if d.identical else EXIT_FAILED
 
 
-def cmd_new(args) -> int:
+def cmd_new(args: argparse.Namespace) -> int:
     from plangen.source.load import load_plan, load_plan_text
     from plangen.tools.rollover import default_output, roll_forward
     from plangen.build.write import atomic_write
@@ -193,7 +204,7 @@ def cmd_new(args) -> int:
     return EXIT_OK
 
 
-def cmd_redline(args) -> int:
+def cmd_redline(args: argparse.Namespace) -> int:
     from plangen.compare.redline import build_redline
     from plangen.render.theme import load_theme
     from plangen.build.write import atomic_write
@@ -212,20 +223,21 @@ def cmd_redline(args) -> int:
     return EXIT_OK
 
 
-def cmd_textconv(args) -> int:
+def cmd_textconv(args: argparse.Namespace) -> int:
     """A plan as numbered text, for git's textconv; an invalid plan is shown as it is."""
     from plangen.tools.textconv import textconv
     sys.stdout.write(textconv(args.path))
     return EXIT_OK
 
 
-def cmd_progress(args) -> int:
+def cmd_progress(args: argparse.Namespace) -> int:
     from plangen.tools.progress_table import progress_csv, progress_json, progress_table
     from plangen.tools.report import state_at
     loaded, state = state_at(args.plan, args.as_of)
     for d in loaded.warnings:
         print(d, file=sys.stderr)
-    out = {"table": progress_table, "csv": progress_csv, "json": progress_json}[args.format](state)
+    renderers: dict[str, Callable[..., str | bytes]] = {"table": progress_table, "csv": progress_csv, "json": progress_json}
+    out = renderers[args.format](state)
     if isinstance(out, bytes):
         sys.stdout.buffer.write(out)
     else:
@@ -233,7 +245,7 @@ def cmd_progress(args) -> int:
     return EXIT_OK
 
 
-def cmd_report(args) -> int:
+def cmd_report(args: argparse.Namespace) -> int:
     from plangen.build.write import atomic_write
     from plangen.tools.report import render_report, state_at
     loaded, state = state_at(args.plan, args.as_of)
@@ -244,7 +256,7 @@ def cmd_report(args) -> int:
     return EXIT_OK
 
 
-def cmd_watch(args) -> int:
+def cmd_watch(args: argparse.Namespace) -> int:
     from plangen.build.orchestrator import build
     from plangen.build.watch import watch
     options = _build_options(args)
@@ -258,7 +270,7 @@ def cmd_watch(args) -> int:
     return EXIT_OK
 
 
-def cmd_preview(args) -> int:
+def cmd_preview(args: argparse.Namespace) -> int:
     from plangen.preview.server import serve
     from plangen.render.theme import load_theme
     paths = [Path(p) for p in _plan_paths(args.plans)]
@@ -269,13 +281,14 @@ def cmd_preview(args) -> int:
     return EXIT_OK
 
 
-def cmd_targets(args) -> int:
+def cmd_targets(args: argparse.Namespace) -> int:
     from plangen.source.load import load_plan
     from plangen.tools.targets_table import targets_csv, targets_json, targets_table
     loaded = load_plan(args.plan)
     if args.unit is not None and args.unit not in loaded.plan.unit_names():
         raise UsageError(f"unknown unit '{args.unit}' (units: {', '.join(loaded.plan.unit_names())})")
-    render = {"table": targets_table, "csv": targets_csv, "json": targets_json}[args.format]
+    renderers: dict[str, Callable[..., str | bytes]] = {"table": targets_table, "csv": targets_csv, "json": targets_json}
+    render = renderers[args.format]
     out = render(loaded.plan, args.unit)
     if isinstance(out, bytes):
         sys.stdout.buffer.write(out)
@@ -284,7 +297,7 @@ def cmd_targets(args) -> int:
     return EXIT_OK
 
 
-def cmd_fill(args) -> int:
+def cmd_fill(args: argparse.Namespace) -> int:
     from plangen.tools.fill import run as fill
     written = fill(args.documents, args.set, args.values, args.output, args.name_column, args.flatten)
     print(f"wrote {len(written)} file(s)" + (f": {written[0]}" if len(written) == 1 else f" in {args.output}"),
@@ -292,7 +305,7 @@ def cmd_fill(args) -> int:
     return 0
 
 
-def _add_fill(sub) -> None:
+def _add_fill(sub: Subparsers) -> None:
     p = sub.add_parser("fill", help="fill in a rendered plan's cover fields (PDF and .docx), one copy or one per CSV row",
                        description="Write values into the cover's fill-in fields of a .pdf or .docx plangen rendered,\n"
                                    "with appearances every PDF reader shows; --flatten for a print-only copy.\n"
@@ -318,7 +331,7 @@ def _format_help() -> str:
             + "; ".join(f"{r.name}: {r.description}" for r in RENDERERS.values()))
 
 
-def _output_options(p) -> None:
+def _output_options(p: argparse.ArgumentParser) -> None:
     """The options of build and watch that say what is written where."""
     from plangen.render import DEFAULT_FORMATS
     p.add_argument("plans", nargs="*", metavar="PLAN", help=f"plan files (default: {DEFAULT_GLOB})")
@@ -337,7 +350,7 @@ def _output_options(p) -> None:
     p.add_argument("-q", "--quiet", action="store_true", help="print only errors")
 
 
-def _add_build(sub) -> None:
+def _add_build(sub: Subparsers) -> None:
     p = sub.add_parser("build", help="render plans to .docx / .pdf / .html in output/",
                        description="Render plans (default: plans/*.yaml) into the output folder.\n"
                                    "Example: plangen build plans/2021-logistics.yaml --format pdf --per-unit",
@@ -346,7 +359,7 @@ def _add_build(sub) -> None:
     p.set_defaults(func=cmd_build)
 
 
-def _add_watch(sub) -> None:
+def _add_watch(sub: Subparsers) -> None:
     p = sub.add_parser("watch", help="rebuild what changed whenever a plan or template is saved",
                        description="Watch plans and templates (file-system events); rebuild what changed on every save. Ctrl-C stops.\n"
                                    "Example: plangen watch plans/2022-logistics.yaml --format pdf",
@@ -357,7 +370,7 @@ def _add_watch(sub) -> None:
     p.set_defaults(func=cmd_watch)
 
 
-def _add_preview(sub) -> None:
+def _add_preview(sub: Subparsers) -> None:
     p = sub.add_parser("preview", help="the plans in the browser, updated on every save",
                        description="Serve the plans on 127.0.0.1 and open the browser: the document as it will print,\n"
                                    "updated on every save of a plan or template, with its errors over the last good page,\n"
@@ -372,7 +385,7 @@ def _add_preview(sub) -> None:
     p.set_defaults(func=cmd_preview)
 
 
-def _add_targets(sub) -> None:
+def _add_targets(sub: Subparsers) -> None:
     p = sub.add_parser("targets", help="print the units x items matrix of a plan's targets",
                        description="Print who gets what: the targets matrix with totals.\n"
                                    "Example: plangen targets plans/2021-logistics.yaml --format csv > targets.csv",
@@ -383,12 +396,12 @@ def _add_targets(sub) -> None:
     p.set_defaults(func=cmd_targets)
 
 
-def _old_new(p) -> None:
+def _old_new(p: argparse.ArgumentParser) -> None:
     p.add_argument("old", metavar="OLD", help="a plan file, or REV:path in git")
     p.add_argument("new", metavar="NEW", help="a plan file, or REV:path in git")
 
 
-def _add_diff(sub) -> None:
+def _add_diff(sub: Subparsers) -> None:
     p = sub.add_parser("diff", help="what changed between two plans (exit 1 when they differ)",
                        description="Compare two plans item by item (by id, or by similarity), with target numbers.\n"
                                    "OLD and NEW are files or REV:path read from git.\n"
@@ -403,7 +416,7 @@ def _add_diff(sub) -> None:
     p.set_defaults(func=cmd_diff)
 
 
-def _add_redline(sub) -> None:
+def _add_redline(sub: Subparsers) -> None:
     p = sub.add_parser("redline", help="NEW as a document with OLD's changes tracked (.docx) or marked (.pdf)",
                        description="Write NEW with the changes since OLD: a .docx with tracked changes to accept or\n"
                                    "reject, or a .pdf (or .html) with insertions underlined, deletions struck through and\n"
@@ -417,7 +430,7 @@ def _add_redline(sub) -> None:
     p.set_defaults(func=cmd_redline)
 
 
-def _add_new(sub) -> None:
+def _add_new(sub: Subparsers) -> None:
     p = sub.add_parser("new", help="next year's plan from this year's, keeping comments and layout",
                        description="Write next year's plan: the year in titles and text updated, the number advanced,\n"
                                    "dates moved, cover values and statuses reset, ids and comments kept.\n"
@@ -432,7 +445,7 @@ def _add_new(sub) -> None:
     p.set_defaults(func=cmd_new)
 
 
-def _add_textconv(sub) -> None:
+def _add_textconv(sub: Subparsers) -> None:
     p = sub.add_parser("textconv", help="a plan as numbered text, for git diff (textconv)",
                        description="Print a plan as numbered text, one paragraph a line, for git's textconv.\n"
                                    "Example: git config diff.plangen.textconv 'plangen textconv'")
@@ -440,7 +453,7 @@ def _add_textconv(sub) -> None:
     p.set_defaults(func=cmd_textconv)
 
 
-def _add_check(sub) -> None:
+def _add_check(sub: Subparsers) -> None:
     p = sub.add_parser("check", help="validate plan files; report every error as path:line:col",
                        description="Validate plan files (default: plans/*.yaml) and report every problem at once.\n"
                                    "Example: plangen check plans/2021-logistics.yaml")
@@ -449,7 +462,7 @@ def _add_check(sub) -> None:
     p.set_defaults(func=cmd_check)
 
 
-def _add_progress(sub) -> None:
+def _add_progress(sub: Subparsers) -> None:
     p = sub.add_parser("progress", help="plan against actual: planned / done / %% per target and unit at a date",
                        description="Print each target's planned, done and % per unit and in total, money spent, and\n"
                                    "what is overdue, from PLAN's progress file (PLAN with .progress.yaml).\n"
@@ -462,7 +475,7 @@ def _add_progress(sub) -> None:
     p.set_defaults(func=cmd_progress)
 
 
-def _add_report(sub) -> None:
+def _add_report(sub: Subparsers) -> None:
     p = sub.add_parser("report", help="the progress report (完成情况) of a plan, as .docx, .pdf or .html",
                        description="Write the mid-year or year-end report: the plan's numbering with each item's status\n"
                                    "and what was done, completion tables, a unit x target matrix, what is not done,\n"
@@ -476,7 +489,7 @@ def _add_report(sub) -> None:
     p.set_defaults(func=cmd_report)
 
 
-def _add_schema(sub) -> None:
+def _add_schema(sub: Subparsers) -> None:
     p = sub.add_parser("schema", help="print the plan format's JSON Schema",
                        description="Print the JSON Schema (draft-07) of the plan format.\n"
                                    "Example: plangen schema > schema/plan.schema.json\n"
@@ -485,7 +498,7 @@ def _add_schema(sub) -> None:
     p.set_defaults(func=cmd_schema)
 
 
-COMMANDS: list[Callable] = [_add_check, _add_build, _add_targets, _add_diff, _add_redline, _add_new, _add_textconv, _add_watch,
+COMMANDS: list[Callable[[Subparsers], None]] = [_add_check, _add_build, _add_targets, _add_diff, _add_redline, _add_new, _add_textconv, _add_watch,
                             _add_preview, _add_schema, _add_init, _add_fill, _add_progress, _add_report]
 
 
@@ -499,7 +512,7 @@ def parser() -> argparse.ArgumentParser:
     return p
 
 
-def _terminate_as_interrupt(_signum, _frame):
+def _terminate_as_interrupt(_signum: int, _frame: object) -> NoReturn:
     raise KeyboardInterrupt
 
 
@@ -512,7 +525,7 @@ def main(argv: Optional[list[str]] = None) -> int:
         parser().print_help(sys.stderr)
         return EXIT_USAGE
     try:
-        code = args.func(args)
+        code: int = args.func(args)
         sys.stdout.flush()  # a closed pipe shows here, not at exit
         return code
     except BaseException as exc:  # noqa: B036 - every ending is mapped to a message and a code here

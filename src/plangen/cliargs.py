@@ -8,10 +8,10 @@ import difflib
 import math
 import os
 import sys
-from typing import NoReturn
+from typing import Any, Iterable, NoReturn, TextIO
 
 
-def _suggest(word: str, choices, cutoff: float = 0.6) -> str:
+def _suggest(word: str, choices: Iterable[str], cutoff: float = 0.6) -> str:
     close = difflib.get_close_matches(word, list(choices), n=2, cutoff=cutoff)
     if not close:
         return ""
@@ -27,7 +27,7 @@ class Parser(argparse.ArgumentParser):
                 return dict(action.choices)
         return {}
 
-    def parse_args(self, args=None, namespace=None):
+    def parse_args(self, args: Iterable[str] | None = None, namespace: Any = None) -> Any:
         argv = list(sys.argv[1:] if args is None else args)
         commands = self.commands()
         word = next((a for a in argv if not a.startswith("-")), None)
@@ -68,6 +68,6 @@ def seconds(text: str) -> float:
     return value
 
 
-def rich_terminal(stream, colour: bool = False) -> bool:
+def rich_terminal(stream: TextIO, colour: bool = False) -> bool:
     """Progress bars only on a terminal that can redraw (not TERM=dumb); colour also not under NO_COLOR."""
     return stream.isatty() and os.environ.get("TERM") != "dumb" and not (colour and os.environ.get("NO_COLOR"))

@@ -22,7 +22,7 @@ class Diagnostic:
         fld = f"{self.field}: " if self.field else ""
         return f"{where}: {prefix}{fld}{self.message}"
 
-    def as_json(self) -> dict:
+    def as_json(self) -> dict[str, str | int]:
         return {"path": self.path, "line": self.line, "col": self.col, "field": self.field,
                 "message": self.message, "severity": self.severity}
 

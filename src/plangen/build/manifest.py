@@ -10,6 +10,7 @@ import json
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from plangen import __version__
 from plangen.render.theme import BUILTIN_TEMPLATES, Theme, font_files, pdf_font_families
@@ -62,8 +63,8 @@ class Manifest:
     {"key", "outputs"} for plans whose every output was built with that key."""
 
     folder: Path
-    outputs: dict[str, dict] = field(default_factory=dict)
-    plans: dict[str, dict] = field(default_factory=dict)
+    outputs: dict[str, dict[str, str]] = field(default_factory=dict)
+    plans: dict[str, dict[str, Any]] = field(default_factory=dict)
 
     @classmethod
     def load(cls, folder: Path) -> "Manifest":
@@ -75,13 +76,13 @@ class Manifest:
 
     def output_fresh(self, rel: str, key: str) -> bool:
         entry = self.outputs.get(rel)
-        return bool(entry) and entry.get("key") == key and file_digest(self.folder / rel) == entry.get("sha256")
+        return entry is not None and entry.get("key") == key and file_digest(self.folder / rel) == entry.get("sha256")
 
     def plan_fresh(self, plan: str, key: str, mode: str) -> bool:
         """Every output of the plan's last build is current, and this build asks for the same
         ones (``mode``: formats, --per-unit, PDF variant)."""
         entry = self.plans.get(plan)
-        return bool(entry) and entry.get("key") == key and entry.get("mode") == mode and all(
+        return entry is not None and entry.get("key") == key and entry.get("mode") == mode and all(
             self.output_fresh(rel, k) for rel, k in entry.get("outputs", {}).items())
 
     def record(self, rel: str, key: str, digest: str) -> None:

@@ -11,6 +11,7 @@ A plan that fails is reported with its path and the others still build.
 """
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import datetime as dt
 import multiprocessing
@@ -95,10 +96,19 @@ def build(paths: list[str], options: Options, progress: Optional[Callable] = Non
     """Build the plans; progress(job, outcome, done, total) is called as each document ends."""
     theme = load_theme(options.templates)
     env_key = environment_key(theme, options.key_text())
-    out = options.out
-    sweep_temporaries(out)
-    manifest = Manifest.load(out)
+    sweep_temporaries(options.out)
+    manifest = Manifest.load(options.out)
     result = Result()
+    jobs, plan_keys = _plan_all(paths, options, env_key, manifest, result)
+    _run_jobs(jobs, options, manifest, result, progress)
+    _save_manifest(jobs, plan_keys, options, manifest, result)
+    return result
+
+
+def _plan_all(paths: list[str], options: Options, env_key: str, manifest: Manifest,
+              result: Result) -> tuple[list[Job], dict[str, str]]:
+    """The jobs of every plan not current in the manifest, and each plan's key; plans that
+    fail to read go to result.failed, current ones' outputs to result.skipped."""
     jobs: list[Job] = []
     plan_keys: dict[str, str] = {}
     for path in paths:
@@ -118,6 +128,12 @@ def build(paths: list[str], options: Options, progress: Optional[Callable] = Non
             jobs += plan_jobs(path, loaded, options, plan_key, date)
         except (PlanError, RenderError) as exc:
             result.failed.append((path, exc))
+    return jobs, plan_keys
+
+
+def _run_jobs(jobs: list[Job], options: Options, manifest: Manifest, result: Result,
+              progress: Optional[Callable]) -> None:
+    """Run this shard's jobs whose outputs are not current, recording each output written."""
     mine = shard(jobs, *options.shard)
     todo = [t for t in (_stale_part(j, manifest, options.force) for j in mine) if t is not None]
     result.skipped += [o for j in mine for o in j.outputs() if o not in {x for t in todo for x in t.outputs()}]
@@ -130,7 +146,12 @@ def build(paths: list[str], options: Options, progress: Optional[Callable] = Non
         keys = job.output_keys()
         for rel, digest in outcome:
             manifest.record(rel, keys[rel], digest)
-            result.written.append(out / rel)
+            result.written.append(options.out / rel)
+
+
+def _save_manifest(jobs: list[Job], plan_keys: dict[str, str], options: Options, manifest: Manifest,
+                   result: Result) -> None:
+    """Record each plan that built whole (unsharded), and write the manifest if anything changed."""
     failed_plans = {p for p, _ in result.failed}
     before = manifest.text()
     for path in dict.fromkeys(j.plan for j in jobs):
@@ -140,8 +161,7 @@ def build(paths: list[str], options: Options, progress: Optional[Callable] = Non
     if options.shard == (1, 1):
         _stale(jobs, failed_plans, manifest, options, result)
     if result.written or manifest.text() != before:  # a failed build leaves the folder as it was
-        atomic_write(inside(out, MANIFEST), manifest.text().encode("utf-8"))
-    return result
+        atomic_write(inside(options.out, MANIFEST), manifest.text().encode("utf-8"))
 
 
 def _stale_part(job: Job, manifest: Manifest, force: bool) -> Optional[Job]:
@@ -290,10 +310,8 @@ def sweep_temporaries(out: Path) -> None:
     """Remove temporary files a killed build left in the output folder."""
     if out.is_dir():
         for tmp in out.rglob(f"{TEMP_PREFIX}*.tmp"):
-            try:
+            with contextlib.suppress(OSError):
                 tmp.unlink()
-            except OSError:
-                pass
 
 
 def _run(jobs: list[Job], options: Options):

@@ -2,6 +2,7 @@
 and atomic writes (a temporary file in the same folder, renamed into place)."""
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import tempfile
@@ -64,7 +65,5 @@ def atomic_write(path: Path, data: bytes) -> None:
         raise RenderError(f"cannot write {path}: {exc.strerror or exc}") from None
     finally:
         if tmp_name is not None:
-            try:
+            with contextlib.suppress(OSError):
                 os.unlink(tmp_name)
-            except OSError:
-                pass

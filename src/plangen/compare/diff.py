@@ -9,11 +9,11 @@ from __future__ import annotations
 import difflib
 import re
 from dataclasses import dataclass, field
-from typing import Optional
+from typing import Any, Optional
 
 from plangen.source.model import Item, Plan
 from plangen.outline.wording import Wording
-from plangen.outline.outline import build_outline
+from plangen.outline.outline import Table, build_outline
 from plangen.outline import numbers
 from plangen.outline.targets import Matrix, matrix, money_written
 
@@ -48,7 +48,7 @@ class ItemChange:
     fields: dict = field(default_factory=dict)  # name -> {"old", "new", "diff"?}
 
     def as_json(self) -> dict:
-        out = {"change": self.change, "id": self.node.item.id, "path": self.node.path, "title": self.node.name}
+        out: dict[str, Any] = {"change": self.change, "id": self.node.item.id, "path": self.node.path, "title": self.node.name}
         if self.old is not None and self.change != "removed":
             out["old_path"] = self.old.path
         if self.fields:
@@ -100,7 +100,7 @@ def diff_plans(old: Plan, new: Plan, wording_old: Wording, wording_new: Wording,
 def nodes(plan: Plan, wording: Wording) -> list[Node]:
     """Every item with its numbered path, in document order."""
     outline = build_outline(plan, wording)
-    labels = {b.loc: b.label for b in outline.blocks if getattr(b, "label", None)}
+    labels = {b.loc: b.label for b in outline.blocks if not isinstance(b, Table) and b.label}
     out = []
     for loc, item, _level in plan.walk():
         parent = loc[:-2] if len(loc) > 2 else None
@@ -127,23 +127,29 @@ def match(old: list[Node], new: list[Node]) -> dict[tuple, Node]:
         if n.item.id and n.item.id in old_by_id:
             pairs[n.loc] = old_by_id[n.item.id]
             used.add(old_by_id[n.item.id].loc)
-    candidates = []
-    for n in new:
-        if n.loc in pairs or (n.item.id and n.item.id in old_by_id):
-            continue
-        for o in old:
-            if o.loc in used or (o.item.id and n.item.id and o.item.id != n.item.id):
-                continue
-            if o.item.id and o.item.id in {x.item.id for x in new}:
-                continue
-            ratio = difflib.SequenceMatcher(None, o.words, n.words, autojunk=False).ratio()
-            if ratio >= SIMILAR:
-                candidates.append((ratio, n.loc, o))
+    candidates = _similar(old, [n for n in new if not (n.loc in pairs or (n.item.id and n.item.id in old_by_id))],
+                          used, {x.item.id for x in new})
     for _ratio, loc, o in sorted(candidates, key=lambda c: -c[0]):
         if loc not in pairs and o.loc not in used:
             pairs[loc] = o
             used.add(o.loc)
     return pairs
+
+
+def _similar(old: list[Node], unmatched: list[Node], used: set[tuple], new_ids: set[Optional[str]]) -> list[tuple[float, tuple, Node]]:
+    """(similarity, new loc, old node) for each pair similar enough to be the same item; an old
+    item whose id is still in use elsewhere, or that has another id, is not a candidate."""
+    candidates = []
+    for n in unmatched:
+        for o in old:
+            if o.loc in used or (o.item.id and n.item.id and o.item.id != n.item.id):
+                continue
+            if o.item.id and o.item.id in new_ids:
+                continue
+            ratio = difflib.SequenceMatcher(None, o.words, n.words, autojunk=False).ratio()
+            if ratio >= SIMILAR:
+                candidates.append((ratio, n.loc, o))
+    return candidates
 
 
 def _item_changes(old: list[Node], new: list[Node], pairs: dict[tuple, Node], language: str) -> list[ItemChange]:
@@ -194,7 +200,8 @@ def _increasing(values: list[int]) -> set[int]:
         options = [b for b in best if values[b[-1]] < v]
         chain = max(options, key=len) + [k] if options else [k]
         best.append(chain)
-    return set(max(best, key=len)) if best else set()
+    longest: list[int] = max(best, key=len) if best else []
+    return set(longest)
 
 
 def _fields(old: Item, new: Item, language: str) -> dict:

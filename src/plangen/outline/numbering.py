@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Callable
 
 _DIGITS = "零一二三四五六七八九"
 
@@ -53,7 +54,7 @@ def roman(n: int) -> str:
     return out
 
 
-_FORMATTERS = {"chineseCountingThousand": chinese, "decimal": str, "decimalEnclosedCircle": circled,
+_FORMATTERS: dict[str, Callable[[int], str]] = {"chineseCountingThousand": chinese, "decimal": str, "decimalEnclosedCircle": circled,
                "lowerLetter": letter, "lowerRoman": roman}
 
 

@@ -6,7 +6,7 @@ from it, so the .docx, the HTML and the PDF show the same labels and the same wo
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Optional, Union
+from typing import Any, Optional, Union
 
 from plangen.source.model import Item, Plan
 from plangen.outline.changes import Redline
@@ -116,7 +116,7 @@ class Outline:
 
     def labels(self) -> list[str]:
         """Every numbering label, in document order."""
-        return [b.label for b in self.blocks if getattr(b, "label", None)]
+        return [b.label for b in self.blocks if not isinstance(b, Table) and b.label]
 
 
 def build_outline(plan: Plan, wording: Wording, unit: Optional[str] = None) -> Outline:
@@ -143,7 +143,7 @@ def build_outline(plan: Plan, wording: Wording, unit: Optional[str] = None) -> O
 
 def _cover_fields(plan: Plan, w: Wording) -> list[CoverField]:
     keys = dict(zip(w.fields, DEFAULT_FIELD_KEYS))
-    given = plan.document.fields
+    given: Optional[list[Any]] = plan.document.fields
     if given is None:
         given = [CoverField(label, None, "date" if i == len(w.fields) - 1 else "text", "") for i, label in enumerate(w.fields)]
     names: list[str] = []

@@ -10,11 +10,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Optional
+from typing import Any, Optional
 
 from plangen.outline import numbers
 from plangen.source.groups import units_for
 from plangen.source.model import Plan, Target
+from plangen.source.walk import Loc
 
 ZERO = Decimal(0)
 
@@ -23,7 +24,7 @@ ZERO = Decimal(0)
 class Row:
     """One target for one unit."""
 
-    loc: tuple
+    loc: Loc
     item_id: Optional[str]
     what: str
     measure: str
@@ -69,7 +70,7 @@ class Matrix:
     def budget_total(self) -> Decimal:
         return sum(self.budgets.values(), ZERO) + self.shared
 
-    def as_json(self) -> dict:
+    def as_json(self) -> dict[str, Any]:
         """The same keys for every plan: null where there is nothing (no budget, no targets)."""
         budget = self.has_budget
         return {

@@ -150,7 +150,7 @@ class Wording:
 
     def status(self, name: str | None) -> str:
         """The word for a status (planned, in-progress, done, dropped; None: nothing reported)."""
-        return getattr(self, "status_" + (name or "none").replace("-", "_"))
+        return str(getattr(self, "status_" + (name or "none").replace("-", "_")))
 
     @classmethod
     def from_mapping(cls, data: Mapping[str, Any], defaults: Mapping[str, Any] | None = None) -> "Wording":
@@ -195,7 +195,11 @@ def _checked(key: str, value: Any) -> Any:
         return {k: _text(key, v) for k, v in value.items()}
     if isinstance(value, bool) or not isinstance(value, (str, int, float, Decimal)):
         raise WordingError(key, f"must be text (found: {type(value).__name__})")
-    text = _text(key, str(getattr(value, "raw", value)))
+    return _with_placeholders(key, _text(key, str(getattr(value, "raw", value))))
+
+
+def _with_placeholders(key: str, text: str) -> str:
+    """text, once each {placeholder} in it is one PLACEHOLDERS allows for key, bare."""
     try:
         parsed = list(string.Formatter().parse(text))
     except ValueError as exc:

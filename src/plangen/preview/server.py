@@ -70,9 +70,8 @@ class Preview:
         templates = {self.theme.folder.resolve(), BUILTIN_TEMPLATES.resolve()}
         touched_templates = any(any(p.is_relative_to(t) for t in templates) for p in paths)
         for n, page in enumerate(self.pages):
-            if touched_templates or page.path.resolve() in paths:
-                if await asyncio.to_thread(refresh, page, self.theme):
-                    self.notify(n, page)
+            if (touched_templates or page.path.resolve() in paths) and await asyncio.to_thread(refresh, page, self.theme):
+                self.notify(n, page)
         self.schedule_build()
 
     def notify(self, n: int, page: Page) -> None:
@@ -109,37 +108,42 @@ class Preview:
 
 # --- the application -------------------------------------------------------------------------------
 
-def app(preview: Preview) -> Starlette:
-    def page_of(request: Request) -> tuple[int, Page]:
-        n = request.path_params["n"]
-        if not 0 <= n < len(preview.pages):
-            raise LookupError(n)
-        return n, preview.pages[n]
+class _Handlers:
+    """The routes' handlers, each on its own (a closure per route made app() one tangle)."""
 
-    async def index(request: Request) -> Response:
-        items = "".join(f'<li><a href="/plan/{n}">{html.escape(p.name)}</a></li>' for n, p in enumerate(preview.pages))
+    def __init__(self, preview: Preview):
+        self.preview = preview
+
+    def page_of(self, request: Request) -> tuple[int, Page]:
+        n = request.path_params["n"]
+        if not 0 <= n < len(self.preview.pages):
+            raise LookupError(n)
+        return n, self.preview.pages[n]
+
+    async def index(self, request: Request) -> Response:
+        items = "".join(f'<li><a href="/plan/{n}">{html.escape(p.name)}</a></li>' for n, p in enumerate(self.preview.pages))
         return HTMLResponse(_shell("plangen preview", f"<main class=\"plangen-index\"><h1>plangen preview</h1><ul>{items}</ul></main>"))
 
-    async def plan_page(request: Request) -> Response:
+    async def plan_page(self, request: Request) -> Response:
         try:
-            n, page = page_of(request)
+            n, page = self.page_of(request)
             against = request.query_params.get("against")
-            doc = await _document(preview, page, against)
+            doc = await _document(self.preview, page, against)
         except LookupError:
             return PlainTextResponse("no such plan", status_code=404)
-        return HTMLResponse(_plan_html(preview, n, page, doc, against))
+        return HTMLResponse(_plan_html(self.preview, n, page, doc, against))
 
-    async def plan_doc(request: Request) -> Response:
+    async def plan_doc(self, request: Request) -> Response:
         try:
-            _n, page = page_of(request)
-            doc = await _document(preview, page, request.query_params.get("against"))
+            _n, page = self.page_of(request)
+            doc = await _document(self.preview, page, request.query_params.get("against"))
         except LookupError:
             return PlainTextResponse("no such plan", status_code=404)
         return JSONResponse(doc)
 
-    async def plan_file(request: Request) -> Response:
+    async def plan_file(self, request: Request) -> Response:
         try:
-            _n, page = page_of(request)
+            _n, page = self.page_of(request)
         except LookupError:
             return PlainTextResponse("no such plan", status_code=404)
         path = page.files.get(request.path_params["fmt"])
@@ -147,19 +151,22 @@ def app(preview: Preview) -> Starlette:
             return PlainTextResponse("not built yet", status_code=404)
         return FileResponse(path, filename=path.name)
 
-    async def static(request: Request) -> Response:
+    async def static(self, request: Request) -> Response:
         name = request.path_params["name"]
         if name not in STATIC:
             return PlainTextResponse("not found", status_code=404)
-        text = resources.files("plangen.preview").joinpath("static", name).read_text(encoding="utf-8")
+        text = resources.files("plangen.preview").joinpath("static").joinpath(name).read_text(encoding="utf-8")
         return Response(text, media_type=STATIC[name])
 
-    async def events(request: Request) -> Response:
-        return StreamingResponse(_events(preview, request), media_type="text/event-stream",
+    async def events(self, request: Request) -> Response:
+        return StreamingResponse(_events(self.preview, request), media_type="text/event-stream",
                                  headers={"Cache-Control": "no-store"})
 
-    routes = [Route("/", index), Route("/plan/{n:int}", plan_page), Route("/plan/{n:int}/doc", plan_doc),
-              Route("/plan/{n:int}/file.{fmt}", plan_file), Route("/static/{name}", static), Route("/events", events)]
+
+def app(preview: Preview) -> Starlette:
+    h = _Handlers(preview)
+    routes = [Route("/", h.index), Route("/plan/{n:int}", h.plan_page), Route("/plan/{n:int}/doc", h.plan_doc),
+              Route("/plan/{n:int}/file.{fmt}", h.plan_file), Route("/static/{name}", h.static), Route("/events", h.events)]
     @contextlib.asynccontextmanager
     async def lifespan(_app: Starlette) -> AsyncIterator[None]:
         await preview.start()

@@ -63,7 +63,7 @@ def _deferred(module_name: str, names: tuple[str, ...]) -> types.ModuleType:
             raise AttributeError(name)
         return getattr(real(), name)
 
-    stub.__getattr__ = first_use
+    stub.__getattr__ = first_use  # type: ignore[method-assign]  # a module's __getattr__ (PEP 562), not a method
     sys.modules[module_name] = stub
     return stub
 

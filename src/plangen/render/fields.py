@@ -13,6 +13,7 @@ embedded typing font for what a person types later; values are stored as UTF-16.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from plangen.render.fieldfont import SubsetFont, typing_font, value_font
 
@@ -107,7 +108,7 @@ def _to_unicode(font: SubsetFont) -> bytes:
 def appearance(value: str | None, width: float, height: float, where: str) -> Ref:
     """A text field's normal appearance: ``value`` on one line in an embedded subset
     (smaller than SIZE when it would not fit), or nothing for a blank."""
-    box = {"Type": Name("XObject"), "Subtype": Name("Form"), "BBox": [0, 0, _n(width), _n(height)]}
+    box: dict[str, Any] = {"Type": Name("XObject"), "Subtype": Name("Form"), "BBox": [0, 0, _n(width), _n(height)]}
     if not value:
         return Ref(Stream(box, b"/Tx BMC EMC"))
     text = " ".join(value.split())

@@ -50,7 +50,7 @@ def render_html(outline: Outline, theme: Theme, forms: bool = False) -> str:
         where = _template_position(exc)
         if where != "template":  # an {% include %} of a name that is not there
             raise RenderError(f"{where}: template error: {exc}") from None
-        raise RenderError(f"{BUILTIN_TEMPLATES / exc.name}: template file missing; reinstall plangen "
+        raise RenderError(f"{BUILTIN_TEMPLATES / str(exc.name)}: template file missing; reinstall plangen "
                           "(pip install --force-reinstall plangen)") from None
     except jinja2.TemplateSyntaxError as exc:
         raise RenderError(f"{exc.filename or exc.name}:{exc.lineno}: template error: {exc.message}") from None

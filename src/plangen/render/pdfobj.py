@@ -60,22 +60,12 @@ def _pydyf_text_class():
 
 def to_pypdf(obj, writer, memo: dict | None = None):
     """``obj`` as pypdf objects; each ``Ref`` added to ``writer`` once, as an indirect object."""
-    from pypdf.generic import (ArrayObject, DictionaryObject, FloatObject, NameObject, NumberObject,
-                               StreamObject, TextStringObject)
+    from pypdf.generic import ArrayObject, DictionaryObject, NameObject, StreamObject
     memo = {} if memo is None else memo
     if isinstance(obj, Ref):
         if id(obj) not in memo:
             memo[id(obj)] = (obj, writer._add_object(to_pypdf(obj.value, writer, memo)))
         return memo[id(obj)][1]
-    if isinstance(obj, Raw):
-        return obj.value
-    if isinstance(obj, Name):
-        return NameObject("/" + obj)
-    if isinstance(obj, Text):
-        text = TextStringObject(str(obj))
-        if not obj.isascii():
-            text.autodetect_utf16, text.utf16_bom = True, b"\xfe\xff"
-        return text
     if isinstance(obj, Stream):
         stream = StreamObject()
         stream.update({NameObject("/" + k): to_pypdf(v, writer, memo) for k, v in obj.entries.items()})
@@ -85,6 +75,21 @@ def to_pypdf(obj, writer, memo: dict | None = None):
         return DictionaryObject({NameObject("/" + k): to_pypdf(v, writer, memo) for k, v in obj.items()})
     if isinstance(obj, list):
         return ArrayObject(to_pypdf(v, writer, memo) for v in obj)
+    return _scalar(obj)
+
+
+def _scalar(obj):
+    """A value that holds no other: raw PDF, a name, text or a number."""
+    from pypdf.generic import FloatObject, NameObject, NumberObject, TextStringObject
+    if isinstance(obj, Raw):
+        return obj.value
+    if isinstance(obj, Name):
+        return NameObject("/" + obj)
+    if isinstance(obj, Text):
+        text = TextStringObject(str(obj))
+        if not obj.isascii():
+            text.autodetect_utf16, text.utf16_bom = True, b"\xfe\xff"
+        return text
     if isinstance(obj, bool) or not isinstance(obj, (int, float)):
         raise TypeError(f"not a PDF value: {obj!r}")
     return NumberObject(obj) if isinstance(obj, int) else FloatObject(obj)

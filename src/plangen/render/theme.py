@@ -8,10 +8,11 @@ import subprocess
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 from plangen.errors import Diagnostic, PlanError, RenderError
 from plangen.outline.wording import Wording, WordingError
-from plangen.source.yamlsafe import decode, load_yaml
+from plangen.source.yamlsafe import SourceMap, decode, load_yaml
 
 # Package data: found in the installed package itself (wheel, pipx, editable alike).
 BUILTIN_TEMPLATES = Path(str(importlib.resources.files("plangen.render").joinpath("templates")))
@@ -79,7 +80,7 @@ def _wording(own: Path, builtin: Path) -> Wording:
         raise PlanError([Diagnostic(str(path), line, col, exc.key, str(exc))]) from None
 
 
-def _wording_data(path: Path) -> tuple[dict, object]:
+def _wording_data(path: Path) -> tuple[dict[str, Any], SourceMap | None]:
     try:
         text, diags = decode(path.read_bytes(), str(path))
     except OSError as exc:

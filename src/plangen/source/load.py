@@ -8,11 +8,14 @@ import difflib
 import typing
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Optional
 
 from pydantic import BaseModel, ValidationError
+from pydantic_core import ErrorDetails
 
 from plangen.errors import Diagnostic, PlanError
 from plangen.source.model import Plan, check_plan_data
+from plangen.source.walk import Loc
 from plangen.source.yamlsafe import DEFAULT_LIMITS, Limits, SourceMap, decode, dotted, load_yaml, read_file
 
 _YAML11_WORDS = {"yes", "no", "on", "off", "y", "n"}
@@ -65,7 +68,7 @@ def load_plan_text(text: str, path: str = "<plan>", limits: Limits = DEFAULT_LIM
     return LoadedPlan(plan, path, smap, warnings)
 
 
-def _problem(problem, smap: SourceMap) -> Diagnostic:
+def _problem(problem: tuple[Loc, str, str, Optional[Loc]], smap: SourceMap) -> Diagnostic:
     loc, message, severity, first = problem
     if first is not None:
         message += f" (first at line {smap.locate(first)[0]})"
@@ -73,7 +76,7 @@ def _problem(problem, smap: SourceMap) -> Diagnostic:
     return Diagnostic(smap.path, line, col, dotted(loc), message, severity)
 
 
-def _found(value) -> str:
+def _found(value: typing.Any) -> str:
     text = value.raw if hasattr(value, "raw") else repr(value)
     if isinstance(value, dict):
         text = "a mapping"
@@ -82,20 +85,35 @@ def _found(value) -> str:
     return text if len(text) <= 60 else text[:57] + "..."
 
 
-def _diagnostic(err: dict, smap: SourceMap, root: type = Plan) -> Diagnostic:
+def _diagnostic(err: ErrorDetails, smap: SourceMap, root: type = Plan) -> Diagnostic:
+    """One pydantic error as `path:line:col: field: message (found: value)`; root: the model read."""
     loc = tuple(err["loc"])
     kind = err["type"]
     value = err.get("input")
     if kind == "extra_forbidden":
-        key = loc[-1]
-        valid = _valid_keys(loc[:-1], root)
-        hint = difflib.get_close_matches(str(key), valid, n=1, cutoff=0.6)
-        message = f"unknown key '{key}'" + (f"; did you mean '{hint[0]}'?" if hint else f" (valid keys: {', '.join(valid)})")
         line, col = smap.locate(loc, prefer_key=True)
-        return Diagnostic(smap.path, line, col, dotted(loc), message)
+        return Diagnostic(smap.path, line, col, dotted(loc), _unknown_key(loc, root))
     if kind == "missing":
         line, col = smap.locate(loc[:-1], prefer_key=True)  # at the parent's key, e.g. "document:"
         return Diagnostic(smap.path, line, col, dotted(loc), "required key is missing")
+    message = _message(err, kind, value)
+    if isinstance(value, str) and kind in ("number_type", "int_type", "float_type") and value.lstrip("+-").isdigit():
+        message += "; write the number without quotes or leading zeros"
+    line, col = smap.locate(loc)
+    found = "" if kind in ("item_needs_words", "one_budget") else f" (found: {_found(value)})"
+    return Diagnostic(smap.path, line, col, dotted(loc), message + found)
+
+
+def _unknown_key(loc: Loc, root: type) -> str:
+    """The message for an unknown key: the close valid key, or all of them."""
+    key = loc[-1]
+    valid = _valid_keys(loc[:-1], root)
+    hint = difflib.get_close_matches(str(key), valid, n=1, cutoff=0.6)
+    return f"unknown key '{key}'" + (f"; did you mean '{hint[0]}'?" if hint else f" (valid keys: {', '.join(valid)})")
+
+
+def _message(err: ErrorDetails, kind: str, value: typing.Any) -> str:
+    """pydantic's message in the plan's words (text, whole number, YYYY-MM-DD ...)."""
     message = err["msg"].replace("Input should be", "expected").replace("String should", "text should")
     message = message.replace("Value error, ", "")
     if kind == "string_type":
@@ -112,14 +130,10 @@ def _diagnostic(err: dict, smap: SourceMap, root: type = Plan) -> Diagnostic:
         message = "an item needs a title or text"
     elif kind in ("date_from_datetime_parsing", "date_parsing", "date_type"):
         message = "expected a date written as YYYY-MM-DD"
-    if isinstance(value, str) and kind in ("number_type", "int_type", "float_type") and value.lstrip("+-").isdigit():
-        message += "; write the number without quotes or leading zeros"
-    line, col = smap.locate(loc)
-    found = "" if kind in ("item_needs_words", "one_budget") else f" (found: {_found(value)})"
-    return Diagnostic(smap.path, line, col, dotted(loc), message + found)
+    return message
 
 
-def _valid_keys(loc: tuple, root: type = Plan) -> list[str]:
+def _valid_keys(loc: Loc, root: type = Plan) -> list[str]:
     """The keys allowed at loc, found by walking the models' annotations."""
     model: typing.Any = root
     for part in loc:
@@ -132,7 +146,7 @@ def _valid_keys(loc: tuple, root: type = Plan) -> list[str]:
     return []
 
 
-def _step(tp, part):
+def _step(tp: typing.Any, part: str | int) -> typing.Any:
     for candidate in _unwrap(tp):
         if isinstance(part, int):
             if typing.get_origin(candidate) is list:
@@ -144,7 +158,7 @@ def _step(tp, part):
     return None
 
 
-def _unwrap(tp) -> list:
+def _unwrap(tp: typing.Any) -> list[typing.Any]:
     origin = typing.get_origin(tp)
     if origin is typing.Annotated:
         return _unwrap(typing.get_args(tp)[0])

@@ -189,7 +189,8 @@ class Item(_Strict):
     text: Optional[Paragraphs] = None
     after: Optional[Paragraphs] = Field(None, description="Paragraphs printed after the child items.")
     kind: Optional[Literal["goals", "measures"]] = Field(
-        None, description="Whether this section holds goals or measures; children inherit it.")
+        None, description="A tag for readers and tools: whether this section holds goals or measures. "
+                          "Prints nothing in any document; `plangen diff` reports a change.")
     skip_level: Annotated[bool, Field(strict=True)] = Field(False, description="Number the children one level deeper (三、 followed by 1、, as in the seed).")
     targets: list[Target] = []
     items: list["Item"] = []
@@ -231,7 +232,8 @@ def check_plan_data(data: dict) -> list[tuple[tuple, str, str, Optional[tuple]]]
     at values of the right type), so a file's reference errors come with its type errors.
     Returns (loc, message, severity, first_loc) tuples."""
     out: list[tuple[tuple, str, str, Optional[tuple]]] = []
-    units = data.get("units") if isinstance(data.get("units"), list) else []
+    raw_units = data.get("units")
+    units = raw_units if isinstance(raw_units, list) else []
     seen_units: dict[str, tuple] = {}
     folded: dict[str, tuple[str, tuple]] = {}  # per-unit documents are named by id: Aa and aa collide
     for i, unit in enumerate(units):
@@ -246,7 +248,8 @@ def check_plan_data(data: dict) -> list[tuple[tuple, str, str, Optional[tuple]]]
                         "(their documents would get the same file name)", "error", first[1]))
         seen_units.setdefault(uid, ("units", i, "id"))
         folded.setdefault(uid.lower(), (uid, ("units", i, "id")))
-    document = data.get("document") if isinstance(data.get("document"), dict) else {}
+    raw_document = data.get("document")
+    document = raw_document if isinstance(raw_document, dict) else {}
     year = document.get("year") if isinstance(document.get("year"), int) and not isinstance(document.get("year"), bool) else None
     ids: dict[str, tuple] = {}
     measures: dict = {}
@@ -290,7 +293,8 @@ def _check_item(item: dict, here: tuple, level: int, units: "_Scope", year, ids:
         ids.setdefault(ident, here + ("id",))
     if level > MAX_DEPTH:
         out.append((here, f"items nest deeper than {MAX_DEPTH} numbered levels", "error", None))
-    targets = item.get("targets") if isinstance(item.get("targets"), list) else []
+    raw_targets = item.get("targets")
+    targets = raw_targets if isinstance(raw_targets, list) else []
     for t, target in enumerate(targets):
         if isinstance(target, dict):
             _check_target(target, here + ("targets", t), units, year, measures, out)

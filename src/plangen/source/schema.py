@@ -13,6 +13,10 @@ import importlib.resources
 import json
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from pydantic import BaseModel
 
 from plangen.errors import RenderError
 
@@ -22,7 +26,7 @@ PACKAGED = "plan.schema.json"
 PROGRESS = "progress.schema.json"  # the progress file's schema, in the repository's schema/
 
 
-def plan_schema(model: type | None = None, schema_id: str = SCHEMA_ID) -> dict:
+def plan_schema(model: type[BaseModel] | None = None, schema_id: str = SCHEMA_ID) -> dict[str, Any]:
     from plangen.source.model import Plan
     schema = (model or Plan).model_json_schema(by_alias=True, mode="validation")
     text = json.dumps(schema, ensure_ascii=False).replace("#/$defs/", "#/definitions/")
@@ -32,7 +36,7 @@ def plan_schema(model: type | None = None, schema_id: str = SCHEMA_ID) -> dict:
     return {"$schema": "http://json-schema.org/draft-07/schema#", "$id": schema_id, **schema}
 
 
-def progress_schema() -> dict:
+def progress_schema() -> dict[str, Any]:
     """The progress file's schema (``plangen schema --progress``)."""
     from plangen.source.progress import Progress
     return plan_schema(Progress, PROGRESS_SCHEMA_ID)

@@ -42,7 +42,7 @@ def git_show(rev: str, path: str, cwd: str | Path = ".") -> bytes:
     return _git(["show", f"{commit}:{rel}"], cwd, f"{rev}:{path}: no such file at that revision")
 
 
-def _git(args: list[str], cwd, message: str) -> bytes:
+def _git(args: list[str], cwd: str | Path | None, message: str) -> bytes:
     try:
         proc = subprocess.run(["git", *args], cwd=cwd, capture_output=True, timeout=60, check=False)
     except (OSError, subprocess.SubprocessError) as exc:

@@ -4,9 +4,9 @@ Works on the validated model (``Item``) and on raw YAML data (dicts, valid or no
 checks on raw data, the outline and the diff agree on levels, ``skip_level`` included."""
 from __future__ import annotations
 
-from typing import Any, Iterator
+from typing import Any, Iterator, Tuple, Union
 
-Loc = tuple  # e.g. ("sections", 1, "items", 0)
+Loc = Tuple[Union[str, int], ...]  # e.g. ("sections", 1, "items", 0)
 
 
 def walk(items: Any, loc: Loc = ("sections",), level: int = 1) -> Iterator[tuple[Loc, Any, int]]:
@@ -19,7 +19,7 @@ def walk(items: Any, loc: Loc = ("sections",), level: int = 1) -> Iterator[tuple
         yield from walk(children, here + ("items",), level + (2 if skip else 1))
 
 
-def _children(item: Any) -> tuple[list, bool]:
+def _children(item: Any) -> tuple[list[Any], bool]:
     if isinstance(item, dict):
         children = item.get("items")
         return (children if isinstance(children, list) else []), item.get("skip_level") is True

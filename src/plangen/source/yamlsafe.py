@@ -18,15 +18,17 @@ import re
 from decimal import Decimal
 from pathlib import Path
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, cast
 
 import yaml
 
 from plangen.errors import Diagnostic, PlanError
+from plangen.source.walk import Loc
 
-try:  # libyaml: faster, and it never recurses in Python
-    _BaseLoader = yaml.CSafeLoader
-except AttributeError:  # pragma: no cover - libyaml is in PyYAML's wheels
+if TYPE_CHECKING:
     _BaseLoader = yaml.SafeLoader
+else:  # libyaml: faster, and it never recurses in Python (it is in PyYAML's wheels)
+    _BaseLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 @dataclass(frozen=True)
@@ -70,10 +72,10 @@ class YamlLimitError(Exception):
         self.line, self.col = line, col
 
 
-class _Loader(_BaseLoader):  # type: ignore[misc,valid-type]
+class _Loader(_BaseLoader):
     """No implicit resolution: every plain scalar arrives tagged str and we resolve it."""
 
-    yaml_implicit_resolvers: dict = {}
+    yaml_implicit_resolvers: dict[Any, Any] = {}
 
 
 @dataclass
@@ -81,10 +83,10 @@ class SourceMap:
     """Where each value (and each mapping key) of a document stands in its file."""
 
     path: str
-    values: dict[tuple, tuple[int, int]] = field(default_factory=dict)
-    keys: dict[tuple, tuple[int, int]] = field(default_factory=dict)
+    values: dict[Loc, tuple[int, int]] = field(default_factory=dict)
+    keys: dict[Loc, tuple[int, int]] = field(default_factory=dict)
 
-    def locate(self, loc: tuple, prefer_key: bool = False) -> tuple[int, int]:
+    def locate(self, loc: Loc, prefer_key: bool = False) -> tuple[int, int]:
         """Line and column for a loc; falls back to the closest enclosing value."""
         loc = tuple(loc)
         if prefer_key and loc in self.keys:
@@ -96,7 +98,7 @@ class SourceMap:
         return self.values.get((), (1, 1))
 
 
-def _pos(mark) -> tuple[int, int]:
+def _pos(mark: Any) -> tuple[int, int]:  # a yaml.Mark (PyYAML's or libyaml's)
     return mark.line + 1, mark.column + 1
 
 
@@ -124,9 +126,8 @@ def decode(data: bytes, path: str, limits: Limits = DEFAULT_LIMITS) -> tuple[str
 
 def _scan(text: str, limits: Limits) -> None:
     """Walk the flat event stream (no recursion) and enforce depth and alias caps."""
-    depth = aliases = events = 0
-    for event in yaml.parse(text, Loader=_Loader):
-        events += 1
+    depth = aliases = 0
+    for events, event in enumerate(yaml.parse(text, Loader=_Loader), 1):
         if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
             depth += 1
             if depth > limits.max_depth:
@@ -141,7 +142,7 @@ def _scan(text: str, limits: Limits) -> None:
             raise YamlLimitError(f"more than {limits.max_nodes} YAML nodes", *_pos(event.start_mark))
 
 
-def _plain(value: str):
+def _plain(value: str) -> str | bool | Int | Float | None:
     if value in ("", "~", "null", "Null", "NULL"):
         return None
     if value in ("true", "True", "TRUE"):
@@ -159,6 +160,9 @@ def _plain(value: str):
     return value
 
 
+_EXPECTED: dict[str, type | tuple[type, ...]] = {_CORE + "int": Int, _CORE + "float": (Int, Float), _CORE + "bool": bool}
+
+
 class _Converter:
     def __init__(self, path: str, limits: Limits):
         self.limits = limits
@@ -166,11 +170,11 @@ class _Converter:
         self.diags: list[Diagnostic] = []
         self.nodes = 0
 
-    def error(self, node, message: str, loc: tuple) -> None:
+    def error(self, node: yaml.Node, message: str, loc: Loc) -> None:
         line, col = _pos(node.start_mark)
         self.diags.append(Diagnostic(self.smap.path, line, col, _dotted(loc), message))
 
-    def convert(self, node, loc: tuple = (), depth: int = 0):
+    def convert(self, node: yaml.Node, loc: Loc = (), depth: int = 0) -> Any:
         self.nodes += 1
         if self.nodes > self.limits.max_nodes or depth > self.limits.max_depth:
             what = "nodes" if self.nodes > self.limits.max_nodes else "levels of nesting"
@@ -183,12 +187,12 @@ class _Converter:
             return None
         if isinstance(node, yaml.MappingNode):
             return self._mapping(node, loc, depth)
-        if isinstance(node, yaml.SequenceNode):
-            return [self.convert(child, loc + (i,), depth + 1) for i, child in enumerate(node.value)]
-        return self._scalar(node, loc)
+        if isinstance(node, yaml.ScalarNode):
+            return self._scalar(node, loc)
+        return [self.convert(child, loc + (i,), depth + 1) for i, child in enumerate(node.value)]  # a SequenceNode
 
-    def _mapping(self, node, loc: tuple, depth: int) -> dict:
-        out: dict = {}
+    def _mapping(self, node: yaml.MappingNode, loc: Loc, depth: int) -> dict[str, Any]:
+        out: dict[str, Any] = {}
         for key_node, value_node in node.value:
             if not isinstance(key_node, yaml.ScalarNode):
                 self.error(key_node, "mapping keys must be plain text", loc)
@@ -206,7 +210,7 @@ class _Converter:
             out[key] = self.convert(value_node, loc + (key,), depth + 1)
         return out
 
-    def _scalar(self, node, loc: tuple):
+    def _scalar(self, node: yaml.ScalarNode, loc: Loc) -> Any:
         value = node.value
         if len(value) > self.limits.max_scalar_chars:
             self.error(node, f"text longer than {self.limits.max_scalar_chars} characters", loc)
@@ -221,7 +225,7 @@ class _Converter:
         if tag == _CORE + "null":
             return None
         resolved = _plain(value)
-        expected = {_CORE + "int": Int, _CORE + "float": (Int, Float), _CORE + "bool": bool}[tag]
+        expected = _EXPECTED[tag]
         if not isinstance(resolved, expected):
             self.error(node, f"'{value}' is not a valid {tag.rsplit(':', 1)[1]}", loc)
             return None
@@ -232,7 +236,7 @@ class _Converter:
         return resolved
 
 
-def _dotted(loc: tuple) -> str:
+def _dotted(loc: Loc) -> str:
     parts: list[str] = []
     for part in loc:
         if isinstance(part, int):
@@ -245,7 +249,7 @@ def _dotted(loc: tuple) -> str:
 dotted = _dotted
 
 
-def load_yaml(text: str, path: str, limits: Limits = DEFAULT_LIMITS):
+def load_yaml(text: str, path: str, limits: Limits = DEFAULT_LIMITS) -> tuple[Any, SourceMap, list[Diagnostic]]:
     """Parse text into plain Python data. Returns (data, source map, diagnostics)."""
     try:
         _scan(text, limits)

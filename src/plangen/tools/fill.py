@@ -270,7 +270,7 @@ def fill_many(documents: dict[Path, bytes], rows, csv_path: Path, flatten: bool)
     out: dict[str, bytes] = {}
     for path, data in documents.items():
         fields = fields_of(path, data)
-        resolve(fields, dict.fromkeys(rows[0][2]), f"{csv_path}:1")  # the header's columns are fields
+        resolve(fields, dict.fromkeys(rows[0][2], ""), f"{csv_path}:1")  # the header's columns are fields
         for line, name, row in rows:
             values = resolve(fields, row, f"{csv_path}:{line}")
             try:

@@ -7,11 +7,13 @@ Never overwrites a file; refuses a folder that already has plans.
 """
 from __future__ import annotations
 
+import argparse
 import datetime as dt
 import importlib.resources
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from plangen.errors import PlangenError, UsageError
 
@@ -27,7 +29,7 @@ class InitResult:
 
 def starter(name: str) -> str:
     """A file of the starter kit (package data)."""
-    resource = importlib.resources.files("plangen.tools").joinpath("starter", name)
+    resource = importlib.resources.files("plangen.tools").joinpath("starter").joinpath(name)
     try:
         return resource.read_text(encoding="utf-8")
     except OSError as exc:
@@ -95,8 +97,7 @@ def _create(path: Path, text: str) -> None:
         raise PlangenError(f"cannot write {path}: {exc.strerror or exc}") from None
 
 
-def add_command(sub) -> None:
-    import argparse
+def add_command(sub: argparse._SubParsersAction[Any]) -> None:
     p = sub.add_parser("init", help="start a plan repository for a new office",
                        description="Start a plan repository: plans/<year>-<name>.yaml (a commented starter plan using\n"
                                    "every key of the format), schema/, .gitattributes, .pre-commit-config.yaml and a CI\n"
@@ -110,7 +111,7 @@ def add_command(sub) -> None:
     p.set_defaults(func=cmd_init)
 
 
-def cmd_init(args) -> int:
+def cmd_init(args: argparse.Namespace) -> int:
     import sys
     folder = Path(args.folder)
     result = init(folder, args.language, args.name, args.year)

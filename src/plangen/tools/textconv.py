@@ -6,7 +6,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from plangen.errors import PlangenError
-from plangen.outline.outline import build_outline
+from plangen.outline.outline import Heading, Para, build_outline
 from plangen.outline import numbers
 from plangen.outline.targets import target_units
 from plangen.render.theme import load_theme
@@ -38,11 +38,10 @@ def textconv(path: str) -> str:
     lines.append("")
     items = {loc: item for loc, item, _ in plan.walk()}
     for block in outline.blocks:
-        ident = f"  [{block.item_id}]" if getattr(block, "item_id", None) and getattr(block, "label", None) else ""
-        if block.kind == "heading":
-            lines.append(f"{block.label}{block.title}{ident}")
-        elif block.kind == "para":
-            lines.append(f"{block.label or '    '}{block.text}{ident}")
+        if isinstance(block, Heading):
+            lines.append(f"{block.label}{block.title}{_ident(block.item_id, block.label)}")
+        elif isinstance(block, Para):
+            lines.append(f"{block.label or '    '}{block.text}{_ident(block.item_id, block.label)}")
         else:
             for target in items[block.loc].targets:
                 lines.append(_target_line(plan, target, names))
@@ -63,3 +62,8 @@ def _target_line(plan, target, names: dict) -> str:
     n = len(target_units(plan, target))
     return (f"    target {target.what}: {numbers.plain(target.quantity)} {target.unit} × {who}"
             f" = {numbers.plain(target.quantity * n)} {target.unit}{extra}")
+
+
+def _ident(item_id: str | None, label: str | None) -> str:
+    """A numbered block's item id, shown so a diff names the item."""
+    return f"  [{item_id}]" if item_id and label else ""

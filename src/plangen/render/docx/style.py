@@ -8,13 +8,18 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import Any, Optional
 
 import docx
+from docx.document import Document as DocxDocument
 from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
 from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls, qn
+from docx.oxml.text.parfmt import CT_PPr
+from docx.section import Section
 from docx.shared import Mm, Pt
+from docx.styles.style import ParagraphStyle
 
 from plangen.render.docx.xml import child, set_fonts, stable_zip
 
@@ -25,7 +30,8 @@ FANG, SONG, HEI, KAI = "仿宋", "宋体", "黑体", "楷体"
 LINE = Pt(28.95)  # 22 lines a page, GB/T 9704-2012
 
 # name: (base, east asian font, latin font, size pt, bold, align, first-line indent, extra)
-ZH_STYLES = {
+StyleRow = tuple[Optional[str], str, str, float, bool, str, bool, dict[str, Any]]
+ZH_STYLES: dict[str, StyleRow] = {
     "Normal": (None, FANG, LATIN, 16, False, "justify", True, {}),
     "Title": ("Normal", SONG, LATIN, 22, True, "center", False, {"line": Pt(40), "after": Pt(12)}),
     "Heading 1": ("Normal", HEI, LATIN, 16, False, "justify", True, {"keep": True}),
@@ -48,7 +54,7 @@ ZH_STYLES = {
     "Appendix Caption": ("Normal", HEI, LATIN, 16, False, "left", False, {"page_break": True, "keep": True}),
     "Footer": ("Normal", SONG, LATIN, 14, False, "center", False, {"line": None}),
 }
-EN_OVERRIDES = {
+EN_OVERRIDES: dict[str, StyleRow] = {
     "Normal": (None, SONG, LATIN, 12, False, "justify", False, {"line": None, "after": Pt(6)}),
     "Heading 1": ("Normal", HEI, "Arial", 14, True, "left", False, {"keep": True, "before": Pt(12)}),
     "Heading 2": ("Normal", SONG, LATIN, 12, True, "left", False, {"keep": True, "before": Pt(6)}),
@@ -63,7 +69,7 @@ ALIGN = {"left": WD_ALIGN_PARAGRAPH.LEFT, "center": WD_ALIGN_PARAGRAPH.CENTER,
          "right": WD_ALIGN_PARAGRAPH.RIGHT, "justify": WD_ALIGN_PARAGRAPH.JUSTIFY}
 
 
-def make_reference(language: str) -> docx.Document:
+def make_reference(language: str) -> DocxDocument:
     document = docx.Document()
     lang = "zh-CN" if language == "zh" else "en-US"
     _set_language(document, lang)
@@ -78,7 +84,7 @@ def make_reference(language: str) -> docx.Document:
     return document
 
 
-def _no_theme_fonts(document) -> None:
+def _no_theme_fonts(document: DocxDocument) -> None:
     """Theme font attributes (w:eastAsiaTheme ...) win over named fonts in Word and
     LibreOffice: drop them from every style, naming a real face where none is left."""
     for fonts in document.styles.element.iter(qn("w:rFonts")):
@@ -88,7 +94,7 @@ def _no_theme_fonts(document) -> None:
             fonts.set(qn("w:eastAsia"), FANG)
 
 
-def _set_language(document, lang: str) -> None:
+def _set_language(document: DocxDocument, lang: str) -> None:
     settings = document.settings.element
     theme_lang = child(settings, "w:themeFontLang")
     theme_lang.set(qn("w:val"), "en-US")
@@ -101,7 +107,10 @@ def _set_language(document, lang: str) -> None:
     rpr.append(parse_xml(f'<w:lang {nsdecls("w")} w:val="{lang}" w:eastAsia="zh-CN" w:bidi="ar-SA"/>'))
 
 
-def _style(document, name, base, east_asia, latin, size, bold, align, indent, extra, lang):
+def _style(document: DocxDocument, name: str, base: str | None, east_asia: str, latin: str, size: float, bold: bool,
+           align: str, indent: bool, extra: dict[str, Any], lang: str) -> None:
+    """One paragraph style from its row in ZH_STYLES / EN_OVERRIDES (lang: unused, the
+    document's language is set once in docDefaults)."""
     styles = document.styles
     try:
         style = styles[name]
@@ -111,6 +120,18 @@ def _style(document, name, base, east_asia, latin, size, bold, align, indent, ex
         style.base_style = styles[base]
     style.hidden = False
     style.quick_style = True
+    _character(style, east_asia, latin, size, bold, extra)
+    _spacing(style, align, extra)
+    ppr = style.element.get_or_add_pPr()
+    for border in ppr.findall(qn("w:pBdr")):  # the default Title has a blue rule
+        ppr.remove(border)
+    _first_line_indent(ppr, size, indent)
+    if name.startswith("Heading "):
+        _outline_level(ppr, int(name.split()[1]) - 1)
+
+
+def _character(style: ParagraphStyle, east_asia: str, latin: str, size: float, bold: bool, extra: dict[str, Any]) -> None:
+    """Faces, size, weight; no italic, theme colour or colour; underline only when asked."""
     font = style.font
     font.size = Pt(size)
     font.bold = bold
@@ -123,6 +144,11 @@ def _style(document, name, base, east_asia, latin, size, bold, align, indent, ex
     color = rpr.find(qn("w:color"))
     if color is not None:
         rpr.remove(color)
+
+
+def _spacing(style: ParagraphStyle, align: str, extra: dict[str, Any]) -> None:
+    """Alignment, line pitch (exact, on the grid, unless extra["line"] is None), space around,
+    keep-with-next, page break and left indent."""
     pf = style.paragraph_format
     pf.alignment = ALIGN[align]
     line = extra.get("line", LINE)
@@ -137,24 +163,22 @@ def _style(document, name, base, east_asia, latin, size, bold, align, indent, ex
     pf.keep_with_next = extra.get("keep", False)
     pf.page_break_before = extra.get("page_break", False)
     pf.left_indent = extra.get("indent", 0)
-    ppr = style.element.get_or_add_pPr()
-    for border in ppr.findall(qn("w:pBdr")):  # the default Title has a blue rule
-        ppr.remove(border)
+
+
+def _first_line_indent(ppr: CT_PPr, size: float, indent: bool) -> None:
+    """Two characters of first-line indent (in characters, and in twips for older readers), or none."""
     ind = child(ppr, "w:ind")
-    if indent:
-        ind.set(qn("w:firstLineChars"), "200")
-        ind.set(qn("w:firstLine"), str(int(size * 2 * 20)))
-    else:
-        ind.set(qn("w:firstLineChars"), "0")
-        ind.set(qn("w:firstLine"), "0")
-    if name.startswith("Heading "):
-        level = int(name.split()[1]) - 1
-        outline = ppr.find(qn("w:outlineLvl"))
-        if outline is None:
-            ppr.append(parse_xml(f'<w:outlineLvl {nsdecls("w")} w:val="{level}"/>'))
+    ind.set(qn("w:firstLineChars"), "200" if indent else "0")
+    ind.set(qn("w:firstLine"), str(int(size * 2 * 20)) if indent else "0")
 
 
-def _page_setup(section, grid: bool) -> None:
+def _outline_level(ppr: CT_PPr, level: int) -> None:
+    """A heading's level in the navigation pane, unless the style already has one."""
+    if ppr.find(qn("w:outlineLvl")) is None:
+        ppr.append(parse_xml(f'<w:outlineLvl {nsdecls("w")} w:val="{level}"/>'))
+
+
+def _page_setup(section: Section, grid: bool) -> None:
     """A4 and GB/T 9704-2012 margins; for Chinese documents a 22-line grid."""
     section.page_width, section.page_height = Mm(210), Mm(297)
     section.top_margin, section.bottom_margin = Mm(37), Mm(35)
