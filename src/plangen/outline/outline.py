@@ -255,7 +255,7 @@ def appendix(m: Matrix, w: Wording, noun: str, language: str) -> list[Table]:
     qty = lambda v: numbers.quantity(v, language)  # noqa: E731
     money = lambda v: m.money(v, language)  # noqa: E731
     measure_of = dict(m.columns)
-    extra_rows = []
+    extra_rows: list[tuple[list[str], dict[str, str], str]] = []
     if len(m.units) > len(m.columns):  # a row per unit, a column per item, a totals row
         keys = [w for w, _ in m.columns]
         head = [w.named("appendix_unit", noun)]

@@ -270,7 +270,7 @@ class _Scope(NamedTuple):
 
 def _currency(document: dict) -> str:
     given = document.get("currency")
-    language = document.get("language") if isinstance(document.get("language"), str) else "zh"
+    language = str(document.get("language")) if isinstance(document.get("language"), str) else "zh"
     return given if isinstance(given, str) else numbers.DEFAULT_CURRENCY.get(language, "")
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import io
 import unicodedata
+from decimal import Decimal
 from typing import Callable, Optional
 
 from plangen.outline import numbers
@@ -24,8 +25,8 @@ def _rows(plan: Plan, m: Matrix, w: Wording, people: bool) -> tuple[list[str], l
     """Header and rows of the matrix: for people with thousands separators, for
     spreadsheets plain digits; money always with its currency's decimals."""
     lang, noun = plan.document.language, unit_noun(plan, w)
-    qty: Callable = (lambda v: numbers.quantity(v, lang)) if people else numbers.plain
-    money: Callable = (lambda v: m.money(v, lang)) if people else m.money_plain
+    qty: Callable[[Decimal], str] = (lambda v: numbers.quantity(v, lang)) if people else numbers.plain
+    money: Callable[[Decimal], str] = (lambda v: m.money(v, lang)) if people else m.money_plain
     header = [w.named("appendix_unit", noun)] + [w.format("measure_format", what=what, measure=measure)
                                                   for what, measure in m.columns]
     budget = [budget_heading(w, "appendix_budget", m.currency)] if m.has_budget else []

@@ -4,12 +4,16 @@ from __future__ import annotations
 
 from decimal import Decimal
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from plangen.errors import PlangenError
 from plangen.outline.outline import Heading, Para, build_outline
 from plangen.outline import numbers
 from plangen.outline.targets import target_units
 from plangen.render.theme import load_theme
+
+if TYPE_CHECKING:
+    from plangen.source.model import Plan, Target
 
 
 def textconv(path: str) -> str:
@@ -48,12 +52,12 @@ def textconv(path: str) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _target_line(plan, target, names: dict) -> str:
+def _target_line(plan: Plan, target: Target, names: dict[str, str]) -> str:
     whom = target.for_
     if whom == "all":
         who = "all"
     elif isinstance(whom, list):
-        who = ", ".join(names.get(u, u) for u in whom)
+        who = ", ".join(names.get(u, u) for u in whom)  # unit ids and group names
     else:
         who = "all except " + ", ".join(names.get(u, u) for u in whom.all_except)
     values = (("budget", target.budget), ("budget_total", target.budget_total), ("deadline", target.deadline),
