@@ -69,7 +69,7 @@ BROKEN = [
     ("duplicate-unit-id", line(10, "  - id: a"), "10:9: units[1].id: duplicate unit id 'a' (first at line 8)"),
     ("unit-id-case", line(10, "  - id: A"), "10:9: units[1].id: unit id 'A' differs from 'a' only in case (their documents would get the same file name) (first at line 8)"),
     ("duplicate-key", line(4, "  title: 测试计划\n  title: 另一个"), "5:3: document.title: duplicate key 'title' (first given at line 4)"),
-    ("bad-id", line(13, "  - id: 目标一"), "13:9: sections[0].id: text should match pattern"),
+    ("bad-id", line(13, "  - id: 目标一"), "13:9: sections[0].id: an id is made of letters, digits"),
     ("item-without-words", line(17, "        targets: []"), "16:9: sections[0].items[0]: an item needs a title or text"),
     ("python-tag", line(4, "  title: !!python/object/apply:os.system [ls]"), "4:10: document.title: the tag !!python/object/apply:os.system is not allowed"),
     ("version", line(1, "plangen: 2"), "1:10: plangen: unsupported format version (found: 2)"),

@@ -186,11 +186,12 @@ def cmd_diff(args: argparse.Namespace) -> int:
 
 def cmd_new(args: argparse.Namespace) -> int:
     from plangen.source.load import load_plan, load_plan_text
+    from plangen.source.yamlsafe import read_file
     from plangen.tools.rollover import default_output, roll_forward
     from plangen.build.write import atomic_write
     source = load_plan(args.source)  # the source must be a valid plan
     old_year = source.plan.document.year
-    text = Path(args.source).read_text(encoding="utf-8")
+    text = read_file(args.source).decode("utf-8")
     out_text = roll_forward(text, args.year, args.number, args.number_format)
     target = args.output or default_output(args.source, old_year, args.year)
     load_plan_text(out_text, target)  # the new plan is checked before it is written

@@ -8,11 +8,13 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from plangen import __version__
+from plangen.files import FileRefused, digest_capped, kind_of, read_capped
 from plangen.render.theme import BUILTIN_TEMPLATES, Theme, font_files, pdf_font_families
 
 MANIFEST = ".plangen-manifest.json"
@@ -23,19 +25,30 @@ def sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def file_digest(path: Path) -> str | None:
+MAX_MANIFEST = 64_000_000
+MAX_OUTPUT = 4_000_000_000
+
+
+def file_digest(path: Path, folder: Path | None = None) -> str | None:
+    """The sha256 of a regular file inside folder, read in chunks; None for anything else."""
     try:
-        return sha256(path.read_bytes())
-    except OSError:
+        return digest_capped(path, MAX_OUTPUT, folder)
+    except FileRefused:
         return None
 
 
 def _tree_digest(folder: Path, suffixes: tuple[str, ...] | None = None) -> str:
+    """Every file of a folder: a regular file by its contents, a link by where it points
+    (never followed), anything else by its kind; links to folders are not entered."""
     h = hashlib.sha256()
-    for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+    for path in sorted(folder.rglob("*")):
         if suffixes and path.suffix not in suffixes:
             continue
-        h.update(str(path.relative_to(folder)).encode() + b"\0" + path.read_bytes() + b"\0")
+        mode = path.lstat().st_mode
+        if stat.S_ISDIR(mode):
+            continue
+        what = os.readlink(path) if stat.S_ISLNK(mode) else file_digest(path, folder) or kind_of(mode)
+        h.update(str(path.relative_to(folder)).encode() + b"\0" + str(what).encode() + b"\0")
     return h.hexdigest()
 
 
@@ -57,6 +70,14 @@ def environment_key(theme: Theme, options_text: str) -> str:
     return h.hexdigest()
 
 
+def _mapping(value) -> dict:
+    return value if isinstance(value, dict) else {}
+
+
+def _no_constant(name: str):
+    raise ValueError(f"{name} is not JSON")
+
+
 @dataclass
 class Manifest:
     """outputs: path (relative to the output folder) -> {"key", "sha256"}; plans: plan path ->
@@ -68,15 +89,24 @@ class Manifest:
 
     @classmethod
     def load(cls, folder: Path) -> "Manifest":
+        """The manifest as far as it is well-formed: a missing, unreadable or malformed
+        manifest (or entry) only means that those outputs are rebuilt."""
         try:
-            data = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
-            return cls(folder, dict(data.get("outputs", {})), dict(data.get("plans", {})))
-        except (OSError, ValueError, AttributeError):
+            data = json.loads(read_capped(folder / MANIFEST, MAX_MANIFEST, folder).decode("utf-8"),
+                              parse_constant=_no_constant)
+        except (FileRefused, ValueError, RecursionError):
             return cls(folder)
+        data = data if isinstance(data, dict) else {}
+        outputs = {k: v for k, v in _mapping(data.get("outputs")).items()
+                   if isinstance(v, dict) and isinstance(v.get("key"), str) and isinstance(v.get("sha256"), str)}
+        plans = {k: v for k, v in _mapping(data.get("plans")).items()
+                 if isinstance(v, dict) and isinstance(v.get("key"), str) and isinstance(v.get("outputs"), dict)
+                 and all(isinstance(o, str) and isinstance(x, str) for o, x in v["outputs"].items())}
+        return cls(folder, outputs, plans)
 
     def output_fresh(self, rel: str, key: str) -> bool:
         entry = self.outputs.get(rel)
-        return entry is not None and entry.get("key") == key and file_digest(self.folder / rel) == entry.get("sha256")
+        return entry is not None and entry.get("key") == key and file_digest(self.folder / rel, self.folder) == entry.get("sha256")
 
     def plan_fresh(self, plan: str, key: str, mode: str) -> bool:
         """Every output of the plan's last build is current, and this build asks for the same

@@ -1,11 +1,12 @@
 """The orchestrator: plan files in, documents out. Reads top to bottom:
 
-    build(): for each plan, skip it if the manifest says its outputs are current;
-             otherwise load it and make one job per document (the plan, and each unit
-             with --per-unit); keep this shard's jobs; run them (in a spawn process pool
-             with --jobs > 1); record what was written in the manifest.
+    build(): check that no two plans write the same output name; for each plan, skip it
+             if the manifest says its outputs are current; otherwise load it and make one
+             job per document (the plan, and each unit with --per-unit); keep this shard's
+             jobs; run them in worker processes (build/workers.py: time and memory limits,
+             one document too); record what was written in the manifest.
     run_job(): load the plan -> build the outline (numbering) -> render each format ->
-               write atomically.
+               write all formats or none.
 
 A plan that fails is reported with its path and the others still build.
 """
@@ -14,12 +15,8 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import datetime as dt
-import multiprocessing
 import os
-import signal
 import subprocess
-import sys
-from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Callable, Optional
@@ -29,7 +26,8 @@ from plangen.build.manifest import MANIFEST, Manifest, environment_key, sha256
 from plangen.render import DEFAULT_FORMATS, RenderOptions, renderer
 from plangen.render.theme import load_theme
 from plangen.source.yamlsafe import read_file
-from plangen.build.write import TEMP_PREFIX, atomic_write, inside, safe_name, unique_names
+from plangen.build.workers import picklable, run_in_process, run_in_workers
+from plangen.build.write import TEMP_PREFIX, atomic_write, atomic_write_set, inside, plan_stems, unique_names
 
 
 
@@ -94,6 +92,8 @@ class Result:
 
 def build(paths: list[str], options: Options, progress: Optional[Callable] = None) -> Result:
     """Build the plans; progress(job, outcome, done, total) is called as each document ends."""
+    paths = list(dict.fromkeys(paths))
+    plan_stems(paths)  # colliding output names: an error before anything is written
     theme = load_theme(options.templates)
     env_key = environment_key(theme, options.key_text())
     sweep_temporaries(options.out)
@@ -186,11 +186,12 @@ def _stale(jobs: list[Job], failed: set, manifest: Manifest, options: Options, r
             result.stale.append(rel)
 
 
-def plan_jobs(path: str, loaded, options: Options, plan_key: str, date: Optional[str]) -> list[Job]:
+def plan_jobs(path: str, loaded, options: Options, plan_key: str, date: Optional[str],
+              stem: Optional[str] = None) -> list[Job]:
     """A job for the plan's own document, one per unit with --per-unit, and the progress
     report (<plan>.report.*) when a progress file is beside the plan."""
     from plangen.source.progress import progress_path
-    stem = safe_name(Path(path).stem)
+    stem = stem or plan_stems([path])[path]
     jobs = [Job(path, None, stem, plan_key, date, options)]
     if progress_path(path).exists():
         jobs.append(Job(path, None, f"{stem}.report", sha256(f"{with_progress(path, plan_key)}|report".encode()),
@@ -264,8 +265,7 @@ def run_job(job: Job) -> list[tuple[str, str]]:
             rendered[f"{job.stem}.{fmt}"] = renderer(fmt).render(outline, theme, options)
         except RenderError as exc:
             raise RenderError(f"{job.plan}: {exc}") from None
-    for rel, data in rendered.items():
-        atomic_write(inside(job.options.out, rel), data)
+    atomic_write_set([(inside(job.options.out, rel), data) for rel, data in rendered.items()])  # all or none
     return [(rel, sha256(data)) for rel, data in rendered.items()]
 
 
@@ -300,8 +300,12 @@ def _load(path: str):
 def _run_all(jobs: list[Job], options: Options):
     if not jobs:
         return
+    renderers = [renderer(fmt) for fmt in options.formats]
     try:
-        yield from _run(jobs, options)
+        if picklable(renderers):  # every built-in format, and any renderer a worker can import
+            yield from run_in_workers(run_job, jobs, options.jobs, options.timeout, renderers)
+        else:  # a renderer defined at run time (a function of the caller's): only here
+            yield from run_in_process(run_job, jobs, options.timeout)
     finally:  # interrupted or not: no half-written file stays behind
         sweep_temporaries(options.out)
 
@@ -312,97 +316,3 @@ def sweep_temporaries(out: Path) -> None:
         for tmp in out.rglob(f"{TEMP_PREFIX}*.tmp"):
             with contextlib.suppress(OSError):
                 tmp.unlink()
-
-
-def _run(jobs: list[Job], options: Options):
-    if options.jobs <= 1 or len(jobs) == 1:
-        for job in jobs:
-            yield job, _inline(job, options.timeout)
-        return
-    with ProcessPoolExecutor(max_workers=min(options.jobs, len(jobs)), mp_context=multiprocessing.get_context("spawn"),
-                             initializer=_worker_init) as pool:
-        pending = {pool.submit(_guarded, job): job for job in jobs}
-        try:
-            yield from _collect(pool, pending, options)
-        except BaseException:  # Ctrl-C or SIGTERM: stop the workers before leaving
-            _terminate(pool)
-            pool.shutdown(wait=True, cancel_futures=True)
-            raise
-
-
-def _collect(pool, pending, options: Options):
-    while pending:
-        done, _ = wait(pending, timeout=options.timeout, return_when=FIRST_COMPLETED)
-        if not done:  # nothing finished in time: stop the pool, report what was running
-            _terminate(pool)
-            for job in pending.values():
-                yield job, RenderError(f"{job.plan}: rendering {job.stem} was stopped after {options.timeout:.0f} s")
-            return
-        for future in done:
-            job = pending.pop(future)
-            try:
-                outcome = future.result()
-            except Exception as exc:  # a worker that died
-                outcome = RenderError(f"{job.plan}: rendering {job.stem} failed ({type(exc).__name__})")
-            yield job, outcome
-
-
-def _terminate(pool: ProcessPoolExecutor) -> None:
-    for proc in list((getattr(pool, "_processes", None) or {}).values()):
-        proc.terminate()
-
-
-def _guarded(job: Job):
-    try:
-        return run_job(job)
-    except PlangenError as exc:
-        return exc
-    except MemoryError:
-        return RenderError(f"{job.plan}: rendering {job.stem} ran out of memory")
-    except Exception as exc:  # a bug in plangen or a library: report it, build the rest
-        return RenderError(f"{job.plan}: rendering {job.stem} failed: internal error "
-                           f"({type(exc).__name__}: {exc}); please report it")
-
-
-def _inline(job: Job, timeout: float):
-    """Run a job in this process, stopped by SIGALRM when it runs away in time."""
-    use_alarm = hasattr(signal, "SIGALRM") and timeout > 0 and _main_thread()
-    if use_alarm:
-        def stop(_signum, _frame):
-            raise _Timeout()
-        previous = signal.signal(signal.SIGALRM, stop)
-        signal.setitimer(signal.ITIMER_REAL, timeout)
-    try:
-        return _guarded(job)
-    except _Timeout:
-        return RenderError(f"{job.plan}: rendering {job.stem} was stopped after {timeout:.0f} s")
-    finally:
-        if use_alarm:
-            signal.setitimer(signal.ITIMER_REAL, 0)
-            signal.signal(signal.SIGALRM, previous)
-
-
-class _Timeout(BaseException):
-    pass
-
-
-def _main_thread() -> bool:
-    import threading
-    return threading.current_thread() is threading.main_thread()
-
-
-MEMORY_LIMIT = 3 * 1024 ** 3  # bytes of address space a worker may use
-
-
-def _worker_init() -> None:
-    """Each worker: a bounded address space, and Ctrl-C left to the parent."""
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    try:
-        import resource
-        soft, hard = resource.getrlimit(resource.RLIMIT_AS)
-        limit = MEMORY_LIMIT if hard == resource.RLIM_INFINITY else min(MEMORY_LIMIT, hard)
-        resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
-    except (ImportError, ValueError, OSError):
-        pass
-    sys.setrecursionlimit(max(sys.getrecursionlimit(), 3000))
-

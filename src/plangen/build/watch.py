@@ -32,3 +32,6 @@ def watch(plans: Callable[[], list[str]], options: Options, on_change: Callable[
                 on_change(plans())
     except KeyboardInterrupt:
         return
+    finally:  # the warm render workers end with the watch
+        from plangen.build.workers import shutdown
+        shutdown()

@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from plangen.files import FileRefused, read_capped
 from plangen.errors import RenderError
 from plangen.render.theme import BUILTIN_TEMPLATES, Theme, font_faces, pdf_font_families
 
@@ -108,8 +109,11 @@ def theme_text(theme: Theme) -> str:
     seen: set[str] = set()
     for folder in dict.fromkeys([theme.folder, BUILTIN_TEMPLATES]):
         for path in sorted(folder.rglob("*")):
-            if path.suffix in (".j2", ".css", ".yaml", ".html") and path.is_file() and path.stat().st_size < 2 ** 21:
-                seen |= set(path.read_text(encoding="utf-8", errors="replace"))
+            if path.suffix in (".j2", ".css", ".yaml", ".html"):
+                try:  # the safe reader: a link out of the folder or a device is skipped here
+                    seen |= set(read_capped(path, 2 ** 21, folder).decode("utf-8", errors="replace"))
+                except FileRefused:
+                    continue
     return "".join(sorted(seen))
 
 

@@ -6,14 +6,17 @@ arrives as data in the context: it is escaped and never compiled as template cod
 """
 from __future__ import annotations
 
+import os
 import traceback
 from functools import lru_cache
+from pathlib import Path
 
 import jinja2
 from markupsafe import Markup
 from jinja2.sandbox import SandboxedEnvironment
 
 from plangen.errors import RenderError
+from plangen.files import FileRefused, read_capped
 from plangen.render import RenderOptions
 from plangen.outline.outline import Outline
 from plangen.render.theme import BUILTIN_TEMPLATES, Theme, pdf_font_families
@@ -21,13 +24,50 @@ from plangen.render.theme import BUILTIN_TEMPLATES, Theme, pdf_font_families
 MAIN_TEMPLATE = "plan.html.j2"
 
 
+MAX_TEMPLATE_BYTES = 1_000_000
+
+
+class ConfinedLoader(jinja2.BaseLoader):
+    """Jinja's FileSystemLoader, but a template is a regular file inside its folder: a link
+    that leaves the folder (a file or a folder link) is refused, and size is capped."""
+
+    def __init__(self, folders: list[Path]):
+        self.folders = folders
+
+    def get_source(self, environment, template: str):
+        pieces = jinja2.loaders.split_template_path(template)  # refuses ".."
+        for folder in self.folders:
+            path = folder.joinpath(*pieces)
+            if not os.path.lexists(path):
+                continue
+            try:
+                data = read_capped(path, MAX_TEMPLATE_BYTES, folder, "template")
+            except FileRefused as exc:
+                raise RenderError(str(exc)) from None
+            try:
+                source = data.decode("utf-8")
+            except UnicodeDecodeError:
+                raise RenderError(f"{path}: not valid UTF-8; save the template as UTF-8") from None
+            stamp = _stamp(path)
+            return source, str(path), lambda p=path, s=stamp: _stamp(p) == s  # a kept Environment sees edits
+        raise jinja2.TemplateNotFound(template)
+
+
+def _stamp(path: Path) -> tuple:
+    try:
+        st = os.lstat(path)
+        return st.st_mtime_ns, st.st_size
+    except OSError:
+        return ()
+
+
 @lru_cache(maxsize=8)
 def environment(theme: Theme) -> SandboxedEnvironment:
     """One environment per theme and process: templates are compiled once, and recompiled
-    only when their file changes (Jinja checks the modification time on each use)."""
-    folders = [str(theme.folder)] + ([str(BUILTIN_TEMPLATES)] if theme.folder != BUILTIN_TEMPLATES else [])
+    only when their file changes (the loader's up-to-date check compares mtime and size)."""
+    folders = [theme.folder] + ([BUILTIN_TEMPLATES] if theme.folder != BUILTIN_TEMPLATES else [])
     return SandboxedEnvironment(
-        loader=jinja2.FileSystemLoader(folders),
+        loader=ConfinedLoader(folders),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         keep_trailing_newline=True,
@@ -58,8 +98,11 @@ def render_html(outline: Outline, theme: Theme, forms: bool = False) -> str:
         raise RenderError(f"{_template_position(exc)}: template error: {exc}") from None
     except OSError as exc:
         raise RenderError(f"{exc.filename}: cannot read: {exc.strerror}") from None
-    except (AttributeError, KeyError, IndexError, TypeError, ValueError) as exc:
-        raise RenderError(f"{_template_position(exc)}: template error: {exc}") from None
+    except RecursionError as exc:  # a template that includes itself, a recursive macro
+        raise RenderError(f"{_template_position(exc)}: template error: templates or macros call themselves "
+                          "too deeply") from None
+    except (AttributeError, KeyError, IndexError, TypeError, ValueError, ArithmeticError) as exc:
+        raise RenderError(f"{_template_position(exc)}: template error: {str(exc)[:200]}") from None
 
 
 def _template_position(exc: BaseException) -> str:

@@ -21,6 +21,7 @@ from plangen.render.html import render_html
 from plangen.render.theme import Theme, check_fonts
 
 PX = 0.75  # one CSS px in PDF points
+MAX_FETCH_BYTES = 100_000_000  # a file a stylesheet or template names (CJK font collections are ~27 MB)
 
 
 def _fetcher_class():
@@ -42,6 +43,8 @@ def _fetcher_class():
             if parsed.scheme == "file" and parsed.netloc in ("", "localhost"):
                 path = Path(unquote(parsed.path)).resolve()
                 if any(path.is_relative_to(folder) for folder in self.allowed) and path.is_file():
+                    if path.stat().st_size > MAX_FETCH_BYTES:  # a font or image, never gigabytes
+                        raise FatalURLFetchingError(f"refused to fetch {url[:200]}: larger than {MAX_FETCH_BYTES} bytes")
                     return super().fetch(url, headers)
             raise FatalURLFetchingError(f"refused to fetch {url[:200]}: rendering reads only the template and font folders")
 
@@ -71,6 +74,8 @@ def render_pdf(outline: Outline, theme: Theme, variant: str | None = None, chara
         return document.write_pdf(pdf_variant=variant, finisher=finisher)
     except fatal as exc:
         raise RenderError(str(exc)) from None
+    except OSError as exc:  # WeasyPrint writes @font-face files to a temporary folder: a full disk
+        raise RenderError(f"cannot write the PDF's temporary font files: {exc.strerror or exc}") from None
 
 
 _FACES: dict[str, object] = {}

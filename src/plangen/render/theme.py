@@ -3,6 +3,7 @@ Word reference document. Everything a user may change to alter the look or the w
 from __future__ import annotations
 
 import importlib.resources
+import os
 import re
 import subprocess
 from dataclasses import dataclass
@@ -11,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from plangen.errors import Diagnostic, PlanError, RenderError
+from plangen.files import FileRefused, read_capped
 from plangen.outline.wording import Wording, WordingError
 from plangen.source.yamlsafe import SourceMap, decode, load_yaml
 
@@ -18,6 +20,8 @@ from plangen.source.yamlsafe import SourceMap, decode, load_yaml
 BUILTIN_TEMPLATES = Path(str(importlib.resources.files("plangen.render").joinpath("templates")))
 # Where font files may be read from, besides the template folder's fonts/.
 SYSTEM_FONT_DIRS = (Path("/usr/share/fonts"), Path("/usr/local/share/fonts"))
+MAX_FILE_BYTES = 20_000_000  # a template, stylesheet or reference document
+MAX_WORDING_BYTES = 1_000_000
 
 
 @dataclass(frozen=True)
@@ -25,35 +29,58 @@ class Theme:
     folder: Path
 
     def path(self, name: str) -> Path:
-        """A file of the theme; falls back to the built-in templates. Neither: a one-line error
+        """A file of the theme; falls back to the built-in templates. A link counts as
+        present (and is then refused when it leaves the folder). Neither: a one-line error
         naming the file (a broken install, or a template folder that lost a file)."""
         own = self.folder / name
-        if own.exists():
+        if os.path.lexists(own):
             return own
         builtin = BUILTIN_TEMPLATES / name
         if not builtin.exists():
             raise RenderError(f"{builtin}: template file missing; reinstall plangen (pip install --force-reinstall plangen)")
         return builtin
 
-    def read_text(self, name: str) -> str:
-        path = self.path(name)
+    def home(self, name: str) -> Path:
+        """The folder the file ``name`` is read from, which it may not leave."""
+        return self.folder if os.path.lexists(self.folder / name) else BUILTIN_TEMPLATES
+
+    def read(self, name: str, cap: int = MAX_FILE_BYTES) -> bytes:
+        """A theme file's bytes: a regular file inside its folder, at most cap bytes."""
         try:
-            return path.read_text(encoding="utf-8")
-        except OSError as exc:
-            raise RenderError(f"{path}: cannot read template file: {exc.strerror}") from None
+            return read_capped(self.path(name), cap, self.home(name))
+        except FileRefused as exc:
+            raise RenderError(str(exc)) from None
+
+    def read_text(self, name: str) -> str:
+        try:
+            return self.read(name).decode("utf-8")
         except UnicodeDecodeError as exc:
-            raise RenderError(f"{path}: template file is not UTF-8 ({exc.reason} at byte {exc.start})") from None
+            raise RenderError(f"{self.path(name)}: template file is not UTF-8 ({exc.reason} at byte {exc.start})") from None
 
     def wording(self, language: str) -> Wording:
         """The language's wording: the theme's file over the built-in one, key by key."""
-        return _wording(self.folder / "strings" / f"{language}.yaml", BUILTIN_TEMPLATES / "strings" / f"{language}.yaml")
+        own = self.folder / "strings" / f"{language}.yaml"
+        return _wording(own, BUILTIN_TEMPLATES / "strings" / f"{language}.yaml", self.folder, _stamp(own))
 
     def reference_docx(self, language: str) -> Path:
-        return self.path("reference.docx" if language == "zh" else f"reference-{language}.docx")
+        return self.path(reference_name(language))
 
     def read_dirs(self) -> tuple[Path, ...]:
         """The only folders rendering may read files from."""
         return (self.folder.resolve(), BUILTIN_TEMPLATES.resolve(), *SYSTEM_FONT_DIRS)
+
+
+def _stamp(path: Path) -> tuple:
+    """What changes when a file is saved: a cached reading is used only while it is the same."""
+    try:
+        st = os.lstat(path)
+        return st.st_mtime_ns, st.st_size, st.st_ino
+    except OSError:
+        return ()
+
+
+def reference_name(language: str) -> str:
+    return "reference.docx" if language == "zh" else f"reference-{language}.docx"
 
 
 def load_theme(folder: str | Path | None = None) -> Theme:
@@ -66,12 +93,13 @@ def load_theme(folder: str | Path | None = None) -> Theme:
 
 
 @lru_cache(maxsize=8)
-def _wording(own: Path, builtin: Path) -> Wording:
-    defaults, _ = _wording_data(builtin)
-    if own == builtin or not own.exists():
+def _wording(own: Path, builtin: Path, folder: Path, _stamp: tuple = ()) -> Wording:
+    """(_stamp: the file's mtime and size, so that a saved file is read again in watch.)"""
+    defaults, _ = _wording_data(builtin, BUILTIN_TEMPLATES)
+    if own == builtin or not os.path.lexists(own):
         data, smap = defaults, None
     else:
-        data, smap = _wording_data(own)
+        data, smap = _wording_data(own, folder)
     try:
         return Wording.from_mapping(data, defaults)
     except WordingError as exc:
@@ -80,11 +108,11 @@ def _wording(own: Path, builtin: Path) -> Wording:
         raise PlanError([Diagnostic(str(path), line, col, exc.key, str(exc))]) from None
 
 
-def _wording_data(path: Path) -> tuple[dict[str, Any], SourceMap | None]:
+def _wording_data(path: Path, folder: Path) -> tuple[dict[str, Any], SourceMap | None]:
     try:
-        text, diags = decode(path.read_bytes(), str(path))
-    except OSError as exc:
-        raise RenderError(f"{path}: cannot read wording: {exc.strerror}") from None
+        text, diags = decode(read_capped(path, MAX_WORDING_BYTES, folder, "wording file"), str(path))
+    except FileRefused as exc:
+        raise PlanError([Diagnostic(str(path), 0, 0, "", exc.message)]) from None
     data, smap, more = load_yaml(text or "", str(path)) if text is not None else (None, None, [])
     if diags or more:
         raise PlanError(diags + more)

@@ -32,7 +32,7 @@ class LoadedPlan:
 def load_plan(path: str | Path, limits: Limits = DEFAULT_LIMITS) -> LoadedPlan:
     """Read and validate one plan file."""
     shown = str(path)
-    text, diags = decode(read_file(path), shown, limits)
+    text, diags = decode(read_file(path, limits), shown, limits)
     if text is None:
         raise PlanError(diags)
     return load_plan_text(text, shown, limits)
@@ -126,6 +126,9 @@ def _message(err: ErrorDetails, kind: str, value: typing.Any) -> str:
         message = "must not be empty"
     elif kind in ("greater_than_equal", "less_than_equal"):
         message = f"must be {'>=' if kind == 'greater_than_equal' else '<='} {err['ctx'].get('ge', err['ctx'].get('le'))}"
+    elif kind == "string_pattern_mismatch":
+        message = ("an id is made of letters, digits, '-', '_' and '.', starts with a letter or digit "
+                   "and has at most 64 characters")
     elif kind == "item_needs_words":
         message = "an item needs a title or text"
     elif kind in ("date_from_datetime_parsing", "date_parsing", "date_type"):

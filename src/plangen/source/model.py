@@ -37,6 +37,12 @@ def _as_text(value: Any) -> Any:
     return _FOLDED_SPACE.sub("", value) if isinstance(value, str) else value
 
 
+# The document's properties in a .docx hold at most 255 characters each; these keep every
+# property plangen writes (title, author, subject, keywords) within it.
+MAX_METADATA = 255
+METADATA_LIMITS = {"number": 64, "kind": 60, "organization": 120}
+
+
 def _number(value: Any) -> Decimal:
     """A quantity or amount: the Decimal the author wrote, within ``numbers``' bounds (the
     one validator of numbers; the currency's decimals are checked in ``check_plan_data``)."""
@@ -124,12 +130,14 @@ class CoverField(_Strict):
 class Document(_Strict):
     """What the cover and the document's metadata say."""
 
-    number: Text = Field(description="The document number (编号), e.g. YK-JH-0025.")
-    title: Text
-    subtitle: Optional[Text] = None
-    kind: Optional[Text] = Field(None, description="The kind printed on the cover, e.g. 工作计划. Defaults by language.")
+    number: Text = Field(description="The document number (编号), e.g. YK-JH-0025.",
+                         json_schema_extra={"maxLength": METADATA_LIMITS["number"]})
+    title: Text = Field(json_schema_extra={"maxLength": MAX_METADATA})
+    subtitle: Optional[Text] = Field(None, json_schema_extra={"maxLength": MAX_METADATA})
+    kind: Optional[Text] = Field(None, description="The kind printed on the cover, e.g. 工作计划. Defaults by language.",
+                                 json_schema_extra={"maxLength": METADATA_LIMITS["kind"]})
     year: Annotated[int, Field(strict=True, ge=1900, le=2200)]
-    organization: Text
+    organization: Text = Field(json_schema_extra={"maxLength": METADATA_LIMITS["organization"]})
     language: Literal["zh", "en"] = "zh"
     numbering: Optional[SchemeName] = Field(
         None, description="Label style: 'seed' (一、（一）1、（1）①a.), 'gbt9704' (1. at level 3) or 'en' (1. 1.1 a)). "
@@ -251,6 +259,7 @@ def check_plan_data(data: dict) -> list[tuple[tuple, str, str, Optional[tuple]]]
     raw_document = data.get("document")
     document = raw_document if isinstance(raw_document, dict) else {}
     year = document.get("year") if isinstance(document.get("year"), int) and not isinstance(document.get("year"), bool) else None
+    _check_metadata(document, out)
     ids: dict[str, tuple] = {}
     measures: dict = {}
     scope = _Scope(seen_units, check_groups(data, seen_units, out), _currency(document))
@@ -283,6 +292,20 @@ def _check_money(target: dict, tloc: tuple, currency: str, out: list) -> None:
         problem = numbers.check_money(amount, currency)
         if problem:
             out.append((tloc + (key,), problem, "error", None))
+
+
+def _check_metadata(document: dict, out: list) -> None:
+    """Lengths the .docx properties need (MAX_METADATA characters each); `build` relies on them."""
+    def length(key: str) -> int:
+        value = document.get(key)
+        return len(value) if isinstance(value, str) else 0
+    for key, limit in METADATA_LIMITS.items():
+        if length(key) > limit:
+            out.append((("document", key), f"too long ({length(key)} characters; at most {limit})", "error", None))
+    if length("title") + length("subtitle") > MAX_METADATA:
+        where = ("document", "subtitle" if length("subtitle") else "title")
+        out.append((where, f"title and subtitle together are too long ({length('title') + length('subtitle')} "
+                           f"characters; at most {MAX_METADATA})", "error", None))
 
 
 def _check_item(item: dict, here: tuple, level: int, units: "_Scope", year, ids: dict, measures: dict, out: list) -> None:

@@ -7,7 +7,7 @@ import subprocess
 from pathlib import Path
 
 from plangen.errors import Diagnostic, PlanError, UsageError
-from plangen.source.yamlsafe import decode, read_file
+from plangen.source.yamlsafe import DEFAULT_LIMITS, decode, read_file
 
 
 def is_git_spec(spec: str) -> bool:
@@ -24,7 +24,9 @@ def read_spec(spec: str) -> tuple[str, str]:
 
 
 def git_show(rev: str, path: str, cwd: str | Path = ".") -> bytes:
-    if not rev or rev.startswith("-"):
+    if not rev:
+        raise UsageError(f":{path}: give a revision before the colon, e.g. HEAD~1:{path or 'plans/2022-logistics.yaml'}")
+    if rev.startswith("-"):
         raise UsageError(f"refusing revision {rev!r}: a revision may not start with '-'")
     if not path:
         raise UsageError(f"{rev}: — give a path after the colon, e.g. HEAD~1:plans/2022-logistics.yaml")
@@ -39,7 +41,12 @@ def git_show(rev: str, path: str, cwd: str | Path = ".") -> bytes:
             rel = Path(path).resolve().relative_to(Path(top).resolve()).as_posix()
         except ValueError:
             raise UsageError(f"{rev}:{path}: the path is outside the git repository {top}") from None
-    return _git(["show", f"{commit}:{rel}"], cwd, f"{rev}:{path}: no such file at that revision")
+    missing = f"{rev}:{path}: no such file at that revision"
+    size = _git(["cat-file", "-s", f"{commit}:{rel}"], cwd, missing).decode().strip()
+    if not size.isdigit() or int(size) > DEFAULT_LIMITS.max_bytes:  # read only what a plan may be
+        raise PlanError([Diagnostic(f"{rev}:{path}", 0, 0, "", f"file is too large ({size} bytes; the limit is "
+                                                                f"{DEFAULT_LIMITS.max_bytes})")])
+    return _git(["show", f"{commit}:{rel}"], cwd, missing)
 
 
 def _git(args: list[str], cwd: str | Path | None, message: str) -> bytes:

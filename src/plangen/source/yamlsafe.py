@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any
 import yaml
 
 from plangen.errors import Diagnostic, PlanError
+from plangen.files import FileRefused, read_capped
 from plangen.source.walk import Loc
 
 if TYPE_CHECKING:
@@ -102,12 +103,13 @@ def _pos(mark: Any) -> tuple[int, int]:  # a yaml.Mark (PyYAML's or libyaml's)
     return mark.line + 1, mark.column + 1
 
 
-def read_file(path: str | Path) -> bytes:
-    """A plan file's bytes; an unreadable file is a PlanError naming it."""
+def read_file(path: str | Path, limits: "Limits" = DEFAULT_LIMITS) -> bytes:
+    """A plan file's bytes: a regular file (links may not leave the plan's folder), read with
+    the size cap before the bytes are in memory; anything else is a PlanError naming it."""
     try:
-        return Path(path).read_bytes()
-    except OSError as exc:
-        raise PlanError([Diagnostic(str(path), 0, 0, "", f"cannot read: {exc.strerror or exc}")]) from None
+        return read_capped(path, limits.max_bytes, Path(path).parent)
+    except FileRefused as exc:
+        raise PlanError([Diagnostic(str(path), 0, 0, "", exc.message)]) from None
 
 
 def decode(data: bytes, path: str, limits: Limits = DEFAULT_LIMITS) -> tuple[str | None, list[Diagnostic]]:

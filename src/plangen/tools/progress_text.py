@@ -9,6 +9,7 @@ import re
 from pathlib import Path
 from typing import Optional
 
+from plangen.source.yamlsafe import read_file
 from plangen.errors import PlangenError
 from plangen.outline.progress import State, compute
 from plangen.outline.targets import fmt
@@ -37,8 +38,8 @@ def textconv_progress(path: str) -> str:
         loaded = load_progress(path, load_plan(plan))
     except PlangenError:  # no plan beside it, or not valid (yet): show it as it is
         try:
-            return Path(path).read_text(encoding="utf-8", errors="replace")
-        except OSError:
+            return read_file(path).decode("utf-8", errors="replace")
+        except PlangenError:
             return ""
     return "\n".join(history(loaded)) + "\n"
 

@@ -3,7 +3,6 @@ when git is told to use `plangen textconv` (see README "Plans in git")."""
 from __future__ import annotations
 
 from decimal import Decimal
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from plangen.errors import PlangenError
@@ -11,6 +10,7 @@ from plangen.outline.outline import Heading, Para, build_outline
 from plangen.outline import numbers
 from plangen.outline.targets import target_units
 from plangen.render.theme import load_theme
+from plangen.source.yamlsafe import read_file
 
 if TYPE_CHECKING:
     from plangen.source.model import Plan, Target
@@ -26,8 +26,8 @@ def textconv(path: str) -> str:
         loaded = load_plan(path)
     except PlangenError:
         try:  # not a valid plan (yet): show it as it is, so git diff still works
-            return Path(path).read_text(encoding="utf-8", errors="replace")
-        except OSError:
+            return read_file(path).decode("utf-8", errors="replace")
+        except PlangenError:
             return ""
     plan = loaded.plan
     doc = plan.document

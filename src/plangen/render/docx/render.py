@@ -23,11 +23,11 @@ from plangen.errors import RenderError
 from plangen.render import RenderOptions
 from plangen.outline.changes import DELETED, INSERTED, BlockMark, TableMark
 from plangen.outline.outline import Heading, Outline, Table
-from plangen.render.theme import Theme
+from plangen.render.docx.reference import clean_reference
+from plangen.render.theme import Theme, reference_name
 
 TEXT_WIDTH_MM = 156  # A4 minus 28 mm and 26 mm margins
 BLANK = "\u3000" * 12  # what an empty cover field shows, underlined
-MAX_REFERENCE_BYTES = 20_000_000
 
 
 class _StyledDocument:
@@ -66,8 +66,9 @@ class _StyledDocument:
 
 
 def render_docx(outline: Outline, theme: Theme) -> bytes:
-    reference = theme.reference_docx(outline.language)
-    document = _open_reference(reference)
+    name = reference_name(outline.language)
+    reference = theme.path(name)
+    document = _open_reference(theme, name)
     red = outline.redline
     doc = _StyledDocument(document, reference, Revisions(red.author, red.date, red.blocks) if red else None)
     body = document.element.body
@@ -131,13 +132,11 @@ def _appendix(doc: _StyledDocument, outline: Outline) -> None:
         _table(doc, table, mark, caption=False)
 
 
-def _open_reference(path):
+def _open_reference(theme: Theme, name: str):
+    path = theme.path(name)
+    clean = clean_reference(theme, name)  # capped, only the parts the output needs
     try:
-        if path.stat().st_size > MAX_REFERENCE_BYTES:
-            raise RenderError(f"{path}: reference document is larger than {MAX_REFERENCE_BYTES} bytes")
-        return docx.Document(str(path))
-    except RenderError:
-        raise
+        return docx.Document(clean)
     except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
         raise RenderError(f"{path}: not a usable reference .docx ({type(exc).__name__}: {exc})") from None
     except Exception as exc:  # lxml errors in a corrupt part
@@ -322,10 +321,12 @@ def _widths(table: Table, size_pt: float) -> list:
 
 def _properties(document, outline: Outline) -> None:
     props = document.core_properties
-    props.title = outline.full_title
-    props.author = outline.organization
-    props.subject = f"{outline.number} {outline.kind_label}"
-    props.keywords = ", ".join(outline.keywords)
+    # `check` keeps plan text within 255 characters a property; wording from a template
+    # folder (the default kind) is clipped rather than failing the render
+    props.title = outline.full_title[:255]
+    props.author = outline.organization[:255]
+    props.subject = f"{outline.number} {outline.kind_label}"[:255]
+    props.keywords = ", ".join(outline.keywords)[:255]
     props.last_modified_by = "plangen"
     props.revision = 1
     props.comments = ""
