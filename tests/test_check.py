@@ -77,7 +77,7 @@ BROKEN = [
      "25:44: sections[0].items[1].targets[0].unit: '新课桌' is counted in 张 here but in 套 (first at line 21)"),
     ("too-deep", append("".join("  " * (3 + i) + "  items:\n" + "  " * (3 + i) + f"  - text: level {i + 3}\n" for i in range(5)).replace("  items:\n", "items:\n", 0)),
      "31:19: sections[0].items[0].items[0].items[0].items[0].items[0].items[0]: items nest deeper than 6 numbered levels"),
-    ("for-empty", line(21, "            unit: 套\n            for: []"), "22:18: sections[0].items[0].targets[0].for: expected 'all' or a list of unit ids (found: a list)"),
+    ("for-empty", line(21, "            unit: 套\n            for: []"), "22:18: sections[0].items[0].targets[0].for: expected 'all', unit ids and group names, or {all_except: [...]} (found: a list)"),
     ("not-a-mapping", "- just\n- a list\n", "1:1: a plan is a mapping"),
     ("empty-file", "", "1:1: the file is empty"),
     ("control-char", line(4, '  title: "测试\\x07计划"'), "4:10: document.title: character U+0007 is not allowed"),

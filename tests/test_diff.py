@@ -60,7 +60,7 @@ def test_diff_text_format():
     assert "\033[" not in out  # no colour when not on a terminal
     english = run("diff", str(SEED), str(NEXT), "--lang", "en").stdout
     assert "新课桌 · total: 250 → 260 套" in english and "number: YK-JH-0025 → YK-JH-0026" in english
-    assert "budget · total: 0 → 121,200" in english
+    assert "budget · total: 0.00 → 121,200.00 元" in english  # money with its currency's decimals
     coloured = run("diff", str(SEED), str(NEXT), "--color", "always").stdout
     assert "\033[31m逐步\033[0m" in coloured
 

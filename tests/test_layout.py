@@ -40,9 +40,9 @@ def who_cells(units: int, for_) -> str:
 
 
 def test_a_target_for_many_units_names_them_as_a_person_would():
-    assert who_cells(30, "all") == "各校"
-    assert who_cells(30, [f"u{i}" for i in range(1, 30)]) == "除第30小学外各校"
-    assert who_cells(30, [f"u{i}" for i in range(1, 13)]) == "12 所学校，见附表"
+    assert who_cells(30, "all") == "各学校"
+    assert who_cells(30, [f"u{i}" for i in range(1, 30)]) == "除第30小学外各学校"
+    assert who_cells(30, [f"u{i}" for i in range(1, 13)]) == "12个学校，见附表"
     assert who_cells(30, ["u1", "u2"]) == "第1小学、第2小学"
 
 
@@ -129,9 +129,9 @@ def test_plangen_targets_carries_deadline_owner_and_status():
     from plangen.tools.targets_table import targets_csv, targets_json, targets_table
     plan = load_plan(NEXT).plan
     table = targets_table(plan).splitlines()
-    deadline = next(line for line in table if line.startswith("deadline"))
+    deadline = next(line for line in table if line.startswith("完成时限"))
     assert "2022-09-01" in deadline and "2022-06-30" in deadline
-    assert any(line.startswith("owner") and "后勤办" in line for line in table)
-    assert b"\r\ndeadline," in targets_csv(plan)
+    assert any(line.startswith("负责人") and "后勤办" in line for line in table)
+    assert "\r\n完成时限,".encode() in targets_csv(plan)
     cameras = next(c for c in json.loads(targets_json(plan))["columns"] if c["what"] == "监控摄像头")
     assert cameras["deadline"] == "2022-06-30" and cameras["owner"] == "后勤办"

@@ -45,7 +45,7 @@ def test_budget_row_when_budgets_exist(built):
     rows = [[c.text for c in r.cells] for r in d.tables[-1].rows]
     budget = rows[-1]
     assert budget[0] == "预算（元）"
-    assert budget[-1] == f"{sum(15000 * 4 + 18000 + 4500 * 5 + 2400 * 5 + 1500 * 5 + 1200 for _ in [0]):,}"
+    assert budget[-1] == f"{15000 * 4 + 18000 + 4500 * 5 + 2400 * 5 + 1500 * 5 + 1200:,}.00"  # 元: two decimals
 
 
 @requires("pdftotext", "pdfinfo")
@@ -55,8 +55,8 @@ def test_wide_matrices_split_into_tables_that_fit(tmp_path):
     head, _, rest = src.partition("units:\n")
     _, _, sections = rest.partition("\nsections:\n")
     body = "sections:\n" + sections
-    for uid in ("huangzhulin", "shifan", "shuitangba", "zhongxue", "qingmen"):
-        body = body.replace(uid, "s1")
+    for n, uid in enumerate(("huangzhulin", "shifan", "shuitangba", "zhongxue", "qingmen"), 1):
+        body = body.replace(uid, f"s{n}")
     wide = tmp_path / "wide.yaml"
     wide.write_text(head + "units:\n" + units + "\n\n" + body, encoding="utf-8")
     assert len(load_plan(wide).plan.units) == 12
@@ -101,9 +101,9 @@ def test_targets_table_cli():
     proc = run("targets", str(SEED))
     assert proc.returncode == 0, proc.stderr
     lines = proc.stdout.splitlines()
-    assert lines[0].startswith("unit")
+    assert lines[0].startswith("学校")  # the plan's language and unit noun
     total = lines[-1].split()
-    assert total[0] == "total" and total[-3:] == ["250", "5", "4"]
+    assert total[0] == "合计" and total[-3:] == ["250", "5", "4"]
 
 
 def test_targets_csv_has_bom_and_plain_numbers():
@@ -111,10 +111,10 @@ def test_targets_csv_has_bom_and_plain_numbers():
     assert proc.returncode == 0
     assert proc.stdout.startswith(b"\xef\xbb\xbf")
     rows = list(csv.reader(io.StringIO(proc.stdout.decode("utf-8-sig"))))
-    assert rows[0][0] == "unit" and rows[0][-1] == "budget (元)"
+    assert rows[0][0] == "学校" and rows[0][-1] == "预算（元）"
     hzl = next(r for r in rows if r[0] == "黄竹林小学")
-    assert hzl[rows[0].index("新课桌 (套)")] == "60"
-    assert hzl[-1] == "26400"
+    assert hzl[rows[0].index("新课桌（套）")] == "60"
+    assert hzl[-1] == "26400.00"
 
 
 def test_targets_json_and_unit_filter():
@@ -136,8 +136,8 @@ def test_csv_opens_in_libreoffice_calc_with_chinese_intact(tmp_path):
     soffice_convert([path], "html", tmp_path, infilter="CSV:44,34,76,1")
     html = (tmp_path / "targets.html").read_text(encoding="utf-8")
     cells = [re.sub(r"<[^>]+>", "", c).strip() for c in re.findall(r"<td[^>]*>(.*?)</td>", html)]
-    assert cells[0] == "unit"  # the BOM is not read as part of the first cell
-    for name in ("黄竹林小学", "水塘坝小学", "新课桌 (套)", "档案柜 (组)", "250"):
+    assert cells[0] == "学校"  # the BOM is not read as part of the first cell
+    for name in ("黄竹林小学", "水塘坝小学", "新课桌（套）", "档案柜（组）", "250"):
         assert name in cells
 
 

@@ -83,6 +83,7 @@ def _build_options(args: argparse.Namespace) -> Options:
     from plangen.build.orchestrator import Options, parse_shard
     return Options(formats=args.format, out=Path(args.out), templates=Path(args.templates) if args.templates else None,
                    per_unit=args.per_unit, pdf_variant=args.pdf_variant, force=args.force,
+                   prune=getattr(args, "prune", False),
                    jobs=max(1, args.jobs), shard=parse_shard(args.shard), timeout=args.timeout)
 
 
@@ -102,6 +103,11 @@ def _report_build(result: Result, quiet: bool) -> int:
         diagnostics = getattr(exc, "diagnostics", None)
         for line in ([str(d) for d in diagnostics] if diagnostics else [str(exc) if str(exc).startswith(path) else f"{path}: {exc}"]):
             print(line, file=sys.stderr)
+    if result.stale:
+        print(f"{len(result.stale)} stale per-unit output(s) from an earlier build (--prune removes them): "
+              + ", ".join(result.stale[:5]) + (" …" if len(result.stale) > 5 else ""), file=sys.stderr)
+    if result.pruned and not quiet:
+        print(f"{len(result.pruned)} stale per-unit output(s) removed", file=sys.stderr)
     if not quiet:
         print(f"{len(result.written)} file(s) written, {len(result.skipped)} up to date"
               + (f", {len(result.failed)} plan(s) failed" if result.failed else ""), file=sys.stderr)
@@ -336,6 +342,8 @@ def _output_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--per-unit", action="store_true", help="also write one document per unit, in OUT/<plan>/")
     p.add_argument("--pdf-variant", choices=["pdf/a-2b"], help="write PDF/A-2b for archiving (cover fields become printed blanks)")
     p.add_argument("--force", action="store_true", help="rebuild even what is up to date")
+    p.add_argument("--prune", action="store_true",
+                   help="remove per-unit outputs of an earlier --per-unit build that this build no longer produces")
     p.add_argument("-j", "--jobs", type=positive_int, default=os.cpu_count() or 1, metavar="N",
                    help="render N documents at a time in separate processes (default: the number of cores)")
     p.add_argument("--shard", default="1/1", metavar="I/N", help="build only the I-th of N slices of the work (for CI matrices)")

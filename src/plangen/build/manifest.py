@@ -108,9 +108,11 @@ class Manifest:
         entry = self.outputs.get(rel)
         return entry is not None and entry.get("key") == key and file_digest(self.folder / rel, self.folder) == entry.get("sha256")
 
-    def plan_fresh(self, plan: str, key: str) -> bool:
+    def plan_fresh(self, plan: str, key: str, mode: str) -> bool:
+        """Every output of the plan's last build is current, and this build asks for the same
+        ones (``mode``: formats, --per-unit, PDF variant)."""
         entry = self.plans.get(plan)
-        return entry is not None and entry.get("key") == key and all(
+        return entry is not None and entry.get("key") == key and entry.get("mode") == mode and all(
             self.output_fresh(rel, k) for rel, k in entry.get("outputs", {}).items())
 
     def record(self, rel: str, key: str, digest: str) -> None:

@@ -17,7 +17,7 @@ import dataclasses
 import datetime as dt
 import os
 import subprocess
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Callable, Optional
 
@@ -42,12 +42,19 @@ class Options:
     jobs: int = 1
     shard: tuple[int, int] = (1, 1)  # I of N, 1-based
     timeout: float = 300.0  # seconds a document may take
+    prune: bool = False  # remove per-unit outputs a build no longer produces
 
     @property
     def render_options(self) -> RenderOptions:
         return RenderOptions(pdf_variant=self.pdf_variant)
 
     def key_text(self) -> str:
+        """Options every output depends on (none: formats, --per-unit and the PDF variant
+        are keyed per output, so toggling them rebuilds only what they change)."""
+        return ""
+
+    def mode(self) -> str:
+        """What a build of a plan produces: its outputs are current only for the same mode."""
         return f"{','.join(self.formats)}|{self.per_unit}|{self.pdf_variant}"
 
 
@@ -62,9 +69,15 @@ class Job:
     date: Optional[str]
     options: Options
     report: bool = False  # the progress report (from the progress file beside the plan)
+    formats: tuple[str, ...] = ()  # the formats to render; default: every requested one
+
+    def output_keys(self) -> dict[str, str]:
+        """Each output and its key: the document's key and what of the options it depends on."""
+        return {f"{self.stem}.{fmt}": sha256(f"{self.key}|{fmt}|{self.options.pdf_variant if fmt == 'pdf' else ''}"
+                                             .encode()) for fmt in self.formats or self.options.formats}
 
     def outputs(self) -> list[str]:
-        return [f"{self.stem}.{fmt}" for fmt in self.options.formats]
+        return list(self.output_keys())
 
 
 @dataclass
@@ -73,6 +86,8 @@ class Result:
     skipped: list[str] = field(default_factory=list)  # outputs that were current
     failed: list[tuple[str, PlangenError]] = field(default_factory=list)
     warnings: list = field(default_factory=list)
+    stale: list[str] = field(default_factory=list)  # per-unit outputs this build no longer produces
+    pruned: list[str] = field(default_factory=list)  # stale outputs removed (--prune)
 
 
 def build(paths: list[str], options: Options, progress: Optional[Callable] = None) -> Result:
@@ -103,7 +118,7 @@ def _plan_all(paths: list[str], options: Options, env_key: str, manifest: Manife
             result.failed.append((path, exc))
             continue
         plan_keys[path] = with_progress(path, plan_key)  # a new progress entry makes the plan not fresh
-        if not options.force and options.shard == (1, 1) and manifest.plan_fresh(path, plan_keys[path]):
+        if not options.force and options.shard == (1, 1) and manifest.plan_fresh(path, plan_keys[path], options.mode()):
             result.skipped += list(manifest.plans[path]["outputs"])
             continue
         try:
@@ -120,16 +135,17 @@ def _run_jobs(jobs: list[Job], options: Options, manifest: Manifest, result: Res
               progress: Optional[Callable]) -> None:
     """Run this shard's jobs whose outputs are not current, recording each output written."""
     mine = shard(jobs, *options.shard)
-    todo = [j for j in mine if options.force or not all(manifest.output_fresh(o, j.key) for o in j.outputs())]
-    result.skipped += [o for j in mine if j not in todo for o in j.outputs()]
+    todo = [t for t in (_stale_part(j, manifest, options.force) for j in mine) if t is not None]
+    result.skipped += [o for j in mine for o in j.outputs() if o not in {x for t in todo for x in t.outputs()}]
     for done, (job, outcome) in enumerate(_run_all(todo, options), 1):
         if progress:
             progress(job, outcome, done, len(todo))
         if isinstance(outcome, PlangenError):
             result.failed.append((job.plan, outcome))
             continue
+        keys = job.output_keys()
         for rel, digest in outcome:
-            manifest.record(rel, job.key, digest)
+            manifest.record(rel, keys[rel], digest)
             result.written.append(options.out / rel)
 
 
@@ -140,10 +156,34 @@ def _save_manifest(jobs: list[Job], plan_keys: dict[str, str], options: Options,
     before = manifest.text()
     for path in dict.fromkeys(j.plan for j in jobs):
         if path not in failed_plans and options.shard == (1, 1):
-            manifest.plans[path] = {"key": plan_keys[path],
-                                    "outputs": {o: j.key for j in jobs if j.plan == path for o in j.outputs()}}
+            manifest.plans[path] = {"key": plan_keys[path], "mode": options.mode(), "outputs": {
+                o: k for j in jobs if j.plan == path for o, k in j.output_keys().items()}}
+    if options.shard == (1, 1):
+        _stale(jobs, failed_plans, manifest, options, result)
     if result.written or manifest.text() != before:  # a failed build leaves the folder as it was
         atomic_write(inside(options.out, MANIFEST), manifest.text().encode("utf-8"))
+
+
+def _stale_part(job: Job, manifest: Manifest, force: bool) -> Optional[Job]:
+    """The job with only its outputs that are not current; None when all are."""
+    stale = [rel.rsplit(".", 1)[1] for rel, key in job.output_keys().items() if force or not manifest.output_fresh(rel, key)]
+    return replace(job, formats=tuple(stale)) if stale else None
+
+
+def _stale(jobs: list[Job], failed: set, manifest: Manifest, options: Options, result: Result) -> None:
+    """Per-unit outputs of an earlier build that this one no longer produces (built without
+    --per-unit, or for a unit that is gone): reported, or removed with --prune."""
+    produced = {o for j in jobs for o in j.outputs()}
+    folders = {Path(j.stem).parts[0] + "/" for j in jobs if j.unit is None and j.plan not in failed}
+    for rel in sorted(manifest.outputs):
+        if rel in produced or not any(rel.startswith(f) for f in folders) or not (options.out / rel).exists():
+            continue
+        if options.prune:
+            (options.out / rel).unlink()
+            del manifest.outputs[rel]
+            result.pruned.append(rel)
+        else:
+            result.stale.append(rel)
 
 
 def plan_jobs(path: str, loaded, options: Options, plan_key: str, date: Optional[str],
@@ -219,7 +259,7 @@ def run_job(job: Job) -> list[tuple[str, str]]:
     if outline.date is None and job.date:
         outline.date = job.date
     rendered = {}
-    for fmt in job.options.formats:  # every format first: a failure writes nothing
+    for fmt in job.formats or job.options.formats:  # every format first: a failure writes nothing
         try:
             options = dataclasses.replace(job.options.render_options, characters=text)
             rendered[f"{job.stem}.{fmt}"] = renderer(fmt).render(outline, theme, options)

@@ -14,11 +14,12 @@ from typing import Any, Optional
 from plangen.source.model import Item, Plan
 from plangen.outline.wording import Wording
 from plangen.outline.outline import Table, build_outline
-from plangen.outline.targets import Matrix, matrix, num
+from plangen.outline import numbers
+from plangen.outline.targets import Matrix, matrix, money_written
 
 SIMILAR = 0.6  # title/text similarity that matches two items without ids
 METADATA = ("number", "title", "subtitle", "kind", "year", "organization", "language", "numbering",
-            "tagline", "preface", "date", "currency")
+            "tagline", "preface", "date", "currency", "unit_noun")
 
 
 @dataclass
@@ -60,6 +61,9 @@ class PlanDiff:
     old_name: str
     new_name: str
     language: str
+    currency: str = ""  # NEW's currency, for the report's budgets
+    unit_noun: str = ""  # what NEW's units are (document.unit_noun), for the report's wording
+    written: int = 0  # the most decimals the plans' amounts are written with (money without fixed decimals)
     metadata: list[dict] = field(default_factory=list)
     units: list[dict] = field(default_factory=list)
     items: list[ItemChange] = field(default_factory=list)
@@ -82,7 +86,8 @@ class PlanDiff:
 
 def diff_plans(old: Plan, new: Plan, wording_old: Wording, wording_new: Wording,
                old_name: str = "old", new_name: str = "new") -> PlanDiff:
-    result = PlanDiff(old_name, new_name, new.document.language)
+    result = PlanDiff(old_name, new_name, new.document.language, numbers.currency_of(new.document),
+                      new.document.unit_noun or wording_new.unit_noun, max(money_written(old), money_written(new)))
     result.metadata = _metadata(old, new)
     result.units = _units(old, new)
     old_nodes, new_nodes = nodes(old, wording_old), nodes(new, wording_new)
@@ -252,7 +257,7 @@ def inline_diff(old: str, new: str, language: str) -> list[list[str]]:
 def _metadata(old: Plan, new: Plan) -> list[dict]:
     out = []
     for name in METADATA:
-        a, b = getattr(old.document, name), getattr(new.document, name)
+        a, b = _meta(old, name), _meta(new, name)
         if a != b:
             out.append({"field": name, "old": _json_value(a), "new": _json_value(b)})
     fa = [(f.label, f.value, f.type) for f in old.document.fields or []]
@@ -260,6 +265,11 @@ def _metadata(old: Plan, new: Plan) -> list[dict]:
     if fa != fb:
         out.append({"field": "fields", "old": [list(f) for f in fa], "new": [list(f) for f in fb]})
     return out
+
+
+def _meta(plan: Plan, name: str):
+    """A metadata field as it takes effect (the currency with its default by language)."""
+    return numbers.currency_of(plan.document) if name == "currency" else getattr(plan.document, name)
 
 
 def _json_value(value):
@@ -288,18 +298,15 @@ def _targets(result: PlanDiff, a: Matrix, b: Matrix, old: Plan, new: Plan) -> No
             qa, qb = a.cells.get((unit, what)), b.cells.get((unit, what))
             if qa != qb:
                 result.targets.append({"what": what, "unit_id": unit, "unit": names.get(unit, unit),
-                                       "old": num(qa) if qa is not None else None,
-                                       "new": num(qb) if qb is not None else None, "measure": measures[what]})
+                                       "old": qa, "new": qb, "measure": measures[what]})
         ta, tb = a.column_total(what), b.column_total(what)
         if ta != tb:
-            result.totals.append({"what": what, "old": num(ta), "new": num(tb), "measure": measures[what]})
+            result.totals.append({"what": what, "old": ta, "new": tb, "measure": measures[what]})
     for unit in units:
         ba, bb = a.budgets.get(unit), b.budgets.get(unit)
         if ba != bb:
-            result.budgets.append({"unit_id": unit, "unit": names.get(unit, unit), "old": _opt(ba), "new": _opt(bb)})
+            result.budgets.append({"unit_id": unit, "unit": names.get(unit, unit), "old": ba, "new": bb})
+    if a.shared != b.shared:
+        result.budgets.append({"unit_id": None, "unit": "shared", "old": a.shared, "new": b.shared})
     if a.budget_total != b.budget_total and (a.has_budget or b.has_budget):
-        result.budget_total = {"old": num(a.budget_total), "new": num(b.budget_total)}
-
-
-def _opt(value):
-    return None if value is None else num(value)
+        result.budget_total = {"old": a.budget_total, "new": b.budget_total}

@@ -1,12 +1,12 @@
 """A PlanDiff as text (coloured on a terminal), Markdown (for a pull request) or JSON."""
 from __future__ import annotations
 
-import json
 import re
+from decimal import Decimal
 from typing import Optional
 
 from plangen.compare.diff import ItemChange, PlanDiff
-from plangen.outline.targets import fmt
+from plangen.outline import numbers
 from plangen.outline.wording import Wording
 
 CONTEXT = 12  # characters of unchanged text shown around a change
@@ -14,8 +14,8 @@ SYMBOL = {"added": "+", "removed": "-", "moved": ">", "changed": "~"}
 COLOR = {"+": "\033[32m", "-": "\033[31m", ">": "\033[36m", "~": "\033[33m", "end": "\033[0m", "bold": "\033[1m"}
 
 
-def _qty(value: float | None) -> str:
-    return "—" if value is None else f"{fmt(value)}"
+def _qty(value: Optional[Decimal]) -> str:
+    return "—" if value is None else numbers.quantity(value, "en")
 
 
 def _inline(runs: list[list[str]], style: str, color: bool) -> str:
@@ -50,7 +50,7 @@ class _Lines:
         self.out: list[str] = []
 
     def all(self) -> list[str]:
-        for title, part in ((self.w.diff_document, self.metadata), (self.w.diff_units, self.units),
+        for title, part in ((self.w.diff_document, self.metadata), (self.w.named("diff_units", self.d.unit_noun), self.units),
                             (self.w.diff_items, self.items), (self.w.diff_targets, self.targets)):
             lines = part()
             if lines:
@@ -98,16 +98,23 @@ class _Lines:
         mark = f"{COLOR[sym]}{sym}{COLOR['end']}" if self.color else sym
         return f"{self.bullet}{mark} {where} {c.node.name}{ident}{extra}"
 
+    def money(self, value: Optional[Decimal]) -> str:
+        """An amount as the plans write money: the currency's (or the plans') decimals."""
+        if value is None:
+            return "—"
+        return numbers.money(value, self.d.currency, self.d.language, self.d.written)
+
     def targets(self) -> list[str]:
         w, b = self.w, self.bullet
         out = [f"{b}{t['what']} · {t['unit']}{w.colon}{_qty(t['old'])} → {_qty(t['new'])} {t['measure']}"
                for t in self.d.targets]
-        out += [f"{b}{t['what']} · {w.diff_total}{w.colon}{fmt(t['old'])} → {fmt(t['new'])} {t['measure']}"
+        out += [f"{b}{t['what']} · {w.diff_total}{w.colon}{_qty(t['old'])} → {_qty(t['new'])} {t['measure']}"
                 for t in self.d.totals]
-        out += [f"{b}{w.diff_budget} · {x['unit']}{w.colon}{_qty(x['old'])} → {_qty(x['new'])}" for x in self.d.budgets]
+        money, cur = self.money, f" {self.d.currency}" if self.d.currency else ""
+        out += [f"{b}{w.diff_budget} · {x['unit']}{w.colon}{money(x['old'])} → {money(x['new'])}{cur}" for x in self.d.budgets]
         if self.d.budget_total:
             t = self.d.budget_total
-            out.append(f"{b}{w.diff_budget} · {w.diff_total}{w.colon}{_qty(t['old'])} → {_qty(t['new'])}")
+            out.append(f"{b}{w.diff_budget} · {w.diff_total}{w.colon}{money(t['old'])} → {money(t['new'])}{cur}")
         return out
 
 
@@ -145,7 +152,7 @@ def as_markdown(d: PlanDiff, wording: Optional[Wording] = None) -> str:
 
 
 def as_json(d: PlanDiff) -> str:
-    return json.dumps(d.as_json(), ensure_ascii=False, indent=2, sort_keys=True) + "\n"
+    return numbers.to_json(d.as_json(), ensure_ascii=False, indent=2, sort_keys=True) + "\n"
 
 
 def as_runs(d: PlanDiff, wording: Optional[Wording] = None) -> list[list[list[str]]]:

@@ -11,7 +11,9 @@ import datetime as dt
 import re
 from typing import TYPE_CHECKING, Optional
 
-from plangen.outline.targets import Matrix, fmt
+
+from plangen.outline import numbers
+from plangen.outline.targets import Matrix, target_budget
 from plangen.outline.wording import Wording
 from plangen.source.model import Plan, Target
 
@@ -24,6 +26,7 @@ CELL_PADDING_PT = 3 * 72 / 25.4 + 1.5  # 1.5 mm each side (Word's default cell m
 MAX_NAMED = 5  # a target for more units than this names them as a group, not one by one
 MAX_NAMED_CHARS = 60  # ... and so does a list of names longer than this (about three lines of its cell)
 MAX_ITEM_COLUMNS = 8  # item columns per appendix table, however narrow
+DROPPED_CELL = "—"  # a dropped target's total and budget: it counts nowhere
 MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
 _TOKEN = re.compile(r"[\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef]|[^\s\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef]+")
 
@@ -33,19 +36,19 @@ def _table(*args, **kw) -> "Table":
     return Table(*args, **kw)
 
 
-def who(units: list[str], plan: Plan, w: Wording, whole: bool) -> str:
-    """The 对象 cell: 各校, 除甲校外各校, 12 所学校，见附表, or the names themselves."""
+def who(units: list[str], plan: Plan, w: Wording, whole: bool, noun: str) -> str:
+    """The 对象 cell: 各学校, 除甲校外各学校, 12 所学校，见附表, or the names themselves."""
     names = plan.unit_names()
     every = [u.id for u in plan.units]
     if whole and set(units) == set(every):
-        return w.all_units
+        return w.named("all_units", noun)
     listed = w.list_separator.join(names.get(u, u) for u in units)
     if whole and (len(units) > MAX_NAMED or len(listed) > MAX_NAMED_CHARS):
         missing = [u for u in every if u not in units]
-        except_ = w.format("for_all_except", units=w.list_separator.join(names.get(u, u) for u in missing))
+        except_ = w.named("for_all_except", noun, units=w.list_separator.join(names.get(u, u) for u in missing))
         if len(missing) <= 3 and len(units) > len(missing) and len(except_) <= MAX_NAMED_CHARS:
             return except_
-        return w.format("for_many", count=str(len(units)))
+        return w.named("for_many", noun, count=str(len(units)))
     return listed
 
 
@@ -70,26 +73,48 @@ def plan_has(plan: Plan) -> set[str]:
     return found
 
 
-def target_table(entries: list[tuple[Target, list[str]]], plan: Plan, w: Wording, whole: bool) -> "Table":
+def budget_heading(w: Wording, key: str, currency: str) -> str:
+    """预算（元）; a plain 预算 / Budget when the plan has no currency."""
+    return w.format(key, currency=currency) if currency else w.budget_plain
+
+
+def target_table(entries: list[tuple[Target, list[str]]], plan: Plan, w: Wording, unit: Optional[str], noun: str,
+                 written: int) -> "Table":
     """An item's target table: what, each, unit, for whom, total, and budget, deadline,
-    owner and status where the plan has them."""
+    owner and status where the plan has them. A dropped target counts nowhere: its total and
+    budget are a dash, and the row is struck through."""
+    lang, currency = plan.document.language, numbers.currency_of(plan.document)
     extra = plan_has(plan)
-    with_budget = any(t.budget is not None for t, _ in entries)
+    with_budget = any(t.budget is not None or t.budget_total is not None for t, _ in entries)
     cols = ["what", "each", "unit", "for", "total"] + ["budget"] * with_budget
     cols += [c for c in ("deadline", "owner", "status") if c in extra]
-    header = {"what": w.table_what, "each": w.table_each, "unit": w.table_unit, "for": w.table_for,
-              "total": w.table_total, "budget": w.format("table_budget", currency=plan.document.currency),
+    header = {"what": w.table_what, "each": w.table_each, "unit": w.table_unit, "for": w.named("table_for", noun),
+              "total": w.table_total, "budget": budget_heading(w, "table_budget", currency),
               "deadline": w.table_deadline, "owner": w.table_owner, "status": w.table_status}
     rows = []
     for target, units in entries:
-        cell = {"what": target.what, "each": fmt(target.quantity), "unit": target.unit,
-                "for": who(units, plan, w, whole), "total": fmt(target.quantity * len(units)),
-                "budget": fmt(target.budget * len(units)) if target.budget is not None else "",
+        total = numbers.quantity(target.quantity * len(units), lang) if target.counts else DROPPED_CELL
+        cell = {"what": target.what, "each": numbers.quantity(target.quantity, lang), "unit": target.unit,
+                "for": who(units, plan, w, unit is None, noun), "total": total,
+                "budget": _budget_cell(target, len(units), currency, lang, written, w, shared_here=unit is not None),
                 "deadline": deadline(target.deadline, w), "owner": target.owner or "",
                 "status": status(target.status, w)}
         rows.append([cell[c] for c in cols])
     numeric = [c in ("each", "total", "budget") for c in cols]
-    return _table([header[c] for c in cols], rows, numeric, columns=cols)
+    return _table([header[c] for c in cols], rows, numeric, columns=cols,
+                  dropped=[not t.counts for t, _ in entries])
+
+
+def _budget_cell(target: Target, n_units: int, currency: str, lang: str, written: int, w: Wording,
+                 shared_here: bool) -> str:
+    amount = target_budget(target, n_units)
+    if amount is None:
+        return ""
+    if not target.counts:
+        return DROPPED_CELL
+    shown = numbers.money(amount, currency, lang, written)
+    shared = target.budget_total is not None and shared_here
+    return w.format("budget_shared", amount=shown) if shared else shown
 
 
 def text_width(text: str, size: float = APPENDIX_PT, bold: bool = False) -> float:
@@ -139,54 +164,61 @@ def chunks(keys: list[str], widths: dict[str, float], fixed: float, trailing: fl
     return out
 
 
-def appendix(m: Matrix, w: Wording, currency: str) -> list["Table"]:
+def appendix(m: Matrix, w: Wording, noun: str, language: str) -> list["Table"]:
     """The units × items summary. The longer side runs down the page; the other side is
-    split into tables that fit the text block, continued tables numbered （续1） on."""
+    split into tables that fit the text block, continued tables numbered （续1） on. Budgets
+    given for whole targets (not split by unit) get a line of their own."""
     if not m.columns:
         return []
-    total, budget = w.appendix_total, w.format("appendix_budget", currency=currency)
+    total, budget = w.appendix_total, budget_heading(w, "appendix_budget", m.currency)
+    shared = w.named("appendix_shared", noun)
     measure_of = dict(m.columns)
     units_are_rows = len(m.units) > len(m.columns)
+    qty = lambda v: "" if v is None else numbers.quantity(v, language)  # noqa: E731
+    money = lambda v: m.money(v, language)  # noqa: E731
+    extra_rows: list[tuple[list[str], dict[str, str], str]] = []
     if units_are_rows:  # a row per unit, a column per item, a totals row
         keys = [k for k, _ in m.columns]
-        head = [w.appendix_unit]
+        head = [w.named("appendix_unit", noun)]
         col_title = {k: w.format("measure_format", what=k, measure=measure_of[k]) for k in keys}
-        rows = [([name], {k: m.cells.get((uid, k)) for k in keys}, m.unit_budget(uid)) for uid, name in m.units]
-        totals = ([total], {k: m.column_total(k) for k in keys}, m.budget_total)
+        rows = [([name], {k: qty(m.cells.get((uid, k))) for k in keys}, money(m.unit_budget(uid))) for uid, name in m.units]
+        if m.has_shared:
+            rows.append(([shared], {}, money(m.shared)))
+        totals = ([total], {k: qty(m.column_total(k)) for k in keys}, money(m.budget_total))
         trailing_title, with_trailing, with_totals = budget, m.has_budget, len(m.units) > 1
     else:  # a row per item, a column per unit, a totals column
         keys = [uid for uid, _ in m.units]
         head = [w.table_what, w.table_unit]
         col_title = dict(m.units)
-        rows = [([k, measure_of[k]], {uid: m.cells.get((uid, k)) for uid in keys}, m.column_total(k))
+        rows = [([k, measure_of[k]], {uid: qty(m.cells.get((uid, k))) for uid in keys}, qty(m.column_total(k)))
                 for k, _ in m.columns]
-        totals = ([budget, ""], {uid: m.unit_budget(uid) for uid in keys}, m.budget_total)
-        trailing_title, with_trailing, with_totals = total, len(m.units) > 1, m.has_budget
-    all_rows = rows + ([totals] if with_totals else [])
-    widths = {k: max(min_width([col_title[k]], False, bold=True), min_width([_cell(v.get(k)) for _, v, _ in all_rows], True))
+        totals = ([budget, ""], {uid: money(m.unit_budget(uid)) for uid in keys}, money(m.budget_total))
+        if m.has_shared:
+            extra_rows.append(([shared, ""], {}, money(m.shared)))
+        trailing_title, with_trailing = total, len(m.units) > 1 or m.has_shared
+        with_totals = m.has_budget
+    all_rows = rows + (([totals] + extra_rows) if with_totals else [])
+    return _appendix_tables(w, head, keys, col_title, rows, all_rows, trailing_title, with_trailing, with_totals)
+
+
+def _appendix_tables(w: Wording, head: list[str], keys: list[str], col_title: dict[str, str], rows: list,
+                     all_rows: list, trailing_title: str, with_trailing: bool, with_totals: bool) -> list["Table"]:
+    """The appendix cut by columns into tables that fit the text block."""
+    widths = {k: max(min_width([col_title[k]], False, bold=True), min_width([v.get(k, "") for _, v, _ in all_rows], True))
               for k in keys}
     fixed = sum(max(min_width([h], False, bold=True), min_width([lead[i] for lead, _, _ in all_rows], False),
                     0 if i else 4 * APPENDIX_PT)  # names get at least four characters
                 for i, h in enumerate(head))
-    trailing = max(min_width([trailing_title], False, bold=True), min_width([fmt(e) for _, _, e in all_rows], True))
+    trailing = max(min_width([trailing_title], False, bold=True), min_width([e for _, _, e in all_rows], True))
     caption = f"{w.appendix_label}{w.colon}{w.appendix_title}"
     parts = chunks(keys, widths, fixed, trailing if with_trailing else 0)
     tables = []
     for n, chunk in enumerate(parts):
-        last = n == len(parts) - 1
-        trail = last and with_trailing
+        trail = n == len(parts) - 1 and with_trailing
         header = head + [col_title[k] for k in chunk] + ([trailing_title] if trail else [])
-        body = [lead + [_cell(vals.get(k)) for k in chunk] + ([fmt(extra)] if trail else [])
-                for lead, vals, extra in rows]
-        if with_totals:
-            lead, vals, extra = totals
-            body.append(lead + [fmt(vals[k]) for k in chunk] + ([fmt(extra)] if trail else []))
+        body = [lead + [vals.get(k, "") for k in chunk] + ([extra] if trail else []) for lead, vals, extra in all_rows]
         numeric = [False] * len(head) + [True] * (len(header) - len(head))
         part = w.format("appendix_part", part=str(n)) if n else ""
         tables.append(_table(header, body, numeric, caption + part, with_totals, "summary",
                              bookmark=caption if n == 0 else None))
     return tables
-
-
-def _cell(value) -> str:
-    return "" if value is None else fmt(value)

@@ -11,9 +11,9 @@ from typing import Any, Optional, Union
 from plangen.source.model import Item, Plan
 from plangen.outline.changes import Redline
 from plangen.outline.numbering import Counter
-from plangen.outline.targets import matrix, target_units
-from plangen.outline.wording import Wording
 from plangen.outline import columns
+from plangen.outline.targets import matrix, money_written, target_units
+from plangen.outline.wording import Wording
 from plangen.source.walk import is_within
 
 DEFAULT_FIELD_KEYS = ("department", "name", "date")  # form field names of the wording's default lines
@@ -76,6 +76,11 @@ class Table:
     bookmark: Optional[str] = None  # the appendix's first table: its entry in the PDF's bookmarks
     loc: tuple = ()  # the item a target table belongs to
     kind: str = "table"
+    dropped: list = field(default_factory=list)  # per body row: True for a dropped target (struck through)
+
+    def is_dropped(self, row: int) -> bool:
+        """Whether body row ``row`` (1-based, the header is 0) is a dropped target."""
+        return 0 < row <= len(self.dropped) and bool(self.dropped[row - 1])
 
 
 Block = Union[Heading, Para, Table]
@@ -123,7 +128,7 @@ def build_outline(plan: Plan, wording: Wording, unit: Optional[str] = None) -> O
     kind = doc.kind or w.kind
     recipient = plan.unit_names().get(unit) if unit else None
     cover = Cover(number_label=w.number_label + w.colon, kind_line=w.format("kind_format", kind=kind),
-                  recipient_line=w.format("recipient", unit=recipient) if recipient else None,
+                  recipient_line=w.named("recipient", unit_noun(plan, w), unit=recipient) if recipient else None,
                   fields=_cover_fields(plan, w))
     return Outline(
         language=doc.language, scheme=scheme, number=doc.number, kind_label=kind,
@@ -131,7 +136,7 @@ def build_outline(plan: Plan, wording: Wording, unit: Optional[str] = None) -> O
         tagline=doc.tagline, cover=cover, preface=list(doc.preface or []),
         preface_label=w.preface_label + w.colon if w.preface_label else None,
         blocks=_Builder(plan, w, unit, Counter(scheme)).build(),
-        appendix=columns.appendix(matrix(plan, unit), w, doc.currency),
+        appendix=columns.appendix(matrix(plan, unit), w, unit_noun(plan, w), doc.language),
         label_gap=w.label_gap, page_number=w.split("page_number", "page"),
         recipient=recipient, unit_id=unit, date=doc.date.isoformat() if doc.date else None,
         keywords=[doc.organization, str(doc.year), kind],
@@ -162,6 +167,8 @@ class _Builder:
     def __init__(self, plan: Plan, wording: Wording, unit: Optional[str], counter: Counter):
         self.plan, self.wording, self.unit, self.counter = plan, wording, unit, counter
         self.names = plan.unit_names()
+        self.noun = unit_noun(plan, wording)
+        self.written = money_written(plan)
         self.blocks: list[Block] = []
 
     def build(self) -> list[Block]:
@@ -203,8 +210,14 @@ class _Builder:
             entries.append((target, units))
         if not entries:
             return None
-        table = columns.target_table(entries, self.plan, self.wording, self.unit is None)
+        table = columns.target_table(entries, self.plan, self.wording, self.unit, self.noun, self.written)
         last = self.blocks[-1] if self.blocks else None
         if isinstance(last, (Heading, Para)):  # the paragraph that introduces the table stays on its page
             last.keep_next = True
         return table
+
+
+
+def unit_noun(plan: Plan, w: Wording) -> str:
+    """What the plan's units are: document.unit_noun, else the language's default (学校, school)."""
+    return plan.document.unit_noun or w.unit_noun

@@ -8,6 +8,7 @@ A theme's file may set only some keys: the others come from the built-in file.
 from __future__ import annotations
 
 import string
+from decimal import Decimal
 from dataclasses import dataclass, fields
 from typing import Any, Mapping
 
@@ -25,6 +26,9 @@ PLACEHOLDERS: dict[str, frozenset[str]] = {
     "measure_format": frozenset({"what", "measure"}),
     "for_all_except": frozenset({"units"}), "for_many": frozenset({"count"}),
     "table_status": frozenset(), "deadline_format": frozenset({"year", "month", "day", "mon"}),
+    "unit_noun": frozenset(), "budget_plain": frozenset(), "budget_shared": frozenset({"amount"}),
+    "appendix_shared": frozenset(),
+    "no_targets": frozenset(), "targets_dropped": frozenset({"count"}),
     # redlines and diffs
     "redline_heading": frozenset({"old", "new"}), "redline_plan": frozenset({"title", "number", "revision"}),
     "redline_inserted": frozenset(), "redline_deleted": frozenset(), "redline_none": frozenset(),
@@ -46,6 +50,11 @@ PLACEHOLDERS: dict[str, frozenset[str]] = {
     "chart_label": frozenset(), "chart_title": frozenset(), "chart_planned": frozenset(), "chart_done": frozenset(),
     "chart_month": frozenset({"month"}), "sentence_end": frozenset(),
 }
+# keys whose wording names units: they may also use {unit_noun} and {Unit_noun} (capitalised)
+NOUN_KEYS = ("all_units", "recipient", "table_for", "appendix_unit", "appendix_shared", "no_targets", "diff_units",
+             "for_all_except", "for_many")
+for _key in NOUN_KEYS:
+    PLACEHOLDERS[_key] = PLACEHOLDERS[_key] | {"unit_noun", "Unit_noun"}
 MAX_LENGTH = 200  # characters of one wording string
 
 
@@ -89,6 +98,10 @@ class Wording:
     for_many: str  # {count} 所学校，见附表: a target for many units, listed in the appendix
     table_status: str
     deadline_format: str  # {year}年{month}月{day}日
+    unit_noun: str  # what units are when the plan does not say (document.unit_noun)
+    budget_plain: str  # a budget column's heading when the plan has no currency
+    budget_shared: str  # a whole target's budget in a unit's own document
+    appendix_shared: str  # the appendix line of budgets given for whole targets
     redline_heading: str  # the redline summary's title: {old} → {new}, each a redline_plan
     redline_plan: str  # one plan in that title: its {title}, {number} and {revision}
     redline_inserted: str
@@ -120,6 +133,8 @@ class Wording:
     status_in_progress: str
     status_done: str
     status_dropped: str
+    no_targets: str  # `plangen targets` for a plan without targets
+    targets_dropped: str  # `plangen targets`: how many dropped targets were left out
     status_none: str
     status_overdue: str
     col_planned: str
@@ -162,6 +177,10 @@ class Wording:
         text: str = getattr(self, key)
         return text.format(**values)
 
+    def named(self, key: str, unit_noun: str, **values: str) -> str:
+        """A wording string that names units, with the plan's unit noun (科室, ward …)."""
+        return self.format(key, unit_noun=unit_noun, Unit_noun=unit_noun[:1].upper() + unit_noun[1:], **values)
+
     def field_name(self, name: str) -> str:
         return self.field_names.get(name, name)
 
@@ -180,9 +199,9 @@ def _checked(key: str, value: Any) -> Any:
         if not isinstance(value, dict) or not all(isinstance(k, str) and isinstance(v, str) for k, v in value.items()):
             raise WordingError(key, "must map field names to words")
         return {k: _text(key, v) for k, v in value.items()}
-    if isinstance(value, bool) or not isinstance(value, (str, int, float)):
+    if isinstance(value, bool) or not isinstance(value, (str, int, float, Decimal)):
         raise WordingError(key, f"must be text (found: {type(value).__name__})")
-    return _with_placeholders(key, _text(key, str(value)))
+    return _with_placeholders(key, _text(key, str(getattr(value, "raw", value))))
 
 
 def _with_placeholders(key: str, text: str) -> str:

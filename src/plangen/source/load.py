@@ -14,7 +14,7 @@ from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
 from plangen.errors import Diagnostic, PlanError
-from plangen.source.model import Plan, check_plan, check_plan_data
+from plangen.source.model import Plan, check_plan_data
 from plangen.source.walk import Loc
 from plangen.source.yamlsafe import DEFAULT_LIMITS, Limits, SourceMap, decode, dotted, load_yaml, read_file
 
@@ -60,7 +60,7 @@ def load_plan_text(text: str, path: str = "<plan>", limits: Limits = DEFAULT_LIM
                 if not any(d.field == f or d.field.startswith(f + ".") or d.field.startswith(f + "[") for f in refused)]
         references = [d for d in (_problem(p, smap) for p in check_plan_data(data)) if d.severity == "error"]
         raise PlanError(diags + more + references) from None
-    problems = check_plan(plan)
+    problems = check_plan_data(data)  # the data as written: locations name what the author wrote
     errors = [d for d in (_problem(p, smap) for p in problems) if d.severity == "error"]
     if diags or errors:
         raise PlanError(diags + errors)
@@ -100,7 +100,7 @@ def _diagnostic(err: ErrorDetails, smap: SourceMap, root: type = Plan) -> Diagno
     if isinstance(value, str) and kind in ("number_type", "int_type", "float_type") and value.lstrip("+-").isdigit():
         message += "; write the number without quotes or leading zeros"
     line, col = smap.locate(loc)
-    found = "" if kind == "item_needs_words" else f" (found: {_found(value)})"
+    found = "" if kind in ("item_needs_words", "one_budget") else f" (found: {_found(value)})"
     return Diagnostic(smap.path, line, col, dotted(loc), message + found)
 
 
@@ -143,8 +143,9 @@ def _valid_keys(loc: Loc, root: type = Plan) -> list[str]:
         model = _step(model, part)
         if model is None:
             return []
-    if isinstance(model, type) and issubclass(model, BaseModel):
-        return [f.alias or name for name, f in model.model_fields.items()]
+    for candidate in _unwrap(model):  # a union (``for:``) may hold a model
+        if isinstance(candidate, type) and issubclass(candidate, BaseModel):
+            return [f.alias or name for name, f in candidate.model_fields.items()]
     return []
 
 

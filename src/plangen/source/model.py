@@ -9,14 +9,16 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from decimal import Decimal, InvalidOperation
-from typing import Annotated, Any, Iterator, Literal, Optional, Union
+from decimal import Decimal
+from typing import Annotated, Any, Iterator, Literal, NamedTuple, Optional, Union
 
-from pydantic import (BaseModel, BeforeValidator, ConfigDict, Field, PlainValidator,
+from pydantic import (BaseModel, BeforeValidator, ConfigDict, Field, PlainSerializer, PlainValidator,
                       WithJsonSchema, model_validator)
 from pydantic_core import PydanticCustomError
 
+from plangen.outline import numbers
 from plangen.outline.numbering import SCHEMES
+from plangen.source.groups import check_for, check_groups
 from plangen.source.walk import walk
 
 MAX_DEPTH = 6
@@ -35,52 +37,34 @@ def _as_text(value: Any) -> Any:
     return _FOLDED_SPACE.sub("", value) if isinstance(value, str) else value
 
 
-MAX_QUANTITY = 10 ** 12  # quantities and budgets: 0, or from MIN_QUANTITY up to this
-MIN_QUANTITY = Decimal("0.000001")  # a smaller non-zero number would print as 0
 # The document's properties in a .docx hold at most 255 characters each; these keep every
 # property plangen writes (title, author, subject, keywords) within it.
 MAX_METADATA = 255
 METADATA_LIMITS = {"number": 64, "kind": 60, "organization": 120}
 
 
-def _number(value: Any) -> Any:
-    if isinstance(value, bool) or not isinstance(value, (int, float, Decimal)):
-        raise PydanticCustomError("number_type", "expected a number")
-    check_bounds(value)
-    return int(value) if isinstance(value, int) else float(value)
-
-
-def check_bounds(value: Any) -> None:
-    """The one place quantities and budgets are bounded: finite, not negative, at most
-    MAX_QUANTITY, and a non-zero value at least MIN_QUANTITY. Works on the author's
-    spelling where there is one (1e-400 is not 0, 1e309 is not infinity), so it carries
-    over unchanged to Decimal quantities."""
-    raw = getattr(value, "raw", None)
+def _number(value: Any) -> Decimal:
+    """A quantity or amount: the Decimal the author wrote, within ``numbers``' bounds (the
+    one validator of numbers; the currency's decimals are checked in ``check_plan_data``)."""
     try:
-        exact = Decimal(raw) if raw is not None else Decimal(value)
-    except (InvalidOperation, ValueError):
-        raise PydanticCustomError("number_type", "expected a number") from None
-    if not exact.is_finite():
-        raise PydanticCustomError("number_finite", "expected a finite number")
-    if exact < 0:
-        raise PydanticCustomError("number_negative", "must be >= 0")
-    if exact > MAX_QUANTITY:
-        raise PydanticCustomError("number_too_large", f"must be at most {MAX_QUANTITY:,} (10^12)".replace(",", " "))
-    if 0 < exact < MIN_QUANTITY:
-        raise PydanticCustomError("number_too_small", f"a non-zero number must be at least {MIN_QUANTITY}")
+        return numbers.checked(value)
+    except numbers.NumberError as exc:
+        raise PydanticCustomError(exc.code, str(exc)) from None
 
 
 def _paragraphs(value: Any) -> Any:
     return [value] if isinstance(value, str) or hasattr(value, "raw") else value
 
 
-def _for_whom(value: Any) -> Union[str, list[str]]:
+def _for_whom(value: Any) -> Union[str, list[str], "AllExcept"]:
     if value == "all":
         return "all"
+    if isinstance(value, dict):
+        return AllExcept.model_validate(value)
     if isinstance(value, str):
         value = [value]
     if not isinstance(value, list) or not value or not all(isinstance(v, str) for v in value):
-        raise PydanticCustomError("for_type", "expected 'all' or a list of unit ids")
+        raise PydanticCustomError("for_type", "expected 'all', unit ids and group names, or {all_except: [...]}")
     return list(value)
 
 
@@ -90,17 +74,27 @@ _ID_HELP = ("A stable identifier: letters, digits, '-', '_' or '.', at most 64 c
             "Ids let plangen match items across versions of a plan.")
 Id = Annotated[str, BeforeValidator(_as_text), Field(strict=True, pattern=_ID_PATTERN, description=_ID_HELP),
                WithJsonSchema({"type": "string", "pattern": _ID_PATTERN, "description": _ID_HELP})]
-Quantity = Annotated[Union[int, float], BeforeValidator(_number), WithJsonSchema(
-    {"type": "number", "minimum": 0, "maximum": MAX_QUANTITY,
-     "description": f"A number from 0 to 10^12; a non-zero one at least {MIN_QUANTITY}."})]
+_NUMBER_SCHEMA = {"type": "number", "minimum": 0, "maximum": numbers.MAX_NUMBER,
+                  "multipleOf": float(numbers.MIN_NUMBER)}
+Quantity = Annotated[Decimal, PlainValidator(_number), WithJsonSchema({
+    **_NUMBER_SCHEMA, "description": f"A number from 0 to 10^12 with at most {numbers.MAX_DECIMALS} decimals, "
+                                     "printed as written (0.5, 2.5)."})]
+Money = Annotated[Decimal, PlainValidator(_number), WithJsonSchema({
+    **_NUMBER_SCHEMA, "description": "An amount in the plan's currency, from 0 to 10^12; at most the currency's "
+                                     "decimals (2 for 元, USD …; 6 for 万元 and others)."})]
 Paragraphs = Annotated[list[Text], BeforeValidator(_paragraphs), Field(min_length=1), WithJsonSchema({
     "anyOf": [{"type": "string", "minLength": 1},
               {"type": "array", "items": {"type": "string", "minLength": 1}, "minItems": 1}],
     "description": "One paragraph, or a list of paragraphs."})]
-ForWhom = Annotated[Union[Literal["all"], list[str]], PlainValidator(_for_whom), WithJsonSchema({
+ForWhom = Annotated[Union[Literal["all"], list[str], "AllExcept"], PlainValidator(_for_whom), PlainSerializer(
+    lambda v: v.model_dump() if isinstance(v, BaseModel) else v), WithJsonSchema({
     "anyOf": [{"const": "all"}, {"type": "string"},
-              {"type": "array", "items": {"type": "string"}, "minItems": 1}],
-    "description": "'all' (every unit, the default), one unit id, or a list of unit ids."})]
+              {"type": "array", "items": {"type": "string"}, "minItems": 1},
+              {"type": "object", "properties": {"all_except": {
+                  "type": "array", "items": {"type": "string"}, "minItems": 1}},
+               "required": ["all_except"], "additionalProperties": False}],
+    "description": "'all' (every unit, the default); a unit id or group name, or a list of them; "
+                   "or {all_except: [ids or groups]}."})]
 
 
 def _scheme(value: Any) -> str:
@@ -117,6 +111,12 @@ SchemeName = Annotated[str, PlainValidator(_scheme), WithJsonSchema({"enum": lis
 
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", populate_by_name=False, frozen=True)
+
+
+class AllExcept(_Strict):
+    """Every unit but some: {all_except: [ids or group names]}."""
+
+    all_except: Annotated[list[Id], Field(min_length=1)]
 
 
 class CoverField(_Strict):
@@ -147,7 +147,10 @@ class Document(_Strict):
     preface: Optional[Paragraphs] = Field(None, description="The preface (导语), printed before the sections.")
     tagline: Optional[Text] = None
     date: Optional[dt.date] = Field(None, description="The document's date (used in its metadata; never the clock).")
-    currency: Text = "元"
+    currency: Optional[Text] = Field(None, description="The currency of budgets. Default: 元 (zh), none (en).")
+    unit_noun: Optional[Text] = Field(
+        None, description="What the units are (科室, ward, school): the wording that names units follows it. "
+                          "Default: 学校 (zh), school (en).")
 
 
 class Unit(_Strict):
@@ -165,10 +168,24 @@ class Target(_Strict):
     quantity: Quantity
     unit: Text = Field(description="The unit of measure: 套, 台, 组, pcs ...")
     for_: ForWhom = Field("all", alias="for")
-    budget: Optional[Quantity] = Field(None, description="Money for each unit the target applies to.")
+    budget: Optional[Money] = Field(None, description="Money for each unit the target applies to.")
+    budget_total: Optional[Money] = Field(None, description="Money for the whole target (all its units together).")
     deadline: Optional[dt.date] = None
     owner: Optional[Text] = None
-    status: Optional[Literal["planned", "in-progress", "done", "dropped"]] = None
+    status: Optional[Literal["planned", "in-progress", "done", "dropped"]] = Field(
+        None, description="A dropped target is shown as dropped and counts nowhere (quantities, totals, budgets).")
+
+    @model_validator(mode="after")
+    def _one_budget(self) -> "Target":
+        if self.budget is not None and self.budget_total is not None:
+            raise PydanticCustomError("one_budget", "give budget (per unit) or budget_total (the whole target), not both")
+        return self
+
+    @property
+    def counts(self) -> bool:
+        """Whether the target counts in quantities, totals and budgets (a dropped one does not)."""
+        return self.status != "dropped"
+
 
 
 class Item(_Strict):
@@ -200,6 +217,8 @@ class Plan(_Strict):
     plangen: Literal[1] = Field(description="The format version; always 1.")
     document: Document
     units: list[Unit] = []
+    groups: dict[Id, Annotated[list[Id], Field(min_length=1)]] = Field(
+        {}, description="Named groups of units, defined once: {primary: [id, ...]}; `for:` may name them.")
     sections: Annotated[list[Item], Field(min_length=1)]
 
     def walk(self) -> Iterator[tuple[tuple, Item, int]]:
@@ -243,10 +262,36 @@ def check_plan_data(data: dict) -> list[tuple[tuple, str, str, Optional[tuple]]]
     _check_metadata(document, out)
     ids: dict[str, tuple] = {}
     measures: dict = {}
+    scope = _Scope(seen_units, check_groups(data, seen_units, out), _currency(document))
     for here, item, level in walk(data.get("sections")):
         if isinstance(item, dict):
-            _check_item(item, here, level, seen_units, year, ids, measures, out)
+            _check_item(item, here, level, scope, year, ids, measures, out)
     return out
+
+
+class _Scope(NamedTuple):
+    """What a target's references and amounts are checked against."""
+
+    units: dict  # unit id -> loc
+    groups: dict  # group name -> member ids
+    currency: str
+
+
+def _currency(document: dict) -> str:
+    given = document.get("currency")
+    language = str(document.get("language")) if isinstance(document.get("language"), str) else "zh"
+    return given if isinstance(given, str) else numbers.DEFAULT_CURRENCY.get(language, "")
+
+
+def _check_money(target: dict, tloc: tuple, currency: str, out: list) -> None:
+    for key in ("budget", "budget_total"):
+        try:
+            amount = numbers.checked(target.get(key))
+        except numbers.NumberError:
+            continue  # not a number, or out of bounds: the model reports it
+        problem = numbers.check_money(amount, currency)
+        if problem:
+            out.append((tloc + (key,), problem, "error", None))
 
 
 def _check_metadata(document: dict, out: list) -> None:
@@ -263,7 +308,7 @@ def _check_metadata(document: dict, out: list) -> None:
                            f"characters; at most {MAX_METADATA})", "error", None))
 
 
-def _check_item(item: dict, here: tuple, level: int, units: dict, year, ids: dict, measures: dict, out: list) -> None:
+def _check_item(item: dict, here: tuple, level: int, units: "_Scope", year, ids: dict, measures: dict, out: list) -> None:
     ident = item.get("id")
     if isinstance(ident, str):
         if ident in ids:
@@ -278,17 +323,9 @@ def _check_item(item: dict, here: tuple, level: int, units: dict, year, ids: dic
             _check_target(target, here + ("targets", t), units, year, measures, out)
 
 
-def _check_target(target: dict, tloc: tuple, units: dict, year, measures: dict, out: list) -> None:
-    whom = target.get("for", "all")
-    if whom == "all":
-        if not units:
-            out.append((tloc + ("for",), "a target for 'all' needs a list of units", "error", None))
-    else:
-        for u, unit_id in enumerate([whom] if isinstance(whom, str) else whom if isinstance(whom, list) else []):
-            if isinstance(unit_id, str) and unit_id not in units:
-                known = ", ".join(units) or "none defined"
-                where = tloc + ("for",) if isinstance(whom, str) else tloc + ("for", u)
-                out.append((where, f"unknown unit '{unit_id}' (units: {known})", "error", None))
+def _check_target(target: dict, tloc: tuple, scope: _Scope, year, measures: dict, out: list) -> None:
+    check_for(target.get("for", "all"), tloc + ("for",), scope.units, scope.groups, out)
+    _check_money(target, tloc, scope.currency, out)
     what, measure = target.get("what"), target.get("unit")
     if isinstance(what, str) and isinstance(measure, str):
         first = measures.setdefault(what, (measure, tloc + ("unit",)))

@@ -15,9 +15,10 @@ ours, so that:
 from __future__ import annotations
 
 import re
+from decimal import Decimal
 from pathlib import Path
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any
 
 import yaml
 
@@ -59,7 +60,10 @@ class Int(int):
     raw: str
 
 
-class Float(float):
+class Float(Decimal):
+    """A number with a fraction or exponent, read from a plain scalar: a Decimal made from the
+    scalar's text (never a binary float), so 0.1 + 0.2 is 0.3; ``raw`` keeps the spelling."""
+
     raw: str
 
 
@@ -227,7 +231,11 @@ class _Converter:
         if not isinstance(resolved, expected):
             self.error(node, f"'{value}' is not a valid {tag.rsplit(':', 1)[1]}", loc)
             return None
-        return float(cast("int | float", resolved)) if tag == _CORE + "float" else resolved
+        if tag == _CORE + "float" and isinstance(resolved, Int):  # !!float 1: still the number the text says
+            as_decimal = Float(value)
+            as_decimal.raw = value
+            return as_decimal
+        return resolved
 
 
 def _dotted(loc: Loc) -> str:

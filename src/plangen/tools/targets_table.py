@@ -1,37 +1,49 @@
 """The targets matrix for the terminal (aligned table), spreadsheets (CSV with BOM) and
-programs (JSON)."""
+programs (JSON), worded in the plan's language (its unit noun included). Numbers come
+from ``outline.numbers``: exact decimals, money with its currency's decimals."""
 from __future__ import annotations
 
 import csv
 import io
-import json
 import unicodedata
+from decimal import Decimal
 from typing import Callable, Optional
 
+from plangen.outline import numbers
+from plangen.outline.columns import budget_heading
+from plangen.outline.outline import unit_noun
+from plangen.outline.targets import Matrix, matrix, target_units
+from plangen.outline.wording import Wording
 from plangen.source.model import Plan
-from plangen.outline.targets import fmt, matrix, num
 
 
-def _rows(plan: Plan, unit: Optional[str], fmt: Callable[[float], str] = fmt) -> tuple[list[str], list[list[str]]]:
-    """Header and rows of the matrix; fmt formats numbers (thousands separators for people,
-    plain digits for spreadsheets)."""
-    m = matrix(plan, unit)
-    currency = plan.document.currency
-    header = ["unit"] + [f"{what} ({measure})" for what, measure in m.columns]
-    if m.has_budget:
-        header.append(f"budget ({currency})")
-    rows = []
-    for uid, name in m.units:
-        row = [name] + [fmt(m.cells[(uid, w)]) if (uid, w) in m.cells else "" for w, _ in m.columns]
-        rows.append(row + ([fmt(m.unit_budget(uid))] if m.has_budget else []))
-    if unit is None:
-        rows.append(["total"] + [fmt(m.column_total(w)) for w, _ in m.columns]
-                    + ([fmt(m.budget_total)] if m.has_budget else []))
+def _wording(plan: Plan) -> Wording:
+    from plangen.render.theme import load_theme
+    return load_theme().wording(plan.document.language)
+
+
+def _rows(plan: Plan, m: Matrix, w: Wording, people: bool, unit: Optional[str] = None) -> tuple[list[str], list[list[str]]]:
+    """Header and rows of the matrix: for people with thousands separators, for
+    spreadsheets plain digits; money always with its currency's decimals."""
+    lang, noun = plan.document.language, unit_noun(plan, w)
+    qty: Callable[[Decimal], str] = (lambda v: numbers.quantity(v, lang)) if people else numbers.plain
+    money: Callable[[Decimal], str] = (lambda v: m.money(v, lang)) if people else m.money_plain
+    header = [w.named("appendix_unit", noun)] + [w.format("measure_format", what=what, measure=measure)
+                                                  for what, measure in m.columns]
+    budget = [budget_heading(w, "appendix_budget", m.currency)] if m.has_budget else []
+    rows = [[name] + [qty(m.cells[(uid, what)]) if (uid, what) in m.cells else "" for what, _ in m.columns]
+            + ([money(m.unit_budget(uid))] if m.has_budget else []) for uid, name in m.units]
+    if m.has_shared:
+        rows.append([w.named("appendix_shared", noun)] + [""] * len(m.columns) + [money(m.shared)])
+    if len(m.units) > 1 or m.has_shared:
+        rows.append([w.appendix_total] + [qty(m.column_total(what)) for what, _ in m.columns]
+                    + ([money(m.budget_total)] if m.has_budget else []))
     who_when = schedule(plan, unit)
+    title = {"deadline": w.table_deadline, "owner": w.table_owner, "status": w.table_status}
     for key in SCHEDULE:  # who does what by when, under each item's column
         if any(key in v for v in who_when.values()):
-            rows.append([key] + [who_when.get(w, {}).get(key, "") for w, _ in m.columns] + [""] * m.has_budget)
-    return header, rows
+            rows.append([title[key]] + [who_when.get(what, {}).get(key, "") for what, _ in m.columns] + [""] * m.has_budget)
+    return header + budget, rows
 
 
 SCHEDULE = ("deadline", "owner", "status")
@@ -42,14 +54,14 @@ def schedule(plan: Plan, unit: Optional[str] = None) -> dict[str, dict[str, str]
     found: dict[str, dict[str, list[str]]] = {}
     for _loc, item, _level in plan.walk():
         for t in item.targets:
-            if unit is not None and t.for_ != "all" and unit not in t.for_:
+            if unit is not None and unit not in target_units(plan, t):
                 continue
             for key in SCHEDULE:
                 value = getattr(t, key)
                 values = found.setdefault(t.what, {}).setdefault(key, [])
                 if value is not None and str(value) not in values:
                     values.append(str(value))
-    return {w: {k: "; ".join(v) for k, v in keys.items() if v} for w, keys in found.items()}
+    return {what: {k: "; ".join(v) for k, v in keys.items() if v} for what, keys in found.items()}
 
 
 def _width(text: str) -> int:
@@ -57,7 +69,10 @@ def _width(text: str) -> int:
 
 
 def targets_table(plan: Plan, unit: Optional[str] = None) -> str:
-    header, rows = _rows(plan, unit)
+    w, m = _wording(plan), matrix(plan, unit)
+    if not m.columns:
+        return w.named("no_targets", unit_noun(plan, w)) + "\n"
+    header, rows = _rows(plan, m, w, people=True, unit=unit)
     widths = [max(_width(r[i]) for r in [header] + rows) for i in range(len(header))]
 
     def line(cells: list[str]) -> str:
@@ -68,14 +83,16 @@ def targets_table(plan: Plan, unit: Optional[str] = None) -> str:
         return "  ".join(out).rstrip()
     rule = "  ".join("-" * w for w in widths)
     body = [line(r) for r in rows]
-    if unit is None and body:  # a rule above the totals
-        body.insert([r[0] for r in rows].index("total"), rule)
-    return "\n".join([line(header), rule] + body) + "\n"
+    if len(rows) > len(m.units):  # a rule under the units, above the totals and the schedule
+        body.insert(len(m.units), rule)
+    note = [w.format("targets_dropped", count=str(m.dropped))] if m.dropped else []
+    return "\n".join([line(header), rule] + body + note) + "\n"
 
 
 def targets_csv(plan: Plan, unit: Optional[str] = None) -> bytes:
     """UTF-8 with a BOM, so Excel and WPS open the Chinese correctly."""
-    header, rows = _rows(plan, unit, lambda v: str(num(v)))
+    w, m = _wording(plan), matrix(plan, unit)
+    header, rows = _rows(plan, m, w, people=False, unit=unit)
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\r\n")
     writer.writerow(header)
@@ -84,8 +101,11 @@ def targets_csv(plan: Plan, unit: Optional[str] = None) -> bytes:
 
 
 def targets_json(plan: Plan, unit: Optional[str] = None) -> str:
-    data = {"plan": plan.document.number, "currency": plan.document.currency, **matrix(plan, unit).as_json()}
+    """Always the same keys (null where empty); numbers are the exact decimals."""
+    w = _wording(plan)
+    data = {"plan": plan.document.number, "language": plan.document.language,
+            "unit_noun": unit_noun(plan, w), **matrix(plan, unit).as_json()}
     who_when = schedule(plan, unit)
     for column in data["columns"]:
-        column.update(who_when.get(column["what"], {}))
-    return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+        column.update({key: who_when.get(column["what"], {}).get(key) for key in SCHEDULE})
+    return numbers.to_json(data, ensure_ascii=False, indent=2) + "\n"

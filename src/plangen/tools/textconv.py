@@ -2,11 +2,18 @@
 when git is told to use `plangen textconv` (see README "Plans in git")."""
 from __future__ import annotations
 
+from decimal import Decimal
+from typing import TYPE_CHECKING
+
 from plangen.errors import PlangenError
 from plangen.outline.outline import Heading, Para, build_outline
-from plangen.outline.targets import fmt, target_units
+from plangen.outline import numbers
+from plangen.outline.targets import target_units
 from plangen.render.theme import load_theme
 from plangen.source.yamlsafe import read_file
+
+if TYPE_CHECKING:
+    from plangen.source.model import Plan, Target
 
 
 def textconv(path: str) -> str:
@@ -41,13 +48,24 @@ def textconv(path: str) -> str:
             lines.append(f"{block.label or '    '}{block.text}{_ident(block.item_id, block.label)}")
         else:
             for target in items[block.loc].targets:
-                who = "all" if target.for_ == "all" else ", ".join(names.get(u, u) for u in target.for_)
-                extra = "".join(f" · {k} {v}" for k, v in (("budget", target.budget), ("deadline", target.deadline),
-                                                            ("owner", target.owner), ("status", target.status)) if v)
-                n = len(target_units(plan, target))
-                lines.append(f"    target {target.what}: {fmt(target.quantity)} {target.unit} × {who}"
-                             f" = {fmt(target.quantity * n)} {target.unit}{extra}")
+                lines.append(_target_line(plan, target, names))
     return "\n".join(lines) + "\n"
+
+
+def _target_line(plan: Plan, target: Target, names: dict[str, str]) -> str:
+    whom = target.for_
+    if whom == "all":
+        who = "all"
+    elif isinstance(whom, list):
+        who = ", ".join(names.get(u, u) for u in whom)  # unit ids and group names
+    else:
+        who = "all except " + ", ".join(names.get(u, u) for u in whom.all_except)
+    values = (("budget", target.budget), ("budget_total", target.budget_total), ("deadline", target.deadline),
+              ("owner", target.owner), ("status", target.status))
+    extra = "".join(f" · {k} {numbers.plain(v) if isinstance(v, Decimal) else v}" for k, v in values if v is not None)
+    n = len(target_units(plan, target))
+    return (f"    target {target.what}: {numbers.plain(target.quantity)} {target.unit} × {who}"
+            f" = {numbers.plain(target.quantity * n)} {target.unit}{extra}")
 
 
 def _ident(item_id: str | None, label: str | None) -> str:

@@ -307,6 +307,7 @@ def _fill(doc: _StyledDocument, row, table: Table, row_index: int, values: list[
             run.bold = bold or None
             if table.role == "summary":
                 run.font.size = Pt(SUMMARY_PT)
+            run.font.strike = table.is_dropped(row_index) or None  # a dropped target
 
 
 def _pairs(tables: list, marks: list) -> Iterator[tuple[int, Optional[int]]]:
