@@ -262,3 +262,14 @@ def test_the_readme_json_example_comes_from_a_real_run():
         else:
             assert real[key] == value or key in ("old", "new"), key
     assert example["old"].endswith("plans/2021-logistics.yaml") and example["new"].endswith("plans/2022-logistics.yaml")
+
+
+def test_cover_field_changes_read_as_labels_and_values(tmp_path):
+    old, new = tmp_path / "old.yaml", tmp_path / "new.yaml"
+    text = SEED.read_text(encoding="utf-8")
+    old.write_text(text, encoding="utf-8")
+    assert "    - label: 部门\n" in text
+    new.write_text(text.replace("    - label: 部门\n", "    - label: 部门\n      value: 后勤处\n", 1), encoding="utf-8")
+    proc = run("diff", str(old), str(new), "--color", "never")
+    assert proc.returncode == 1, proc.stderr
+    assert "封面栏目：部门：—、姓名：—、日期：— → 部门：后勤处、姓名：—、日期：—" in proc.stdout

@@ -34,3 +34,10 @@ def test_years_in_text():
     assert shift_years("FY2025, 2024-2025, 2025年9月1日, 2025年", 2025, 1) == "FY2026, 2025-2026, 2026年9月1日, 2026年"
     assert shift_years("2010–2020 and 2024", 2025, 1) == "2010–2020 and 2024"
     assert shift_years("1 July 2024 to 30 June 2025", 2025, 2) == "1 July 2026 to 30 June 2027"
+
+
+def test_a_number_holding_the_year_gets_the_new_year_and_keeps_its_sequence():
+    from plangen.tools.rollover import advance_number
+    assert advance_number("BCJY-HQ-2027-01", 2028, old_year=2027) == "BCJY-HQ-2028-01"
+    assert advance_number("YK-JH-0025", 2022, old_year=2021) == "YK-JH-0026"  # no year in it: the sequence moves
+    assert advance_number("X-12027-3", 2028, old_year=2027) == "X-12027-4"  # 2027 inside another number is not the year

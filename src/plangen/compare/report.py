@@ -66,8 +66,16 @@ class _Lines:
 
     def metadata(self) -> list[str]:
         w = self.w
-        return [f"{self.bullet}{w.field_name(m['field'])}{w.colon}{_short(m['old'])} → {_short(m['new'])}"
-                for m in self.d.metadata]
+        return [f"{self.bullet}{w.field_name(m['field'])}{w.colon}{self._value(m['field'], m['old'])} → "
+                f"{self._value(m['field'], m['new'])}" for m in self.d.metadata]
+
+    def _value(self, name: str, value: object) -> str:
+        """A metadata value as a person reads it: cover fields as 部门：后勤处, 姓名：—."""
+        if name == "fields" and isinstance(value, list):
+            sep = self.w.list_separator
+            return _short(sep.join(f"{f[0]}{self.w.colon}{f[1] or '—'}" for f in value if isinstance(f, list) and f)
+                          or "—")
+        return _short(value)
 
     def units(self) -> list[str]:
         out = []

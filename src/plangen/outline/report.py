@@ -138,7 +138,7 @@ def matrix_tables(state: State, w: Wording, plan_units: list[Unit]) -> list[Tabl
         body = [[name] + [_cell([u for u in state.lines if u.unit_id == uid and u.target.target.what == k], w)
                           for k in chunk] for uid, name in units]
         body.append([w.appendix_total] + [_cell([u for u in state.lines if u.target.target.what == k], w) for k in chunk])
-        part = w.format("appendix_part", part=str(n)) if n > 1 else ""
+        part = w.format("appendix_part", part=str(n - 1)) if n > 1 else ""  # （续1） on the second table
         tables.append(Table(header, body, [False] + [True] * len(chunk), caption + part, True, "summary"))
     return tables
 

@@ -32,9 +32,12 @@ _DATES = re.compile(
     rf"|(?P<year>(?<!\d)\d{{4}}(?!\d))")
 
 
-def advance_number(number: str, year: int, number_format: Optional[str] = None) -> str:
-    """YK-JH-0025 -> YK-JH-0026; or number_format with {year} and {seq} (the old number's
-    last digits plus one), e.g. 'RSD-IT-{year}-{seq:02d}'."""
+def advance_number(number: str, year: int, number_format: Optional[str] = None, old_year: Optional[int] = None) -> str:
+    """YK-JH-0025 -> YK-JH-0026; a number that holds the plan's year gets the new year and
+    keeps its sequence (HQ-2027-01 -> HQ-2028-01); or number_format with {year} and {seq}
+    (the old number's last digits plus one), e.g. 'RSD-IT-{year}-{seq:02d}'."""
+    if old_year is not None and not number_format and re.search(rf"(?<!\d){old_year}(?!\d)", number):
+        return re.sub(rf"(?<!\d){old_year}(?!\d)", str(year), number)
     digits = re.findall(r"\d+", number)
     seq = int(digits[-1]) + 1 if digits else 1
     if number_format:
@@ -87,7 +90,7 @@ def roll_forward(text: str, year: int, number: Optional[str] = None, number_form
     edits: list[Edit] = []
 
     def numbering(old: str) -> str:
-        return number or advance_number(old, year, number_format)
+        return number or advance_number(old, year, number_format, old_year)
     for path, node in _scalars(root, ()):
         edits.extend(_edit(text, path, node, year, years, old_year, numbering))
     edits.extend(_removals(text, root))

@@ -38,7 +38,7 @@ def _rows(plan: Plan, m: Matrix, w: Wording, people: bool, unit: Optional[str] =
     if len(m.units) > 1 or m.has_shared:
         rows.append([w.appendix_total] + [qty(m.column_total(what)) for what, _ in m.columns]
                     + ([money(m.budget_total)] if m.has_budget else []))
-    who_when = schedule(plan, unit)
+    who_when = schedule(plan, unit, w)  # statuses worded for people and spreadsheets; JSON keeps the codes
     title = {"deadline": w.table_deadline, "owner": w.table_owner, "status": w.table_status}
     for key in SCHEDULE:  # who does what by when, under each item's column
         if any(key in v for v in who_when.values()):
@@ -49,8 +49,9 @@ def _rows(plan: Plan, m: Matrix, w: Wording, people: bool, unit: Optional[str] =
 SCHEDULE = ("deadline", "owner", "status")
 
 
-def schedule(plan: Plan, unit: Optional[str] = None) -> dict[str, dict[str, str]]:
-    """Per item (what): its targets' deadlines, owners and statuses ("; " between different ones)."""
+def schedule(plan: Plan, unit: Optional[str] = None, w: Optional[Wording] = None) -> dict[str, dict[str, str]]:
+    """Per item (what): its targets' deadlines, owners and statuses ("; " between different ones);
+    with wording, statuses in the plan's language (已完成), else as the plan writes them (done)."""
     found: dict[str, dict[str, list[str]]] = {}
     for _loc, item, _level in plan.walk():
         for t in item.targets:
@@ -58,6 +59,8 @@ def schedule(plan: Plan, unit: Optional[str] = None) -> dict[str, dict[str, str]
                 continue
             for key in SCHEDULE:
                 value = getattr(t, key)
+                if key == "status" and value is not None and w is not None:
+                    value = w.status(value)
                 values = found.setdefault(t.what, {}).setdefault(key, [])
                 if value is not None and str(value) not in values:
                     values.append(str(value))

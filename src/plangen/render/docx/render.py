@@ -286,7 +286,9 @@ def _grid(doc: _StyledDocument, rows: int, widths: list):
 def _fill(doc: _StyledDocument, row, table: Table, row_index: int, values: list[str], widths: list,
           mark: Optional[TableMark]) -> None:
     """One row's cells: styles, bold totals, and in a redline the row's and cells' changes."""
-    if row_index == 0:  # repeat the header row on every page
+    # a row never breaks across pages; the header row repeats on every page
+    row._tr.get_or_add_trPr().append(parse_xml(f"<w:cantSplit {nsdecls('w')}/>"))
+    if row_index == 0:
         row._tr.get_or_add_trPr().append(parse_xml(f"<w:tblHeader {nsdecls('w')}/>"))
     change = mark.row(row_index) if mark else None
     if change and doc.rev:
