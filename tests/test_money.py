@@ -117,7 +117,7 @@ def outputs_text(folder: Path, stem: str, plan: Path) -> dict[str, str]:
     """The text of every output a person or program reads, by format."""
     texts = {"docx": _docx_text(folder / f"{stem}.docx"), "html": _html_text(folder / f"{stem}.html")}
     if (folder / f"{stem}.pdf").exists():
-        texts["pdf"] = pdftotext(folder / f"{stem}.pdf")
+        texts["pdf"] = pdftotext(folder / f"{stem}.pdf", "-layout")  # rows as they stand on the page
     texts["csv"] = run("targets", str(plan), "--format", "csv").stdout
     texts["json"] = run("targets", str(plan), "--format", "json").stdout
     texts["table"] = run("targets", str(plan)).stdout
@@ -138,14 +138,14 @@ def assert_numbers(plan: Path, texts: dict[str, str], data: dict) -> None:
     js = json.loads(texts["json"], parse_float=Decimal)
     assert {c["what"]: Decimal(str(c["total"])) for c in js["columns"]} == e["totals"]
     rows = list(csv.reader(io.StringIO(texts["csv"].lstrip("\ufeff"))))
+    total_row = next((r for r in rows if r[0] in ("合计", "Total")), rows[-1])  # deadline/owner/status rows follow it
     if len(data.get("units", [])) > 1:
-        total_row = rows[-1]
         for what, total in e["totals"].items():
             col = next(i for i, h in enumerate(rows[0]) if h.startswith(what))
             assert Decimal(total_row[col]) == total, what
     if e["budgets"] or e["shared"]:
         assert Decimal(str(js["budget_total"])) == e["budget_total"]
-        assert Decimal(rows[-1][-1]) == e["budget_total"]
+        assert Decimal(total_row[-1]) == e["budget_total"]
         amounts = [Decimal(str(t[k])) for t in targets_of(data) for k in ("budget", "budget_total") if k in t]
         written = max(max(0, -a.as_tuple().exponent) for a in amounts)
         shown = numbers.money(e["budget_total"], currency, lang, written)
