@@ -119,7 +119,7 @@ LITERAL_TEXTS = [
     ("template-statement", "{% for x in range(10**9) %}x{% endfor %}"),
     ("file-url", "file:///etc/shadow and http://127.0.0.1:9/x.png"),
     ("css-injection", "</style><style>@import url(file:///etc/passwd);</style>"),
-    ("bidi-and-emoji", "\u202e反向\u202c 😀 𠮷"),
+    ("bidi-and-rare-cjk", "\u202e反向\u202c 𠮷"),  # an emoji no theme font has is an error (test_layout)
     ("long-word", "长" * 3000),
 ]
 
@@ -136,7 +136,7 @@ def test_plan_text_is_data(tmp_path, name, text):
     assert time.monotonic() - start < TIME_LIMIT
     pdf = tmp_path / "out" / "plan.pdf"
     shown = re.sub(r"—\d+—", "", squash(pdftotext(pdf)))  # page numbers interrupt text that spans pages
-    assert squash(text) in shown or name == "bidi-and-emoji"
+    assert squash(text) in shown or name == "bidi-and-rare-cjk"
     from pypdf import PdfReader
     reader = PdfReader(pdf)
     assert "/EmbeddedFiles" not in str(reader.trailer["/Root"].get("/Names", {}))

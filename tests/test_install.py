@@ -127,7 +127,7 @@ def test_an_unreadable_template_file_is_a_one_line_error(venv, tmp_path):
     (tmp_path / "a" / "fonts.css").mkdir(parents=True)  # unreadable as a file, even for root
     (tmp_path / "b").mkdir()
     (tmp_path / "b" / "plan.css").write_bytes(b"\xff\xfe body {}")
-    for folder, name, message in (("a", "fonts.css", "cannot read template file: Is a directory"),
+    for folder, name, message in (("a", "fonts.css", "is a folder, not a regular file"),
                                   ("b", "plan.css", "template file is not UTF-8")):
         proc = _sh(venv / "bin" / "plangen", "build", "plan.yaml", "--templates", folder, "--format", "html", "-q",
                    cwd=tmp_path)

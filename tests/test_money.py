@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from conftest import PLANS, ROOT, no_traceback, pdftotext, run, squash
+from conftest import PLANS, ROOT, no_traceback, pdftotext, requires, run, squash
 from plangen.errors import PlanError
 from plangen.outline import numbers
 from plangen.source.load import load_plan_text
@@ -168,6 +168,7 @@ def hospital_out(tmp_path_factory) -> Path:
     return out
 
 
+@requires("pdftotext")
 def test_hospital_plan_numbers_in_every_format(hospital_out):
     texts = outputs_text(hospital_out, "hospital", HOSPITAL)
     assert_no_artefact(texts)
@@ -181,6 +182,7 @@ def test_hospital_plan_numbers_in_every_format(hospital_out):
         assert cells.count("120") == 1 and "0.15" not in cells and "0.52" not in cells, fmt
 
 
+@requires("pdftotext")
 def test_hospital_plan_wording_follows_the_unit_noun(hospital_out):
     texts = outputs_text(hospital_out, "hospital", HOSPITAL)
     for fmt in ("docx", "html", "pdf"):
@@ -193,6 +195,7 @@ def test_hospital_plan_wording_follows_the_unit_noun(hospital_out):
     assert json.loads(texts["json"])["unit_noun"] == "科室"
 
 
+@requires("pdftotext")
 def test_hospital_per_unit_documents_leave_dropped_targets_out(hospital_out):
     folder = hospital_out / "hospital"
     texts = {"docx": _docx_text(folder / "jizhen.docx"), "html": _html_text(folder / "jizhen.html"),
@@ -208,6 +211,7 @@ def test_hospital_per_unit_documents_leave_dropped_targets_out(hospital_out):
     assert "12.50（共同）" in erke  # a whole target's budget in one ward's document
 
 
+@requires("pdftotext")
 def test_example_plans_numbers_in_every_format(built):
     for plan in PLANS:
         texts = outputs_text(built, plan.stem, plan)

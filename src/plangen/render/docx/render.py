@@ -135,16 +135,22 @@ def _appendix(doc: _StyledDocument, outline: Outline) -> None:
         if replacement is not None:
             new = outline.appendix[replacement]
             words = BlockMark(words=[["-", table.caption or ""], ["+", new.caption or ""]])
-            doc.words(new.caption or "", "Appendix Caption", words if table.caption != new.caption else None)
+            _caption(doc, new, words if table.caption != new.caption else None, continued=k > 0)
             _replacement(doc, table, new)
             continue
         whole = mark.change if isinstance(mark, TableMark) else None
-        caption = doc.words(table.caption or "", "Appendix Caption", BlockMark(change=whole) if whole else None)
-        if k:  # continued tables follow on the same page when there is room
-            caption.paragraph_format.page_break_before = False
-        if table.bookmark:  # in Word's navigation pane and the PDF's bookmarks, once
-            _outline_level(caption, 0)
+        _caption(doc, table, BlockMark(change=whole) if whole else None, continued=k > 0)
         _table(doc, table, mark, caption=False)
+
+
+def _caption(doc: _StyledDocument, table: Table, mark: Optional[BlockMark], continued: bool) -> None:
+    """An appendix table's caption: the first one is in the navigation pane and bookmarks;
+    continued tables follow on the same page when there is room."""
+    caption = doc.words(table.caption or "", "Appendix Caption", mark)
+    if continued:
+        caption.paragraph_format.page_break_before = False
+    if table.bookmark:
+        _outline_level(caption, 0)
 
 
 def _open_reference(theme: Theme, name: str):
