@@ -126,13 +126,3 @@ def foreign_fonts(pdf: Path, families: list[str]) -> list[str]:
     return [f for f in fonts(pdf) if not any(k in _key(f) for k in keys)]
 
 
-def in_order_missing(needles: list[str], haystack: str) -> list[str]:
-    """The needles not found in order in haystack."""
-    missing, pos = [], 0
-    for needle in needles:
-        found = haystack.find(needle, pos)
-        if found < 0:
-            missing.append(needle)
-        else:
-            pos = found + len(needle)
-    return missing

@@ -14,6 +14,7 @@ import yaml
 import layout_checks as check
 import plangen_corpus
 from conftest import soffice_convert, squash
+from docs import in_order
 from plangen.outline.outline import build_outline
 from plangen.render import fieldfont, renderer
 from plangen.render.theme import load_theme, pdf_font_families
@@ -101,7 +102,7 @@ def test_libreoffice_agrees_on_pages_and_labels(corpus):
             found.append(f"{len(ours)} pages in our PDF, {len(theirs)} in LibreOffice's")
         labels = [squash(blk.label) for blk in b.outline.blocks if getattr(blk, "label", None)]
         for doc, who in ((ours, "ours"), (theirs, "LibreOffice")):
-            missing = check.in_order_missing(labels, "".join(check.page_texts(doc)))
+            missing = in_order(labels, "".join(check.page_texts(doc)))
             if missing:
                 found.append(f"labels missing in {who}: {missing[:5]}")
         if found:
