@@ -376,13 +376,6 @@ def _widths(table: Table, size_pt: float) -> list:
     if sum(natural) > block >= sum(minimum):
         room, wants = block - sum(minimum), sum(n - m for n, m in zip(natural, minimum))
         natural = [m + (n - m) * room / wants for n, m in zip(natural, minimum)]
-    elif sum(minimum) > block:  # too many columns even at their least: numbers stay whole (their headers
-        # wrap), text columns share the rest as they want it, so a long 对象 list gets the room
-        numbers = [max([points(row[col]) for row in table.rows] + [2 * size_pt * 1.08]) + 12 if numeric else 0.0
-                   for col, numeric in enumerate(table.numeric)]
-        wants = sum(n for n, numeric in zip(natural, table.numeric) if not numeric)
-        room = max(block - sum(numbers), block / 3)
-        natural = [w if numeric or not wants else n * room / wants for w, n, numeric in zip(numbers, natural, table.numeric)]
     return [Mm(TEXT_WIDTH_MM * w / sum(natural)) for w in natural]
 
 
