@@ -13,7 +13,7 @@ import pytest
 
 from conftest import ROOT, SEED, NEXT, no_traceback, run
 from plangen.cli import parser
-from test_diff import git
+from test_diff import seed_repo
 
 
 def test_a_mistyped_command_gets_did_you_mean():
@@ -93,14 +93,7 @@ def test_no_colour_for_a_dumb_terminal():
 def repo(tmp_path):
     if not shutil.which("git"):
         pytest.skip("git is not installed (bash scripts/setup test installs it)")
-    r = tmp_path / "repo"
-    (r / "plans").mkdir(parents=True)
-    git(r, "init", "-q")
-    shutil.copy(SEED, r / "plans" / "plan.yaml")
-    git(r, "add", ".")
-    git(r, "commit", "-q", "-m", "2021")
-    shutil.copy(NEXT, r / "plans" / "plan.yaml")
-    return r
+    return seed_repo(tmp_path, commit_next=False)
 
 
 def test_rev_path_follows_git(repo):

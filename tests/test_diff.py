@@ -125,8 +125,9 @@ def git(repo, *args):
                         "GIT_COMMITTER_EMAIL": "t@example.invalid", "HOME": str(repo), "PATH": "/usr/bin:/bin"})
 
 
-@pytest.fixture
-def repo(tmp_path):
+def seed_repo(tmp_path, commit_next: bool = True):
+    """A git repository with the seed committed as plans/plan.yaml, then the 2022 plan in its
+    place: committed too, or left as the working file's change."""
     r = tmp_path / "repo"
     (r / "plans").mkdir(parents=True)
     git(r, "init", "-q")
@@ -134,8 +135,14 @@ def repo(tmp_path):
     git(r, "add", ".")
     git(r, "commit", "-q", "-m", "2021")
     shutil.copy(NEXT, r / "plans" / "plan.yaml")
-    git(r, "commit", "-q", "-am", "2022")
+    if commit_next:
+        git(r, "commit", "-q", "-am", "2022")
     return r
+
+
+@pytest.fixture
+def repo(tmp_path):
+    return seed_repo(tmp_path)
 
 
 def test_diff_between_git_revisions(repo):
