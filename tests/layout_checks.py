@@ -119,10 +119,10 @@ def _key(name: str) -> str:
     return re.sub(r"[^a-z]", "", name.lower())
 
 
-def foreign_fonts(pdf: Path, families: list[str]) -> list[str]:
-    """Fonts of the PDF that are none of the families (matched by name, ignoring region
-    suffixes: LibreOffice names a Noto CJK face by its collection's first name)."""
+def foreign_fonts(names: list[str], families: list[str]) -> list[str]:
+    """The fonts (a PDF's, from `fonts`) that are none of the families (matched by name,
+    ignoring region suffixes: LibreOffice names a Noto CJK face by its collection's first name)."""
     keys = [re.sub(r"^arpl", "", re.sub(r"(sc|cn|tc|jp)$", "", _key(f))) for f in families]
-    return [f for f in fonts(pdf) if not any(k in _key(f) for k in keys)]
+    return [f for f in names if not any(k in _key(f) for k in keys)]
 
 
