@@ -4,6 +4,7 @@ last line of a page, only the theme's fonts. Each check returns a list of proble
 when the PDF passes), each naming the page."""
 from __future__ import annotations
 
+import bisect
 import re
 import subprocess
 from dataclasses import dataclass
@@ -70,21 +71,28 @@ def page_texts(doc: list[list[Line]]) -> list[str]:
     return [squash("".join(line.text for line in body_lines(page))) for page in doc]
 
 
-def torn_tables(doc: list[list[Line]], outline) -> list[str]:
-    """A target table must start on the page where the block before it ends."""
-    texts = page_texts(doc)
-    joined, starts = "", []
-    for text in texts:
-        starts.append(len(joined))
-        joined += text
-    page_of = lambda pos: max(i for i, s in enumerate(starts) if s <= pos) + 1  # noqa: E731
-    problems, cursor, previous = [], 0, None
+def _index(doc: list[list[Line]]) -> tuple[str, list[int], list[tuple[int, Line]]]:
+    """The body's text squashed and joined; each body line's start in it, and its (page, line)."""
+    joined, starts, where = "", [], []
+    for n, page in enumerate(doc, 1):
+        for line in body_lines(page):
+            starts.append(len(joined))
+            where.append((n, line))
+            joined += squash(line.text)
+    return joined, starts, where
+
+
+def tables_found(doc: list[list[Line]], outline) -> list[tuple[tuple[int, Line], tuple[int, Line] | None]]:
+    """For each target table found in reading order: the (page, line) its header starts on,
+    and the (page, line) where the block before it ends (None for none)."""
+    joined, starts, where = _index(doc)
+    at = lambda pos: where[bisect.bisect_right(starts, pos) - 1]  # noqa: E731
+    found_tables, cursor, previous = [], 0, None
     for block in outline.blocks:
         if block.kind == "table":
-            head = squash(block.header[0])
-            found = joined.find(head, cursor)
-            if previous is not None and found >= 0 and page_of(found) != page_of(previous):
-                problems.append(f"page {page_of(found)}: table torn from its paragraph on page {page_of(previous)}")
+            found = joined.find(squash(block.header[0]), cursor)
+            if found >= 0:
+                found_tables.append((at(found), None if previous is None else at(previous)))
             continue
         whole = squash(block.title if block.kind == "heading" else block.text)
         found = joined.find(whole, cursor)  # the whole block: its last characters may repeat inside it
@@ -93,7 +101,18 @@ def torn_tables(doc: list[list[Line]], outline) -> list[str]:
             found = joined.find(whole, cursor)
         if found >= 0:
             cursor, previous = found + len(whole), found + len(whole) - 1
-    return problems
+    return found_tables
+
+
+def torn_tables(doc: list[list[Line]], outline) -> list[str]:
+    """A target table must start on the page where the block before it ends."""
+    return [f"page {table[0]}: table torn from its paragraph on page {before[0]}"
+            for table, before in tables_found(doc, outline) if before is not None and table[0] != before[0]]
+
+
+def table_tops(doc: list[list[Line]], outline) -> list[float]:
+    """Where each target table starts on its page: 0 at the text block's top, 1 at its foot."""
+    return [(line.y0 - TOP) / (BOTTOM - TOP) for (_page, line), _before in tables_found(doc, outline)]
 
 
 def last_lines(doc: list[list[Line]], outline) -> list[str]:

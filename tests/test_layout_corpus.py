@@ -94,3 +94,8 @@ def test_the_corpus_varies_what_breaks_layouts(corpus):
     assert min(names) == 2 and max(names) >= 60
     assert {p["document"]["language"] for p in plans} == {"zh", "en"}
     assert any(b.outline.appendix and len(b.outline.appendix) > 1 for b in corpus) or COUNT < 10
+    if COUNT >= 16:  # the long plans of both languages
+        assert {p["document"]["language"] for s, p in zip(SEEDS, plans) if s % 16 in plangen_corpus.BIG} == {"zh", "en"}
+    if COUNT >= 48:  # tables start in every quarter of a page
+        tops = [t for b in corpus if b.ours for t in check.table_tops(b.ours.pages, b.outline)]
+        assert all(any(q / 4 <= t < (q + 1) / 4 for t in tops) for q in range(4)), sorted(round(t, 2) for t in tops)
