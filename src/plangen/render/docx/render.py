@@ -304,7 +304,7 @@ def _fill(doc: _StyledDocument, row, table: Table, row_index: int, values: list[
         cell.width = widths[col]
         p = cell.paragraphs[0]
         doc.restyle(p, "Table Heading" if row_index == 0 else "Table Number" if table.numeric[col] else "Table Text")
-        if table.numeric[col]:  # numbers never wrap
+        if table.numeric[col] and (row_index or table.role != "summary"):  # numbers never wrap (appendix headers may)
             cell._tc.get_or_add_tcPr().append(parse_xml(f"<w:noWrap {nsdecls('w')}/>"))
         bold = table.total_row and row_index == len(table.rows)
         runs = mark.cell(row_index, col) if mark else None
@@ -369,7 +369,9 @@ def _widths(table: Table, size_pt: float) -> list:
         header = max([points(head, True) / 2, min(points(head, True), 4 * size_pt)]
                      + [points(w, True) for w in head.split() if w.isascii()])
         natural.append(min(max(cells + [header, 2.5 * size_pt]), cap) + 12)  # + cell margins
-        minimum.append(max([least(head, True, False)] + [least(row[col], b, table.numeric[col])
+        # an appendix header may wrap before its bracket: 电脑 / （台）, as the PDF's does
+        parts = re.split(r"(?=[（(])", head) if table.role == "summary" else [head]
+        minimum.append(max([least(part, True, False) for part in parts] + [least(row[col], b, table.numeric[col])
                                                          for row, b in zip(table.rows, bolds)]) + 12)
     natural = [max(n, m) for n, m in zip(natural, minimum)]
     block = TEXT_WIDTH_MM * 72 / 25.4
