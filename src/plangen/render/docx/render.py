@@ -89,6 +89,8 @@ def render_docx(outline: Outline, theme: Theme) -> bytes:
     _appendix(doc, outline)
     for fig in outline.figures:
         _figure(doc, fig, theme)
+    if doc.rev:
+        doc.rev.guard_tables(body)
     _properties(document, outline)
     buf = io.BytesIO()
     try:
