@@ -192,7 +192,11 @@ def cmd_new(args: argparse.Namespace) -> int:
     source = load_plan(args.source)  # the source must be a valid plan
     old_year = source.plan.document.year
     text = read_file(args.source).decode("utf-8")
-    out_text = roll_forward(text, args.year, args.number, args.number_format)
+    out_text, dropped = roll_forward(text, args.year, args.number, args.number_format)
+    if dropped:
+        print(f"left out {len(dropped)} dropped target(s):", file=sys.stderr)
+    for line, what in dropped:
+        print(f"{args.source}:{line}: targets: {what}: dropped, left out", file=sys.stderr)
     target = args.output or default_output(args.source, old_year, args.year)
     load_plan_text(out_text, target)  # the new plan is checked before it is written
     if target == "-":
