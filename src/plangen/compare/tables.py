@@ -24,8 +24,9 @@ def whole(table: Table, change: str) -> tuple[Table, TableMark]:
 
 
 def compare_table(old: Table, new: Table, language: str) -> list[tuple[Table, TableMark]]:
-    if old.header != new.header:
-        return [whole(old, DELETED), whole(new, INSERTED)]
+    if old.header != new.header:  # replaced; the deleted one says which columns changed
+        columns = ([h for h in old.header if h not in new.header], [h for h in new.header if h not in old.header])
+        return [(old, TableMark(change=DELETED, accepted=old, columns=columns)), whole(new, INSERTED)]
     rows: list[list[str]] = []
     mark = TableMark(accepted=new)
     for i, j in _order(_match(old, new), len(old.rows), len(new.rows)):
