@@ -53,10 +53,16 @@ def same(tmp_path, result: str, expected: str) -> None:
 
 @pytest.fixture(scope="module")
 def revised(tmp_path_factory):
-    """The 2022 plan against a revision: a moved item, a removed unit, an added and a removed
-    target, a rewording."""
+    """The 2022 plan with target statuses (one dropped) against next year's: `plangen new`
+    (statuses removed, so every target table loses its status column and is replaced; the
+    dropped target left out), then revised: a moved item, a removed unit, an added and a
+    removed target, a rewording."""
     tmp = tmp_path_factory.mktemp("office-revision")
-    return office_round(tmp, NEXT, revision.revision(tmp / "revised.yaml"))
+    old = revision.with_statuses(tmp / "2022-status.yaml")
+    proc = run("new", "--from", str(old), "--year", "2023", "-o", str(tmp / "2023.yaml"))
+    assert proc.returncode == 0, proc.stderr
+    assert "2022-status.yaml:61: targets: 旗台改造维修: dropped, left out" in proc.stderr
+    return office_round(tmp, old, revision.revision(tmp / "revised.yaml", source=tmp / "2023.yaml"))
 
 
 @pytest.fixture(scope="module")
@@ -78,3 +84,10 @@ def test_accepting_the_seed_redline_gives_2022(seed):
 
 def test_rejecting_the_seed_redline_gives_2021(seed):
     same(seed, "rejected", "old")
+
+
+def test_a_rolled_over_plan_replaces_the_tables_that_lost_their_status_column(revised):
+    red = docx.Document(str(revised / "red.docx")).element.body
+    deleted = ["".join(t.text or "" for t in cell.iter(f"{W_NS}delText")) for cell in red.iter(f"{W_NS}tc")]
+    assert deleted.count("状态") == 4  # every target table of the plan had the column
+    assert "旗台改造维修" in deleted  # the dropped target goes with its old table
