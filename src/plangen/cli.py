@@ -224,11 +224,13 @@ def cmd_textconv(args: argparse.Namespace) -> int:
 
 
 def cmd_progress(args: argparse.Namespace) -> int:
-    from plangen.tools.progress_table import progress_csv, progress_json, progress_table
+    from plangen.tools.progress_table import one_unit, progress_csv, progress_json, progress_table
     from plangen.tools.report import state_at
     loaded, state = state_at(one_plan(args.plan), args.as_of)
     for d in loaded.warnings:
         print(d, file=sys.stderr)
+    if args.unit is not None:
+        state = one_unit(state, loaded.plan.plan, loaded.plan.path, args.unit)
     renderers: dict[str, Callable[..., str | bytes]] = {"table": progress_table, "csv": progress_csv, "json": progress_json}
     out = renderers[args.format](state)
     if isinstance(out, bytes):
@@ -465,6 +467,7 @@ def _add_progress(sub: Subparsers) -> None:
     p.add_argument("plan", metavar="PLAN", help="a plan file, or a folder holding one plan")
     p.add_argument("--as-of", metavar="DATE", help="YYYY-MM-DD (default: the latest entry's date)")
     p.add_argument("--format", choices=["table", "csv", "json"], default="table")
+    p.add_argument("--unit", metavar="UNIT", help="only this unit's targets (its id or name)")
     p.set_defaults(func=cmd_progress)
 
 

@@ -71,6 +71,7 @@ class State:
     as_of: dt.date
     lines: list[UnitLine]
     items: dict[str, ItemState] = field(default_factory=dict)
+    unit: Optional[tuple[str, str]] = None  # (id, name) when the state is one unit's (for_unit)
 
     def for_target(self, target: PlanTarget) -> list[UnitLine]:
         return [u for u in self.lines if u.target is target]
@@ -81,6 +82,11 @@ class State:
     @property
     def overdue(self) -> list[UnitLine]:
         return [u for u in self.lines if u.overdue]
+
+
+def for_unit(state: State, unit_id: str, name: str) -> State:
+    """The state of one unit only: its lines; items stay the plan's (item lines name no unit)."""
+    return State(state.as_of, [u for u in state.lines if u.unit_id == unit_id], state.items, (unit_id, name))
 
 
 def groups(state: State) -> list[list[UnitLine]]:
