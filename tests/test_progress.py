@@ -264,3 +264,42 @@ def test_progress_of_an_unknown_unit_names_close_ones(unit, hint):
     assert proc.returncode == 1 and proc.stdout == ""
     assert proc.stderr.splitlines() == [f"plangen: {SEED}: --unit: unknown unit '{unit}'{hint} "
                                         "(units: zhongxue, shifan, qingmen, huangzhulin, shuitangba)"]
+
+
+def _with_statuses(tmp_path, **statuses: str):
+    """The seed plan and its progress file, with a status on some targets of the plan."""
+    text = SEED.read_text(encoding="utf-8")
+    for what, status in statuses.items():
+        start = text.index(f"what: {what},")
+        end = text.index("}", start)
+        text = text[:end] + f", status: {status}" + text[end:]
+    plan = tmp_path / "2021-logistics.yaml"
+    plan.write_text(text, encoding="utf-8")
+    shutil.copy(PROGRESS, tmp_path / PROGRESS.name)
+    return plan
+
+
+def test_check_warns_when_the_plan_says_more_than_the_latest_progress(tmp_path):
+    # 老教学楼 at 箐门 is in progress (said so, progress line 34); 电脑 at 水塘坝 is at 0 (line 41, no status);
+    # 旗台 dropped in both; 围墙 planned in the plan but done since: the plan behind its record is no news
+    plan = _with_statuses(tmp_path, 老教学楼改造维修="done", 电脑="done", 旗台改造维修="dropped", 围墙维修="planned")
+    proc = run("check", str(tmp_path))
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout == "1 plan file(s) OK, 2 warning(s)\n"
+    progress = tmp_path / PROGRESS.name
+    assert proc.stderr.splitlines() == [
+        f"{plan}:65:98: warning: sections[1].items[0].items[1].targets[0].status: the plan says done, but the latest "
+        f"progress for 箐门小学 says in-progress ({progress}:34:60, 2021-12-20); reports follow the progress file",
+        f"{plan}:70:83: warning: sections[1].items[0].items[2].targets[1].status: the plan says done, but the latest "
+        f"progress for 水塘坝小学 says planned (done 0 of 1) ({progress}:41:9, 2021-12-20); reports follow the progress file"]
+    data = json.loads(run("progress", str(plan), "--unit", "qingmen", "--format", "json").stdout)
+    assert [u["status"] for t in data["targets"] if t["what"] == "老教学楼改造维修" for u in t["units"]] == ["in-progress"]
+
+
+def test_a_target_dropped_in_the_plan_but_reported_in_progress_is_warned_about(tmp_path):
+    """A progress line that says no status takes the plan's dropped; one that says in-progress disagrees."""
+    plan = _with_statuses(tmp_path, 老教学楼改造维修="dropped")
+    proc = run("check", str(plan))
+    assert proc.returncode == 0 and proc.stdout == "1 plan file(s) OK, 1 warning(s)\n", proc.stderr
+    assert ("targets[0].status: the plan says dropped, but the latest progress for 箐门小学 says in-progress "
+            f"({tmp_path / PROGRESS.name}:34:60, 2021-12-20)") in proc.stderr
