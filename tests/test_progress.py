@@ -303,3 +303,15 @@ def test_a_target_dropped_in_the_plan_but_reported_in_progress_is_warned_about(t
     assert proc.returncode == 0 and proc.stdout == "1 plan file(s) OK, 1 warning(s)\n", proc.stderr
     assert ("targets[0].status: the plan says dropped, but the latest progress for 箐门小学 says in-progress "
             f"({tmp_path / PROGRESS.name}:34:60, 2021-12-20)") in proc.stderr
+
+
+def test_a_report_without_a_currency_heads_its_money_columns_plainly():
+    """The seed has no currency; 档案柜's completion table has money spent (1,150 and 1,230)."""
+    from plangen.outline.report import build_report
+    from plangen.render.theme import load_theme
+    from plangen.tools.report import state_at
+    loaded, state = state_at(str(SEED), None)
+    assert loaded.plan.plan.document.currency is None
+    outline = build_report(loaded, state, load_theme().wording("zh"))
+    (table,) = [b for b in outline.blocks if getattr(b, "header", None) and any("1,230" in c for r in b.rows for c in r)]
+    assert table.header[-1] == "已支出" and not any("None" in h for h in table.header)

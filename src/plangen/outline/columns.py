@@ -73,7 +73,7 @@ def plan_has(plan: Plan) -> set[str]:
     return found
 
 
-def budget_heading(w: Wording, key: str, currency: str) -> str:
+def budget_heading(w: Wording, key: str, currency: Optional[str]) -> str:
     """预算（元）; a plain 预算 / Budget when the plan has no currency."""
     return w.format(key, currency=currency) if currency else w.budget_plain
 

@@ -45,7 +45,7 @@ PLACEHOLDERS: dict[str, frozenset[str]] = {
     "status_planned": frozenset(), "status_in_progress": frozenset(), "status_done": frozenset(),
     "status_dropped": frozenset(), "status_none": frozenset(), "status_overdue": frozenset({"status"}),
     "col_planned": frozenset(), "col_done": frozenset(), "col_percent": frozenset(), "col_status": frozenset(),
-    "col_spent": frozenset({"currency"}), "col_note": frozenset(), "col_school": frozenset(),
+    "col_spent": frozenset({"currency"}), "spent_plain": frozenset(), "col_note": frozenset(), "col_school": frozenset(),
     "matrix_title": frozenset(), "open_title": frozenset(), "open_none": frozenset(),
     "chart_label": frozenset(), "chart_title": frozenset(), "chart_planned": frozenset(), "chart_done": frozenset(),
     "chart_month": frozenset({"month"}), "sentence_end": frozenset(),
@@ -142,6 +142,7 @@ class Wording:
     col_percent: str
     col_status: str
     col_spent: str
+    spent_plain: str  # a money-spent column's heading when the plan has no currency
     col_note: str
     col_school: str
     matrix_title: str
