@@ -6,8 +6,9 @@ import argparse
 import json
 import os
 import sys
+from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Callable, Literal, NoReturn, Optional
+from typing import TYPE_CHECKING, Any, Literal, NoReturn, Optional
 
 from plangen import __version__
 from plangen.cliargs import Parser, positive_int, rich_terminal, seconds
@@ -177,10 +178,10 @@ def cmd_diff(args: argparse.Namespace) -> int:
 
 
 def cmd_new(args: argparse.Namespace) -> int:
+    from plangen.build.write import atomic_write
     from plangen.source.load import load_plan, load_plan_text
     from plangen.source.yamlsafe import read_file
     from plangen.tools.rollover import default_output, roll_forward
-    from plangen.build.write import atomic_write
     source = load_plan(args.source)  # the source must be a valid plan
     old_year = source.plan.document.year
     text = read_file(args.source).decode("utf-8")
@@ -198,10 +199,10 @@ def cmd_new(args: argparse.Namespace) -> int:
 
 
 def cmd_redline(args: argparse.Namespace) -> int:
-    from plangen.compare.redline import build_redline
-    from plangen.render.theme import load_theme
     from plangen.build.write import atomic_write
+    from plangen.compare.redline import build_redline
     from plangen.render import RENDERERS, for_path
+    from plangen.render.theme import load_theme
     target = for_path(Path(args.output).suffix)
     if target is None:
         suffixes = [r.suffix for r in RENDERERS.values()]

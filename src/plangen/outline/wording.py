@@ -8,9 +8,10 @@ A theme's file may set only some keys: the others come from the built-in file.
 from __future__ import annotations
 
 import string
-from decimal import Decimal
+from collections.abc import Mapping
 from dataclasses import dataclass, fields
-from typing import Any, Mapping
+from decimal import Decimal
+from typing import Any
 
 # key -> the placeholders it may use; every key is required
 PLACEHOLDERS: dict[str, frozenset[str]] = {
@@ -160,7 +161,7 @@ class Wording:
         return str(getattr(self, "status_" + (name or "none").replace("-", "_")))
 
     @classmethod
-    def from_mapping(cls, data: Mapping[str, Any], defaults: Mapping[str, Any] | None = None) -> "Wording":
+    def from_mapping(cls, data: Mapping[str, Any], defaults: Mapping[str, Any] | None = None) -> Wording:
         """Checked wording; keys missing from ``data`` come from ``defaults``."""
         merged = {**(defaults or {}), **data}
         unknown = sorted(set(merged) - set(PLACEHOLDERS))
