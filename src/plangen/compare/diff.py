@@ -11,11 +11,11 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Optional
 
-from plangen.source.model import Item, Plan
-from plangen.outline.wording import Wording
-from plangen.outline.outline import Table, build_outline
 from plangen.outline import numbers
+from plangen.outline.outline import Table, build_outline
 from plangen.outline.targets import Matrix, matrix, money_written
+from plangen.outline.wording import Wording
+from plangen.source.model import Item, Plan
 
 SIMILAR = 0.6  # title/text similarity that matches two items without ids
 METADATA = ("number", "title", "subtitle", "kind", "year", "organization", "language", "numbering",

@@ -10,6 +10,7 @@ from decimal import Decimal
 from typing import Optional
 
 from plangen.outline.chart import timeline
+from plangen.outline.columns import budget_heading
 from plangen.outline.outline import APPENDIX_MAX_COLUMNS, Block, Cover, Outline, Para, Table, build_outline
 from plangen.outline.progress import State, UnitLine, groups, item_state, percent, totals
 from plangen.outline.targets import fmt
@@ -86,7 +87,7 @@ def _status_words(u: UnitLine, w: Wording) -> str:
     return w.format("status_overdue", status=word) if u.overdue else word
 
 
-def completion_table(loc: Loc, state: State, w: Wording, currency: str) -> Optional[Table]:
+def completion_table(loc: Loc, state: State, w: Wording, currency: Optional[str]) -> Optional[Table]:
     """An item's targets: a row per target and unit, and the target's total."""
     mine = [g for g in groups(state) if g[0].target.loc[:-2] == loc]
     if not mine:
@@ -94,7 +95,8 @@ def completion_table(loc: Loc, state: State, w: Wording, currency: str) -> Optio
     lines_all = [u for g in mine for u in g]
     money = (any(u.budget is not None for u in lines_all), any(u.spent is not None for u in lines_all))
     header = [w.table_what, w.col_school, w.table_unit, w.col_planned, w.col_done, w.col_percent, w.col_status]
-    header += [w.format("table_budget", currency=currency)] * money[0] + [w.format("col_spent", currency=currency)] * money[1]
+    spent = w.format("col_spent", currency=currency) if currency else w.spent_plain
+    header += [budget_heading(w, "table_budget", currency)] * money[0] + [spent] * money[1]
     rows: list[list[str]] = []
     for lines in mine:
         t = lines[0].target.target

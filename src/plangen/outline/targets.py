@@ -142,7 +142,7 @@ def target_budget(target: Target, n_units: int) -> Optional[Decimal]:
     return target.budget_total
 
 
-def fmt(value: "int | float | Decimal") -> str:
+def fmt(value: int | float | Decimal) -> str:
     """A quantity for people (as written, thousands separators): ``numbers.quantity``; kept
     for the progress report's callers."""
     return numbers.quantity(numbers.exact(value))

@@ -8,9 +8,10 @@ A theme's file may set only some keys: the others come from the built-in file.
 from __future__ import annotations
 
 import string
-from decimal import Decimal
+from collections.abc import Mapping
 from dataclasses import dataclass, fields
-from typing import Any, Mapping
+from decimal import Decimal
+from typing import Any
 
 # key -> the placeholders it may use; every key is required
 PLACEHOLDERS: dict[str, frozenset[str]] = {
@@ -47,7 +48,7 @@ PLACEHOLDERS: dict[str, frozenset[str]] = {
     "status_planned": frozenset(), "status_in_progress": frozenset(), "status_done": frozenset(),
     "status_dropped": frozenset(), "status_none": frozenset(), "status_overdue": frozenset({"status"}),
     "col_planned": frozenset(), "col_done": frozenset(), "col_percent": frozenset(), "col_status": frozenset(),
-    "col_spent": frozenset({"currency"}), "col_note": frozenset(), "col_school": frozenset(),
+    "col_spent": frozenset({"currency"}), "spent_plain": frozenset(), "col_note": frozenset(), "col_school": frozenset(),
     "matrix_title": frozenset(), "open_title": frozenset(), "open_none": frozenset(),
     "chart_label": frozenset(), "chart_title": frozenset(), "chart_planned": frozenset(), "chart_done": frozenset(),
     "chart_month": frozenset({"month"}), "sentence_end": frozenset(),
@@ -147,6 +148,7 @@ class Wording:
     col_percent: str
     col_status: str
     col_spent: str
+    spent_plain: str  # a money-spent column's heading when the plan has no currency
     col_note: str
     col_school: str
     matrix_title: str
@@ -164,7 +166,7 @@ class Wording:
         return str(getattr(self, "status_" + (name or "none").replace("-", "_")))
 
     @classmethod
-    def from_mapping(cls, data: Mapping[str, Any], defaults: Mapping[str, Any] | None = None) -> "Wording":
+    def from_mapping(cls, data: Mapping[str, Any], defaults: Mapping[str, Any] | None = None) -> Wording:
         """Checked wording; keys missing from ``data`` come from ``defaults``."""
         merged = {**(defaults or {}), **data}
         unknown = sorted(set(merged) - set(PLACEHOLDERS))

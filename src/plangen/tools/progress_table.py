@@ -3,17 +3,33 @@ Excel and WPS) or JSON. Every number comes from ``outline.progress.compute``."""
 from __future__ import annotations
 
 import csv
+import difflib
 import io
 import json
 import unicodedata
 from decimal import Decimal
 from typing import Optional
 
-from plangen.outline.progress import State, groups, percent, totals
+from plangen.errors import PlangenError
+from plangen.outline.progress import State, for_unit, groups, percent, totals
 from plangen.outline.targets import fmt
+from plangen.source.model import Plan
 
 HEADER = ["item", "what", "unit", "planned", "done", "measure", "percent", "status", "due", "overdue",
           "budget", "spent", "note"]
+
+
+def one_unit(state: State, plan: Plan, path: str, wanted: str) -> State:
+    """The state of the unit named by --unit (its id or its name); an unknown one is an error
+    naming the closest ids and names."""
+    names = plan.unit_names()
+    by_name = {name: uid for uid, name in names.items()}
+    uid = wanted if wanted in names else by_name.get(wanted)
+    if uid is None:
+        close = difflib.get_close_matches(wanted, [*names, *by_name], n=3, cutoff=0.6)
+        hint = f"; did you mean {' or '.join(repr(c) for c in close)}?" if close else ""
+        raise PlangenError(f"{path}: --unit: unknown unit '{wanted}'{hint} (units: {', '.join(names)})")
+    return for_unit(state, uid, names[uid])
 
 
 def _num(value: Optional[Decimal]) -> int | float | None:
@@ -51,7 +67,8 @@ def progress_table(state: State) -> str:
     widths = [max(_width(r[c]) for r in table) for c in range(len(HEADER))]
     lines = ["  ".join(_pad(cell, widths[c], c in (3, 4, 6, 10, 11)) for c, cell in enumerate(r)).rstrip()
              for r in table]
-    return f"as of {state.as_of}\n" + "\n".join(lines) + "\n" + summary_line(state) + "\n"
+    head = f"as of {state.as_of}" + (f", {state.unit[1]} ({state.unit[0]}) only" if state.unit else "")
+    return head + "\n" + "\n".join(lines) + "\n" + summary_line(state) + "\n"
 
 
 def summary_line(state: State) -> str:
@@ -85,7 +102,8 @@ def progress_json(state: State) -> str:
                "overdue": len(state.overdue)}
     items = {k: {"status": v.status, "summary": v.summary, "reported": v.reported.isoformat() if v.reported else None}
              for k, v in state.items.items()}
-    return json.dumps({"as_of": state.as_of.isoformat(), "summary": summary, "targets": targets, "items": items},
+    unit = {"id": state.unit[0], "name": state.unit[1]} if state.unit else None
+    return json.dumps({"as_of": state.as_of.isoformat(), "unit": unit, "summary": summary, "targets": targets, "items": items},
                       ensure_ascii=False, indent=2) + "\n"
 
 

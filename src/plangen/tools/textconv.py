@@ -6,8 +6,8 @@ from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from plangen.errors import PlangenError
-from plangen.outline.outline import Heading, Para, build_outline
 from plangen.outline import numbers
+from plangen.outline.outline import Heading, Para, build_outline
 from plangen.outline.targets import target_units
 from plangen.render.theme import load_theme
 from plangen.source.yamlsafe import read_file
