@@ -17,8 +17,8 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.opc.exceptions import PackageNotFoundError
 from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls, qn
-from docx.table import _Cell
 from docx.shared import Mm, Pt, Twips
+from docx.table import _Cell
 
 from plangen.errors import RenderError
 from plangen.outline.changes import DELETED, INSERTED, BlockMark, TableMark
