@@ -100,4 +100,9 @@ def compare_appendix(old: list[Table], new: list[Table], language: str) -> list[
         else:
             out.extend(([whole(old[k], DELETED)] if k < len(old) else []) + [whole(table, INSERTED)])
     out.extend(whole(table, DELETED) for table in old[len(new):])
+    # a unit's column that moved to another part of the appendix was neither removed nor added
+    olds, news = {h for t in old for h in t.header}, {h for t in new for h in t.header}
+    for _table, mark in out:
+        if mark.columns:
+            mark.columns = ([h for h in mark.columns[0] if h not in news], [h for h in mark.columns[1] if h not in olds])
     return out
