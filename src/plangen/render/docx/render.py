@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-import re
 import zipfile
 from collections.abc import Iterator
 from typing import Optional
@@ -22,10 +21,10 @@ from docx.table import _Cell
 
 from plangen.errors import RenderError
 from plangen.outline.changes import DELETED, INSERTED, BlockMark, TableMark
-from plangen.outline.columns import char_em
 from plangen.outline.outline import Heading, Outline, Table
 from plangen.render import RenderOptions
 from plangen.render.docx.reference import clean_reference
+from plangen.render.docx.widths import column_edges, column_widths
 from plangen.render.docx.xml import (
     Revisions,
     add_content_control,
@@ -38,7 +37,6 @@ from plangen.render.docx.xml import (
 )
 from plangen.render.theme import Theme, reference_name
 
-TEXT_WIDTH_MM = 156  # A4 minus 28 mm and 26 mm margins
 BLANKS = {"zh": "\u3000" * 12, "en": "\u00a0" * 30}  # what an empty cover field shows, underlined
 KEEP_LINES = 16  # a longer paragraph is not kept with its table: LibreOffice would move it whole, leaving a page half empty
 CHARS_PER_LINE = {"zh": 27, "en": 90}
@@ -265,7 +263,7 @@ def _table(doc: _StyledDocument, table: Table, mark=None, caption: bool = True) 
     if caption and table.caption:
         doc.words(table.caption, "Appendix Caption", BlockMark(change=mark.change) if mark and mark.change else None)
     size = SUMMARY_PT if table.role == "summary" else doc.table_pt
-    widths = _widths(mark.accepted if mark and mark.accepted else table, size)  # accepting keeps them
+    widths = column_widths(mark.accepted if mark and mark.accepted else table, size)  # accepting keeps them
     t = _grid(doc, 1 + len(table.rows), widths)
     for row_index, values in enumerate([table.header] + table.rows):
         _fill(doc, t.rows[row_index], table, row_index, values, widths, mark)
@@ -280,7 +278,7 @@ def _replacement(doc: _StyledDocument, old: Table, new: Table) -> None:
     accepting or rejecting, and a comment (which would not) makes LibreOffice 7.4 abort when
     it opens the document hidden, as our accept/reject tests do (measured)."""
     size = SUMMARY_PT if new.role == "summary" else doc.table_pt
-    own = {id(old): _edges(_widths(old, size)), id(new): _edges(_widths(new, size))}
+    own = {id(old): column_edges(column_widths(old, size)), id(new): column_edges(column_widths(new, size))}
     edges = sorted(set(own[id(old)]) | set(own[id(new)]))
     rows = [(old, k, DELETED) for k in range(1 + len(old.rows))] + [(new, k, INSERTED) for k in range(1 + len(new.rows))]
     t = _grid(doc, len(rows), [Twips(b - a) for a, b in zip([0] + edges, edges)])
@@ -293,16 +291,6 @@ def _replacement(doc: _StyledDocument, old: Table, new: Table) -> None:
         values = ([table.header] + table.rows)[k]
         widths = [Twips(b - a) for a, b in zip([0] + mine, mine)]
         _fill(doc, row, table, k, values, widths, TableMark(change=change))
-
-
-def _edges(widths: list) -> list[int]:
-    """The right edges of columns, in twips from the table's left; the last one at the text block's edge."""
-    edges, x = [], 0
-    for w in widths:
-        x += int(w.twips)
-        edges.append(x)
-    edges[-1] = int(Mm(TEXT_WIDTH_MM).twips)
-    return edges
 
 
 def _grid(doc: _StyledDocument, rows: int, widths: list):
@@ -373,38 +361,6 @@ def _figure(doc: _StyledDocument, fig, theme: Theme) -> None:
     p.paragraph_format.first_line_indent = 0
     p.add_run().add_picture(io.BytesIO(png(fig, theme)), width=Pt(fig.width))
     p.alignment = WD_ALIGN_PARAGRAPH.CENTER
-
-
-def _widths(table: Table, size_pt: float) -> list:
-    """Column widths that fill the text block: each column gets room for its widest cell
-    (headers may wrap onto two lines; long text wraps past 22 characters); when that is too
-    wide, every column keeps at least its longest word (numbers whole; CJK text of up to six
-    characters whole, longer text four characters a line) and the rest of the block is shared in proportion to what each wants."""
-    def points(text: str, bold: bool = False) -> float:
-        return sum(char_em(ch) for ch in text) * size_pt * (1.08 if bold else 1.0)
-
-    def least(text: str, bold: bool, numeric: bool) -> float:
-        if numeric:
-            return points(text, bold)
-        words = [points(w, bold) for w in re.findall(r"[^\s\u2e80-\uffef]+", text)]
-        cjk = sum(1 for ch in text if ord(ch) > 0x2E80)
-        return max(words + [(cjk if cjk <= 6 else 4) * size_pt * (1.08 if bold else 1.0)])
-    cap, natural, minimum = 22 * size_pt, [], []
-    for col in range(len(table.header)):
-        bolds = [table.total_row and k == len(table.rows) - 1 for k in range(len(table.rows))]
-        cells = [points(row[col], b) for row, b in zip(table.rows, bolds)]
-        head = table.header[col]
-        header = max([points(head, True) / 2, min(points(head, True), 4 * size_pt)]
-                     + [points(w, True) for w in head.split() if w.isascii()])
-        natural.append(min(max(cells + [header, 2.5 * size_pt]), cap) + 12)  # + cell margins
-        minimum.append(max([least(head, True, False)] + [least(row[col], b, table.numeric[col])
-                                                         for row, b in zip(table.rows, bolds)]) + 12)
-    natural = [max(n, m) for n, m in zip(natural, minimum)]
-    block = TEXT_WIDTH_MM * 72 / 25.4
-    if sum(natural) > block >= sum(minimum):
-        room, wants = block - sum(minimum), sum(n - m for n, m in zip(natural, minimum))
-        natural = [m + (n - m) * room / wants for n, m in zip(natural, minimum)]
-    return [Mm(TEXT_WIDTH_MM * w / sum(natural)) for w in natural]
 
 
 def _properties(document, outline: Outline) -> None:
