@@ -79,7 +79,7 @@ def test_per_unit_documents(built):
         others = [u.name for u in plan.units if u.id != unit.id]
         d = docx.Document(str(folder / f"{unit.id}.docx"))
         cover = [p.text for p in d.paragraphs[:8]]
-        assert f"分送：{unit.name}" in cover
+        assert f"分送：各学校（本件送{unit.name}）" in cover  # to all the schools; this copy to its own
         for table in d.tables:
             cells = {c.text for row in table.rows for c in row.cells}
             assert not cells & set(others), (unit.id, cells & set(others))
