@@ -121,8 +121,13 @@ def test_targets_json_and_unit_filter():
     data = json.loads(proc.stdout)
     assert [u["id"] for u in data["units"]] == ["huangzhulin"]
     assert data["units"][0]["quantities"]["档案柜"] == 2
+    assert run("targets", str(SEED), "--format", "json", "--unit", "黄竹林小学").stdout == proc.stdout  # or its name
     bad = run("targets", str(SEED), "--unit", "nowhere")
-    assert bad.returncode == 2 and "unknown unit 'nowhere'" in bad.stderr
+    assert bad.returncode == 1  # the plan has no such unit: as progress --unit says
+    assert bad.stderr.splitlines() == [f"plangen: {SEED}: --unit: unknown unit 'nowhere' "
+                                       "(units: zhongxue, shifan, qingmen, huangzhulin, shuitangba)"]
+    close = run("targets", str(SEED), "--unit", "huangzulin")
+    assert "unknown unit 'huangzulin'; did you mean 'huangzhulin'?" in close.stderr
 
 
 @requires("soffice")
