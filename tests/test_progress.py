@@ -74,7 +74,7 @@ def test_progress_csv_and_table():
     by = {(r[1], r[2]): r for r in rows[1:]}
     assert by[("新课桌", "total")][3:7] == ["250", "255", "套", "102%"]
     assert by[("新课桌", "水塘坝小学")][3:8] == ["50", "55", "套", "110%", "done"]
-    assert by[("档案柜", "total")][11] == "2,380"
+    assert by[("档案柜", "total")][11] == "2380.00"  # plain digits, the currency's decimals
     assert by[("旗台改造维修", "示范小学")][7] == "dropped"
     table = run("progress", str(SEED))
     assert table.stdout.splitlines()[0] == "as of 2021-12-20"
@@ -125,7 +125,7 @@ def test_report_pdf_numbers(report):
     assert "新课桌 合计 套 250 255 102%" in rows
     assert "电脑 水塘坝小学 台 1 0 0% 未开始" in rows and "电脑 合计 台 5 4 80%" in rows
     assert "老教学楼改造维修 合计 栋 3 2 67%" in rows
-    assert "档案柜 合计 组 4 4 100% 2,380" in rows  # no budget column (none given); money spent
+    assert "档案柜 合计 组 4 4 100% 2,380.00" in rows  # no budget column (none given); money spent, in 元
     assert "旗台改造维修 示范小学 项 1 0 0% 已取消" in rows
     # the school x target matrix (done/planned) and its totals
     assert "水塘坝小学 55/50 0/1 2/2" in rows and "合计 已取消 2/3 255/250 4/5 4/4" in rows
@@ -226,10 +226,10 @@ def test_an_english_report_with_budgets_and_an_overdue_target(tmp_path):
     assert proc.returncode == 0, proc.stderr
     html = (tmp_path / "r.html").read_text(encoding="utf-8")
     assert "Progress report" in html and "(Progress report)" not in html  # English: no brackets around the kind
-    assert "(as of 9/30/2025)" in html
+    assert "(as of 30 Sep 2025)" in html
     assert "Progress: in progress. One school of three is on Wi-Fi." in html
     assert "<td>in progress (overdue)</td>" in html and "<td>not started (overdue)</td>" in html
-    assert '<td class="num">4,650.50</td>' in html and '<td class="num">14,400</td>' in html  # spent, as written; budget 3 × 4800
+    assert '<td class="num">4,650.50</td>' in html and '<td class="num">14,400.00</td>' in html  # USD's decimals, as in the plan; budget 3 × 4800
 
 
 
@@ -243,8 +243,9 @@ def test_progress_of_one_unit_by_id_or_name():
     assert got == {"新课桌": (50, 55, ["shuitangba"]), "电脑": (1, 0, ["shuitangba"]), "档案柜": (2, 2, ["shuitangba"])}
     assert data["summary"] == {"targets": 3, "done": 2, "in-progress": 0, "planned": 1, "dropped": 0, "overdue": 0}
     loaded, state = state_at(str(SEED), None)
-    assert json.loads(progress_json(one_unit(state, loaded.plan.plan, str(SEED), "水塘坝小学"))) == data  # by its name
-    assert json.loads(progress_json(state))["unit"] is None
+    plan = loaded.plan.plan
+    assert json.loads(progress_json(one_unit(state, plan, str(SEED), "水塘坝小学"), plan)) == data  # by its name
+    assert json.loads(progress_json(state, plan))["unit"] is None
     table = run("progress", str(SEED), "--unit", "shuitangba", "--as-of", "2021-06-30")
     assert table.returncode == 0, table.stderr
     lines = table.stdout.splitlines()
@@ -315,13 +316,29 @@ def test_a_target_dropped_in_the_plan_but_reported_in_progress_is_warned_about(t
             f"({tmp_path / PROGRESS.name}:34:60, 2021-12-20)") in proc.stderr
 
 
-def test_a_report_without_a_currency_heads_its_money_columns_plainly():
-    """The seed has no currency; 档案柜's completion table has money spent (1,150 and 1,230)."""
+def test_a_report_heads_its_money_columns_with_the_plans_currency():
+    """The seed sets no currency, so it is the language's (元), as in the plan's own 预算（元）;
+    档案柜's completion table has money spent (1,150 and 1,230), printed with 元's decimals."""
     from plangen.outline.report import build_report
     from plangen.render.theme import load_theme
     from plangen.tools.report import state_at
     loaded, state = state_at(str(SEED), None)
     assert loaded.plan.plan.document.currency is None
     outline = build_report(loaded, state, load_theme().wording("zh"))
-    (table,) = [b for b in outline.blocks if getattr(b, "header", None) and any("1,230" in c for r in b.rows for c in r)]
-    assert table.header[-1] == "已支出" and not any("None" in h for h in table.header)
+    (table,) = [b for b in outline.blocks if getattr(b, "header", None) and any("1,230.00" in c for r in b.rows for c in r)]
+    assert table.header[-1] == "已支出（元）" and not any("None" in h for h in table.header)
+    assert table.rows[-1][-1] == "2,380.00"
+
+
+def test_a_reports_status_line_stays_with_its_completion_table():
+    """The line before each completion table (the item's status line) keeps with it, as a
+    plan's introducing paragraph does: no page ends with "进度：已完成。" and its table on the next."""
+    from plangen.outline.report import build_report
+    from plangen.render.theme import load_theme
+    from plangen.tools.report import state_at
+    loaded, state = state_at(str(SEED), None)
+    blocks = build_report(loaded, state, load_theme().wording("zh")).blocks
+    tables = [i for i, b in enumerate(blocks) if getattr(b, "role", "") == "progress"]
+    assert len(tables) >= 4
+    assert all(blocks[i - 1].keep_next for i in tables), [blocks[i - 1] for i in tables if not blocks[i - 1].keep_next]
+    assert {getattr(blocks[i - 1], "role", "") for i in tables} == {"status"}

@@ -233,7 +233,7 @@ def cmd_progress(args: argparse.Namespace) -> int:
     if args.unit is not None:
         state = one_unit(state, loaded.plan.plan, loaded.plan.path, args.unit)
     renderers: dict[str, Callable[..., str | bytes]] = {"table": progress_table, "csv": progress_csv, "json": progress_json}
-    out = renderers[args.format](state)
+    out = renderers[args.format](state, loaded.plan.plan)
     if isinstance(out, bytes):
         sys.stdout.buffer.write(out)
     else:

@@ -26,7 +26,6 @@ MAX_NAMED = 5  # a target for more units than this names them as a group, not on
 MAX_NAMED_CHARS = 60  # ... and so does a list of names longer than this (about three lines of its cell)
 MAX_ITEM_COLUMNS = 8  # item columns per appendix table, however narrow
 DROPPED_CELL = "—"  # a dropped target's total and budget: it counts nowhere
-MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
 _TOKEN = re.compile(r"[\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef]|[^\s\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef]+")
 
 
@@ -54,8 +53,7 @@ def who(units: list[str], plan: Plan, w: Wording, whole: bool, noun: str) -> str
 def deadline(date: Optional[dt.date], w: Wording) -> str:
     if date is None:
         return ""
-    return w.format("deadline_format", year=str(date.year), month=str(date.month), day=str(date.day),
-                    mon=MONTHS[date.month - 1])
+    return w.date(date, "deadline_format")
 
 
 def status(value: Optional[str], w: Wording) -> str:

@@ -7,6 +7,7 @@ A theme's file may set only some keys: the others come from the built-in file.
 """
 from __future__ import annotations
 
+import datetime as dt
 import string
 from collections.abc import Mapping
 from dataclasses import dataclass, fields
@@ -42,7 +43,7 @@ PLACEHOLDERS: dict[str, frozenset[str]] = {
     # the progress report (plangen report)
     "report_kind": frozenset(), "report_title": frozenset({"title"}), "report_as_of": frozenset({"date"}),
     "report_summary": frozenset({"date", "total", "done", "progress", "planned", "overdue", "dropped"}),
-    "date_format": frozenset({"year", "month", "day"}), "status_label": frozenset(),
+    "date_format": frozenset({"year", "month", "day", "mon"}), "status_label": frozenset(),
     "status_planned": frozenset(), "status_in_progress": frozenset(), "status_done": frozenset(),
     "status_dropped": frozenset(), "status_none": frozenset(), "status_overdue": frozenset({"status"}),
     "col_planned": frozenset(), "col_done": frozenset(), "col_percent": frozenset(), "col_status": frozenset(),
@@ -57,6 +58,7 @@ NOUN_KEYS = ("all_units", "recipient", "table_for", "appendix_unit", "appendix_s
 for _key in NOUN_KEYS:
     PLACEHOLDERS[_key] = PLACEHOLDERS[_key] | {"unit_noun", "Unit_noun"}
 MAX_LENGTH = 200  # characters of one wording string
+MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
 
 class WordingError(ValueError):
@@ -182,6 +184,12 @@ class Wording:
     def named(self, key: str, unit_noun: str, **values: str) -> str:
         """A wording string that names units, with the plan's unit noun (科室, ward …)."""
         return self.format(key, unit_noun=unit_noun, Unit_noun=unit_noun[:1].upper() + unit_noun[1:], **values)
+
+    def date(self, value: dt.date, key: str = "date_format") -> str:
+        """A date in the document's words: every printed date goes through here (date_format;
+        deadline_format for a target's deadline). {mon} is the English month's short name."""
+        return self.format(key, year=str(value.year), month=str(value.month), day=str(value.day),
+                           mon=MONTHS[value.month - 1])
 
     def field_name(self, name: str) -> str:
         return self.field_names.get(name, name)
