@@ -283,13 +283,12 @@ def cmd_preview(args: argparse.Namespace) -> int:
 
 def cmd_targets(args: argparse.Namespace) -> int:
     from plangen.source.load import load_plan
-    from plangen.tools.targets_table import targets_csv, targets_json, targets_table
+    from plangen.tools.targets_table import targets_csv, targets_json, targets_table, unit_id
     loaded = load_plan(one_plan(args.plan))
-    if args.unit is not None and args.unit not in loaded.plan.unit_names():
-        raise UsageError(f"unknown unit '{args.unit}' (units: {', '.join(loaded.plan.unit_names())})")
+    unit = None if args.unit is None else unit_id(loaded.plan, loaded.path, args.unit)
     renderers: dict[str, Callable[..., str | bytes]] = {"table": targets_table, "csv": targets_csv, "json": targets_json}
     render = renderers[args.format]
-    out = render(loaded.plan, args.unit)
+    out = render(loaded.plan, unit)
     if isinstance(out, bytes):
         sys.stdout.buffer.write(out)
     else:
@@ -392,7 +391,7 @@ def _add_targets(sub: Subparsers) -> None:
                        formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("plan", metavar="PLAN", help="a plan file, or a folder holding one plan")
     p.add_argument("--format", choices=["table", "csv", "json"], default="table")
-    p.add_argument("--unit", metavar="ID", help="only this unit's row")
+    p.add_argument("--unit", metavar="UNIT", help="only this unit's row (its id or name)")
     p.set_defaults(func=cmd_targets)
 
 

@@ -17,7 +17,7 @@ from typing import Any
 # key -> the placeholders it may use; every key is required
 PLACEHOLDERS: dict[str, frozenset[str]] = {
     "number_label": frozenset(), "kind": frozenset(), "fields": frozenset(), "all_units": frozenset(),
-    "list_separator": frozenset(), "colon": frozenset(), "recipient": frozenset({"unit"}),
+    "list_separator": frozenset(), "colon": frozenset(), "recipient": frozenset({"unit", "all"}),
     "preface_label": frozenset(), "table_what": frozenset(), "table_each": frozenset(),
     "table_unit": frozenset(), "table_for": frozenset(), "table_total": frozenset(),
     "table_budget": frozenset({"currency"}), "table_deadline": frozenset(), "table_owner": frozenset(),
