@@ -216,6 +216,8 @@ def _appendix_tables(w: Wording, head: list[str], keys: list[str], col_title: di
         body = [lead + [vals.get(k, "") for k in chunk] + ([extra] if trail else []) for lead, vals, extra in all_rows]
         numeric = [False] * len(head) + [True] * (len(header) - len(head))
         part = w.format("appendix_part", part=str(n)) if n else ""
+        # one leading column: the units are the rows, and the renderers give their names room
+        columns = ["names"] + ["number"] * (len(header) - 1) if len(head) == 1 else []
         tables.append(_table(header, body, numeric, caption + part, with_totals, "summary",
-                             bookmark=caption if n == 0 else None))
+                             bookmark=caption if n == 0 else None, columns=columns))
     return tables
