@@ -87,12 +87,19 @@ def tables_found(doc: list[list[Line]], outline) -> list[tuple[tuple[int, Line],
     and the (page, line) where the block before it ends (None for none)."""
     joined, starts, where = _index(doc)
     at = lambda pos: where[bisect.bisect_right(starts, pos) - 1]  # noqa: E731
-    found_tables, cursor, previous = [], 0, None
+    page_start = {}
+    for start, (page, _line) in zip(starts, where):
+        page_start.setdefault(page, start)
+    found_tables, cursor, previous, last_table = [], 0, None, -1
     for block in outline.blocks:
         if block.kind == "table":
-            found = joined.find(squash(block.header[0]), cursor)
+            # from the top of the page the block before ends on (past any table found already):
+            # pdftotext may read a table's header line before a short paragraph beside it
+            since = cursor if previous is None else max(last_table + 1, page_start[at(previous)[0]])
+            found = joined.find(squash(block.header[0]), since)
             if found >= 0:
                 found_tables.append((at(found), None if previous is None else at(previous)))
+                last_table = found
             continue
         whole = squash(block.title if block.kind == "heading" else block.text)
         found = joined.find(whole, cursor)  # the whole block: its last characters may repeat inside it
