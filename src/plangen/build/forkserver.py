@@ -1,0 +1,286 @@
+"""The render server: a warm process that forks one child per `plangen` command.
+
+Started by the client (build/daemon.py) in its own session with stdio on /dev/null, it takes
+a lock beside its socket (one server per key), imports WeasyPrint and plangen and renders
+the starter plans once in memory (cffi's C types, Jinja's compiled templates, the prepared
+fonts), then listens. For each connection of this user (SO_PEERCRED) it receives the
+command and the caller's three file descriptors and forks:
+
+    the child: becomes the caller (folder, umask, environment, resource limits, standard
+    streams), forgets the server's per-run state (kept fonts, font lists, exit handlers),
+    says "started", runs the normal command line, and reports "exit N". Its render workers
+    are forked from it (warm) and get the same limits as spawned ones (build/workers.py).
+    A thread reads the connection: "signal N" is raised here; the caller's end closing
+    (the caller was killed) ends the child like Ctrl-C, then for good after a grace time.
+
+The server reports each child's end ("exit N" or "signal N") as it reaps it, stops listening
+when its code changes (a new key has a new server), and exits after the idle time.
+"""
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import marshal
+import os
+import selectors
+import signal
+import socket
+import struct
+import sys
+import threading
+import time
+from typing import Optional
+
+from plangen.build import daemon
+
+GRACE = 10.0  # seconds a child whose caller died has to clean up before it is killed
+RECHECK = 5.0  # seconds between checks that the server's code is still current
+_STATE: dict[str, object] = {}  # what a child must close: the listener, the lock, the wake-up pipe
+
+
+def main(path: str) -> None:
+    _STATE["server"] = os.getpid()
+    lock = _lock(path + ".lock")
+    if lock is None:
+        return  # another server for this key is starting or running
+    key = daemon.code_key()
+    warm_up()
+    idle = _idle_seconds()
+    listener = _listen(path)
+    _STATE.update(listener=listener, lock=lock, path=path)
+    try:
+        _serve(listener, key, idle)
+    finally:
+        _unlink(path)
+        listener.close()
+
+
+def _idle_seconds() -> float:
+    try:
+        return max(0.1, float(os.environ.get(daemon.IDLE_ENV, "600")))
+    except ValueError:
+        return 600.0
+
+
+def _lock(path: str) -> Optional[int]:
+    fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o600)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        os.close(fd)
+        return None
+    return fd
+
+
+def _listen(path: str) -> socket.socket:
+    with contextlib.suppress(FileNotFoundError):
+        os.unlink(path)  # a dead server's socket (we hold the lock)
+    listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    old = os.umask(0o177)
+    try:
+        listener.bind(path)
+    finally:
+        os.umask(old)
+    listener.listen(16)
+    with open(path + ".pid", "w", encoding="ascii") as f:
+        f.write(f"{os.getpid()}\n")
+    return listener
+
+
+def _unlink(path: str) -> None:
+    """Remove the socket and its pid file (ours: we hold the key's lock)."""
+    for name in (path, path + ".pid"):
+        with contextlib.suppress(OSError):
+            os.unlink(name)
+
+
+def warm_up() -> None:
+    """Import what commands use and render the starter plans in memory, then forget what a
+    command must find fresh."""
+    from plangen.render.engine import import_weasyprint
+    import_weasyprint()
+    import plangen.cli  # noqa: F401
+    from plangen.build import orchestrator  # noqa: F401
+    with contextlib.suppress(Exception):  # a broken set-up is reported by the commands themselves
+        _render_starters()
+    fresh_state()
+
+
+def _render_starters() -> None:
+    from plangen.outline.outline import build_outline
+    from plangen.render import RENDERERS, RenderOptions
+    from plangen.render.theme import load_theme
+    from plangen.source.load import load_plan_text
+    from plangen.tools.init import starter_plan
+    theme = load_theme()
+    for language in ("zh", "en"):
+        text = starter_plan(language, 2024)
+        loaded = load_plan_text(text, f"<starter {language}>")
+        outline = build_outline(loaded.plan, theme.wording(language))
+        for fmt in ("pdf", "docx", "html"):
+            RENDERERS[fmt].render(outline, theme, RenderOptions(characters=text))
+
+
+def fresh_state() -> None:
+    """Forget per-run state a fresh process would not have: WeasyPrint's font configuration
+    and the stylesheets tied to it (a forked copy is not safe to share), the installed font
+    lists (a font installed since is found), the parsed plan, the temporary folder."""
+    import tempfile
+    from plangen.build import orchestrator
+    from plangen.render import fonts, pdf, theme
+    config, pdf._FONT_CONFIG = pdf._FONT_CONFIG, None
+    if config is not None and os.getpid() == _STATE.get("server"):
+        pdf._remove_font_folder(config)
+    pdf._FACES.clear()
+    for cached in (theme.font_faces, theme.font_charsets, fonts.theme_text):
+        cached.cache_clear()
+    orchestrator._LOADED.clear()
+    tempfile.tempdir = None
+
+
+def _serve(listener: socket.socket, key: str, idle: float) -> None:
+    wake_r, wake_w = os.pipe2(os.O_NONBLOCK | os.O_CLOEXEC)
+    signal.set_wakeup_fd(wake_w)
+    signal.signal(signal.SIGCHLD, lambda *_: None)
+    _STATE.update(wake=(wake_r, wake_w))
+    children: dict[int, socket.socket] = {}
+    selector = selectors.DefaultSelector()
+    selector.register(listener, selectors.EVENT_READ)
+    selector.register(wake_r, selectors.EVENT_READ)
+    last_work, checked, listening = time.monotonic(), time.monotonic(), True
+    while listening or children:
+        for event, _ in selector.select(timeout=1.0):
+            if event.fileobj is listener:
+                _accept(listener, children)
+            else:
+                with contextlib.suppress(OSError):
+                    os.read(wake_r, 512)
+        _reap(children)
+        now = time.monotonic()
+        if children:
+            last_work = now
+        if listening and (now - last_work > idle or (now - checked > RECHECK and daemon.code_key() != key)):
+            selector.unregister(listener)  # new callers start a new server, or run the command themselves
+            _unlink(str(_STATE["path"]))
+            listener.close()
+            listening = False
+        checked = now if now - checked > RECHECK else checked
+
+
+def _accept(listener: socket.socket, children: dict[int, socket.socket]) -> None:
+    try:
+        conn, _ = listener.accept()
+    except OSError:
+        return
+    try:
+        if daemon.peer_uid(conn) != os.getuid():
+            raise PermissionError("another user")
+        conn.settimeout(5)
+        request, fds = _receive(conn)
+    except (OSError, ValueError):
+        conn.close()
+        return
+    pid = os.fork()
+    if pid == 0:
+        _child(conn, request, fds)  # never returns
+    for fd in fds:
+        os.close(fd)
+    children[pid] = conn
+
+
+def _receive(conn: socket.socket) -> tuple[dict, list[int]]:
+    data, fds, _flags, _addr = socket.recv_fds(conn, 65536, 3)
+    if len(fds) != 3 or len(data) < 4:
+        for fd in fds:
+            os.close(fd)
+        raise ValueError("a request needs three descriptors")
+    size = struct.unpack("!I", data[:4])[0]
+    body = data[4:]
+    while len(body) < size:
+        chunk = conn.recv(min(1 << 20, size - len(body)))
+        if not chunk:
+            raise ValueError("request cut short")
+        body += chunk
+    request = marshal.loads(body)  # from this user (checked), the same interpreter (the key)
+    if not isinstance(request, dict):
+        raise ValueError("not a request")
+    return request, fds
+
+
+def _reap(children: dict[int, socket.socket]) -> None:
+    for pid in list(children):
+        try:
+            done, status = os.waitpid(pid, os.WNOHANG)
+        except ChildProcessError:
+            done, status = pid, 0
+        if not done:
+            continue
+        conn = children.pop(pid)
+        sig = os.WTERMSIG(status) if os.WIFSIGNALED(status) else 0
+        daemon._send(conn, f"signal {sig}" if sig else f"exit {os.waitstatus_to_exitcode(status)}")
+        conn.close()
+
+
+def _child(conn: socket.socket, request: dict, fds: list[int]) -> None:
+    """In the forked child: become the caller, run the command, report its exit code."""
+    code = 1
+    try:
+        _close_server_state()
+        from plangen.build import caller
+        try:
+            caller.become(request, fds)
+        except Exception:  # noqa: BLE001 - whatever it is, the caller runs the command itself
+            daemon._send(conn, "refused")
+            os._exit(0)
+        daemon._send(conn, "started")
+        _watch_caller(conn)
+        code = caller.run(request["argv"])
+        daemon._send(conn, f"exit {code}")
+    finally:
+        os._exit(code)
+
+
+def _close_server_state() -> None:
+    signal.set_wakeup_fd(-1)
+    for sig in (signal.SIGCHLD, signal.SIGTERM, signal.SIGINT, signal.SIGHUP):
+        signal.signal(sig, signal.SIG_DFL if sig != signal.SIGINT else signal.default_int_handler)
+    for fd in (*_STATE.get("wake", ()), _STATE.get("lock")):
+        if isinstance(fd, int):
+            with contextlib.suppress(OSError):
+                os.close(fd)
+    listener = _STATE.get("listener")
+    if isinstance(listener, socket.socket):
+        listener.close()
+
+
+def _watch_caller(conn: socket.socket) -> None:
+    """A thread that raises the caller's signals here, and ends the command when the caller
+    is gone; the connection is closed in processes this one forks (render workers)."""
+    conn.settimeout(None)
+    os.register_at_fork(after_in_child=lambda: _close_quietly(conn))
+
+    def read() -> None:
+        lines = daemon._Lines(conn)
+        while True:
+            try:
+                line = lines.next()
+            except OSError:
+                line = ""
+            what, _, value = line.partition(" ")
+            if what == "signal" and value.isdigit():
+                os.kill(os.getpid(), int(value))
+            elif not line:  # the caller died: stop as on kill, then for good
+                os.kill(os.getpid(), signal.SIGTERM)
+                time.sleep(GRACE)
+                os.kill(os.getpid(), signal.SIGKILL)
+
+    threading.Thread(target=read, name="plangen-caller", daemon=True).start()
+
+
+def _close_quietly(conn: socket.socket) -> None:
+    with contextlib.suppress(OSError):
+        conn.close()
+
+
+if __name__ == "__main__":
+    main(sys.argv[1])
