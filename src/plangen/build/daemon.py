@@ -5,7 +5,8 @@ forks one child per command; the child takes this process's argv, folder, enviro
 umask, resource limits and stdin/stdout/stderr (passed as file descriptors) and runs the
 normal command line. This process relays signals to it and exits with its exit code.
 
-- Off with PLANGEN_DAEMON=0 (the tests do that), and off where it cannot work (not Linux).
+- Off with PLANGEN_DAEMON=0 (the tests do that), and off where it cannot work (not Linux);
+  PLANGEN_DAEMON=require waits for a server and fails rather than run here (tests, benchmarks).
 - Private: the socket is in $XDG_RUNTIME_DIR/plangen or /tmp/plangen-UID, a folder of this
   user that only this user can enter (else the server is not used); both ends check the
   other's uid (SO_PEERCRED).
@@ -37,11 +38,19 @@ _ENV_IN_KEY = ("PYTHON", "LD_")  # environment read when the interpreter and lib
 def main(argv: list[str] | None = None) -> int:
     """The `plangen` command: in the render server's child, else here."""
     args = sys.argv[1:] if argv is None else list(argv)
-    code = run_in_server(args)
+    try:
+        code = run_in_server(args)
+    except Unavailable as exc:  # PLANGEN_DAEMON=require
+        print(f"plangen: the render server is not available: {exc}", file=sys.stderr)
+        return 1
     if code is not None:
         return code
     from plangen.cli import main as cli_main
     return cli_main(args)
+
+
+class Unavailable(Exception):
+    """With PLANGEN_DAEMON=require: why the command could not run in the server."""
 
 
 def enabled() -> bool:
@@ -50,20 +59,41 @@ def enabled() -> bool:
 
 
 def run_in_server(argv: list[str]) -> int | None:
-    """The command's exit code from the server's child, or None: run it here."""
+    """The command's exit code from the server's child, or None: run it here. With
+    PLANGEN_DAEMON=require (for tests and measurements) a server is started and waited for,
+    and what would make the command run here raises Unavailable instead."""
     if not enabled():
         return None
+    required = os.environ.get(ENV) == "require"
     try:
         folder = private_folder()
         path = os.path.join(folder, f"{code_key()[:24]}.sock")
         sock = _connect(path)
-    except (OSError, ValueError):
-        return None
+        if sock is None:
+            start_server(path)
+            sock = _wait_for(path) if required else None
+    except (OSError, ValueError) as exc:
+        sock = None
+        if required:
+            raise Unavailable(str(exc)) from None
     if sock is None:
-        start_server(path)
         return None
     with sock:
-        return _relay(sock, argv)
+        code = _relay(sock, argv)
+    if code is None and required:
+        raise Unavailable("the server refused the command")
+    return code
+
+
+def _wait_for(path: str, timeout: float = 120.0) -> socket.socket:
+    import time
+    end = time.monotonic() + timeout
+    while time.monotonic() < end:
+        sock = _connect(path)
+        if sock is not None:
+            return sock
+        time.sleep(0.05)
+    raise TimeoutError(f"{path}: no server after {timeout:g} s")
 
 
 def private_folder() -> str:

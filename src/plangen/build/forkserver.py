@@ -35,6 +35,10 @@ from plangen.build import daemon
 
 GRACE = 10.0  # seconds a child whose caller died has to clean up before it is killed
 RECHECK = 5.0  # seconds between checks that the server's code is still current
+WARM_ENV = "PLANGEN_DAEMON_WARM"  # "0": import only, render nothing at start (the daemon's own tests)
+WARM_MODULES = ("plangen.cli", "plangen.build.orchestrator", "plangen.source.load", "plangen.outline.outline",
+                "plangen.render.pdf", "plangen.render.html", "plangen.render.docx.render", "plangen.tools.report",
+                "plangen.outline.report", "plangen.compare.diff", "plangen.compare.redline", "plangen.tools.targets_table")
 _STATE: dict[str, object] = {}  # what a child must close: the listener, the lock, the wake-up pipe
 
 
@@ -99,10 +103,12 @@ def warm_up() -> None:
     command must find fresh."""
     from plangen.render.engine import import_weasyprint
     import_weasyprint()
-    import plangen.cli  # noqa: F401
-    from plangen.build import orchestrator  # noqa: F401
-    with contextlib.suppress(Exception):  # a broken set-up is reported by the commands themselves
-        _render_starters()
+    import importlib
+    for module in WARM_MODULES:
+        importlib.import_module(module)
+    if os.environ.get(WARM_ENV) != "0":
+        with contextlib.suppress(Exception):  # a broken set-up is reported by the commands themselves
+            _render_starters()
     fresh_state()
 
 
