@@ -15,7 +15,7 @@ from typing import Any
 _KEPT: list[Any] = []  # the server's standard streams: never closed or flushed in a child
 
 
-def become(request: dict, fds: list[int]) -> None:
+def become(request: dict[str, Any], fds: list[int]) -> None:
     """Raises OSError or ValueError when the child cannot be the caller exactly (then the
     caller runs the command itself)."""
     _limits(request["limits"])
@@ -39,7 +39,7 @@ def _limits(limits: dict[str, list[int]]) -> None:
     """The caller's resource limits; one the server cannot grant (a higher hard limit) refuses."""
     wanted = {getattr(resource, name): (int(soft), int(hard)) for name, (soft, hard) in limits.items()
               if hasattr(resource, name)}
-    for res, (soft, hard) in wanted.items():
+    for res, (_soft, hard) in wanted.items():
         if _above(hard, resource.getrlimit(res)[1]):
             raise ValueError(f"resource limit {res}: the caller's is higher")
     for res, limit in wanted.items():
@@ -55,7 +55,7 @@ def _above(a: int, b: int) -> bool:
 def _streams(spec: list[list[Any]]) -> None:
     """New sys.stdin/stdout/stderr on descriptors 0-2, set up as Python set up the caller's."""
     _KEPT.append((sys.stdin, sys.stdout, sys.stderr))
-    made = []
+    made: list[io.TextIOWrapper | None] = []
     for fd, (encoding, errors, line_buffering, write_through, raw_buffer) in enumerate(spec):
         if encoding is None:
             made.append(None)
@@ -65,7 +65,7 @@ def _streams(spec: list[list[Any]]) -> None:
         made.append(io.TextIOWrapper(buffered, encoding=encoding, errors=errors, line_buffering=bool(line_buffering),
                                      write_through=bool(write_through)))
     sys.stdin, sys.stdout, sys.stderr = made
-    sys.__stdin__, sys.__stdout__, sys.__stderr__ = made
+    sys.__stdin__, sys.__stdout__, sys.__stderr__ = made  # type: ignore[misc]
 
 
 def run(argv: list[str]) -> int:

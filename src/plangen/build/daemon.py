@@ -29,6 +29,10 @@ import socket
 import struct
 import sys
 
+TYPE_CHECKING = False  # typing is not imported: every command starts here
+if TYPE_CHECKING:
+    from typing import Any
+
 ENV = "PLANGEN_DAEMON"  # "0": never use the render server
 IDLE_ENV = "PLANGEN_DAEMON_IDLE"  # seconds a server waits for work before it exits
 RELAYED = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP, signal.SIGQUIT)
@@ -101,10 +105,8 @@ def private_folder() -> str:
     unless it is a real folder of this user that no one else can enter."""
     runtime = os.environ.get("XDG_RUNTIME_DIR")
     folder = os.path.join(runtime, "plangen") if runtime and os.path.isabs(runtime) else f"/tmp/plangen-{os.getuid()}"
-    try:
-        os.mkdir(folder, 0o700)
-    except FileExistsError:
-        pass
+    if not os.path.lexists(folder):
+        os.makedirs(folder, 0o700, exist_ok=True)
     check_private(folder)
     return folder
 
@@ -176,16 +178,17 @@ def start_server(path: str) -> None:
         subprocess.Popen([sys.executable, *_interpreter_flags(), "-c", boot, path, "--", *server_path()],
                          stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                          cwd="/", start_new_session=True, close_fds=True)
-    except OSError:
-        pass
+    except OSError:  # no server then: commands run in their own process
+        return
 
 
 def _interpreter_flags() -> list[str]:
     import subprocess
-    return subprocess._args_from_interpreter_flags()  # type: ignore[attr-defined]  # what multiprocessing uses
+    flags: list[str] = subprocess._args_from_interpreter_flags()  # type: ignore[attr-defined]  # as multiprocessing does
+    return flags
 
 
-def request(argv: list[str]) -> dict:
+def request(argv: list[str]) -> dict[str, Any]:
     """What the child needs to be this process: argv, folder, environment, umask, limits, and
     how Python set up this process's standard streams."""
     import resource
@@ -239,8 +242,8 @@ def _outcome(reader: "_Lines") -> int:
 def _send(sock: socket.socket, line: str) -> None:
     try:
         sock.sendall(line.encode() + b"\n")
-    except OSError:
-        pass
+    except OSError:  # the other end is gone: nobody to tell
+        return
 
 
 class _Lines:

@@ -29,7 +29,7 @@ import struct
 import sys
 import threading
 import time
-from typing import Optional
+from typing import Any, Optional
 
 from plangen.build import daemon
 
@@ -44,6 +44,7 @@ _STATE: dict[str, object] = {}  # what a child must close: the listener, the loc
 
 def main(path: str) -> None:
     _STATE["server"] = os.getpid()
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))  # kill: the socket is removed on the way out
     lock = _lock(path + ".lock")
     if lock is None:
         return  # another server for this key is starting or running
@@ -92,8 +93,8 @@ def _listen(path: str) -> socket.socket:
 
 
 def _unlink(path: str) -> None:
-    """Remove the socket and its pid file (ours: we hold the key's lock)."""
-    for name in (path, path + ".pid"):
+    """Remove the socket, its pid file and lock (ours: we hold the lock)."""
+    for name in (path, path + ".pid", path + ".lock"):
         with contextlib.suppress(OSError):
             os.unlink(name)
 
@@ -194,7 +195,7 @@ def _accept(listener: socket.socket, children: dict[int, socket.socket]) -> None
     children[pid] = conn
 
 
-def _receive(conn: socket.socket) -> tuple[dict, list[int]]:
+def _receive(conn: socket.socket) -> tuple[dict[str, Any], list[int]]:
     data, fds, _flags, _addr = socket.recv_fds(conn, 65536, 3)
     if len(fds) != 3 or len(data) < 4:
         for fd in fds:
@@ -227,7 +228,7 @@ def _reap(children: dict[int, socket.socket]) -> None:
         conn.close()
 
 
-def _child(conn: socket.socket, request: dict, fds: list[int]) -> None:
+def _child(conn: socket.socket, request: dict[str, Any], fds: list[int]) -> None:
     """In the forked child: become the caller, run the command, report its exit code."""
     code = 1
     try:
@@ -250,7 +251,8 @@ def _close_server_state() -> None:
     signal.set_wakeup_fd(-1)
     for sig in (signal.SIGCHLD, signal.SIGTERM, signal.SIGINT, signal.SIGHUP):
         signal.signal(sig, signal.SIG_DFL if sig != signal.SIGINT else signal.default_int_handler)
-    for fd in (*_STATE.get("wake", ()), _STATE.get("lock")):
+    wake = _STATE.get("wake")
+    for fd in (*(wake if isinstance(wake, tuple) else ()), _STATE.get("lock")):
         if isinstance(fd, int):
             with contextlib.suppress(OSError):
                 os.close(fd)

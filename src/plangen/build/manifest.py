@@ -52,7 +52,7 @@ def _tree_digest(folder: Path, suffixes: tuple[str, ...] | None = None) -> str:
     return h.hexdigest()
 
 
-_CODE_DIGEST: dict[tuple, str] = {}  # the stat of every .py file of plangen -> their digest
+_CODE_DIGEST: dict[tuple[tuple[str, int, int, int], ...], str] = {}  # the stat of every .py file of plangen -> their digest
 
 
 def _code_digest() -> str:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import threading
 from pathlib import Path
-from typing import Callable, Optional
+from typing import Any, Callable, Optional
 
 from plangen.build.orchestrator import Options
 from plangen.render.theme import BUILTIN_TEMPLATES
@@ -40,7 +40,7 @@ def watch(plans: Callable[[], list[str]], options: Options, on_change: Callable[
         shutdown()
 
 
-def _rebuild(paths: list[str], changes: set, templates: list[Path], on_change: Callable[[list[str]], None]) -> None:
+def _rebuild(paths: list[str], changes: set[tuple[Any, str]], templates: list[Path], on_change: Callable[[list[str]], None]) -> None:
     touched = {str(Path(name).resolve()) for _change, name in changes}
     saved = [p for p in paths if str(Path(p).resolve()) in touched]
     template_saved = any(Path(name).is_relative_to(d) for _change, name in changes for d in templates)
