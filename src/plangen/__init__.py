@@ -15,6 +15,7 @@ imports it before anything else: see build/daemon.py).
 from __future__ import annotations
 
 import importlib
+
 TYPE_CHECKING = False  # typing itself is not imported: the command starts here
 if TYPE_CHECKING:
     from typing import Any

@@ -220,7 +220,7 @@ def _relay(sock: socket.socket, argv: list[str]) -> int | None:
             signal.signal(sig, handler)
 
 
-def _outcome(reader: "_Lines") -> int:
+def _outcome(reader: _Lines) -> int:
     while True:
         try:
             line = reader.next()

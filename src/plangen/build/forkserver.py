@@ -133,6 +133,7 @@ def fresh_state() -> None:
     and the stylesheets tied to it (a forked copy is not safe to share), the installed font
     lists (a font installed since is found), the parsed plan, the temporary folder."""
     import tempfile
+
     from plangen.build import orchestrator
     from plangen.render import fonts, pdf, theme
     config, pdf._FONT_CONFIG = pdf._FONT_CONFIG, None
