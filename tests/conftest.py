@@ -20,7 +20,8 @@ ENGLISH = ROOT / "plans" / "2025-it-services.yaml"
 
 # Commands run in-process, not in the render server (build/daemon.py): each test sees its own
 # code and environment; tests/test_daemon.py turns it on with a private runtime folder.
-os.environ["PLANGEN_DAEMON"] = "0"
+# PLANGEN_TEST_DAEMON=require runs every command of the suite through the server instead.
+os.environ["PLANGEN_DAEMON"] = os.environ.get("PLANGEN_TEST_DAEMON", "0")
 
 
 # The pytest marker of each external program (registered in pyproject.toml: `-m "not libreoffice"`).
