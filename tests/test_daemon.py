@@ -218,3 +218,20 @@ def test_the_child_ends_with_its_caller(tmp_path, how):
     finally:
         proc.kill()
         proc.wait()
+
+
+def test_a_font_installed_since_the_server_started_is_seen(tmp_path, monkeypatch):
+    """The server's installed-font lists are kept only while the font folders are unchanged."""
+    from plangen.build import forkserver
+    fonts = tmp_path / ".local" / "share" / "fonts"
+    fonts.mkdir(parents=True)
+    monkeypatch.setenv("HOME", str(tmp_path))
+    before = forkserver.fonts_stamp()
+    assert forkserver.fonts_stamp() == before
+    time.sleep(0.01)
+    (fonts / "noto").mkdir()
+    after = forkserver.fonts_stamp()
+    assert after != before
+    time.sleep(0.01)
+    (fonts / "noto" / "NotoSerifCJK.ttc").write_bytes(b"")
+    assert forkserver.fonts_stamp() != after

@@ -29,7 +29,7 @@ def become(request: dict[str, Any], fds: list[int]) -> None:
     _streams(request["streams"])
     atexit._clear()  # the server's exit handlers clean up the server's things, not the child's
     from plangen.build import forkserver, workers
-    forkserver.fresh_state()
+    forkserver.fresh_state(keep_fonts=forkserver.fonts_stamp() == forkserver._STATE.get("fonts"))
     workers.FORK = True  # render workers are forked from this warm process
     sys.argv = ["plangen", *request["argv"]]
     sys.path[:] = request["path"]

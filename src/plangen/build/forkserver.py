@@ -111,6 +111,7 @@ def warm_up() -> None:
         with contextlib.suppress(Exception):  # a broken set-up is reported by the commands themselves
             _render_starters()
     fresh_state()
+    _keep_font_lists()
 
 
 def _render_starters() -> None:
@@ -128,10 +129,10 @@ def _render_starters() -> None:
             RENDERERS[fmt].render(outline, theme, RenderOptions(characters=text))
 
 
-def fresh_state() -> None:
+def fresh_state(keep_fonts: bool = False) -> None:
     """Forget per-run state a fresh process would not have: WeasyPrint's font configuration
-    and the stylesheets tied to it (a forked copy is not safe to share), the installed font
-    lists (a font installed since is found), the parsed plan, the temporary folder."""
+    and the stylesheets tied to it (a forked copy is not safe to share), the parsed plan, the
+    temporary folder, and the installed font lists unless keep_fonts (see fonts_stamp)."""
     import tempfile
 
     from plangen.build import orchestrator
@@ -140,10 +141,40 @@ def fresh_state() -> None:
     if config is not None and os.getpid() == _STATE.get("server"):
         pdf._remove_font_folder(config)
     pdf._FACES.clear()
-    for cached in (theme.font_faces, theme.font_charsets, fonts.theme_text):
-        cached.cache_clear()
+    fonts.theme_text.cache_clear()
+    if not keep_fonts:
+        theme.font_faces.cache_clear()
+        theme.font_charsets.cache_clear()
     orchestrator._LOADED.clear()
     tempfile.tempdir = None
+
+
+FONT_DIRS = ("/usr/share/fonts", "/usr/local/share/fonts", "/etc/fonts", "~/.local/share/fonts", "~/.fonts",
+             "~/.config/fontconfig", "~/.local/share/fontconfig")
+FONT_ENV = ("HOME", "FONTCONFIG_FILE", "FONTCONFIG_PATH", "FONTCONFIG_SYSROOT", "XDG_DATA_HOME", "XDG_CONFIG_HOME",
+            "XDG_DATA_DIRS")
+
+
+def fonts_stamp() -> list[object]:
+    """What the installed font lists (fc-list, read once by the server) depend on: the font
+    and fontconfig folders' times, three levels deep (a font installed or removed changes its
+    folder's), and the environment fontconfig reads. A child whose stamp differs reads them again."""
+    stamp: list[object] = [os.environ.get(name) for name in FONT_ENV]
+    for top in map(os.path.expanduser, FONT_DIRS):
+        for root, dirs, _files in os.walk(top):
+            if root[len(top):].count(os.sep) >= 2:
+                dirs[:] = []
+            with contextlib.suppress(OSError):
+                stamp.append((root, os.stat(root).st_mtime_ns))
+    return stamp
+
+
+def _keep_font_lists() -> None:
+    """In the server: read the font lists once, with the stamp they hold for."""
+    from plangen.render import theme
+    _STATE["fonts"] = fonts_stamp()
+    theme.font_faces()
+    theme.font_charsets()
 
 
 def _serve(listener: socket.socket, key: str, idle: float) -> None:
