@@ -72,6 +72,8 @@ def run_in_server(argv: list[str]) -> int | None:
     try:
         folder = private_folder()
         path = os.path.join(folder, f"{code_key()[:24]}.sock")
+        if len(os.fsencode(path)) > 100:  # a Unix socket's name is at most 107 bytes
+            raise OSError(f"{path}: too long a name for a socket")
         sock = _connect(path)
         if sock is None:
             start_server(path)

@@ -49,7 +49,8 @@ def main(path: str) -> None:
     if lock is None:
         return  # another server for this key is starting or running
     key = daemon.code_key()
-    warm_up()
+    with contextlib.suppress(Exception):  # a broken set-up fails in each command, as it would without a server
+        warm_up()
     idle = _idle_seconds()
     listener = _listen(path)
     _STATE.update(listener=listener, lock=lock, path=path)
