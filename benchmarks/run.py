@@ -106,11 +106,14 @@ class Bench:
 def seed_rows(b: Bench, repeat: int) -> list[dict]:
     """The command as users run it (through the render server, build/daemon.py, started and
     warmed before timing), and without the server (PLANGEN_DAEMON=0: everything cold)."""
-    docx = b.docx_of(SEED)
+    seed = b.work / "seed-plan" / SEED.name  # without the progress file beside it in plans/: one PDF, as LibreOffice makes
+    seed.parent.mkdir()
+    shutil.copy(SEED, seed)
+    docx = b.docx_of(seed)
     subprocess.run(b.plangen + ["--version"], env={**os.environ, "PLANGEN_DAEMON": "require"}, check=True,
                    stdout=subprocess.DEVNULL)
-    cold = ["env", "PLANGEN_DAEMON=0", *b.build(SEED, "seed-cold", "pdf", "-j", "1")]
-    r = alternate({"plangen": b.build(SEED, "seed", "pdf", "-j", "1"), "lo": b.lo("seed-lo", docx), "cold": cold}, repeat)
+    cold = ["env", "PLANGEN_DAEMON=0", *b.build(seed, "seed-cold", "pdf", "-j", "1")]
+    r = alternate({"plangen": b.build(seed, "seed", "pdf", "-j", "1"), "lo": b.lo("seed-lo", docx), "cold": cold}, repeat)
     return [{"work": "seed plan → PDF, cold command", "ours": r["plangen"], "lo": r["lo"], "target": 0.7,
              "pages": pages(b.work / "seed" / f"{SEED.stem}.pdf")},
             {"work": "… the same without the render server (`PLANGEN_DAEMON=0`)", "ours": r["cold"], "lo": r["lo"],

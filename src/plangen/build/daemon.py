@@ -206,20 +206,36 @@ def request(argv: list[str]) -> dict[str, Any]:
 
 def _relay(sock: socket.socket, argv: list[str]) -> int | None:
     """Send the command; relay signals; the exit code (None if it was refused before it began)."""
+    caught: list[int] = []
+
+    def relay(signum: int, _frame: object) -> None:
+        caught.append(signum)
+        _send(sock, f"signal {signum}")
+
+    previous = {sig: signal.signal(sig, relay) for sig in RELAYED}
+    reader = None
     try:
-        data = marshal.dumps(request(argv))  # same interpreter (the key says so), same user (checked)
-        socket.send_fds(sock, [struct.pack("!I", len(data)) + data], [0, 1, 2])
-        reader = _Lines(sock)
-        if reader.next() != "started":
-            return None
-    except (OSError, ValueError):  # nothing ran: the command runs here
-        return None
-    previous = {sig: signal.signal(sig, lambda n, _f: _send(sock, f"signal {n}")) for sig in RELAYED}
-    try:
-        return _outcome(reader)
+        reader = _started(sock, argv)
+        return None if reader is None else _outcome(reader)
     finally:
         for sig, handler in previous.items():
             signal.signal(sig, handler)
+        if reader is None and caught:  # a Ctrl-C while nothing ran yet: it is this process's own now
+            os.kill(os.getpid(), caught[0])
+
+
+def _started(sock: socket.socket, argv: list[str]) -> _Lines | None:
+    """The command sent and its child started (its lines to read next), or None."""
+    try:
+        data = marshal.dumps(request(argv))  # same interpreter (the key says so), same user (checked)
+        socket.send_fds(sock, [struct.pack("!I", len(data)) + data], [0, 1, 2])
+        sock.settimeout(60)  # a server that does not answer: the command runs here
+        reader = _Lines(sock)
+        started = reader.next() == "started"
+        sock.settimeout(None)
+    except (OSError, ValueError):  # nothing ran: the command runs here
+        return None
+    return reader if started else None
 
 
 def _outcome(reader: _Lines) -> int:

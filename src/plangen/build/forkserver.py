@@ -48,7 +48,9 @@ def main(path: str) -> None:
     lock = _lock(path + ".lock")
     if lock is None:
         return  # another server for this key is starting or running
-    key = daemon.code_key()
+    key = os.path.basename(path)[:24]  # the client named the socket after the code it sees
+    if daemon.code_key()[:24] != key:
+        return  # this process sees other code (a change under way): no server for that name
     with contextlib.suppress(Exception):  # a broken set-up fails in each command, as it would without a server
         warm_up()
     idle = _idle_seconds()
@@ -199,7 +201,7 @@ def _serve(listener: socket.socket, key: str, idle: float) -> None:
         now = time.monotonic()
         if children:
             last_work = now
-        if listening and (now - last_work > idle or (now - checked > RECHECK and daemon.code_key() != key)):
+        if listening and (now - last_work > idle or (now - checked > RECHECK and daemon.code_key()[:24] != key)):
             selector.unregister(listener)  # new callers start a new server, or run the command themselves
             _unlink(str(_STATE["path"]))
             listener.close()
