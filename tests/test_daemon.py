@@ -196,12 +196,11 @@ def test_another_user_is_not_served(tmp_path):
 
 
 @pytest.mark.parametrize("how", [signal.SIGKILL, signal.SIGINT])
-def test_the_child_ends_with_its_caller(tmp_path, how):
+def test_the_child_ends_with_its_caller(warm, tmp_path, how):
     """kill -9 of the caller ends the command (and releases the caller's pipes); Ctrl-C
     reaches it as it would in-process."""
-    env = env_for(tmp_path / "runtime")
-    assert plangen("--version", env=env).returncode == 0
-    (server,) = servers(tmp_path / "runtime")
+    env = warm
+    (server,) = servers(Path(env["XDG_RUNTIME_DIR"]))
     plan = tmp_path / "plan.yaml"
     shutil.copy(SEED, plan)
     out = tmp_path / "out"
