@@ -213,7 +213,8 @@ def _appendix_tables(w: Wording, head: list[str], keys: list[str], col_title: di
     for n, chunk in enumerate(parts):
         trail = n == len(parts) - 1 and with_trailing
         header = head + [col_title[k] for k in chunk] + ([trailing_title] if trail else [])
-        body = [lead + [vals.get(k, "") for k in chunk] + ([extra] if trail else []) for lead, vals, extra in all_rows]
+        body = [lead + [vals.get(k, "") for k in chunk] + ([extra] if trail else []) for lead, vals, extra in all_rows
+                if vals or trail]  # a row with only a trailing value (共同预算) only where that column is
         numeric = [False] * len(head) + [True] * (len(header) - len(head))
         part = w.format("appendix_part", part=str(n)) if n else ""
         tables.append(_table(header, body, numeric, caption + part, with_totals, "summary",
