@@ -34,6 +34,7 @@ KEEP_LINES = 16  # a longer paragraph is not kept with its table: LibreOffice wo
 CHARS_PER_LINE = {"zh": 27, "en": 90}
 CAPTION_TAB_MM = {"zh": 58, "en": 76}  # where the cover's blanks start (the style indents 38 mm)
 MAX_REFERENCE_BYTES = 20_000_000
+SIZED_MARGIN = 57  # twips: 1 mm, a sized table's cell margins (plan.css: table.targets.sized)
 SUMMARY_PT = 10.5  # the appendix's type size, as in the PDF
 
 
@@ -254,7 +255,7 @@ def _table(doc: _StyledDocument, table: Table, mark=None, caption: bool = True) 
         doc.words(table.caption, "Appendix Caption", BlockMark(change=mark.change) if mark and mark.change else None)
     size = SUMMARY_PT if table.role == "summary" else doc.table_pt
     widths = _widths(mark.accepted if mark and mark.accepted else table, size)  # accepting keeps them
-    t = _grid(doc, 1 + len(table.rows), widths)
+    t = _grid(doc, 1 + len(table.rows), widths, sized=bool(table.widths))
     for row_index, values in enumerate([table.header] + table.rows):
         _fill(doc, t.rows[row_index], table, row_index, values, widths, mark)
 
@@ -268,7 +269,7 @@ def _replacement(doc: _StyledDocument, old: Table, new: Table) -> None:
     if extra:
         widths = widths[:-1] + [Emu(int(widths[-1] / (extra + 1)))] * (extra + 1)
     rows = [(old, k, DELETED) for k in range(1 + len(old.rows))] + [(new, k, INSERTED) for k in range(1 + len(new.rows))]
-    t = _grid(doc, len(rows), widths)
+    t = _grid(doc, len(rows), widths, sized=bool(new.widths))
     for row, (table, k, change) in zip(t.rows, rows):
         values = ([table.header] + table.rows)[k]
         if len(values) < len(widths):
@@ -278,7 +279,8 @@ def _replacement(doc: _StyledDocument, old: Table, new: Table) -> None:
         _fill(doc, row, table, k, values, cell_widths, TableMark(change=change))
 
 
-def _grid(doc: _StyledDocument, rows: int, widths: list):
+def _grid(doc: _StyledDocument, rows: int, widths: list, sized: bool = False):
+    """A table of fixed column widths; a table the outline sized has 1 mm cell margins, as in the PDF."""
     t = doc.document.add_table(rows=rows, cols=len(widths))
     if "Table Grid" in doc.ids:
         t._tbl.tblPr.get_or_add_tblStyle().val = doc.ids["Table Grid"]
@@ -286,6 +288,11 @@ def _grid(doc: _StyledDocument, rows: int, widths: list):
     t.autofit = False
     for grid_col, w in zip(t._tbl.tblGrid.findall(qn("w:gridCol")), widths):
         grid_col.set(qn("w:w"), str(int(w.twips)))
+    if sized:  # tblCellMar comes before tblLook in tblPr
+        margins = parse_xml(f'<w:tblCellMar {nsdecls("w")}><w:left w:w="{SIZED_MARGIN}" w:type="dxa"/>'
+                            f'<w:right w:w="{SIZED_MARGIN}" w:type="dxa"/></w:tblCellMar>')
+        look = t._tbl.tblPr.find(qn("w:tblLook"))
+        look.addprevious(margins) if look is not None else t._tbl.tblPr.append(margins)
     return t
 
 
@@ -313,8 +320,8 @@ def _fill(doc: _StyledDocument, row, table: Table, row_index: int, values: list[
         else:
             run = p.add_run(value)
             run.bold = bold or None
-            if table.role == "summary":
-                run.font.size = Pt(SUMMARY_PT)
+            if table.role == "summary" or table.size:
+                run.font.size = Pt(table.size or SUMMARY_PT)
             run.font.strike = table.is_dropped(row_index) or None  # a dropped target
 
 
@@ -348,10 +355,13 @@ def _figure(doc: _StyledDocument, fig, theme: Theme) -> None:
 
 
 def _widths(table: Table, size_pt: float) -> list:
-    """Column widths that fill the text block: each column gets room for its widest cell
+    """The outline's widths where it decided them (columns.sized_widths); otherwise column widths that fill the text block: each column gets room for its widest cell
     (headers may wrap onto two lines; long text wraps past 22 characters); when that is too
     wide, every column keeps at least its longest word (numbers whole; CJK text of up to six
     characters whole, longer text four characters a line) and the rest of the block is shared in proportion to what each wants."""
+    if table.widths:
+        return [Pt(w) for w in table.widths]
+
     def points(text: str, bold: bool = False) -> float:
         return sum(char_em(ch) for ch in text) * size_pt * (1.08 if bold else 1.0)
 
