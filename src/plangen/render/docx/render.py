@@ -18,7 +18,7 @@ from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls, qn
 from docx.shared import Emu, Mm, Pt
 
-from plangen.render.docx.xml import (Revisions, add_content_control, add_field, add_list, child, clean_package,
+from plangen.render.docx.xml import (Revisions, add_content_control, add_glued, add_field, add_list, child, clean_package,
                                      set_numbering, stable_zip)
 from plangen.errors import RenderError
 from plangen.outline.columns import char_em
@@ -50,10 +50,11 @@ class _StyledDocument:
         size = table_style.font.size if table_style is not None else None
         self.table_pt = size.pt if size is not None else 12.0
 
-    def words(self, text: str, style: str, mark: Optional[BlockMark] = None):
-        """A paragraph of plan words; in a redline, with its tracked changes."""
+    def words(self, text: str, style: str, mark: Optional[BlockMark] = None, glue: bool = False):
+        """A paragraph of plan words; in a redline, with its tracked changes. GLUE: a title's
+        or heading's tail held on one line (breaks.glued)."""
         if self.rev is None or mark is None:
-            return self.add(text, style)
+            return add_glued(self.add("", style), text) if glue else self.add(text, style)
         p = self.add("", style)
         self.rev.block(p, mark, text)
         return p
@@ -116,7 +117,7 @@ def _blocks(doc: _StyledDocument, outline: Outline, num_id: int) -> None:
             continue
         words = block.title if isinstance(block, Heading) else block.text
         style = f"Heading {block.level}" if isinstance(block, Heading) else "Plan Item" if block.label else "Normal"
-        p = doc.words(words, style, mark if isinstance(mark, BlockMark) else None)
+        p = doc.words(words, style, mark if isinstance(mark, BlockMark) else None, glue=isinstance(block, Heading))
         if block.label and block.level:
             set_numbering(p, num_id, block.level)
         if block.keep_next and (isinstance(block, Heading) or _lines(block.text, outline.language) <= KEEP_LINES):
@@ -171,7 +172,7 @@ def _cover(doc: _StyledDocument, outline: Outline) -> None:
     number = red.number if red else None
     doc.words(label + outline.number, "Cover Number", BlockMark(words=[["=", label]] + number) if number else None)
     doc.add(outline.cover.kind_line, "Cover Kind")
-    title = doc.words(outline.title, "Cover Title", _title_mark(outline))
+    title = doc.words(outline.title, "Cover Title", _title_mark(outline), glue=True)
     if outline.subtitle:
         title.add_run().add_break()
         title.add_run(outline.subtitle)
@@ -237,7 +238,7 @@ def _title_mark(outline: Outline) -> Optional[BlockMark]:
 
 
 def _title(doc: _StyledDocument, outline: Outline) -> None:
-    title = doc.words(outline.title, "Title", _title_mark(outline))
+    title = doc.words(outline.title, "Title", _title_mark(outline), glue=True)
     if outline.subtitle:
         title.add_run().add_break()
         title.add_run(outline.subtitle)

@@ -9,6 +9,7 @@ from typing import Sequence
 from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls, qn
 
+from plangen.outline.breaks import WORD_JOINER, glued
 from plangen.outline.numbering import SCHEMES
 
 TWIPS_PER_PT = 20
@@ -223,3 +224,17 @@ class Revisions:
     def mark_row(self, row, change: str) -> None:
         tag = "w:ins" if change == "ins" else "w:del"
         row._tr.get_or_add_trPr().append(parse_xml(f'<{tag} {nsdecls("w")} {self.attrs()}/>'))
+
+
+def add_glued(paragraph, text: str):
+    """TEXT in PARAGRAPH, its tail held on one line (outline.breaks.glued): a joined CJK tail
+    is a run whose East Asian language is en-US, since LibreOffice's Chinese line breaking
+    ignores the word joiner (measured: 计⁠划 alone on a line stays split with zh-CN, whole with
+    en-US; the glyphs, fonts and extracted text stay the same)."""
+    head, end = glued(text)
+    if head:
+        paragraph.add_run(head)
+    run = paragraph.add_run(end)
+    if WORD_JOINER in end:
+        run._r.get_or_add_rPr().append(parse_xml(f'<w:lang {nsdecls("w")} w:eastAsia="en-US"/>'))
+    return paragraph
