@@ -6,6 +6,7 @@ from __future__ import annotations
 
 WORD_JOINER = "\u2060"  # no break on either side, no width (Unicode line-break class WJ)
 NO_BREAK_SPACE = "\u00a0"
+_CLOSING = "。，、；：？！）】》」』”’.,;:?!)"  # never start a line: they follow the characters before
 
 
 def tail(text: str) -> tuple[str, str]:
@@ -13,7 +14,9 @@ def tail(text: str) -> tuple[str, str]:
     words = text.rsplit(" ", 2)
     if text[-2:].isascii() and len(words) == 3 and len(words[2]) < 8:
         return words[0] + " ", words[1] + " " + words[2]
-    return text[:-2], text[-2:]
+    marks = len(text) - len(text.rstrip(_CLOSING))  # 条件。: the mark goes with the two characters
+    cut = max(len(text) - marks - 2, 0)
+    return text[:cut], text[cut:]
 
 
 def glued(text: str) -> tuple[str, str]:
@@ -25,8 +28,8 @@ def glued(text: str) -> tuple[str, str]:
     head, end = tail(text)
     if " " in end:
         return head, end.replace(" ", NO_BREAK_SPACE)
-    if len(end) == 2 and not (end.isascii() and end.isalnum()) and not end[1].isspace():
-        return head, end[0] + WORD_JOINER + end[1]
+    if len(end) >= 2 and not (end.isascii() and end.isalnum()) and not any(ch.isspace() for ch in end):
+        return head, WORD_JOINER.join(end)
     return head, end
 
 
