@@ -6,7 +6,8 @@ from __future__ import annotations
 
 import bisect
 import unicodedata
-from typing import TYPE_CHECKING, Any, Iterator, Optional
+from collections.abc import Iterator
+from typing import TYPE_CHECKING, Any, Optional
 
 from plangen.errors import Diagnostic, RenderError
 from plangen.render.theme import Theme, font_charsets, pdf_font_families

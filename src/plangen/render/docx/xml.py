@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import io
 import zipfile
-from typing import Sequence
+from collections.abc import Sequence
 
 from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls, qn
