@@ -168,7 +168,7 @@ def test_many_column_target_tables_share_widths_decided_in_the_outline():
         assert table.widths[col] >= columns.NUMBER_SLACK * columns.text_width(value) + columns.SIZED_PADDING_PT, value
     html = renderer("html").render(o, load_theme())
     html = html.decode() if isinstance(html, bytes) else html
-    assert '<col style="width: %.2fpt">' % table.widths[1] in html
+    assert f'<col style="width: {table.widths[1]:.2f}pt">' in html
     data = renderer("docx").render(o, load_theme())
     grid = [int(g.get(qn("w:w"))) for g in docx.Document(io.BytesIO(data)).tables[0]._tbl.tblGrid]
     assert [round(g / 20) for g in grid] == [round(w) for w in table.widths]

@@ -106,10 +106,10 @@ def target_table(entries: list[tuple[Target, list[str]]], plan: Plan, w: Wording
                   size=APPENDIX_PT if sized else None)
 
 
-def size_tables(tables: list["Table"]) -> None:
+def size_tables(tables: list[Table]) -> None:
     """The widths of a document's sized target tables: tables with the same columns get the
     same widths (measured on all their rows), so they line up page after page."""
-    groups: dict[tuple, list["Table"]] = {}
+    groups: dict[tuple, list[Table]] = {}
     for t in tables:
         groups.setdefault(tuple(t.columns), []).append(t)
     for group in groups.values():

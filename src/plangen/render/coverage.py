@@ -98,7 +98,7 @@ def check_coverage(outline: Outline, theme: Theme) -> None:
                 raise CoverageError(where, ch, role, families[role], text, scope)
 
 
-def located(exc: CoverageError, loaded: "LoadedPlan") -> str:
+def located(exc: CoverageError, loaded: LoadedPlan) -> str:
     """EXC as `plan.yaml:LINE:COL: field.path: message`: the plan's string that holds the
     character (under the error's scope first, then anywhere in the plan)."""
     data = loaded.plan.model_dump(by_alias=True)

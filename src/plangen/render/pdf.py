@@ -18,8 +18,8 @@ from urllib.parse import unquote, urlparse
 from plangen.errors import RenderError
 from plangen.outline.outline import Outline
 from plangen.render import RenderOptions, fields
-from plangen.render.html import render_html
 from plangen.render.coverage import check_coverage
+from plangen.render.html import render_html
 from plangen.render.theme import Theme, check_fonts
 
 PX = 0.75  # one CSS px in PDF points

@@ -33,6 +33,7 @@ from plangen.render.docx.xml import (
     add_list,
     child,
     clean_package,
+    set_cell_margins,
     set_numbering,
     stable_zip,
 )
@@ -300,12 +301,8 @@ def _grid(doc: _StyledDocument, rows: int, widths: list, sized: bool = False):
     t.autofit = False
     for grid_col, w in zip(t._tbl.tblGrid.findall(qn("w:gridCol")), widths):
         grid_col.set(qn("w:w"), str(int(w.twips)))
-    if sized:  # tblCellMar comes before tblLook in tblPr
-        margins = parse_xml(f'<w:tblCellMar {nsdecls("w")}>' + "".join(
-            f'<w:{side} w:w="{SIZED_MARGIN}" w:type="dxa"/>' for side in ("top", "left", "bottom", "right"))
-            + "</w:tblCellMar>")
-        look = t._tbl.tblPr.find(qn("w:tblLook"))
-        look.addprevious(margins) if look is not None else t._tbl.tblPr.append(margins)
+    if sized:
+        set_cell_margins(t._tbl, SIZED_MARGIN)
     return t
 
 

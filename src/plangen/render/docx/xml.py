@@ -238,3 +238,14 @@ def add_glued(paragraph, text: str):
     if WORD_JOINER in end:
         run._r.get_or_add_rPr().append(parse_xml(f'<w:lang {nsdecls("w")} w:eastAsia="en-US"/>'))
     return paragraph
+
+
+def set_cell_margins(tbl, twips: int) -> None:
+    """Every cell of TBL gets TWIPS of margin on all four sides (tblCellMar, before tblLook)."""
+    margins = parse_xml(f'<w:tblCellMar {nsdecls("w")}>' + "".join(
+        f'<w:{side} w:w="{twips}" w:type="dxa"/>' for side in ("top", "left", "bottom", "right")) + "</w:tblCellMar>")
+    look = tbl.tblPr.find(qn("w:tblLook"))
+    if look is not None:
+        look.addprevious(margins)
+    else:
+        tbl.tblPr.append(margins)
