@@ -181,7 +181,7 @@ class _Builder:
             self.item(loc, item, level)
             open_items.append((loc, item))
         self._close(open_items, ())
-        columns.size_tables([b for b in self.blocks if isinstance(b, Table) and b.size])
+        columns.size_tables([b for b in self.blocks if isinstance(b, Table) and b.size], self.plan.document.language)
         return self.blocks
 
     def _close(self, open_items: list, loc: tuple) -> None:
