@@ -33,6 +33,17 @@ def glued(text: str) -> tuple[str, str]:
     return head, end
 
 
+def glued_runs(runs: list) -> list:
+    """A redline's runs ([op, text], op "=", "+" or "-") with the last run's tail glued, so
+    accepting (or rejecting) gives the text the plain document has. A tail that changed across
+    runs stays as it is."""
+    if not runs or len(runs[-1][1]) < 2:
+        return runs
+    op, text = runs[-1]
+    head, end = glued(text)
+    return [*runs[:-1], *([[op, head]] if head else []), [op, end]]
+
+
 def unglued(text: str) -> str:
     """Text as a reader searches it: joiners dropped, no-break spaces plain."""
     return text.replace(WORD_JOINER, "").replace(NO_BREAK_SPACE, " ")

@@ -3,6 +3,7 @@ multi-level numbering (so editing renumbers), content controls on the cover, a P
 in the footer, target tables and the appendix. Output bytes are stable for equal input."""
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import io
 import zipfile
@@ -20,6 +21,7 @@ from docx.shared import Mm, Pt, Twips
 from docx.table import _Cell
 
 from plangen.errors import RenderError
+from plangen.outline.breaks import glued_runs
 from plangen.outline.changes import DELETED, INSERTED, BlockMark, TableMark
 from plangen.outline.outline import Heading, Outline, Table
 from plangen.render import RenderOptions
@@ -66,7 +68,7 @@ class _StyledDocument:
         if self.rev is None or mark is None:
             return add_glued(self.add("", style), text) if glue else self.add(text, style)
         p = self.add("", style)
-        self.rev.block(p, mark, text)
+        self.rev.block(p, dataclasses.replace(mark, words=glued_runs(mark.runs(text))) if glue else mark, text)
         return p
 
     def style_id(self, name: str) -> str:
