@@ -175,8 +175,11 @@ def test_many_column_target_tables_share_widths_decided_in_the_outline():
 
 
 def test_word_titles_and_headings_keep_their_last_two_characters_together():
-    from plangen.outline.breaks import WORD_JOINER, glued, unglued
+    from plangen.outline.breaks import WORD_JOINER, glued, glued_runs, unglued
     assert glued("学校安全工作计划") == ("学校安全工作", "计" + WORD_JOINER + "划")
+    assert glued("改善办学条件。") == ("改善办学", WORD_JOINER.join("条件。"))  # the mark goes along
+    # a redline's runs: accepting gives the plain document's glued text
+    assert glued_runs([["-", "旧"], ["+", "新工作计划"]]) == [["-", "旧"], ["+", "新工作"], ["+", "计" + WORD_JOINER + "划"]]
     assert glued("Plan for the new school year") == ("Plan for the new ", "school\u00a0year")
     assert unglued("".join(glued("学校安全工作计划"))) == "学校安全工作计划"
     o = outline(2, [{"what": "课桌", "quantity": 1, "unit": "套"}])
