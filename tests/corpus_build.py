@@ -61,11 +61,16 @@ def build_corpus(seeds: list[int], folder: Path, libreoffice: str | None) -> lis
     plangen's message in `failed`."""
     paths = write_plans(seeds, folder / "plans")
     out = folder / "out"
-    os.environ.setdefault("SOURCE_DATE_EPOCH", "1767225600")  # no git lookup per plan (each sets its date anyway)
+    saved = os.environ.get("SOURCE_DATE_EPOCH")
+    os.environ["SOURCE_DATE_EPOCH"] = "1767225600"  # no git lookup per plan (each sets its date anyway)
     try:
         result = build([str(p) for p in paths], Options(out=out, jobs=CORES, force=True, timeout=600))
     finally:
         workers.shutdown()
+        if saved is None:  # the rest of the session sees the environment it had
+            del os.environ["SOURCE_DATE_EPOCH"]
+        else:
+            os.environ["SOURCE_DATE_EPOCH"] = saved
     failed = {Path(plan).stem: str(exc) for plan, exc in result.failed}
     corpus = [_built(seed, path, failed.get(path.stem, "")) for seed, path in zip(seeds, paths)]
     docx = [out / f"{b.name}.docx" for b in corpus if not b.failed]
