@@ -85,16 +85,17 @@ def check_coverage(outline: Outline, theme: Theme) -> None:
     if not charsets:  # no fontconfig: check_fonts reports that
         return
     families = pdf_font_families(theme)
-    ranges = {None: _merged([span for family in families.values() for span in charsets.get(family, [])])}
-    for role, family in families.items():
-        ranges[role] = _merged(charsets.get(family, []))
+    every = [span for family in families.values() for span in charsets.get(family, [])]
+    ranges: dict[str | None, tuple[list[int], list[int]]] = {None: _merged(every)}
+    for name, family in families.items():
+        ranges[name] = _merged(charsets.get(family, []))
     for where, text, role, scope in _outline_texts(outline):
         for ch in text:
             if ch.isspace() or unicodedata.category(ch) == "Cf" or "\ufe00" <= ch <= "\ufe0f":
                 continue
             if not _covered(ranges[None], ch):
                 raise CoverageError(where, ch, None, "", text, scope)
-            if role in families and not _covered(ranges[role], ch):
+            if role is not None and role in families and not _covered(ranges[role], ch):
                 raise CoverageError(where, ch, role, families[role], text, scope)
 
 
