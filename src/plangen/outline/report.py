@@ -103,17 +103,23 @@ def completion_table(loc: Loc, state: State, w: Wording, plan: Plan) -> Optional
     spent = w.format("col_spent", currency=currency) if currency else w.spent_plain
     header += [budget_heading(w, "table_budget", currency)] * money[0] + [spent] * money[1]
     rows: list[list[str]] = []
+    dropped: list[bool] = []  # a dropped target's rows are struck, with — for its money, as in the plan
     for lines in mine:
         t = lines[0].target.target
         for u in lines:
+            cells = _money([u], money, p) if u.counts else ["—"] * sum(money)
             rows.append([t.what, u.unit_name, t.unit, fmt(u.planned), fmt(u.done), _pct(u.percent),
-                         _status_words(u, w)] + _money([u], money, p))
+                         _status_words(u, w)] + cells)
+            dropped.append(not u.counts)
         if len(lines) > 1:
+            counted = [u for u in lines if u.counts]
             planned, done = totals(lines)
-            rows.append([t.what, w.table_total, t.unit, fmt(planned), fmt(done), _pct(percent(done, planned)), ""]
-                        + _money([u for u in lines if u.counts], money, p))
+            numbers = [fmt(planned), fmt(done), _pct(percent(done, planned))] if counted else ["—", "—", ""]
+            rows.append([t.what, w.table_total, t.unit, *numbers, ""]
+                        + (_money(counted, money, p) if counted else ["—"] * sum(money)))
+            dropped.append(not counted)
     numeric = [False, False, False, True, True, True, False] + [True] * sum(money)
-    return Table(header, rows, numeric, loc=loc, role="progress")
+    return Table(header, rows, numeric, loc=loc, role="progress", dropped=dropped)
 
 
 def _money(lines: list[UnitLine], columns: tuple[bool, bool], p: Printer) -> list[str]:
