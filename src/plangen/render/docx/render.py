@@ -299,8 +299,9 @@ def _fill(doc: _StyledDocument, row, table: Table, row_index: int, values: list[
     change = mark.row(row_index) if mark else None
     if change and doc.rev:
         doc.rev.mark_row(row, change)
+    cells = row.cells  # python-docx walks the whole row for each access
     for col, value in enumerate(values):
-        cell = row.cells[col]
+        cell = cells[col]
         cell.width = widths[col]
         p = cell.paragraphs[0]
         doc.restyle(p, "Table Heading" if row_index == 0 else "Table Number" if table.numeric[col] else "Table Text")
