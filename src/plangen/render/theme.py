@@ -217,6 +217,17 @@ def _merged(ranges: list[tuple[int, int]]) -> tuple[list[int], list[int]]:
     return starts, ends
 
 
+_RANGES: dict[tuple[int, tuple[str, ...]], tuple[object, tuple[list[int], list[int]]]] = {}
+
+
+def _ranges(charsets: dict[str, list[tuple[int, int]]], families: tuple[str, ...]) -> tuple[list[int], list[int]]:
+    """The merged ranges of the families, once per process for the same charsets."""
+    key = (id(charsets), families)
+    if key not in _RANGES or _RANGES[key][0] is not charsets:
+        _RANGES[key] = (charsets, _merged([span for family in families for span in charsets.get(family, [])]))
+    return _RANGES[key][1]
+
+
 def _covered(merged: tuple[list[int], list[int]], ch: str) -> bool:
     starts, ends = merged
     i = bisect.bisect_right(starts, ord(ch)) - 1
@@ -247,10 +258,14 @@ def check_coverage(outline: Outline, theme: Theme) -> None:
     charsets = font_charsets()
     if not charsets:  # no fontconfig: check_fonts reports that
         return
-    ranges = _merged([span for family in pdf_font_families(theme).values() for span in charsets.get(family, [])])
+    ranges = _ranges(charsets, tuple(pdf_font_families(theme).values()))
+    fine: set[str] = set()  # each character is looked up once
     for where, text in _outline_texts(outline):
         for ch in text:
+            if ch in fine:
+                continue
             if ch.isspace() or unicodedata.category(ch) == "Cf" or "\ufe00" <= ch <= "\ufe0f" or _covered(ranges, ch):
+                fine.add(ch)
                 continue
             raise RenderError(f"{where}: no font of the theme has the character '{ch}' (U+{ord(ch):04X}) "
                               f"in \"{text[:40]}\"; install a font that has it and name it in fonts.css")
