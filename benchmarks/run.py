@@ -1,7 +1,7 @@
 """plangen beside LibreOffice, in one run on one machine: the table of issue 17.
 
     bash scripts/setup bench                 # installs what is missing, then runs this
-    .venv/bin/python benchmarks/run.py [--repeat N] [--district-repeat N]
+    .venv/bin/python benchmarks/run.py [--repeat N] [--district-repeat N] [--only long,district]
 
 Generates what it measures: the seed plan (plans/2021-logistics.yaml), a 155-page plan and a
 district of 100 schools. Every timing is a whole process (start-up included), wall clock,
@@ -129,8 +129,10 @@ def district_row(b: Bench, repeat: int) -> dict:
     subprocess.run(b.build(plan, "docx", "docx", "--per-unit"), check=True)
     docx = sorted((b.work / "docx").glob("district.docx")) + sorted((b.work / "docx" / "district").glob("*.docx"))
     # warm without a whole untimed round: the plan's own PDF prepares the fonts every document
-    # of the plan shares; LibreOffice's profile was made by the rows before
+    # of the plan shares; LibreOffice's profile was made by the rows before (or just below)
     subprocess.run(b.build(plan, "district-warm", "pdf"), check=True)
+    if not (b.work / "lo-profile").exists():  # run alone (--only district): LibreOffice makes its profile untimed
+        subprocess.run(b.lo("lo-warm", docx[0]), check=True, capture_output=True)
     r = alternate({"plangen": b.build(plan, "district", "docx,pdf", "--per-unit", "-j", "2"),
                    "lo": b.lo("district-lo", *docx)}, repeat, warm=False)
     return {"work": f"district of 100 schools, {len(docx)} documents (.docx + PDF, `-j 2`) vs LibreOffice converting "
@@ -200,11 +202,19 @@ def machine() -> str:
             f"{os.getloadavg()[0]:.1f}; {time.strftime('%Y-%m-%d %H:%M %Z')}")
 
 
+ROWS = {"seed", "long", "district", "watch"}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=5, help="timed rounds of the short cases (default 5)")
     parser.add_argument("--district-repeat", type=int, default=3, help="timed rounds of the district (default 3)")
+    parser.add_argument("--only", default="seed,long,district,watch",
+                        help="comma-separated rows to run, of seed, long (time and memory), district, watch")
     args = parser.parse_args()
+    only = set(args.only.split(","))
+    if not only <= ROWS:
+        parser.error(f"--only: choose from {', '.join(sorted(ROWS))}")
     soffice = shutil.which("soffice") or shutil.which("libreoffice")
     if not soffice:
         raise SystemExit("LibreOffice (soffice) is not installed: run `bash scripts/setup bench`")
@@ -212,9 +222,12 @@ def main() -> None:
     about = machine()
     try:
         b = Bench(work, soffice)
-        rows = [seed_row(b, args.repeat)]
-        long_time, long_memory = long_rows(b, max(3, args.repeat - 2))
-        rows += [long_time, district_row(b, args.district_repeat), watch_row(b, args.repeat), long_memory]
+        rows = [seed_row(b, args.repeat)] if "seed" in only else []
+        long_time, long_memory = long_rows(b, max(3, args.repeat - 2)) if "long" in only else (None, None)
+        rows += [long_time] if long_time else []
+        rows += [district_row(b, args.district_repeat)] if "district" in only else []
+        rows += [watch_row(b, args.repeat)] if "watch" in only else []
+        rows += [long_memory] if long_memory else []
     finally:
         shutil.rmtree(work, ignore_errors=True)
     print(f"\nMachine: {about}\n")
