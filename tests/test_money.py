@@ -384,6 +384,7 @@ def test_schema_bounds_decimals_and_magnitude():
     """The schema's multipleOf, applied exactly (as yaml-language-server does, on the numbers'
     decimal text; Python's jsonschema divides binary floats and refuses 0.07)."""
     import jsonschema
+
     from plangen.source.schema import plan_schema
 
     def exact_multiple(validator, step, instance, schema):

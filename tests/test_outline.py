@@ -4,10 +4,10 @@ from __future__ import annotations
 import pytest
 
 from conftest import ENGLISH, SEED
-from plangen.source.load import load_plan
 from plangen.outline.numbering import Counter, chinese, circled
 from plangen.outline.outline import build_outline
 from plangen.render.theme import load_theme
+from plangen.source.load import load_plan
 
 
 @pytest.mark.parametrize("n,text", [(1, "一"), (9, "九"), (10, "十"), (11, "十一"), (20, "二十"), (21, "二十一"),

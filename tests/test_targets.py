@@ -16,7 +16,6 @@ from plangen.errors import PlanError
 from plangen.source.load import load_plan, load_plan_text
 
 
-
 def test_appendix_in_docx(built):
     d = docx.Document(str(built / "2021-logistics.docx"))
     captions = [p for p in d.paragraphs if p.text.startswith("附表")]

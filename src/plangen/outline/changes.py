@@ -48,7 +48,7 @@ class TableMark:
     change: Optional[str] = None
     rows: dict[int, str] = field(default_factory=dict)  # row -> INSERTED / DELETED
     cells: dict[tuple[int, int], Runs] = field(default_factory=dict)  # (row, col) -> runs
-    accepted: Optional["Table"] = None  # the table once every change is accepted: sizes come from it
+    accepted: Optional[Table] = None  # the table once every change is accepted: sizes come from it
     move: Optional[Move] = None
 
     def row(self, row: int) -> Optional[str]:

@@ -8,12 +8,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Optional, Union
 
-from plangen.source.model import Item, Plan
+from plangen.outline import columns
 from plangen.outline.changes import Redline
 from plangen.outline.numbering import Counter
-from plangen.outline import columns
 from plangen.outline.targets import matrix, money_written, target_units
 from plangen.outline.wording import Wording
+from plangen.source.model import Item, Plan
 from plangen.source.walk import is_within
 
 DEFAULT_FIELD_KEYS = ("department", "name", "date")  # form field names of the wording's default lines

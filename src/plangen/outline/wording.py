@@ -7,10 +7,12 @@ A theme's file may set only some keys: the others come from the built-in file.
 """
 from __future__ import annotations
 
+import datetime as dt
 import string
-from decimal import Decimal
+from collections.abc import Mapping
 from dataclasses import dataclass, fields
-from typing import Any, Mapping
+from decimal import Decimal
+from typing import Any
 
 # key -> the placeholders it may use; every key is required
 PLACEHOLDERS: dict[str, frozenset[str]] = {
@@ -41,11 +43,11 @@ PLACEHOLDERS: dict[str, frozenset[str]] = {
     # the progress report (plangen report)
     "report_kind": frozenset(), "report_title": frozenset({"title"}), "report_as_of": frozenset({"date"}),
     "report_summary": frozenset({"date", "total", "done", "progress", "planned", "overdue", "dropped"}),
-    "date_format": frozenset({"year", "month", "day"}), "status_label": frozenset(),
+    "date_format": frozenset({"year", "month", "day", "mon"}), "status_label": frozenset(),
     "status_planned": frozenset(), "status_in_progress": frozenset(), "status_done": frozenset(),
     "status_dropped": frozenset(), "status_none": frozenset(), "status_overdue": frozenset({"status"}),
     "col_planned": frozenset(), "col_done": frozenset(), "col_percent": frozenset(), "col_status": frozenset(),
-    "col_spent": frozenset({"currency"}), "col_note": frozenset(), "col_school": frozenset(),
+    "col_spent": frozenset({"currency"}), "spent_plain": frozenset(), "col_note": frozenset(), "col_school": frozenset(),
     "matrix_title": frozenset(), "open_title": frozenset(), "open_none": frozenset(),
     "chart_label": frozenset(), "chart_title": frozenset(), "chart_planned": frozenset(), "chart_done": frozenset(),
     "chart_month": frozenset({"month"}), "sentence_end": frozenset(),
@@ -56,6 +58,7 @@ NOUN_KEYS = ("all_units", "recipient", "table_for", "appendix_unit", "appendix_s
 for _key in NOUN_KEYS:
     PLACEHOLDERS[_key] = PLACEHOLDERS[_key] | {"unit_noun", "Unit_noun"}
 MAX_LENGTH = 200  # characters of one wording string
+MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
 
 class WordingError(ValueError):
@@ -142,6 +145,7 @@ class Wording:
     col_percent: str
     col_status: str
     col_spent: str
+    spent_plain: str  # a money-spent column's heading when the plan has no currency
     col_note: str
     col_school: str
     matrix_title: str
@@ -159,7 +163,7 @@ class Wording:
         return str(getattr(self, "status_" + (name or "none").replace("-", "_")))
 
     @classmethod
-    def from_mapping(cls, data: Mapping[str, Any], defaults: Mapping[str, Any] | None = None) -> "Wording":
+    def from_mapping(cls, data: Mapping[str, Any], defaults: Mapping[str, Any] | None = None) -> Wording:
         """Checked wording; keys missing from ``data`` come from ``defaults``."""
         merged = {**(defaults or {}), **data}
         unknown = sorted(set(merged) - set(PLACEHOLDERS))
@@ -180,6 +184,12 @@ class Wording:
     def named(self, key: str, unit_noun: str, **values: str) -> str:
         """A wording string that names units, with the plan's unit noun (科室, ward …)."""
         return self.format(key, unit_noun=unit_noun, Unit_noun=unit_noun[:1].upper() + unit_noun[1:], **values)
+
+    def date(self, value: dt.date, key: str = "date_format") -> str:
+        """A date in the document's words: every printed date goes through here (date_format;
+        deadline_format for a target's deadline). {mon} is the English month's short name."""
+        return self.format(key, year=str(value.year), month=str(value.month), day=str(value.day),
+                           mon=MONTHS[value.month - 1])
 
     def field_name(self, name: str) -> str:
         return self.field_names.get(name, name)

@@ -17,10 +17,8 @@ from typing import Any, Optional
 from urllib.parse import unquote, urlparse
 
 from plangen.errors import RenderError
-from plangen.render import RenderOptions
 from plangen.outline.outline import Outline
-from plangen.render import fields
-from plangen.render import stylesheet
+from plangen.render import RenderOptions, fields, stylesheet
 from plangen.render.html import render_html_apart
 from plangen.render.theme import Theme, check_coverage, check_fonts
 
@@ -140,6 +138,7 @@ def _font_config() -> Any:
     global _FONT_CONFIG
     if _FONT_CONFIG is None:
         import atexit
+
         from weasyprint.text.fonts import FontConfiguration
         _FONT_CONFIG = FontConfiguration()
         atexit.register(_remove_font_folder, _FONT_CONFIG)

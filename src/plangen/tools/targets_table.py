@@ -6,8 +6,9 @@ from __future__ import annotations
 import csv
 import io
 import unicodedata
+from collections.abc import Callable
 from decimal import Decimal
-from typing import Callable, Optional
+from typing import Optional
 
 from plangen.outline import numbers
 from plangen.outline.columns import budget_heading

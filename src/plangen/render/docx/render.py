@@ -7,7 +7,8 @@ import datetime as dt
 import io
 import re
 import zipfile
-from typing import Iterator, Optional
+from collections.abc import Iterator
+from typing import Optional
 
 import docx
 from docx.enum.section import WD_SECTION
@@ -17,14 +18,23 @@ from docx.opc.exceptions import PackageNotFoundError
 from docx.oxml.ns import nsdecls, qn
 from docx.shared import Emu, Mm, Pt
 
-from plangen.render.docx.xml import (Revisions, add_content_control, add_field, add_list, child, clean_package, element,
-                                     set_numbering, stable_zip)
 from plangen.errors import RenderError
-from plangen.outline.columns import char_em
-from plangen.render import RenderOptions
 from plangen.outline.changes import DELETED, INSERTED, BlockMark, TableMark
+from plangen.outline.columns import char_em
 from plangen.outline.outline import Heading, Outline, Table
+from plangen.render import RenderOptions
 from plangen.render.docx.reference import clean_reference
+from plangen.render.docx.xml import (
+    Revisions,
+    add_content_control,
+    add_field,
+    add_list,
+    child,
+    clean_package,
+    element,
+    set_numbering,
+    stable_zip,
+)
 from plangen.render.theme import Theme, reference_name
 
 TEXT_WIDTH_MM = 156  # A4 minus 28 mm and 26 mm margins
@@ -78,9 +88,9 @@ def render_docx(outline: Outline, theme: Theme) -> bytes:
     red = outline.redline
     doc = _StyledDocument(document, reference, Revisions(red.author, red.date, red.blocks) if red else None)
     body = document.element.body
-    for element in list(body):  # the reference's own content goes; its page setup stays
-        if element.tag != qn("w:sectPr"):
-            body.remove(element)
+    for part in list(body):  # the reference's own content goes; its page setup stays
+        if part.tag != qn("w:sectPr"):
+            body.remove(part)
     _cover(doc, outline)
     _body_section(doc, outline)
     _title(doc, outline)

@@ -6,7 +6,7 @@ import copy
 import functools
 import io
 import zipfile
-from typing import Sequence
+from collections.abc import Sequence
 
 from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls, qn
