@@ -19,6 +19,8 @@ from __future__ import annotations
 import re
 from typing import Any, Optional
 
+Tokens = list[Any]  # tinycss2's nodes (tinycss2 ships no type information)
+
 CSS_FILES = ("fonts.css", "plan.css", "report.css")  # the theme's stylesheets, as the templates name them
 # what WeasyPrint keeps per document rather than per stylesheet: a sheet parsed apart would lose it
 _PER_DOCUMENT = re.compile(r"@(counter-style|color-profile)", re.I)
@@ -55,18 +57,19 @@ def resolve_vars(css: str, *later: str) -> str:
     of ``css`` and of the stylesheets that follow it (``later``; !important wins, then the
     last); ``css`` unchanged when that would not be exact."""
     import tinycss2
-    values: dict[str, tuple[bool, list]] = {}
+    values: dict[str, tuple[bool, Tokens]] = {}
     for text in (css, *later):
         if not _root_properties(tinycss2.parse_stylesheet(text, skip_comments=True), values):
             return css
     tokens = tinycss2.parse_component_value_list(css)
     try:
-        return tinycss2.serialize(_substitute(tokens, {k: v for k, (_imp, v) in values.items()}, ()))
+        out: str = tinycss2.serialize(_substitute(tokens, {k: v for k, (_imp, v) in values.items()}, ()))
+        return out
     except _NotExact:
         return css
 
 
-def _root_properties(rules: list, into: dict[str, tuple[bool, list]]) -> bool:
+def _root_properties(rules: Tokens, into: dict[str, tuple[bool, Tokens]]) -> bool:
     """Collect the custom properties of :root rules; False when one is declared elsewhere."""
     import tinycss2
     for rule in rules:
@@ -85,7 +88,7 @@ def _root_properties(rules: list, into: dict[str, tuple[bool, list]]) -> bool:
     return True
 
 
-def _strip(tokens: list) -> list:
+def _strip(tokens: Tokens) -> Tokens:
     start, end = 0, len(tokens)
     while start < end and tokens[start].type in ("whitespace", "comment"):
         start += 1
@@ -98,8 +101,8 @@ class _NotExact(Exception):
     pass
 
 
-def _substitute(tokens: list, values: dict[str, list], seen: tuple[str, ...]) -> list:
-    out: list = []
+def _substitute(tokens: Tokens, values: dict[str, Tokens], seen: tuple[str, ...]) -> Tokens:
+    out: Tokens = []
     for token in tokens:
         if token.type == "function" and token.lower_name == "var":
             args = _strip(token.arguments)
@@ -117,7 +120,7 @@ def _substitute(tokens: list, values: dict[str, list], seen: tuple[str, ...]) ->
     return out
 
 
-def _copy(token: Any, inner: list) -> Any:
+def _copy(token: Any, inner: Tokens) -> Any:
     import copy
     new = copy.copy(token)
     if token.type == "function":
@@ -127,10 +130,10 @@ def _copy(token: Any, inner: list) -> Any:
     return new
 
 
-_PARSED: dict[tuple, object] = {}
+_PARSED: dict[tuple[str, str, tuple[Any, ...]], object] = {}
 
 
-def parsed(css: str, base_url: str, fetcher: Any, font_config: Any, allowed: tuple) -> Optional[object]:
+def parsed(css: str, base_url: str, fetcher: Any, font_config: Any, allowed: tuple[Any, ...]) -> Optional[object]:
     """WeasyPrint's CSS of ``css``, once per process for the same text, base and folders."""
     if not css:
         return None
