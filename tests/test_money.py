@@ -203,7 +203,7 @@ def test_hospital_per_unit_documents_leave_dropped_targets_out(hospital_out):
     assert_no_artefact(texts)
     for fmt, text in texts.items():
         flat = squash(text).replace("|", "")
-        assert "分送：急诊科" in flat, fmt
+        assert "分送：各科室（本件送急诊科）" in flat, fmt  # the plan's unit noun
         assert "护理推车" in flat and "已取消" in flat, fmt  # shown as dropped
         cells = re.split(r"[\s|]+", text)
         assert "0.37" in cells and "0.52" not in cells, fmt  # 0.3 + 0.07: the carts' 0.15 is not counted
@@ -269,7 +269,7 @@ P = "sections[0].items[0].targets"
 
 @pytest.mark.parametrize("old,new,message", [
     ("for: wards, budget: 0.63", "for: ward, budget: 0.63",
-     f"h.yaml:30:62: {P}[0].for: unknown unit or group 'ward' (units: neike, waike, erke, jizhen; groups: wards)"),
+     f"h.yaml:30:62: {P}[0].for: unknown unit or group 'ward'; did you mean 'wards'? (units: neike, waike, erke, jizhen; groups: wards)"),
     ("wards: [neike, waike, erke]", "wards: [neike, waike, neike]",
      "h.yaml:20:25: groups.wards[2]: unit 'neike' is in group 'wards' twice (first at line 20)"),
     ("wards: [neike, waike, erke]", "wards: [neike, waike, icu]",

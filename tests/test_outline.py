@@ -51,6 +51,9 @@ def test_english_labels():
 def test_per_unit_outline_keeps_only_that_units_targets():
     o = outline(SEED, "shuitangba")
     assert o.recipient == "水塘坝小学"
+    assert o.cover.recipient_line == "分送：各学校（本件送水塘坝小学）"  # distributed to all; this copy to one
+    assert outline(SEED).cover.recipient_line is None
+    assert outline(ENGLISH, "north-high").cover.recipient_line == "For: North High School (sent to every school)"
     tables = [b for b in o.blocks if b.kind == "table"]
     whats = [row[0] for t in tables for row in t.rows]
     assert "档案柜" in whats and "大门改造" not in whats

@@ -75,11 +75,23 @@ def test_a_link_out_of_the_folder_is_refused_when_read(tmp_path):
 def test_targets_and_progress_take_a_folder_of_one_plan(tmp_path):
     shutil.copy(SEED, tmp_path / "2021-logistics.yaml")
     shutil.copy(SEED.with_name("2021-logistics.progress.yaml"), tmp_path / "2021-logistics.progress.yaml")
-    for command in ("targets", "progress"):
-        by_folder, by_file = run(command, str(tmp_path)), run(command, str(tmp_path / "2021-logistics.yaml"))
-        assert by_folder.returncode == 0, by_folder.stderr
-        assert by_folder.stdout == by_file.stdout and "黄竹林小学" in by_folder.stdout
+    targets = run("targets", str(tmp_path), "--unit", "shuitangba", "--format", "csv")
+    assert targets.returncode == 0, targets.stderr
+    assert targets.stdout.splitlines()[1] == "水塘坝小学,50,1,2"  # 新课桌, 电脑, 档案柜
+    progress = run("progress", str(tmp_path), "--unit", "shuitangba")
+    assert progress.returncode == 0, progress.stderr
+    assert progress.stdout.splitlines()[-1] == "2 of 3 done, 0 in progress, 1 not started, 0 overdue, 0 dropped"
     shutil.copy(SEED, tmp_path / "2022-copy.yaml")
     two = run("targets", str(tmp_path))
     assert two.returncode == 2
     assert two.stderr.strip() == f"plangen: {tmp_path}: holds 2 plans (2021-logistics.yaml, 2022-copy.yaml); name one"
+
+
+def test_build_of_a_folder_builds_its_plans_and_reads_progress_with_them(tmp_path):
+    plans, out = tmp_path / "plans", tmp_path / "out"
+    plans.mkdir()
+    shutil.copy(SEED, plans / "2021-logistics.yaml")
+    shutil.copy(SEED.with_name("2021-logistics.progress.yaml"), plans / "2021-logistics.progress.yaml")
+    proc = run("build", str(plans), "--format", "html", "--out", str(out), "-q")
+    assert proc.returncode == 0, proc.stderr
+    assert sorted(p.name for p in out.glob("*.html")) == ["2021-logistics.html", "2021-logistics.report.html"]

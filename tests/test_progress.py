@@ -235,22 +235,24 @@ def test_an_english_report_with_budgets_and_an_overdue_target(tmp_path):
 
 def test_progress_of_one_unit_by_id_or_name():
     """水塘坝小学 has three targets (新课桌 55 of 50, 电脑 0 of 1, 档案柜 2 of 2 spent 1,150): by hand."""
+    from plangen.tools.progress_table import one_unit, progress_json
+    from plangen.tools.report import state_at
     data = _json("--unit", "shuitangba")
     assert data["unit"] == {"id": "shuitangba", "name": "水塘坝小学"}
     got = {t["what"]: (t["planned"], t["done"], [u["id"] for u in t["units"]]) for t in data["targets"]}
     assert got == {"新课桌": (50, 55, ["shuitangba"]), "电脑": (1, 0, ["shuitangba"]), "档案柜": (2, 2, ["shuitangba"])}
     assert data["summary"] == {"targets": 3, "done": 2, "in-progress": 0, "planned": 1, "dropped": 0, "overdue": 0}
-    assert _json("--unit", "水塘坝小学") == data
-    assert _json()["unit"] is None
+    loaded, state = state_at(str(SEED), None)
+    plan = loaded.plan.plan
+    assert json.loads(progress_json(one_unit(state, plan, str(SEED), "水塘坝小学"), plan)) == data  # by its name
+    assert json.loads(progress_json(state, plan))["unit"] is None
     table = run("progress", str(SEED), "--unit", "shuitangba", "--as-of", "2021-06-30")
     assert table.returncode == 0, table.stderr
     lines = table.stdout.splitlines()
     assert lines[0] == "as of 2021-06-30, 水塘坝小学 (shuitangba) only"
     assert lines[-1] == "1 of 3 done, 1 in progress, 1 not started, 0 overdue, 0 dropped"
-    rows = list(csv.reader(io.StringIO(run("progress", str(SEED), "--unit", "shuitangba", "--format", "csv")
-                                       .stdout.lstrip("\ufeff"))))
-    assert [r[1:5] for r in rows[1:]] == [["新课桌", "水塘坝小学", "50", "55"], ["电脑", "水塘坝小学", "1", "0"],
-                                         ["档案柜", "水塘坝小学", "2", "2"]]  # no "total" rows for one unit
+    assert [line.split()[1:5] for line in lines[2:-1]] == [["新课桌", "水塘坝小学", "50", "10"], ["电脑", "水塘坝小学", "1", "0"],
+                                                           ["档案柜", "水塘坝小学", "2", "2"]]  # no "total" rows for one unit
 
 
 @pytest.mark.parametrize("unit,hint", [
@@ -258,11 +260,20 @@ def test_progress_of_one_unit_by_id_or_name():
     ("黄竹小学", "; did you mean '黄竹林小学'?"),
     ("xyz", ""),
 ])
-def test_progress_of_an_unknown_unit_names_close_ones(unit, hint):
-    proc = run("progress", str(SEED), "--unit", unit)
+def test_an_unknown_unit_names_close_ones(unit, hint):
+    from plangen.errors import PlangenError
+    from plangen.source.load import load_plan
+    from plangen.tools.targets_table import unit_id
+    with pytest.raises(PlangenError) as info:
+        unit_id(load_plan(SEED).plan, "p.yaml", unit)
+    assert str(info.value) == f"p.yaml: --unit: unknown unit '{unit}'{hint} (units: zhongxue, shifan, qingmen, huangzhulin, shuitangba)"
+
+
+def test_progress_of_an_unknown_unit_is_one_line_exit_1():
+    proc = run("progress", str(SEED), "--unit", "huangzulin")
     no_traceback(proc)
     assert proc.returncode == 1 and proc.stdout == ""
-    assert proc.stderr.splitlines() == [f"plangen: {SEED}: --unit: unknown unit '{unit}'{hint} "
+    assert proc.stderr.splitlines() == [f"plangen: {SEED}: --unit: unknown unit 'huangzulin'; did you mean 'huangzhulin'? "
                                         "(units: zhongxue, shifan, qingmen, huangzhulin, shuitangba)"]
 
 
@@ -331,3 +342,33 @@ def test_a_reports_status_line_stays_with_its_completion_table():
     assert len(tables) >= 4
     assert all(blocks[i - 1].keep_next for i in tables), [blocks[i - 1] for i in tables if not blocks[i - 1].keep_next]
     assert {getattr(blocks[i - 1], "role", "") for i in tables} == {"status"}
+
+
+def test_where_the_record_is_silent_the_plans_done_counts(tmp_path):
+    """A target the plan says is done, for a unit the progress file has no line on: done (its
+    quantity reached), never 未开始 and overdue against the plan's own word."""
+    from plangen.tools.report import state_at
+    _, mid = state_at(str(SEED), "2021-06-30")
+    silent = [u for u in mid.lines if u.source is None and u.status == "planned"]
+    what = silent[0].target.target.what
+    plan = _with_statuses(tmp_path, **{what: "done"})
+    _, state = state_at(str(plan), "2021-06-30")
+    lines = [u for u in state.lines if u.target.target.what == what]
+    assert any(u.source is None for u in lines)
+    assert all(u.status == "done" and u.done == u.planned and not u.overdue for u in lines if u.source is None)
+    assert all(u.status == (u.source.status or u.status) for u in lines if u.source is not None)  # the record wins
+
+
+def test_a_report_names_units_with_the_plans_noun(tmp_path):
+    """unit_noun: 科室 — the report's columns, summary and appendix say 科室, never 学校."""
+    text = SEED.read_text(encoding="utf-8").replace("document:\n", "document:\n  unit_noun: 科室\n", 1)
+    (tmp_path / SEED.name).write_text(text, encoding="utf-8")
+    shutil.copy(PROGRESS, tmp_path / PROGRESS.name)
+    from plangen.outline.report import build_report
+    from plangen.render.theme import load_theme
+    from plangen.tools.report import state_at
+    loaded, state = state_at(str(tmp_path / SEED.name), None)
+    outline = build_report(loaded, state, load_theme().wording("zh"))
+    assert "（按科室计）" in outline.preface[0]
+    headers = [h for t in outline.appendix + [b for b in outline.blocks if getattr(b, "header", None)] for h in t.header]
+    assert "科室" in headers and "学校" not in headers

@@ -185,7 +185,11 @@ def cmd_new(args: argparse.Namespace) -> int:
     source = load_plan(args.source)  # the source must be a valid plan
     old_year = source.plan.document.year
     text = read_file(args.source).decode("utf-8")
-    out_text = roll_forward(text, args.year, args.number, args.number_format)
+    out_text, dropped = roll_forward(text, args.year, args.number, args.number_format)
+    if dropped:
+        print(f"left out {len(dropped)} dropped target(s):", file=sys.stderr)
+    for line, what in dropped:
+        print(f"{args.source}:{line}: targets: {what}: dropped, left out", file=sys.stderr)
     target = args.output or default_output(args.source, old_year, args.year)
     load_plan_text(out_text, target)  # the new plan is checked before it is written
     if target == "-":
@@ -258,9 +262,14 @@ def cmd_watch(args: argparse.Namespace) -> int:
     options = _build_options(args)
     print("watching for changes; Ctrl-C stops", file=sys.stderr)
 
+    reported: list[bool] = []
+
     def on_change(paths: list[str]) -> None:
         with _progress(args.quiet) as progress:
-            _report_build(build(paths, options, progress), args.quiet)
+            result = build(paths, options, progress)
+        if not reported or result.written or result.failed or result.stale:  # a rebuild that changed nothing is quiet
+            reported.append(True)
+            _report_build(result, args.quiet)
 
     watch(lambda: _plan_paths(args.plans), options, on_change, args.debounce)
     return EXIT_OK
@@ -279,13 +288,12 @@ def cmd_preview(args: argparse.Namespace) -> int:
 
 def cmd_targets(args: argparse.Namespace) -> int:
     from plangen.source.load import load_plan
-    from plangen.tools.targets_table import targets_csv, targets_json, targets_table
+    from plangen.tools.targets_table import targets_csv, targets_json, targets_table, unit_id
     loaded = load_plan(one_plan(args.plan))
-    if args.unit is not None and args.unit not in loaded.plan.unit_names():
-        raise UsageError(f"unknown unit '{args.unit}' (units: {', '.join(loaded.plan.unit_names())})")
+    unit = None if args.unit is None else unit_id(loaded.plan, loaded.path, args.unit)
     renderers: dict[str, Callable[..., str | bytes]] = {"table": targets_table, "csv": targets_csv, "json": targets_json}
     render = renderers[args.format]
-    out = render(loaded.plan, args.unit)
+    out = render(loaded.plan, unit)
     if isinstance(out, bytes):
         sys.stdout.buffer.write(out)
     else:
@@ -388,7 +396,7 @@ def _add_targets(sub: Subparsers) -> None:
                        formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("plan", metavar="PLAN", help="a plan file, or a folder holding one plan")
     p.add_argument("--format", choices=["table", "csv", "json"], default="table")
-    p.add_argument("--unit", metavar="ID", help="only this unit's row")
+    p.add_argument("--unit", metavar="UNIT", help="only this unit's row (its id or name)")
     p.set_defaults(func=cmd_targets)
 
 

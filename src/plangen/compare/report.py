@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import re
 from decimal import Decimal
-from typing import Optional
+from typing import Any, Optional
 
 from plangen.compare.diff import ItemChange, PlanDiff, inline_diff
 from plangen.outline import numbers
@@ -69,7 +69,7 @@ class _Lines:
         w = self.w
         return [f"{self.bullet}{w.field_name(m['field'])}{w.colon}{self._change(m)}" for m in self.d.metadata]
 
-    def _change(self, m: dict) -> str:
+    def _change(self, m: dict[str, Any]) -> str:
         """old → new; a long text (a preface, a title) as its changed words in context, so a
         change past the 80th character is not hidden behind two equal shortened values."""
         old, new = m["old"], m["new"]

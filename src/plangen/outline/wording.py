@@ -17,7 +17,7 @@ from typing import Any
 # key -> the placeholders it may use; every key is required
 PLACEHOLDERS: dict[str, frozenset[str]] = {
     "number_label": frozenset(), "kind": frozenset(), "fields": frozenset(), "all_units": frozenset(),
-    "list_separator": frozenset(), "colon": frozenset(), "recipient": frozenset({"unit"}),
+    "list_separator": frozenset(), "colon": frozenset(), "recipient": frozenset({"unit", "all"}),
     "preface_label": frozenset(), "table_what": frozenset(), "table_each": frozenset(),
     "table_unit": frozenset(), "table_for": frozenset(), "table_total": frozenset(),
     "table_budget": frozenset({"currency"}), "table_deadline": frozenset(), "table_owner": frozenset(),
@@ -35,6 +35,8 @@ PLACEHOLDERS: dict[str, frozenset[str]] = {
     "redline_heading": frozenset({"old", "new"}), "redline_plan": frozenset({"title", "number", "revision"}),
     "redline_inserted": frozenset(), "redline_deleted": frozenset(), "redline_none": frozenset(),
     "moved_to": frozenset({"path"}), "moved_from": frozenset({"path"}),
+    "columns_removed": frozenset({"columns"}), "columns_added": frozenset({"columns"}),
+    "table_replaced": frozenset({"changes"}),
     "diff_title": frozenset({"old", "new"}), "diff_document": frozenset(), "diff_units": frozenset(),
     "diff_items": frozenset(), "diff_targets": frozenset(), "diff_added": frozenset(), "diff_removed": frozenset(),
     "diff_moved": frozenset(), "diff_changed": frozenset(), "diff_renamed": frozenset(),
@@ -54,7 +56,7 @@ PLACEHOLDERS: dict[str, frozenset[str]] = {
 }
 # keys whose wording names units: they may also use {unit_noun} and {Unit_noun} (capitalised)
 NOUN_KEYS = ("all_units", "recipient", "table_for", "appendix_unit", "appendix_shared", "no_targets", "diff_units",
-             "for_all_except", "for_many")
+             "for_all_except", "for_many", "col_school", "report_summary", "matrix_title")
 for _key in NOUN_KEYS:
     PLACEHOLDERS[_key] = PLACEHOLDERS[_key] | {"unit_noun", "Unit_noun"}
 MAX_LENGTH = 200  # characters of one wording string
@@ -112,6 +114,9 @@ class Wording:
     redline_none: str  # the summary when nothing changed
     moved_to: str  # beside a moved item's old place
     moved_from: str  # beside its new place
+    columns_removed: str  # a redline's replaced table: {columns} that OLD had and NEW has not
+    columns_added: str  # {columns} that NEW added
+    table_replaced: str  # the note above a replaced table: {changes}, the two above joined
     diff_title: str
     diff_document: str
     diff_units: str

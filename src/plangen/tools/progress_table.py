@@ -3,33 +3,25 @@ Excel and WPS) or JSON. Every number comes from ``outline.progress.compute``."""
 from __future__ import annotations
 
 import csv
-import difflib
 import io
 import unicodedata
 from decimal import Decimal
 from typing import Optional
 
-from plangen.errors import PlangenError
 from plangen.outline.numbers import Printer, to_json
 from plangen.outline.progress import State, UnitLine, for_unit, groups, percent, totals
 from plangen.outline.targets import printer
 from plangen.source.model import Plan
+from plangen.tools.targets_table import unit_id
 
 HEADER = ["item", "what", "unit", "planned", "done", "measure", "percent", "status", "due", "overdue",
           "budget", "spent", "note"]
 
 
 def one_unit(state: State, plan: Plan, path: str, wanted: str) -> State:
-    """The state of the unit named by --unit (its id or its name); an unknown one is an error
-    naming the closest ids and names."""
-    names = plan.unit_names()
-    by_name = {name: uid for uid, name in names.items()}
-    uid = wanted if wanted in names else by_name.get(wanted)
-    if uid is None:
-        close = difflib.get_close_matches(wanted, [*names, *by_name], n=3, cutoff=0.6)
-        hint = f"; did you mean {' or '.join(repr(c) for c in close)}?" if close else ""
-        raise PlangenError(f"{path}: --unit: unknown unit '{wanted}'{hint} (units: {', '.join(names)})")
-    return for_unit(state, uid, names[uid])
+    """The state of the unit named by --unit (its id or its name; targets_table.unit_id)."""
+    uid = unit_id(plan, path, wanted)
+    return for_unit(state, uid, plan.unit_names()[uid])
 
 
 def _pct(value: Optional[int]) -> str:

@@ -96,6 +96,12 @@ def set_numbering(paragraph, num_id: int, level: int) -> None:
         f'<w:numPr {nsdecls("w")}><w:ilvl w:val="{level - 1}"/><w:numId w:val="{num_id}"/></w:numPr>'))
 
 
+def _with_spacing(rpr: str) -> str:
+    """Run properties with 4 pt of spacing after each character (w:spacing, in twentieths)."""
+    spacing = '<w:spacing w:val="80"/>'
+    return rpr.replace("</w:rPr>", spacing + "</w:rPr>") if rpr else f"<w:rPr>{spacing}</w:rPr>"
+
+
 def _escape(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
 
@@ -186,9 +192,13 @@ class Revisions:
         self.next_id += 1
         return f'w:id="{self.next_id}" w:author="{_escape(self.author)}" w:date="{self.date}"'
 
-    def runs(self, paragraph, runs: list, rpr: str = "", wrap: tuple[str, str] = ("w:ins", "w:del")) -> None:
-        """Append [op, text] runs: "=" plain, "+" inserted, "-" deleted."""
-        for op, text in runs:
+    def runs(self, paragraph, runs: list, rpr: str = "", wrap: tuple[str, str] = ("w:ins", "w:del"),
+             gap: bool = False) -> None:
+        """Append [op, text] runs: "=" plain, "+" inserted, "-" deleted. ``gap``: a struck
+        value followed by its replacement (a table cell) ends in 4 pt of character spacing,
+        so "64" and "93" never read as "6493" (no character is added: accept and reject
+        give the cell's text exactly)."""
+        for k, (op, text) in enumerate(runs):
             if not text:
                 continue
             if op == "=":
@@ -197,8 +207,11 @@ class Revisions:
                 xml = (f'<{wrap[0]} {nsdecls("w")} {self.attrs()}><w:r>{rpr}<w:t xml:space="preserve">'
                        f'{_escape(text)}</w:t></w:r></{wrap[0]}>')
             else:
-                xml = (f'<{wrap[1]} {nsdecls("w")} {self.attrs()}><w:r>{rpr}<w:delText xml:space="preserve">'
-                       f'{_escape(text)}</w:delText></w:r></{wrap[1]}>')
+                spaced = gap and k + 1 < len(runs) and runs[k + 1][0] == "+"
+                parts = [(text[:-1], rpr), (text[-1], _with_spacing(rpr))] if spaced else [(text, rpr)]
+                inner = "".join(f'<w:r>{r}<w:delText xml:space="preserve">{_escape(t)}</w:delText></w:r>'
+                                for t, r in parts if t)
+                xml = f'<{wrap[1]} {nsdecls("w")} {self.attrs()}>{inner}</{wrap[1]}>'
             paragraph._p.append(parse_xml(xml))
 
     def block(self, paragraph, mark, text: str) -> None:
@@ -233,6 +246,44 @@ class Revisions:
         ppr = paragraph._p.get_or_add_pPr()
         ppr.append(parse_xml(f'<w:rPr {nsdecls("w")}><{tag} {self.attrs()}/></w:rPr>'))
 
+    def guard_tables(self, body) -> None:
+        """LibreOffice (7.4) drops the tracked change of a paragraph mark that stands right
+        before a table when it opens a .docx, so accepting (or rejecting) leaves that
+        paragraph behind, empty but numbered. A guard paragraph fixes that: empty, unnumbered
+        (numId 0), 1 pt high, its mark tracked, standing after deleted paragraphs and before
+        inserted ones, where its mark is followed by a paragraph and survives. LibreOffice
+        joins the removed paragraphs into it, so what remains of them is the invisible guard.
+        Word keeps the guard in one view (an inserted guard after accepting, a deleted one
+        after rejecting): invisible too. A mark both inserted and deleted would vanish in
+        both views in Word, but LibreOffice then honours neither (measured)."""
+        for table in body.iterchildren(qn("w:tbl")):
+            last = table.getprevious()
+            kind = _mark_change(last)
+            if kind in ("w:del", "w:moveFrom"):
+                last.addnext(self._guard("w:del"))
+            elif kind in ("w:ins", "w:moveTo"):
+                first = last
+                while _mark_change(first.getprevious()) in ("w:ins", "w:moveTo"):
+                    first = first.getprevious()
+                first.addprevious(self._guard("w:ins"))
+
+    def _guard(self, tag: str):
+        return parse_xml(
+            f'<w:p {nsdecls("w")}><w:pPr><w:numPr><w:ilvl w:val="0"/><w:numId w:val="0"/></w:numPr>'
+            '<w:snapToGrid w:val="0"/><w:spacing w:before="0" w:after="0" w:line="20" w:lineRule="exact"/>'
+            f'<w:ind w:left="0" w:firstLine="0"/><w:rPr><{tag} {self.attrs()}/><w:sz w:val="2"/>'
+            '<w:szCs w:val="2"/></w:rPr></w:pPr></w:p>')
+
     def mark_row(self, row, change: str) -> None:
         tag = "w:ins" if change == "ins" else "w:del"
         row._tr.get_or_add_trPr().append(parse_xml(f'<{tag} {nsdecls("w")} {self.attrs()}/>'))
+
+
+def _mark_change(element) -> str | None:
+    """"w:ins", "w:del", "w:moveFrom" or "w:moveTo" when element is a paragraph whose mark is tracked."""
+    if element is None or element.tag != qn("w:p"):
+        return None
+    for tag in ("w:ins", "w:del", "w:moveFrom", "w:moveTo"):
+        if element.find(f"{qn('w:pPr')}/{qn('w:rPr')}/{qn(tag)}") is not None:
+            return tag
+    return None
