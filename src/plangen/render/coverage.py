@@ -93,7 +93,7 @@ def check_coverage(outline: Outline, theme: Theme) -> None:
                 continue
             if not _covered(ranges[None], ch):
                 raise CoverageError(where, ch, None, "", text, scope)
-            if role in families and not _covered(ranges[role], ch):
+            if role is not None and role in families and not _covered(ranges[role], ch):
                 raise CoverageError(where, ch, role, families[role], text, scope)
             fine.add((role, ch))
 

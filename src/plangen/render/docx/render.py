@@ -35,6 +35,7 @@ from plangen.render.docx.xml import (
     child,
     clean_package,
     element,
+    no_break_hyphens,
     set_cell_margins,
     set_numbering,
     stable_zip,
@@ -105,6 +106,7 @@ def render_docx(outline: Outline, theme: Theme) -> bytes:
         _figure(doc, fig, theme)
     if doc.rev:
         doc.rev.guard_tables(body)
+    no_break_hyphens(body)
     _properties(document, outline)
     buf = io.BytesIO()
     try:

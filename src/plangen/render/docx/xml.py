@@ -5,6 +5,7 @@ from __future__ import annotations
 import copy
 import functools
 import io
+import re
 import zipfile
 from collections.abc import Sequence
 
@@ -302,6 +303,29 @@ def add_glued(paragraph, text: str):
     if WORD_JOINER in end:
         run._r.get_or_add_rPr().append(parse_xml(f'<w:lang {nsdecls("w")} w:eastAsia="en-US"/>'))
     return paragraph
+
+
+_DIGIT_HYPHEN = re.compile(r"(?<=\d)-(?=\d)")
+
+
+def no_break_hyphens(body) -> None:
+    """A hyphen between digits (0571-87654321, 2025-08-15) becomes Word's non-breaking hyphen
+    (w:noBreakHyphen in the same run), so neither Word nor LibreOffice ends a line inside a
+    phone number or a date; the PDF keeps such numbers whole by itself. Content controls (the
+    cover's fields, which `plangen fill` and Word's date picker rewrite) keep plain text."""
+    for t in list(body.iter(qn("w:t"))):
+        text = t.text or ""
+        if not _DIGIT_HYPHEN.search(text) or any(a.tag == qn("w:sdt") for a in t.iterancestors()):
+            continue
+        parts = _DIGIT_HYPHEN.split(text)
+        t.text = parts[0]
+        at = t
+        for part in parts[1:]:
+            hyphen = parse_xml(f"<w:noBreakHyphen {nsdecls('w')}/>")
+            at.addnext(hyphen)
+            piece = parse_xml(f'<w:t {nsdecls("w")} xml:space="preserve">{_escape(part)}</w:t>')
+            hyphen.addnext(piece)
+            at = piece
 
 
 def set_cell_margins(tbl, twips: int) -> None:
