@@ -44,6 +44,7 @@ class SubsetFont:
     bbox: tuple[int, int, int, int]
 
 
+@functools.lru_cache(maxsize=1)
 def typing_chars() -> str:
     """What people type on a cover: ASCII, GB 2312 level-1 hanzi (3,755), CJK punctuation
     and full-width forms (GB 2312 rows 1 and 3)."""

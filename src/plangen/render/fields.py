@@ -12,6 +12,7 @@ embedded typing font for what a person types later; values are stored as UTF-16.
 """
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, TypeVar, Union
@@ -158,7 +159,14 @@ def widget(name: str, label: str, kind: str, language: str, rect: list[float], v
 def form_resources() -> PdfDict:
     """The AcroForm's /DA and /DR: the embedded typing font."""
     return {"DA": Text(f"/{TYPING} {SIZE} Tf 0 g"),
-            "DR": {"Font": {TYPING: font_object(typing_font())}}}
+            "DR": {"Font": {TYPING: _typing_font_object()}}}
+
+
+@functools.lru_cache(maxsize=1)
+def _typing_font_object() -> Ref:
+    """The typing font's objects, made once per process: the same in every PDF (its widths
+    and ToUnicode map of 4,000 glyphs took 0.1 s a document). Written afresh into each PDF."""
+    return font_object(typing_font())
 
 
 def finisher(outline: Outline, blanks: dict[str, Box], px: float = 0.75) -> Callable[[Any, Any], None]:

@@ -11,15 +11,16 @@ fetches nothing from the network: any other URL stops the render.
 from __future__ import annotations
 
 import logging
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, Optional
 from urllib.parse import unquote, urlparse
 
 from plangen.errors import RenderError
 from plangen.outline.outline import Outline
-from plangen.render import RenderOptions, fields
+from plangen.render import RenderOptions, fields, stylesheet
 from plangen.render.coverage import check_coverage
-from plangen.render.html import render_html
+from plangen.render.html import render_html_apart
 from plangen.render.theme import Theme, check_fonts
 
 PX = 0.75  # one CSS px in PDF points
@@ -64,12 +65,17 @@ def render_pdf(outline: Outline, theme: Theme, variant: str | None = None, chara
     check_coverage(outline, theme)
     fetcher_cls, fatal = _fetcher_class()
     forms = variant is None
-    html = render_html(outline, theme, forms=forms)
-    faces_css, faces_dir = font_face_css(theme, characters + html)
-    fetcher = fetcher_cls((*theme.read_dirs(), faces_dir))
+    html, css = render_html_apart(outline, theme, forms=forms)
+    faces_css, faces_dir = font_face_css(theme, characters + html + css)
+    allowed = (*theme.read_dirs(), faces_dir)
+    fetcher = fetcher_cls(allowed)
+    base_url = theme.folder.resolve().as_uri() + "/"
     try:
-        document = weasyprint.HTML(string=html, base_url=theme.folder.resolve().as_uri() + "/", url_fetcher=fetcher).render(
-            font_config=_font_config(), stylesheets=[_faces_stylesheet(faces_css, fetcher)])
+        sheets = [_faces_stylesheet(faces_css, fetcher)]
+        if css:  # the theme's stylesheet, where the <style> was: first of the author sheets
+            sheets.insert(0, stylesheet.parsed(_resolved(css, faces_css), base_url, fetcher, _font_config(), allowed))
+        document = weasyprint.HTML(string=html, base_url=base_url, url_fetcher=fetcher).render(
+            font_config=_font_config(), stylesheets=sheets)
         blanks = {name[len("blank-"):]: pos for name, pos in document.pages[0].anchors.items()
                   if name.startswith("blank-")} if document.pages else {}
         # PDF/A forbids fields without appearances: there the blanks stay printed lines
@@ -80,6 +86,12 @@ def render_pdf(outline: Outline, theme: Theme, variant: str | None = None, chara
         raise RenderError(str(exc)) from None
     except OSError as exc:  # WeasyPrint writes @font-face files to a temporary folder: a full disk
         raise RenderError(f"cannot write the PDF's temporary font files: {exc.strerror or exc}") from None
+
+
+@lru_cache(maxsize=8)
+def _resolved(css: str, faces_css: str) -> str:
+    """The theme's stylesheet with the role variables as the prepared faces set them."""
+    return stylesheet.resolve_vars(css, faces_css)
 
 
 _FACES: dict[str, object] = {}

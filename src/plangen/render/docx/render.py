@@ -15,7 +15,6 @@ from docx.enum.section import WD_SECTION
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.opc.exceptions import PackageNotFoundError
-from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls, qn
 from docx.shared import Mm, Pt, Twips
 from docx.table import _Cell
@@ -35,6 +34,7 @@ from plangen.render.docx.xml import (
     add_list,
     child,
     clean_package,
+    element,
     no_break_hyphens,
     set_cell_margins,
     set_numbering,
@@ -94,9 +94,9 @@ def render_docx(outline: Outline, theme: Theme) -> bytes:
     red = outline.redline
     doc = _StyledDocument(document, reference, Revisions(red.author, red.date, red.blocks) if red else None)
     body = document.element.body
-    for element in list(body):  # the reference's own content goes; its page setup stays
-        if element.tag != qn("w:sectPr"):
-            body.remove(element)
+    for part in list(body):  # the reference's own content goes; its page setup stays
+        if part.tag != qn("w:sectPr"):
+            body.remove(part)
     _cover(doc, outline)
     _body_section(doc, outline)
     _title(doc, outline)
@@ -210,11 +210,11 @@ def _cover(doc: _StyledDocument, outline: Outline) -> None:
 def _outline_level(paragraph, level: int) -> None:
     ppr = paragraph._p.get_or_add_pPr()
     mark = ppr.find(qn("w:rPr"))
-    element = parse_xml(f'<w:outlineLvl {nsdecls("w")} w:val="{level}"/>')
+    level_element = element(f'<w:outlineLvl {nsdecls("w")} w:val="{level}"/>')
     if mark is not None:
-        mark.addprevious(element)
+        mark.addprevious(level_element)
     else:
-        ppr.append(element)
+        ppr.append(level_element)
 
 
 def _lines(text: str, language: str) -> float:
@@ -320,9 +320,9 @@ def _fill(doc: _StyledDocument, row, table: Table, row_index: int, values: list[
           mark: Optional[TableMark]) -> None:
     """One row's cells: styles, bold totals, and in a redline the row's and cells' changes."""
     # a row never breaks across pages; the header row repeats on every page
-    row._tr.get_or_add_trPr().append(parse_xml(f"<w:cantSplit {nsdecls('w')}/>"))
+    row._tr.get_or_add_trPr().append(element(f"<w:cantSplit {nsdecls('w')}/>"))
     if row_index == 0:
-        row._tr.get_or_add_trPr().append(parse_xml(f"<w:tblHeader {nsdecls('w')}/>"))
+        row._tr.get_or_add_trPr().append(element(f"<w:tblHeader {nsdecls('w')}/>"))
     change = mark.row(row_index) if mark else None
     if change and doc.rev:
         doc.rev.mark_row(row, change)
@@ -333,7 +333,7 @@ def _fill(doc: _StyledDocument, row, table: Table, row_index: int, values: list[
         p = cell.paragraphs[0]
         doc.restyle(p, "Table Heading" if row_index == 0 else "Table Number" if table.numeric[col] else "Table Text")
         if table.numeric[col]:  # numbers never wrap
-            cell._tc.get_or_add_tcPr().append(parse_xml(f"<w:noWrap {nsdecls('w')}/>"))
+            cell._tc.get_or_add_tcPr().append(element(f"<w:noWrap {nsdecls('w')}/>"))
         bold = table.total_row and row_index == len(table.rows)
         runs = mark.cell(row_index, col) if mark else None
         if doc.rev and (change or runs):
