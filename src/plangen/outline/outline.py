@@ -10,6 +10,7 @@ from typing import Any, Optional, Union
 
 from plangen.source.model import Item, Plan
 from plangen.outline.changes import Redline
+from plangen.outline.coverfit import cover_fit
 from plangen.outline.numbering import Counter
 from plangen.outline import columns
 from plangen.outline.targets import matrix, money_written, target_units
@@ -37,6 +38,7 @@ class Cover:
     kind_line: str  # （工作计划）
     recipient_line: Optional[str]  # 分送：黄竹林小学, on a unit's own document
     fields: list[CoverField]
+    fit: int = 0  # how tightly it is set to stay on one page: 0 (house look) to 3 (outline.coverfit)
 
 
 @dataclass
@@ -130,6 +132,7 @@ def build_outline(plan: Plan, wording: Wording, unit: Optional[str] = None) -> O
     cover = Cover(number_label=w.number_label + w.colon, kind_line=w.format("kind_format", kind=kind),
                   recipient_line=w.named("recipient", unit_noun(plan, w), unit=recipient) if recipient else None,
                   fields=_cover_fields(plan, w))
+    cover.fit = cover_fit([doc.title, doc.subtitle or ""], cover, doc.tagline)
     return Outline(
         language=doc.language, scheme=scheme, number=doc.number, kind_label=kind,
         title=doc.title, subtitle=doc.subtitle, organization=doc.organization, year=doc.year,

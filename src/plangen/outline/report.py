@@ -10,6 +10,7 @@ from decimal import Decimal
 from typing import Optional
 
 from plangen.outline.chart import timeline
+from plangen.outline.coverfit import cover_fit
 from plangen.outline.outline import APPENDIX_MAX_COLUMNS, Block, Cover, Outline, Para, Table, build_outline
 from plangen.outline.progress import State, UnitLine, groups, item_state, percent, totals
 from plangen.outline.targets import fmt
@@ -34,6 +35,7 @@ def build_report(loaded: LoadedProgress, state: State, w: Wording) -> Outline:
     cover = Cover(base.cover.number_label, w.format("kind_format", kind=w.report_kind), None, base.cover.fields)
     base.title = w.format("report_title", title=plan.document.title)
     base.subtitle = w.format("report_as_of", date=as_of)
+    cover.fit = cover_fit([base.title, base.subtitle], cover, base.tagline)
     base.kind_label, base.cover, base.preface, base.preface_label = w.report_kind, cover, [summary], None
     base.blocks = _blocks(base.blocks, loaded, state, w)
     base.appendix = matrix_tables(state, w, plan.units) + [open_table(state, w)]

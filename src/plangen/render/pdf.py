@@ -11,6 +11,7 @@ fetches nothing from the network: any other URL stops the render.
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 from pathlib import Path
 from typing import Any, Optional
 from urllib.parse import unquote, urlparse
@@ -19,6 +20,8 @@ from plangen.errors import RenderError
 from plangen.render import RenderOptions
 from plangen.outline.outline import Outline
 from plangen.render import fields
+from plangen.render.fields import Box
+from plangen.outline.coverfit import LEVELS
 from plangen.render.html import render_html
 from plangen.render.theme import Theme, check_coverage, check_fonts
 
@@ -68,10 +71,8 @@ def render_pdf(outline: Outline, theme: Theme, variant: str | None = None, chara
     faces_css, faces_dir = font_face_css(theme, characters + html)
     fetcher = fetcher_cls((*theme.read_dirs(), faces_dir))
     try:
-        document = weasyprint.HTML(string=html, base_url=theme.folder.resolve().as_uri() + "/", url_fetcher=fetcher).render(
-            font_config=_font_config(), stylesheets=[_faces_stylesheet(faces_css, fetcher)])
-        blanks = {name[len("blank-"):]: pos for name, pos in document.pages[0].anchors.items()
-                  if name.startswith("blank-")} if document.pages else {}
+        document = _render_cover_on_one_page(weasyprint, outline, theme, html, fetcher, faces_css, forms)
+        blanks = _blanks(outline, document) if forms else {}
         # PDF/A forbids fields without appearances: there the blanks stay printed lines
         finisher = fields.finisher(outline, blanks, PX) if forms and blanks else None
         pdf: bytes = document.write_pdf(pdf_variant=variant, finisher=finisher)
@@ -80,6 +81,45 @@ def render_pdf(outline: Outline, theme: Theme, variant: str | None = None, chara
         raise RenderError(str(exc)) from None
     except OSError as exc:  # WeasyPrint writes @font-face files to a temporary folder: a full disk
         raise RenderError(f"cannot write the PDF's temporary font files: {exc.strerror or exc}") from None
+
+
+def _render_cover_on_one_page(weasyprint: Any, outline: Outline, theme: Theme, html: str, fetcher: Any,
+                              faces_css: str, forms: bool) -> Any:
+    """The laid-out document, its cover on the first page: a cover that runs onto a second
+    page (measured by where its last element, ``cover-end``, lands) is set again one step
+    tighter (outline/coverfit.py); past the tightest step it is an error."""
+    while True:
+        document = weasyprint.HTML(string=html, base_url=theme.folder.resolve().as_uri() + "/", url_fetcher=fetcher).render(
+            font_config=_font_config(), stylesheets=[_faces_stylesheet(faces_css, fetcher)])
+        if _cover_fits(document) or outline.redline is not None:
+            return document
+        if outline.cover.fit >= len(LEVELS) - 1:
+            raise RenderError("the cover does not fit on one page even set tightest; shorten the title, subtitle, "
+                              "tagline, the unit's name or the cover's fields")
+        outline = replace(outline, cover=replace(outline.cover, fit=outline.cover.fit + 1))
+        html = render_html(outline, theme, forms=forms)
+
+
+def _cover_fits(document: Any) -> bool:
+    """Whether the cover's end is on the first page (a theme without the marker: assumed)."""
+    pages = document.pages
+    if not pages or "cover-end" in pages[0].anchors:
+        return True
+    return not any("cover-end" in page.anchors for page in pages[1:])
+
+
+def _blanks(outline: Outline, document: Any) -> dict[str, Box]:
+    """The cover's blanks by field name (CSS px boxes on the first page); a field whose blank
+    is not on the first page is an error, never a PDF without it."""
+    if outline.redline is not None:  # a redline opens with its summary, not the cover
+        return {}
+    anchors = document.pages[0].anchors if document.pages else {}
+    blanks = {name[len("blank-"):]: pos for name, pos in anchors.items() if name.startswith("blank-")}
+    missing = [f.label for f in outline.cover.fields if f.name not in blanks]
+    if missing:
+        raise RenderError(f"cover field {missing[0]!r} is not on the cover's page: no form field could be made "
+                          "for it (the cover's template must give each field a blank with id blank-<name>)")
+    return blanks
 
 
 _FACES: dict[str, object] = {}

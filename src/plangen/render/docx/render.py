@@ -25,6 +25,7 @@ from plangen.outline.columns import char_em
 from plangen.render import RenderOptions
 from plangen.outline.changes import DELETED, INSERTED, BlockMark, TableMark
 from plangen.outline.outline import Heading, Outline, Table
+from plangen.render.docx.coverfit import apply_fit
 from plangen.render.docx.reference import clean_reference
 from plangen.render.theme import Theme, reference_name
 
@@ -169,24 +170,27 @@ def _cover(doc: _StyledDocument, outline: Outline) -> None:
     label = outline.cover.number_label
     number = red.number if red else None
     doc.words(label + outline.number, "Cover Number", BlockMark(words=[["=", label]] + number) if number else None)
-    doc.add(outline.cover.kind_line, "Cover Kind")
+    kind = doc.add(outline.cover.kind_line, "Cover Kind")
     title = doc.words(outline.title, "Cover Title", _title_mark(outline))
     if outline.subtitle:
         title.add_run().add_break()
         title.add_run(outline.subtitle)
-    if outline.cover.recipient_line:
-        doc.add(outline.cover.recipient_line, "Cover Recipient")
-    for i, field in enumerate(outline.cover.fields, 1):
-        # The style underlines; the label opts out. LibreOffice draws a plain-text control
-        # with the paragraph's formatting, so the blank prints underlined there too.
-        p = doc.add("", "Cover Field")
-        p.add_run(field.caption + "\t").font.underline = False  # every blank starts at the tab stop
-        p.paragraph_format.tab_stops.add_tab_stop(Mm(CAPTION_TAB_MM.get(outline.language, 76)))
-        # a pre-filled value is the control's content, so it stays editable (a date keeps its picker)
-        shown = field.value or BLANKS.get(outline.language, BLANKS["en"])
-        add_content_control(p, i, field.name, field.label, field.type, shown, full_date=_iso_date(field.value))
-    if outline.tagline:
-        doc.add(outline.tagline, "Cover Tagline")
+    recipient = doc.add(outline.cover.recipient_line, "Cover Recipient") if outline.cover.recipient_line else None
+    fields = [_cover_field(doc, outline, i, field) for i, field in enumerate(outline.cover.fields, 1)]
+    tagline = doc.add(outline.tagline, "Cover Tagline") if outline.tagline else None
+    apply_fit(outline.cover.fit, kind, title, recipient, fields, tagline)
+
+
+def _cover_field(doc: _StyledDocument, outline: Outline, i: int, field):
+    # The style underlines; the label opts out. LibreOffice draws a plain-text control
+    # with the paragraph's formatting, so the blank prints underlined there too.
+    p = doc.add("", "Cover Field")
+    p.add_run(field.caption + "\t").font.underline = False  # every blank starts at the tab stop
+    p.paragraph_format.tab_stops.add_tab_stop(Mm(CAPTION_TAB_MM.get(outline.language, 76)))
+    # a pre-filled value is the control's content, so it stays editable (a date keeps its picker)
+    shown = field.value or BLANKS.get(outline.language, BLANKS["en"])
+    add_content_control(p, i, field.name, field.label, field.type, shown, full_date=_iso_date(field.value))
+    return p
 
 
 def _outline_level(paragraph, level: int) -> None:
