@@ -1,0 +1,116 @@
+"""The cover is one page, in the PDF and in the .docx (LibreOffice), whatever the lengths of
+the title, the subtitle and the unit's name, and its fill-in lines are always form fields."""
+from __future__ import annotations
+
+import io
+import random
+from pathlib import Path
+
+import pytest
+import yaml
+from pypdf import PdfReader
+
+import plangen_corpus
+from conftest import requires, soffice_convert
+from plangen.errors import RenderError
+from plangen.outline.outline import build_outline
+from plangen.render.docx.render import render_docx
+from plangen.render.pdf import render_pdf
+from plangen.render.theme import load_theme
+from plangen.source.load import load_plan
+
+MAX_TITLES = 255  # title and subtitle together (source/model.py)
+TAGLINE = {"zh": "安全、温暖、合规、低碳：每一所学校，每一天，每一个人都安心。",
+           "en": "Safe, warm, compliant and net-zero ready: every site, every day, for everyone who works there."}
+
+
+def long_plan(folder: Path, lang: str, title_chars: int, name_chars: int, seed: int = 7) -> Path:
+    """A plan whose title and subtitle fill ``title_chars`` characters, with five cover lines
+    and a tagline, and units with names of about ``name_chars`` characters (corpus names)."""
+    rng = random.Random(seed)
+    words = plangen_corpus.ZH_PHRASES if lang == "zh" else plangen_corpus.EN_WORDS
+    text = ("" if lang == "zh" else " ").join(rng.choice(words) for _ in range(200))
+    subtitle = ("（经局务会议审定）" if lang == "zh" else "Approved by the Board, 14 December 2026")
+    title = text[:title_chars - len(subtitle)].strip()
+    names = []
+    for i in range(3):
+        name = plangen_corpus._school(rng, lang, i + 1, True)
+        while len(name) < name_chars:
+            name += ("及" if lang == "zh" else " and ") + plangen_corpus._school(rng, lang, i + 1, True)
+        names.append(name[:name_chars].strip())
+    labels = ["部门", "姓名", "职务", "联系电话", "日期"] if lang == "zh" else ["Department", "Name", "Role", "Room number", "Date"]
+    doc = {"number": "GEN-0001", "title": title, "subtitle": subtitle, "year": 2026, "organization": "Office",
+           "language": lang, "date": "2026-02-01", "tagline": TAGLINE[lang],
+           "fields": [{"label": lb, **({"value": "Facilities and Estates" if lang == "en" else "后勤处"} if i == 0 else {}),
+                       **({"type": "date"} if lb in ("日期", "Date") else {})} for i, lb in enumerate(labels)]}
+    units = [{"id": f"u{i}", "name": n} for i, n in enumerate(names)]
+    sections = [{"id": "s", "title": "Goals" if lang == "en" else "目标", "text": text[:300],
+                 "targets": [{"what": "Desks" if lang == "en" else "课桌", "quantity": 2, "unit": "sets" if lang == "en" else "套"}]}]
+    path = folder / f"{lang}-{title_chars}-{name_chars}.yaml"
+    path.write_text(yaml.safe_dump({"plangen": 1, "document": doc, "units": units, "sections": sections},
+                                   allow_unicode=True, sort_keys=False), encoding="utf-8")
+    return path
+
+
+CASES = [("en", MAX_TITLES, 80), ("zh", MAX_TITLES, 80), ("en", 100, 90), ("zh", 60, 40)]
+
+
+def outline_for(path: Path, unit: str | None = "u0"):
+    plan = load_plan(path).plan
+    return build_outline(plan, load_theme().wording(plan.document.language), unit)
+
+
+def test_longer_covers_are_set_tighter(tmp_path):
+    """The setting follows the estimated height: a short cover is set looser than a long one,
+    the longest titles get a smaller title size, and a unit's name can only make it tighter."""
+    from plangen.outline.coverfit import LEVELS, cover_fit
+    short = outline_for(long_plan(tmp_path, "en", 40, 10), None)
+    for lang in ("en", "zh"):
+        path = long_plan(tmp_path, lang, MAX_TITLES, 80)
+        whole, unit = outline_for(path, None), outline_for(path)
+        assert short.cover.fit < whole.cover.fit <= unit.cover.fit
+        assert LEVELS[unit.cover.fit].title_pt < 26
+    titles = [short.title, short.subtitle or ""]
+    assert cover_fit(titles * 6, short.cover, short.tagline) > cover_fit(titles, short.cover, short.tagline)
+
+
+@pytest.mark.parametrize("lang,title_chars,name_chars", CASES)
+def test_pdf_cover_is_one_page_with_every_field(tmp_path, lang, title_chars, name_chars):
+    outline = outline_for(long_plan(tmp_path, lang, title_chars, name_chars))
+    reader = PdfReader(io.BytesIO(render_pdf(outline, load_theme())))
+    fields = reader.get_fields() or {}
+    assert sorted(fields) == sorted(f.name for f in outline.cover.fields)
+    assert fields[outline.cover.fields[0].name].get("/V") == outline.cover.fields[0].value
+    cover_text = reader.pages[0].extract_text()
+    assert outline.tagline[:20] in cover_text  # the whole cover, its last line too, on page 1
+    body = reader.pages[1].extract_text()
+    assert outline.tagline[:20] not in body and outline.cover.fields[1].caption.strip() not in body
+
+
+def test_a_field_that_cannot_be_placed_is_an_error(tmp_path):
+    """A theme whose cover drops a field's blank: the build fails, never a PDF without fields."""
+    theme_dir = tmp_path / "theme"
+    theme_dir.mkdir()
+    (theme_dir / "cover.html.j2").write_text('<section class="cover"><h1>{{ doc.title }}</h1></section>\n',
+                                             encoding="utf-8")
+    outline = outline_for(long_plan(tmp_path, "en", 60, 20))
+    with pytest.raises(RenderError, match="cover field 'Department'"):
+        render_pdf(outline, load_theme(theme_dir))
+
+
+@requires("soffice", "pdftotext")
+def test_docx_cover_is_one_page_in_libreoffice(tmp_path):
+    from conftest import pdftotext
+    docs = []
+    for lang, title_chars, name_chars in CASES:
+        outline = outline_for(long_plan(tmp_path, lang, title_chars, name_chars))
+        path = tmp_path / f"{lang}-{title_chars}-{name_chars}.docx"
+        path.write_bytes(render_docx(outline, load_theme()))
+        docs.append((path, outline))
+    soffice_convert([p for p, _ in docs], "pdf", tmp_path / "lo")
+    for path, outline in docs:
+        pdf = tmp_path / "lo" / (path.stem + ".pdf")
+        first, second = pdftotext(pdf, "-f", "1", "-l", "1"), pdftotext(pdf, "-f", "2", "-l", "2")
+        assert " ".join(outline.tagline[:20].split()) in " ".join(first.split()), path.name
+        assert outline.cover.fields[-1].caption.strip() in first, path.name
+        assert outline.tagline[:20] not in second, path.name
