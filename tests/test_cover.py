@@ -114,3 +114,19 @@ def test_docx_cover_is_one_page_in_libreoffice(tmp_path):
         assert " ".join(outline.tagline[:20].split()) in " ".join(first.split()), path.name
         assert outline.cover.fields[-1].caption.strip() in first, path.name
         assert outline.tagline[:20] not in second, path.name
+
+
+@pytest.mark.parametrize("lang,picture,lid", [("en", "d MMM yyyy", "en-US"), ("zh", "yyyy年M月d日", "zh-CN")])
+def test_docx_date_picker_speaks_the_documents_language(tmp_path, lang, picture, lid):
+    """An English cover's date picker shows 30 Jun 2022 (as the deadlines) in the language the
+    document's defaults set; a Chinese one 2022年6月30日 in zh-CN."""
+    import docx
+    from docx.oxml.ns import qn
+    outline = outline_for(long_plan(tmp_path, lang, 60, 20))
+    document = docx.Document(io.BytesIO(render_docx(outline, load_theme())))
+    lang_el = document.styles.element.find(f"{qn('w:docDefaults')}/{qn('w:rPrDefault')}/{qn('w:rPr')}/{qn('w:lang')}")
+    assert lang_el.get(qn("w:eastAsia") if lang == "zh" else qn("w:val")) == lid
+    dates = document.element.body.findall(f".//{qn('w:sdtPr')}/{qn('w:date')}")
+    assert len(dates) == 1
+    assert dates[0].find(qn("w:dateFormat")).get(qn("w:val")) == picture
+    assert dates[0].find(qn("w:lid")).get(qn("w:val")) == lid

@@ -28,6 +28,7 @@ class CoverField:
     type: str
     name: str  # form field name: department/name/date for the default lines, else a slug of the label
     caption: str = ""  # what is printed before the blank: the label and a colon
+    date_picture: str = ""  # a date line's display format in the .docx's date picker (wording's date_picker)
 
 
 @dataclass
@@ -155,7 +156,8 @@ def _cover_fields(plan: Plan, w: Wording) -> list[CoverField]:
     for i, f in enumerate(given):
         name = keys.get(f.label) or field_slug(f.label) or f"field{i + 1}"
         names.append(name if name not in names else f"{name}-{i + 1}")
-    return [CoverField(f.label, f.value, f.type, name, f.label + w.colon) for f, name in zip(given, names)]
+    return [CoverField(f.label, f.value, f.type, name, f.label + w.colon, w.date_picker if f.type == "date" else "")
+            for f, name in zip(given, names)]
 
 
 def field_slug(label: str) -> str:

@@ -19,7 +19,7 @@ from docx.oxml.ns import nsdecls, qn
 from docx.shared import Emu, Mm, Pt
 
 from plangen.render.docx.xml import (Revisions, add_content_control, add_field, add_list, child, clean_package,
-                                     set_numbering, stable_zip)
+                                     document_language, set_numbering, stable_zip)
 from plangen.errors import RenderError
 from plangen.outline.columns import char_em
 from plangen.render import RenderOptions
@@ -33,6 +33,7 @@ TEXT_WIDTH_MM = 156  # A4 minus 28 mm and 26 mm margins
 BLANKS = {"zh": "\u3000" * 12, "en": "\u00a0" * 30}  # what an empty cover field shows, underlined
 KEEP_LINES = 16  # a longer paragraph is not kept with its table: LibreOffice would move it whole, leaving a page half empty
 CHARS_PER_LINE = {"zh": 27, "en": 90}
+DATE_LANGUAGE = {"zh": "zh-CN", "en": "en-US"}  # a date picker's language when the reference document sets none
 CAPTION_TAB_MM = {"zh": 58, "en": 76}  # where the cover's blanks start (the style indents 38 mm)
 MAX_REFERENCE_BYTES = 20_000_000
 SUMMARY_PT = 10.5  # the appendix's type size, as in the PDF
@@ -189,7 +190,9 @@ def _cover_field(doc: _StyledDocument, outline: Outline, i: int, field):
     p.paragraph_format.tab_stops.add_tab_stop(Mm(CAPTION_TAB_MM.get(outline.language, 76)))
     # a pre-filled value is the control's content, so it stays editable (a date keeps its picker)
     shown = field.value or BLANKS.get(outline.language, BLANKS["en"])
-    add_content_control(p, i, field.name, field.label, field.type, shown, full_date=_iso_date(field.value))
+    lid = document_language(doc.document, outline.language == "zh") or DATE_LANGUAGE.get(outline.language, "en-US")
+    add_content_control(p, i, field.name, field.label, field.type, shown, full_date=_iso_date(field.value),
+                        picture=field.date_picture, lid=lid)
     return p
 
 
