@@ -130,3 +130,17 @@ def test_docx_date_picker_speaks_the_documents_language(tmp_path, lang, picture,
     assert len(dates) == 1
     assert dates[0].find(qn("w:dateFormat")).get(qn("w:val")) == picture
     assert dates[0].find(qn("w:lid")).get(qn("w:val")) == lid
+
+
+@pytest.mark.parametrize("lang,joined", [("en", "{title} — {subtitle}"), ("zh", "{title}{subtitle}")])
+def test_metadata_title_keeps_title_and_subtitle_apart(tmp_path, lang, joined):
+    """The PDF's and the .docx's title: title — subtitle (a bracketed Chinese subtitle follows
+    directly, as printed: …计划（经局务会议审定）), never the two run together."""
+    import docx
+    outline = outline_for(long_plan(tmp_path, lang, 90, 20), None)
+    expected = joined.format(title=outline.title, subtitle=outline.subtitle)
+    assert outline.full_title == expected
+    assert PdfReader(io.BytesIO(render_pdf(outline, load_theme()))).metadata.title == expected
+    assert docx.Document(io.BytesIO(render_docx(outline, load_theme()))).core_properties.title == expected
+    outline.subtitle = "经局务会议审定" if lang == "zh" else "(draft)"
+    assert outline.full_title == outline.title + ("——经局务会议审定" if lang == "zh" else " (draft)")

@@ -115,9 +115,18 @@ class Outline:
     role: str = "plan"  # "report": a progress report (outline.report), with its own stylesheet
     redline: Optional[Redline] = None  # a redline's change records (plangen.outline.changes); None in a plan
 
+    subtitle_separator: str = " — "  # between title and subtitle where they share a line (wording)
+
     @property
     def full_title(self) -> str:
-        return self.title + (self.subtitle or "")
+        """Title and subtitle on one line: the documents' metadata title and the redline's
+        summary. Joined by the wording's separator (" — ", "——"), except that a subtitle which
+        opens with a bracket follows directly ("…计划（新编版）", "… Plan (draft)")."""
+        if not self.subtitle:
+            return self.title
+        if self.subtitle[0] in "（〔【《":
+            return self.title + self.subtitle
+        return self.title + (" " if self.subtitle[0] in "([" else self.subtitle_separator) + self.subtitle
 
     def labels(self) -> list[str]:
         """Every numbering label, in document order."""
@@ -143,7 +152,7 @@ def build_outline(plan: Plan, wording: Wording, unit: Optional[str] = None) -> O
         appendix=columns.appendix(matrix(plan, unit), w, unit_noun(plan, w), doc.language),
         label_gap=w.label_gap, page_number=w.split("page_number", "page"),
         recipient=recipient, unit_id=unit, date=doc.date.isoformat() if doc.date else None,
-        keywords=[doc.organization, str(doc.year), kind],
+        keywords=[doc.organization, str(doc.year), kind], subtitle_separator=w.subtitle_separator,
     )
 
 

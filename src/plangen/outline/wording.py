@@ -49,7 +49,7 @@ PLACEHOLDERS: dict[str, frozenset[str]] = {
     "matrix_title": frozenset(), "open_title": frozenset(), "open_none": frozenset(),
     "chart_label": frozenset(), "chart_title": frozenset(), "chart_planned": frozenset(), "chart_done": frozenset(),
     "chart_month": frozenset({"month"}), "sentence_end": frozenset(),
-    "date_picker": frozenset(),
+    "date_picker": frozenset(), "subtitle_separator": frozenset(),
 }
 # keys whose wording names units: they may also use {unit_noun} and {Unit_noun} (capitalised)
 NOUN_KEYS = ("all_units", "recipient", "table_for", "appendix_unit", "appendix_shared", "no_targets", "diff_units",
@@ -154,6 +154,7 @@ class Wording:
     chart_done: str
     chart_month: str
     sentence_end: str
+    subtitle_separator: str  # title and subtitle on one line (metadata): " — ", "——"
     date_picker: str  # the .docx date picker's display format (Word's picture: d, M, MMM, yyyy)
 
     def status(self, name: str | None) -> str:
