@@ -144,3 +144,26 @@ def test_metadata_title_keeps_title_and_subtitle_apart(tmp_path, lang, joined):
     assert docx.Document(io.BytesIO(render_docx(outline, load_theme()))).core_properties.title == expected
     outline.subtitle = "经局务会议审定" if lang == "zh" else "(draft)"
     assert outline.full_title == outline.title + ("——经局务会议审定" if lang == "zh" else " (draft)")
+
+
+def _page_fonts(page) -> set[str]:
+    """Base font names of a page's text and of its widgets' appearances (subset tags cut)."""
+    names = {str(f.get_object()["/BaseFont"]).split("+")[-1]
+             for f in (page["/Resources"].get("/Font") or {}).values()}
+    for annot in page.get("/Annots") or []:
+        ap = annot.get_object().get("/AP", {}).get("/N")
+        fonts = ap.get_object()["/Resources"].get("/Font", {}) if ap is not None and "/Resources" in ap.get_object() else {}
+        names |= {str(f.get_object()["/BaseFont"]).split("+")[-1] for f in fonts.values()}
+    return names
+
+
+def test_english_pdf_sets_latin_text_in_latin_faces(tmp_path):
+    """An English plan whose text is all Latin: every page, its page numbers and the cover's
+    pre-filled value are set in the theme's Liberation faces, none in a CJK face."""
+    outline = outline_for(long_plan(tmp_path, "en", 60, 20))
+    assert all(c.isascii() for c in outline.title + outline.tagline + outline.cover.fields[0].value)
+    reader = PdfReader(io.BytesIO(render_pdf(outline, load_theme())))
+    assert "Liberation" in "".join(_page_fonts(reader.pages[0]))
+    for number, page in enumerate(reader.pages):
+        fonts = _page_fonts(page)
+        assert fonts and all(name.startswith("Liberation") for name in fonts), (number + 1, fonts)

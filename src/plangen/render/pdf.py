@@ -23,7 +23,8 @@ from plangen.render import fields
 from plangen.render.fields import Box
 from plangen.outline.coverfit import LEVELS
 from plangen.render.html import render_html
-from plangen.render.theme import Theme, check_coverage, check_fonts
+from plangen.render import fieldfont
+from plangen.render.theme import Theme, check_coverage, check_fonts, pdf_font_families
 
 PX = 0.75  # one CSS px in PDF points
 MAX_FETCH_BYTES = 100_000_000  # a file a stylesheet or template names (CJK font collections are ~27 MB)
@@ -74,7 +75,7 @@ def render_pdf(outline: Outline, theme: Theme, variant: str | None = None, chara
         document = _render_cover_on_one_page(weasyprint, outline, theme, html, fetcher, faces_css, forms)
         blanks = _blanks(outline, document) if forms else {}
         # PDF/A forbids fields without appearances: there the blanks stay printed lines
-        finisher = fields.finisher(outline, blanks, PX) if forms and blanks else None
+        finisher = fields.finisher(outline, blanks, PX, _value_face(outline, theme)) if forms and blanks else None
         pdf: bytes = document.write_pdf(pdf_variant=variant, finisher=finisher)
         return pdf
     except fatal as exc:
@@ -98,6 +99,12 @@ def _render_cover_on_one_page(weasyprint: Any, outline: Outline, theme: Theme, h
                               "tagline, the unit's name or the cover's fields")
         outline = replace(outline, cover=replace(outline.cover, fit=outline.cover.fit + 1))
         html = render_html(outline, theme, forms=forms)
+
+
+def _value_face(outline: Outline, theme: Theme) -> str | None:
+    """The face a pre-filled value is drawn in first: an English document's Latin serif (the
+    cover's labels are in it); a Chinese document's values keep the fields' own face."""
+    return pdf_font_families(theme).get("serif", fieldfont.LATIN) if outline.language == "en" else None
 
 
 def _cover_fits(document: Any) -> bool:
