@@ -167,3 +167,24 @@ def test_english_pdf_sets_latin_text_in_latin_faces(tmp_path):
     for number, page in enumerate(reader.pages):
         fonts = _page_fonts(page)
         assert fonts and all(name.startswith("Liberation") for name in fonts), (number + 1, fonts)
+
+
+def test_english_redline_summary_is_set_in_latin_faces(tmp_path):
+    """The redline's summary page (its heading, the list and, when the list runs onto a
+    second page, that page's foot) uses the Liberation faces in an English plan."""
+    from plangen.compare.redline import build_redline
+    old_path = long_plan(tmp_path, "en", 60, 20)
+    old = load_plan(old_path).plan
+    data = yaml.safe_load(old_path.read_text(encoding="utf-8"))
+    data["document"]["title"] += " revised"
+    data["units"] += [{"id": f"n{i}", "name": f"New Site Number {i} of the Western District"} for i in range(60)]
+    new_path = tmp_path / "new.yaml"
+    new_path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    new = load_plan(new_path).plan
+    w = load_theme().wording("en")
+    outline = build_redline(old, new, w, w, str(old_path), str(new_path))
+    reader = PdfReader(io.BytesIO(render_pdf(outline, load_theme())))
+    assert outline.redline.new.title in " ".join(reader.pages[0].extract_text().split())
+    for number, page in enumerate(reader.pages):
+        fonts = _page_fonts(page)
+        assert all(name.startswith("Liberation") for name in fonts), (number + 1, fonts)
