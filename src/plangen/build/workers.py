@@ -12,17 +12,17 @@ Measured cost of always using a worker for one document: see benchmarks/hostile.
 """
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
 import os
 import pickle
 import signal
 import sys
 import threading
+from collections.abc import Callable, Sequence
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
-from typing import Callable, Sequence
 
 from plangen.errors import PlangenError, RenderError
-import contextlib
 
 MEMORY_LIMIT = 3 * 1024 ** 3  # bytes of address space a worker may use
 MEMORY_ENV = "PLANGEN_WORKER_MEMORY_MB"  # a lower (or higher) limit, in MB
@@ -38,7 +38,7 @@ def run_in_workers(run: Callable, jobs: list, workers: int, timeout: float, rend
     pool = _pool(count)
     pending = {pool.submit(_guarded, run, job, tuple(renderers)): job for job in jobs}
     try:
-        for job, outcome in _collect(pending, timeout):
+        for job, outcome in _collect(pending, timeout):  # noqa: UP028 (not `yield from`: a close() stays here, not in _collect)
             yield job, outcome
     except BaseException:  # Ctrl-C or SIGTERM: stop the workers before leaving
         _discard()

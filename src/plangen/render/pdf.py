@@ -17,13 +17,11 @@ from typing import Any, Optional
 from urllib.parse import unquote, urlparse
 
 from plangen.errors import RenderError
-from plangen.render import RenderOptions
-from plangen.outline.outline import Outline
-from plangen.render import fields
-from plangen.render.fields import Box
 from plangen.outline.coverfit import LEVELS
+from plangen.outline.outline import Outline
+from plangen.render import RenderOptions, fieldfont, fields
+from plangen.render.fields import Box
 from plangen.render.html import render_html
-from plangen.render import fieldfont
 from plangen.render.theme import Theme, check_coverage, check_fonts, pdf_font_families
 
 PX = 0.75  # one CSS px in PDF points
@@ -174,6 +172,7 @@ def _font_config() -> Any:
     global _FONT_CONFIG
     if _FONT_CONFIG is None:
         import atexit
+
         from weasyprint.text.fonts import FontConfiguration
         _FONT_CONFIG = FontConfiguration()
         atexit.register(_remove_font_folder, _FONT_CONFIG)
