@@ -269,7 +269,7 @@ P = "sections[0].items[0].targets"
 
 @pytest.mark.parametrize("old,new,message", [
     ("for: wards, budget: 0.63", "for: ward, budget: 0.63",
-     f"h.yaml:30:62: {P}[0].for: unknown unit or group 'ward' (units: neike, waike, erke, jizhen; groups: wards)"),
+     f"h.yaml:30:62: {P}[0].for: unknown unit or group 'ward'; did you mean 'wards'? (units: neike, waike, erke, jizhen; groups: wards)"),
     ("wards: [neike, waike, erke]", "wards: [neike, waike, neike]",
      "h.yaml:20:25: groups.wards[2]: unit 'neike' is in group 'wards' twice (first at line 20)"),
     ("wards: [neike, waike, erke]", "wards: [neike, waike, icu]",

@@ -342,3 +342,33 @@ def test_a_reports_status_line_stays_with_its_completion_table():
     assert len(tables) >= 4
     assert all(blocks[i - 1].keep_next for i in tables), [blocks[i - 1] for i in tables if not blocks[i - 1].keep_next]
     assert {getattr(blocks[i - 1], "role", "") for i in tables} == {"status"}
+
+
+def test_where_the_record_is_silent_the_plans_done_counts(tmp_path):
+    """A target the plan says is done, for a unit the progress file has no line on: done (its
+    quantity reached), never 未开始 and overdue against the plan's own word."""
+    from plangen.tools.report import state_at
+    _, mid = state_at(str(SEED), "2021-06-30")
+    silent = [u for u in mid.lines if u.source is None and u.status == "planned"]
+    what = silent[0].target.target.what
+    plan = _with_statuses(tmp_path, **{what: "done"})
+    _, state = state_at(str(plan), "2021-06-30")
+    lines = [u for u in state.lines if u.target.target.what == what]
+    assert any(u.source is None for u in lines)
+    assert all(u.status == "done" and u.done == u.planned and not u.overdue for u in lines if u.source is None)
+    assert all(u.status == (u.source.status or u.status) for u in lines if u.source is not None)  # the record wins
+
+
+def test_a_report_names_units_with_the_plans_noun(tmp_path):
+    """unit_noun: 科室 — the report's columns, summary and appendix say 科室, never 学校."""
+    text = SEED.read_text(encoding="utf-8").replace("document:\n", "document:\n  unit_noun: 科室\n", 1)
+    (tmp_path / SEED.name).write_text(text, encoding="utf-8")
+    shutil.copy(PROGRESS, tmp_path / PROGRESS.name)
+    from plangen.outline.report import build_report
+    from plangen.render.theme import load_theme
+    from plangen.tools.report import state_at
+    loaded, state = state_at(str(tmp_path / SEED.name), None)
+    outline = build_report(loaded, state, load_theme().wording("zh"))
+    assert "（按科室计）" in outline.preface[0]
+    headers = [h for t in outline.appendix + [b for b in outline.blocks if getattr(b, "header", None)] for h in t.header]
+    assert "科室" in headers and "学校" not in headers

@@ -9,6 +9,9 @@ a single document too), so that every document has the same limits:
   stdin/stdout/stderr: workers and multiprocessing's resource tracker run with /dev/null.
 
 Measured cost of always using a worker for one document: see benchmarks/hostile.py.
+
+In the render server's child (build/forkserver.py: WeasyPrint already imported) the workers
+are forked instead of spawned, so they start warm; they get the same limits.
 """
 from __future__ import annotations
 
@@ -27,6 +30,8 @@ from plangen.errors import PlangenError, RenderError
 MEMORY_LIMIT = 3 * 1024 ** 3  # bytes of address space a worker may use
 MEMORY_ENV = "PLANGEN_WORKER_MEMORY_MB"  # a lower (or higher) limit, in MB
 _PR_SET_PDEATHSIG = 1
+FORK = False  # fork the workers from this (warm) process instead of spawning fresh ones
+_KEPT: list = []  # a forked worker's inherited standard streams, never used again
 
 
 def run_in_workers(run: Callable, jobs: list, workers: int, timeout: float, renderers: Sequence[object] = ()):
@@ -57,8 +62,9 @@ def _pool(count: int) -> ProcessPoolExecutor:
     if pool is not None and not getattr(pool, "_broken", False):
         return pool
     _discard()
-    _detached_resource_tracker()
-    pool = ProcessPoolExecutor(max_workers=count, mp_context=multiprocessing.get_context("spawn"),
+    if not FORK:  # forked workers use no named semaphores, so no resource tracker
+        _detached_resource_tracker()
+    pool = ProcessPoolExecutor(max_workers=count, mp_context=multiprocessing.get_context("fork" if FORK else "spawn"),
                                initializer=_worker_init, initargs=(os.getpid(),))
     _POOLS[count] = pool
     return pool
@@ -159,6 +165,10 @@ def _worker_init(parent: int) -> None:
     _die_with_parent(parent)
     _stdio_to_devnull()
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if FORK:  # a copied stream's lock may be held by a thread that was not copied: new streams
+        _KEPT.append((sys.stdout, sys.stderr))
+        sys.stdout = sys.stderr = open(os.devnull, "w", encoding="utf-8")  # noqa: SIM115 - lives as long as the worker
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)
     try:
         import resource
         _soft, hard = resource.getrlimit(resource.RLIMIT_AS)

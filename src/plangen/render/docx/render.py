@@ -333,7 +333,8 @@ def _fill(doc: _StyledDocument, row, table: Table, row_index: int, values: list[
         bold = table.total_row and row_index == len(table.rows)
         runs = mark.cell(row_index, col) if mark else None
         if doc.rev and (change or runs):
-            doc.rev.runs(p, runs or BlockMark(change=change).runs(value), "<w:rPr><w:b/></w:rPr>" if bold else "")
+            doc.rev.runs(p, runs or BlockMark(change=change).runs(value), "<w:rPr><w:b/></w:rPr>" if bold else "",
+                         gap=True)
         else:
             run = p.add_run(value)
             run.bold = bold or None

@@ -83,6 +83,12 @@ def set_numbering(paragraph, num_id: int, level: int) -> None:
         f'<w:numPr {nsdecls("w")}><w:ilvl w:val="{level - 1}"/><w:numId w:val="{num_id}"/></w:numPr>'))
 
 
+def _with_spacing(rpr: str) -> str:
+    """Run properties with 4 pt of spacing after each character (w:spacing, in twentieths)."""
+    spacing = '<w:spacing w:val="80"/>'
+    return rpr.replace("</w:rPr>", spacing + "</w:rPr>") if rpr else f"<w:rPr>{spacing}</w:rPr>"
+
+
 def _escape(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
 
@@ -174,9 +180,13 @@ class Revisions:
         self.next_id += 1
         return f'w:id="{self.next_id}" w:author="{_escape(self.author)}" w:date="{self.date}"'
 
-    def runs(self, paragraph, runs: list, rpr: str = "", wrap: tuple[str, str] = ("w:ins", "w:del")) -> None:
-        """Append [op, text] runs: "=" plain, "+" inserted, "-" deleted."""
-        for op, text in runs:
+    def runs(self, paragraph, runs: list, rpr: str = "", wrap: tuple[str, str] = ("w:ins", "w:del"),
+             gap: bool = False) -> None:
+        """Append [op, text] runs: "=" plain, "+" inserted, "-" deleted. ``gap``: a struck
+        value followed by its replacement (a table cell) ends in 4 pt of character spacing,
+        so "64" and "93" never read as "6493" (no character is added: accept and reject
+        give the cell's text exactly)."""
+        for k, (op, text) in enumerate(runs):
             if not text:
                 continue
             if op == "=":
@@ -185,8 +195,11 @@ class Revisions:
                 xml = (f'<{wrap[0]} {nsdecls("w")} {self.attrs()}><w:r>{rpr}<w:t xml:space="preserve">'
                        f'{_escape(text)}</w:t></w:r></{wrap[0]}>')
             else:
-                xml = (f'<{wrap[1]} {nsdecls("w")} {self.attrs()}><w:r>{rpr}<w:delText xml:space="preserve">'
-                       f'{_escape(text)}</w:delText></w:r></{wrap[1]}>')
+                spaced = gap and k + 1 < len(runs) and runs[k + 1][0] == "+"
+                parts = [(text[:-1], rpr), (text[-1], _with_spacing(rpr))] if spaced else [(text, rpr)]
+                inner = "".join(f'<w:r>{r}<w:delText xml:space="preserve">{_escape(t)}</w:delText></w:r>'
+                                for t, r in parts if t)
+                xml = f'<{wrap[1]} {nsdecls("w")} {self.attrs()}>{inner}</{wrap[1]}>'
             paragraph._p.append(parse_xml(xml))
 
     def block(self, paragraph, mark, text: str) -> None:
