@@ -188,3 +188,17 @@ def test_english_redline_summary_is_set_in_latin_faces(tmp_path):
     for number, page in enumerate(reader.pages):
         fonts = _page_fonts(page)
         assert all(name.startswith("Liberation") for name in fonts), (number + 1, fonts)
+
+
+def test_pdf_measures_and_sets_the_cover_tighter_when_the_estimate_is_short(tmp_path):
+    """The outline's setting is an estimate: a cover that still runs over is set again tighter
+    (here the estimate is overridden with the loosest setting), and one that cannot fit even
+    at the tightest (a tagline of 3,000 characters) is a one-line error, not a PDF without fields."""
+    outline = outline_for(long_plan(tmp_path, "en", MAX_TITLES, 80))
+    outline.cover.fit = 0
+    reader = PdfReader(io.BytesIO(render_pdf(outline, load_theme())))
+    assert sorted(reader.get_fields() or {}) == sorted(f.name for f in outline.cover.fields)
+    assert TAGLINE["en"][:20] in reader.pages[0].extract_text()
+    outline.tagline = " ".join([TAGLINE["en"]] * 32)
+    with pytest.raises(RenderError, match="the cover does not fit on one page"):
+        render_pdf(outline, load_theme())
