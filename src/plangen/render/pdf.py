@@ -20,9 +20,10 @@ from plangen.errors import RenderError
 from plangen.outline.coverfit import LEVELS
 from plangen.outline.outline import Outline
 from plangen.render import RenderOptions, fieldfont, fields
+from plangen.render.coverage import check_coverage
 from plangen.render.fields import Box
 from plangen.render.html import render_html
-from plangen.render.theme import Theme, check_coverage, check_fonts, pdf_font_families
+from plangen.render.theme import Theme, check_fonts, pdf_font_families
 
 PX = 0.75  # one CSS px in PDF points
 MAX_FETCH_BYTES = 100_000_000  # a file a stylesheet or template names (CJK font collections are ~27 MB)

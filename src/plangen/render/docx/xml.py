@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls, qn
 
+from plangen.outline.breaks import WORD_JOINER, glued
 from plangen.outline.numbering import SCHEMES
 
 TWIPS_PER_PT = 20
@@ -284,3 +285,28 @@ def _mark_change(element) -> str | None:
         if element.find(f"{qn('w:pPr')}/{qn('w:rPr')}/{qn(tag)}") is not None:
             return tag
     return None
+
+
+def add_glued(paragraph, text: str):
+    """TEXT in PARAGRAPH, its tail held on one line (outline.breaks.glued): a joined CJK tail
+    is a run whose East Asian language is en-US, since LibreOffice's Chinese line breaking
+    ignores the word joiner (measured: 计⁠划 alone on a line stays split with zh-CN, whole with
+    en-US; the glyphs, fonts and extracted text stay the same)."""
+    head, end = glued(text)
+    if head:
+        paragraph.add_run(head)
+    run = paragraph.add_run(end)
+    if WORD_JOINER in end:
+        run._r.get_or_add_rPr().append(parse_xml(f'<w:lang {nsdecls("w")} w:eastAsia="en-US"/>'))
+    return paragraph
+
+
+def set_cell_margins(tbl, twips: int) -> None:
+    """Every cell of TBL gets TWIPS of margin on all four sides (tblCellMar, before tblLook)."""
+    margins = parse_xml(f'<w:tblCellMar {nsdecls("w")}>' + "".join(
+        f'<w:{side} w:w="{twips}" w:type="dxa"/>' for side in ("top", "left", "bottom", "right")) + "</w:tblCellMar>")
+    look = tbl.tblPr.find(qn("w:tblLook"))
+    if look is not None:
+        look.addprevious(margins)
+    else:
+        tbl.tblPr.append(margins)
