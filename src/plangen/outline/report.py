@@ -11,6 +11,7 @@ from typing import Optional
 
 from plangen.outline.chart import timeline
 from plangen.outline.columns import budget_heading
+from plangen.outline.coverfit import cover_fit
 from plangen.outline.numbers import Printer, currency_of
 from plangen.outline.outline import APPENDIX_MAX_COLUMNS, Block, Cover, Heading, Outline, Para, Table, build_outline, unit_noun
 from plangen.outline.progress import State, UnitLine, groups, item_state, percent, totals
@@ -37,6 +38,7 @@ def build_report(loaded: LoadedProgress, state: State, w: Wording) -> Outline:
     cover = Cover(base.cover.number_label, w.format("kind_format", kind=w.report_kind), None, base.cover.fields)
     base.title = w.format("report_title", title=plan.document.title)
     base.subtitle = w.format("report_as_of", date=as_of)
+    cover.fit = cover_fit([base.title, base.subtitle], cover, base.tagline)
     base.kind_label, base.cover, base.preface, base.preface_label = w.report_kind, cover, [summary], None
     base.blocks = _blocks(base.blocks, loaded, state, w)
     base.appendix = matrix_tables(state, w, plan) + [open_table(state, w, noun)]

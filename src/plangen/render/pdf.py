@@ -11,17 +11,20 @@ fetches nothing from the network: any other URL stops the render.
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, Optional
 from urllib.parse import unquote, urlparse
 
 from plangen.errors import RenderError
+from plangen.outline.coverfit import LEVELS
 from plangen.outline.outline import Outline
-from plangen.render import RenderOptions, fields, stylesheet
+from plangen.render import RenderOptions, fieldfont, fields, stylesheet
 from plangen.render.coverage import check_coverage
+from plangen.render.fields import Box
 from plangen.render.html import render_html_apart
-from plangen.render.theme import Theme, check_fonts
+from plangen.render.theme import Theme, check_fonts, pdf_font_families
 
 PX = 0.75  # one CSS px in PDF points
 MAX_FETCH_BYTES = 100_000_000  # a file a stylesheet or template names (CJK font collections are ~27 MB)
@@ -71,15 +74,11 @@ def render_pdf(outline: Outline, theme: Theme, variant: str | None = None, chara
     fetcher = fetcher_cls(allowed)
     base_url = theme.folder.resolve().as_uri() + "/"
     try:
-        sheets = [_faces_stylesheet(faces_css, fetcher)]
-        if css:  # the theme's stylesheet, where the <style> was: first of the author sheets
-            sheets.insert(0, stylesheet.parsed(_resolved(css, faces_css), base_url, fetcher, _font_config(), allowed))
-        document = weasyprint.HTML(string=html, base_url=base_url, url_fetcher=fetcher).render(
-            font_config=_font_config(), stylesheets=sheets)
-        blanks = {name[len("blank-"):]: pos for name, pos in document.pages[0].anchors.items()
-                  if name.startswith("blank-")} if document.pages else {}
+        layout = _Layout(weasyprint, theme, fetcher, faces_css, base_url, allowed, forms)
+        document = layout.cover_on_one_page(outline, html, css)
+        blanks = _blanks(outline, document) if forms else {}
         # PDF/A forbids fields without appearances: there the blanks stay printed lines
-        finisher = fields.finisher(outline, blanks, PX) if forms and blanks else None
+        finisher = fields.finisher(outline, blanks, PX, _value_face(outline, theme)) if forms and blanks else None
         pdf: bytes = document.write_pdf(pdf_variant=variant, finisher=finisher)
         return pdf
     except fatal as exc:
@@ -92,6 +91,66 @@ def render_pdf(outline: Outline, theme: Theme, variant: str | None = None, chara
 def _resolved(css: str, faces_css: str) -> str:
     """The theme's stylesheet with the role variables as the prepared faces set them."""
     return stylesheet.resolve_vars(css, faces_css)
+
+
+class _Layout:
+    """WeasyPrint's layout of one document: the prepared faces' and the theme's parsed
+    stylesheets (stylesheet.py), the fetcher that reads only the allowed folders."""
+
+    def __init__(self, weasyprint: Any, theme: Theme, fetcher: Any, faces_css: str, base_url: str,
+                 allowed: tuple[Path, ...], forms: bool):
+        self.weasyprint, self.theme, self.fetcher, self.faces_css = weasyprint, theme, fetcher, faces_css
+        self.base_url, self.allowed, self.forms = base_url, allowed, forms
+
+    def render(self, html: str, css: str) -> Any:
+        sheets = [_faces_stylesheet(self.faces_css, self.fetcher)]
+        if css:  # the theme's stylesheet, where the <style> was: first of the author sheets
+            sheets.insert(0, stylesheet.parsed(_resolved(css, self.faces_css), self.base_url, self.fetcher,
+                                               _font_config(), self.allowed))
+        return self.weasyprint.HTML(string=html, base_url=self.base_url, url_fetcher=self.fetcher).render(
+            font_config=_font_config(), stylesheets=sheets)
+
+    def cover_on_one_page(self, outline: Outline, html: str, css: str) -> Any:
+        """The laid-out document, its cover on the first page: a cover that runs onto a second
+        page (measured by where its last element, ``cover-end``, lands) is set again one step
+        tighter (outline/coverfit.py); past the tightest step it is an error."""
+        while True:
+            document = self.render(html, css)
+            if _cover_fits(document) or outline.redline is not None:
+                return document
+            if outline.cover.fit >= len(LEVELS) - 1:
+                raise RenderError("the cover does not fit on one page even set tightest; shorten the title, subtitle, "
+                                  "tagline, the unit's name or the cover's fields")
+            outline = replace(outline, cover=replace(outline.cover, fit=outline.cover.fit + 1))
+            html, css = render_html_apart(outline, self.theme, forms=self.forms)
+
+
+def _value_face(outline: Outline, theme: Theme) -> str | None:
+    """The face a pre-filled value is drawn in first: an English document's Latin serif (the
+    cover's labels are in it); a Chinese document's values keep the fields' own face."""
+    return pdf_font_families(theme).get("serif", fieldfont.LATIN) if outline.language == "en" else None
+
+
+def _cover_fits(document: Any) -> bool:
+    """Whether the cover's end is on the first page (a theme without the marker: assumed)."""
+    pages = document.pages
+    if not pages or "cover-end" in pages[0].anchors:
+        return True
+    return not any("cover-end" in page.anchors for page in pages[1:])
+
+
+def _blanks(outline: Outline, document: Any) -> dict[str, Box]:
+    """The cover's blanks by field name (CSS px boxes on the first page); a field whose blank
+    is not on the first page is an error, never a PDF without it."""
+    if outline.redline is not None:  # a redline opens with its summary, not the cover
+        return {}
+    anchors = document.pages[0].anchors if document.pages else {}
+    blanks = {name[len("blank-"):]: pos for name, pos in anchors.items() if name.startswith("blank-")}
+    missing = [f.label for f in outline.cover.fields if f.name not in blanks]
+    if missing:
+        raise RenderError(f"cover field {missing[0]!r} is not on the cover's page: no form field could be made "
+                          "for it (the cover's template must give each field a blank with id blank-<name>)")
+    return blanks
 
 
 _FACES: dict[str, object] = {}

@@ -24,6 +24,7 @@ from plangen.outline.breaks import glued_runs
 from plangen.outline.changes import DELETED, INSERTED, BlockMark, TableMark
 from plangen.outline.outline import Heading, Outline, Table
 from plangen.render import RenderOptions
+from plangen.render.docx.coverfit import apply_fit
 from plangen.render.docx.reference import clean_reference
 from plangen.render.docx.widths import column_edges, column_widths
 from plangen.render.docx.xml import (
@@ -34,6 +35,7 @@ from plangen.render.docx.xml import (
     add_list,
     child,
     clean_package,
+    document_language,
     element,
     no_break_hyphens,
     set_cell_margins,
@@ -45,6 +47,7 @@ from plangen.render.theme import Theme, reference_name
 BLANKS = {"zh": "\u3000" * 12, "en": "\u00a0" * 30}  # what an empty cover field shows, underlined
 KEEP_LINES = 16  # a longer paragraph is not kept with its table: LibreOffice would move it whole, leaving a page half empty
 CHARS_PER_LINE = {"zh": 27, "en": 90}
+DATE_LANGUAGE = {"zh": "zh-CN", "en": "en-US"}  # a date picker's language when the reference document sets none
 CAPTION_TAB_MM = {"zh": 58, "en": 76}  # where the cover's blanks start (the style indents 38 mm)
 MAX_REFERENCE_BYTES = 20_000_000
 SIZED_MARGIN = 57  # twips: 1 mm, a sized table's cell margins on every side (plan.css: table.targets.sized)
@@ -187,24 +190,29 @@ def _cover(doc: _StyledDocument, outline: Outline) -> None:
     label = outline.cover.number_label
     number = red.number if red else None
     doc.words(label + outline.number, "Cover Number", BlockMark(words=[["=", label]] + number) if number else None)
-    doc.add(outline.cover.kind_line, "Cover Kind")
+    kind = doc.add(outline.cover.kind_line, "Cover Kind")
     title = doc.words(outline.title, "Cover Title", _title_mark(outline), glue=True)
     if outline.subtitle:
         title.add_run().add_break()
         title.add_run(outline.subtitle)
-    if outline.cover.recipient_line:
-        doc.add(outline.cover.recipient_line, "Cover Recipient")
-    for i, field in enumerate(outline.cover.fields, 1):
-        # The style underlines; the label opts out. LibreOffice draws a plain-text control
-        # with the paragraph's formatting, so the blank prints underlined there too.
-        p = doc.add("", "Cover Field")
-        p.add_run(field.caption + "\t").font.underline = False  # every blank starts at the tab stop
-        p.paragraph_format.tab_stops.add_tab_stop(Mm(CAPTION_TAB_MM.get(outline.language, 76)))
-        # a pre-filled value is the control's content, so it stays editable (a date keeps its picker)
-        shown = field.value or BLANKS.get(outline.language, BLANKS["en"])
-        add_content_control(p, i, field.name, field.label, field.type, shown, full_date=_iso_date(field.value))
-    if outline.tagline:
-        doc.add(outline.tagline, "Cover Tagline")
+    recipient = doc.add(outline.cover.recipient_line, "Cover Recipient") if outline.cover.recipient_line else None
+    fields = [_cover_field(doc, outline, i, field) for i, field in enumerate(outline.cover.fields, 1)]
+    tagline = doc.add(outline.tagline, "Cover Tagline") if outline.tagline else None
+    apply_fit(outline.cover.fit, kind, title, recipient, fields, tagline)
+
+
+def _cover_field(doc: _StyledDocument, outline: Outline, i: int, field):
+    # The style underlines; the label opts out. LibreOffice draws a plain-text control
+    # with the paragraph's formatting, so the blank prints underlined there too.
+    p = doc.add("", "Cover Field")
+    p.add_run(field.caption + "\t").font.underline = False  # every blank starts at the tab stop
+    p.paragraph_format.tab_stops.add_tab_stop(Mm(CAPTION_TAB_MM.get(outline.language, 76)))
+    # a pre-filled value is the control's content, so it stays editable (a date keeps its picker)
+    shown = field.value or BLANKS.get(outline.language, BLANKS["en"])
+    lid = document_language(doc.document, outline.language == "zh") or DATE_LANGUAGE.get(outline.language, "en-US")
+    add_content_control(p, i, field.name, field.label, field.type, shown, full_date=_iso_date(field.value),
+                        picture=field.date_picture, lid=lid)
+    return p
 
 
 def _outline_level(paragraph, level: int) -> None:

@@ -109,13 +109,14 @@ def _escape(text: str) -> str:
 
 
 def add_content_control(paragraph, sdt_id: int, tag: str, label: str, kind: str, blank: str,
-                        full_date: str | None = None) -> None:
+                        full_date: str | None = None, picture: str = "yyyy年M月d日", lid: str = "zh-CN") -> None:
     """An inline plain-text (or date picker) content control showing an underlined blank.
 
     The blank is the control's content rather than a placeholder (w:showingPlcHdr):
-    LibreOffice drops a placeholder's underline, and the blank must print."""
+    LibreOffice drops a placeholder's underline, and the blank must print. A date picker shows
+    dates as ``picture`` (Word's letters) in language ``lid``."""
     filled = f' w:fullDate="{full_date}"' if full_date else ""
-    control = (f'<w:date{filled}><w:dateFormat w:val="yyyy年M月d日"/><w:lid w:val="zh-CN"/>'
+    control = (f'<w:date{filled}><w:dateFormat w:val="{_escape(picture)}"/><w:lid w:val="{_escape(lid)}"/>'
                '<w:storeMappedDataAs w:val="dateTime"/><w:calendar w:val="gregorian"/></w:date>'
                if kind == "date" else "<w:text/>")
     paragraph._p.append(parse_xml(
@@ -279,6 +280,15 @@ class Revisions:
     def mark_row(self, row, change: str) -> None:
         tag = "w:ins" if change == "ins" else "w:del"
         row._tr.get_or_add_trPr().append(parse_xml(f'<{tag} {nsdecls("w")} {self.attrs()}/>'))
+
+
+def document_language(document, east_asian: bool) -> str | None:
+    """The language the document's default run properties set (styles.xml docDefaults): its
+    East Asian language for a Chinese document, else its Latin one (None when unset)."""
+    lang = document.styles.element.find(f"{qn('w:docDefaults')}/{qn('w:rPrDefault')}/{qn('w:rPr')}/{qn('w:lang')}")
+    if lang is None:
+        return None
+    return lang.get(qn("w:eastAsia") if east_asian else qn("w:val"))
 
 
 def _mark_change(element) -> str | None:
