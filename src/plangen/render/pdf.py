@@ -18,7 +18,7 @@ from urllib.parse import unquote, urlparse
 from plangen.errors import RenderError
 from plangen.render import RenderOptions
 from plangen.outline.outline import Outline
-from plangen.render import fields
+from plangen.render import fields, pdfparts
 from plangen.render.html import render_html
 from plangen.render.theme import Theme, check_coverage, check_fonts
 
@@ -67,15 +67,28 @@ def render_pdf(outline: Outline, theme: Theme, variant: str | None = None, chara
     html = render_html(outline, theme, forms=forms)
     faces_css, faces_dir = font_face_css(theme, characters + html)
     fetcher = fetcher_cls((*theme.read_dirs(), faces_dir))
-    try:
-        document = weasyprint.HTML(string=html, base_url=theme.folder.resolve().as_uri() + "/", url_fetcher=fetcher).render(
-            font_config=_font_config(), stylesheets=[_faces_stylesheet(faces_css, fetcher)])
-        blanks = {name[len("blank-"):]: pos for name, pos in document.pages[0].anchors.items()
-                  if name.startswith("blank-")} if document.pages else {}
+    stylesheets = [_faces_stylesheet(faces_css, fetcher)]
+
+    def render(text: str) -> tuple[Any, Any]:  # the laid-out document and its parsed HTML
+        parsed = weasyprint.HTML(string=text, base_url=theme.folder.resolve().as_uri() + "/", url_fetcher=fetcher)
+        return parsed.render(font_config=_font_config(), stylesheets=stylesheets), parsed
+
+    def write(document: Any, pages: list, first: bool) -> bytes:
+        blanks = {name[len("blank-"):]: pos for name, pos in pages[0].anchors.items()
+                  if name.startswith("blank-")} if pages and first else {}
         # PDF/A forbids fields without appearances: there the blanks stay printed lines
         finisher = fields.finisher(outline, blanks, PX) if forms and blanks else None
-        pdf: bytes = document.write_pdf(pdf_variant=variant, finisher=finisher)
+        whole = document if pages is document.pages else document.copy(pages)
+        pdf: bytes = whole.write_pdf(pdf_variant=variant, finisher=finisher)
         return pdf
+
+    try:
+        parts = pdfparts.split(html) if variant is None else None  # PDF/A: always one piece
+        if parts is not None:
+            del html  # the parts are cut from parts.html
+            return pdfparts.render_parts(parts, render, write)
+        document, _parsed = render(html)
+        return write(document, document.pages, True)
     except fatal as exc:
         raise RenderError(str(exc)) from None
     except OSError as exc:  # WeasyPrint writes @font-face files to a temporary folder: a full disk
