@@ -195,7 +195,7 @@ def _outline(writer: Any, pages: list) -> None:
         for level, label, (x, y), state in bookmarks:
             while stack and stack[-1][0] >= level:
                 stack.pop()
-            item = writer.add_outline_item(label, number, parent=stack[-1][1] if stack else None,
+            item = writer.add_outline_item(title=label, page_number=number, parent=stack[-1][1] if stack else None,
                                            fit=Fit.xyz(x * 0.75, (height - y) * 0.75, 0), is_open=state != "closed")
             stack.append((level, item))
         for name, (x, y, *_rest) in anchors.items():
