@@ -67,7 +67,7 @@ def render_pdf(outline: Outline, theme: Theme, variant: str | None = None, chara
     html = render_html(outline, theme, forms=forms)
     faces_css, faces_dir = font_face_css(theme, characters + html)
     fetcher = fetcher_cls((*theme.read_dirs(), faces_dir))
-    stylesheets = [_faces_stylesheet(faces_css, fetcher)]
+    stylesheets: list[Any] = []
 
     def render(text: str) -> tuple[Any, Any]:  # the laid-out document and its parsed HTML
         parsed = weasyprint.HTML(string=text, base_url=theme.folder.resolve().as_uri() + "/", url_fetcher=fetcher)
@@ -83,6 +83,7 @@ def render_pdf(outline: Outline, theme: Theme, variant: str | None = None, chara
         return pdf
 
     try:
+        stylesheets.append(_faces_stylesheet(faces_css, fetcher))  # writes font files: inside the try
         parts = pdfparts.split(html) if variant is None else None  # PDF/A: always one piece
         if parts is not None:
             del html  # the parts are cut from parts.html
