@@ -97,6 +97,8 @@ class _Pool:
         return any(w.job is not None for w in self.workers)
 
     def dispatch(self, queue: deque, task: tuple) -> None:
+        for worker in [w for w in self.workers if w.job is None and not w.proc.is_alive()]:
+            self._drop(worker)  # a kept worker that ended while idle (plangen watch)
         for worker in self.workers:
             if worker.job is None and queue:
                 worker.give(queue.popleft(), task)
