@@ -5,10 +5,9 @@ import subprocess
 from pathlib import Path
 
 from conftest import need, squash
-from plangen.source.load import load_plan
 from plangen.outline.outline import build_outline
 from plangen.render.theme import load_theme
-
+from plangen.source.load import load_plan
 
 RIGHT_EDGE = 595.28 - 26 * 72 / 25.4  # A4's text block ends 26 mm from the right edge, in points
 

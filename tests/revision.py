@@ -34,9 +34,23 @@ def quantity_change(path: Path) -> Path:
     return write(plan, path)
 
 
-def revision(path: Path) -> Path:
-    """2022 revised: a moved item, a removed unit, an added and a removed target, rewording."""
-    plan = yaml.safe_load(NEXT.read_text(encoding="utf-8"))
+def with_statuses(path: Path) -> Path:
+    """2022 with target statuses (so its target tables have a status column), one of them
+    dropped: what `plangen new` starts from at the end of a year."""
+    text = NEXT.read_text(encoding="utf-8")
+    for old, new in (("for: [huangzhulin]}", "for: [huangzhulin], status: done}"),
+                     ("{what: 旗台改造维修, quantity: 1, unit: 项, for: [shifan]}",
+                      "{what: 旗台改造维修, quantity: 1, unit: 项, for: [shifan], status: dropped}"),
+                     ("deadline: 2022-06-30}", "deadline: 2022-06-30, status: in-progress}")):
+        assert old in text, old
+        text = text.replace(old, new, 1)
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def revision(path: Path, source: Path = NEXT) -> Path:
+    """source (2022) revised: a moved item, a removed unit, an added and a removed target, rewording."""
+    plan = yaml.safe_load(source.read_text(encoding="utf-8"))
     goals = _find(plan, "goals")
     greening = next(i for i in goals["items"] if i["id"] == "greening")
     goals["items"].remove(greening)

@@ -175,3 +175,13 @@ def test_reference_errors_come_with_type_errors():
         "p.yaml:16:13: sections[0].items[0].id: duplicate id 's1' (first at line 13)",
         "p.yaml:22:22: sections[0].items[0].targets[0].for[1]: unknown unit 'zz' (units: a, b)",
     ]
+
+
+def test_a_comma_inside_a_flow_mapping_says_to_quote_the_text():
+    """{id: b, name: 乙校, 分校}: YAML reads 分校 as a key without a value; the error says why."""
+    text = line(10, "  - {id: b, name: Livingston, West Lothian}").replace("    name: 乙校\n", "", 1)
+    with pytest.raises(PlanError) as err:
+        load_plan_text(text, "p.yaml")
+    (d,) = err.value.diagnostics
+    assert str(d) == ("p.yaml:10:31: units[1].West Lothian: unknown key 'West Lothian' (valid keys: id, name); "
+                      "a comma inside {…} ends a value: put text with commas in quotes")

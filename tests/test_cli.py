@@ -11,7 +11,7 @@ import sys
 
 import pytest
 
-from conftest import ROOT, SEED, NEXT, no_traceback, run
+from conftest import NEXT, ROOT, SEED, no_traceback, run
 from plangen.cli import parser
 from test_diff import seed_repo
 

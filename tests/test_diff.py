@@ -280,3 +280,27 @@ def test_cover_field_changes_read_as_labels_and_values(tmp_path):
     proc = run("diff", str(old), str(new), "--color", "never")
     assert proc.returncode == 1, proc.stderr
     assert "封面栏目：部门：—、姓名：—、日期：— → 部门：后勤处、姓名：—、日期：—" in proc.stdout
+
+
+def test_textconv_prints_labels_as_the_documents_do():
+    """English labels are followed by a space ("1. Aims"), Chinese ones are not ("一、指导思想")."""
+    en = subprocess.run([sys.executable, "-m", "plangen", "textconv", str(ROOT / "plans" / "2025-it-services.yaml")],
+                        capture_output=True, text=True, check=True).stdout.splitlines()
+    assert "1. Aims  [aims]" in en and "1.1 Network  [aims.network]" in en
+    zh = subprocess.run([sys.executable, "-m", "plangen", "textconv", str(SEED)],
+                        capture_output=True, text=True, check=True).stdout
+    assert "一、指导思想" in zh and "一、 " not in zh
+
+
+def test_a_long_text_change_shows_its_changed_words_not_two_equal_shortened_values():
+    from plangen.compare.diff import PlanDiff
+    from plangen.compare.report import as_text
+    old = "This plan sets out what Estates will deliver across the group's sites in FY2027, " + "x" * 60
+    d = PlanDiff("a", "b", "en", metadata=[{"field": "preface", "old": old, "new": old.replace("FY2027", "FY2028")}])
+    text = as_text(d)
+    assert "[-FY2027-]{+FY2028+}" in text, text
+    assert "52.3" not in text
+    d = PlanDiff("a", "b", "en", metadata=[{"field": "title", "old": "Cut use by 52.3%", "new": "Cut use by 58.1%"}])
+    assert "Cut use by 52.3% → Cut use by 58.1%" in as_text(d)
+    from plangen.compare.diff import inline_diff
+    assert inline_diff("降低52.3%", "降低58.1%", "zh") == [["=", "降低"], ["-", "52.3"], ["+", "58.1"], ["=", "%"]]

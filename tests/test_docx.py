@@ -165,9 +165,11 @@ def test_libreoffice_draws_simplified_chinese_forms_not_japanese(tmp_path):
     face (via templates/fontconfig/plangen-cjk.conf), not Noto's Japanese default. The
     glyphs 直骨角 differ between the two: compare LibreOffice's pixels with both."""
     import subprocess
-    from weasyprint import HTML
-    from conftest import soffice_convert
+
     from PIL import Image
+    from weasyprint import HTML
+
+    from conftest import soffice_convert
     from plangen.render.docx.xml import set_fonts
     d = docx.Document()
     run_ = d.add_paragraph().add_run("直骨角")

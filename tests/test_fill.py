@@ -108,8 +108,8 @@ def test_fill_usage_errors(built, tmp_path):
 
 
 def test_field_names_for_other_labels(tmp_path):
-    from docs import outline_of
     from conftest import ROOT
+    from docs import outline_of
     text = (ROOT / "tests" / "data" / "minimal.yaml").read_text(encoding="utf-8")
     plan = tmp_path / "p.yaml"
     plan.write_text(text.replace("  organization: 测试学校\n", "  organization: 测试学校\n  fields:\n"

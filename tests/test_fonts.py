@@ -64,8 +64,7 @@ def test_prepared_faces_are_reused_and_named_by_their_characters(cache):
 
 def test_a_face_that_is_not_the_family_named_is_refused(cache):
     from plangen.errors import RenderError
-    from plangen.render.fonts import Face, theme_faces
-    from plangen.render.fonts import prepared
+    from plangen.render.fonts import Face, prepared, theme_faces
     from plangen.render.theme import load_theme
     sc = next(f for f in theme_faces(load_theme()) if f.family == "Noto Serif CJK SC")
     japanese_first_face = Face(sc.family, 400, sc.file, 0)

@@ -2,6 +2,7 @@
 exit 1 (2 for usage), no traceback, bounded time, and an output folder left as it was."""
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
@@ -20,7 +21,6 @@ import pytest
 
 from conftest import ROOT, digests, pdftotext, requires, run, squash
 from plangen.render.theme import BUILTIN_TEMPLATES
-import contextlib
 
 SEED_PLAN = ROOT / "plans" / "2021-logistics.yaml"
 MINIMAL = (ROOT / "tests" / "data" / "minimal.yaml").read_text(encoding="utf-8")
@@ -258,9 +258,9 @@ def test_output_folder_that_is_a_file(tmp_path):
 def test_full_disk_is_a_clear_error(tmp_path):
     if not Path("/dev/full").exists():
         pytest.skip("no /dev/full")
-    from plangen.errors import RenderError
-    from plangen.build.write import atomic_write
     import plangen.build.write as w
+    from plangen.build.write import atomic_write
+    from plangen.errors import RenderError
     real = w.tempfile.mkstemp
 
     def full_mkstemp(prefix, suffix, dir):  # a temp file on a device that is always full

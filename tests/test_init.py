@@ -18,7 +18,8 @@ from plangen.source.schema import schema_text
 from plangen.tools.init import starter, starter_plan
 
 YEAR = 2026
-MADE = [".gitattributes", ".pre-commit-config.yaml", ".github/workflows/plans.yml", "schema/plan.schema.json"]
+MADE = [".gitattributes", ".pre-commit-config.yaml", ".github/workflows/plans.yml", "schema/plan.schema.json",
+        "schema/progress.schema.json", ".vscode/settings.json"]
 
 
 def keys_used(value, into: set) -> set:
@@ -133,3 +134,35 @@ def test_next_years_plan_keeps_the_starters_layout(tmp_path, language):
     keys = {line[2:].split(":")[0].strip(" -") for line in changed}
     assert keys <= {"number", "title", "year", "date", "deadline", "value", "status"}, changed
     assert len(new) == len(old) - 2  # the cover's value and the target's status are reset
+
+
+@pytest.mark.parametrize("language", ["zh", "en"])
+def test_init_sets_editors_up_for_progress_files_too(tmp_path, language):
+    """The progress schema is written; the first line the starter plan's comment gives a progress
+    file and .vscode/settings.json both name it; a progress file started that way checks."""
+    import fnmatch
+
+    import jsonschema
+    proc = run("init", "--language", language, "--year", str(YEAR), cwd=tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    assert "wrote schema/progress.schema.json" in proc.stderr and "wrote .vscode/settings.json" in proc.stderr
+    schema_file = tmp_path / "schema" / "progress.schema.json"
+    assert schema_file.read_text(encoding="utf-8") == schema_text(progress=True)
+    plan = tmp_path / "plans" / f"{YEAR}-plan.yaml"
+    (modeline,) = re.findall(r"# yaml-language-server: \$schema=(\S+progress\S+)", plan.read_text(encoding="utf-8"))
+    assert (plan.parent / modeline).resolve() == schema_file.resolve()
+    settings = json.loads((tmp_path / ".vscode" / "settings.json").read_text(encoding="utf-8"))["yaml.schemas"]
+    (patterns,) = [globs for path, globs in settings.items() if (tmp_path / path).resolve() == schema_file.resolve()]
+    progress = plan.with_name(f"{YEAR}-plan.progress.yaml")
+    assert any(fnmatch.fnmatch(str(progress.relative_to(tmp_path)), g) for g in patterns)
+    assert not any(fnmatch.fnmatch(str(plan.relative_to(tmp_path)), g) for g in patterns)
+    target, unit = ("desks", "yixiao") if language == "zh" else ("laptops", "north")
+    text = (f"# yaml-language-server: $schema={modeline}\nprogress: 1\nentries:\n"
+            f"  - date: {YEAR}-06-30\n    targets:\n      - {{target: {target}, unit: {unit}, done: 5}}\n")
+    progress.write_text(text, encoding="utf-8")
+    data = yaml.safe_load(text)
+    data["entries"][0]["date"] = data["entries"][0]["date"].isoformat()  # YAML 1.2 editors read a string
+    jsonschema.validate(data, json.loads(schema_file.read_text(encoding="utf-8")))
+    check = run("check", cwd=tmp_path)
+    assert check.returncode == 0 and check.stdout == "1 plan file(s) OK\n", check.stderr
+    assert run("progress", "plans", "--unit", unit, cwd=tmp_path).stdout.startswith(f"as of {YEAR}-06-30, ")

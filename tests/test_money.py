@@ -203,7 +203,7 @@ def test_hospital_per_unit_documents_leave_dropped_targets_out(hospital_out):
     assert_no_artefact(texts)
     for fmt, text in texts.items():
         flat = squash(text).replace("|", "")
-        assert "分送：急诊科" in flat, fmt
+        assert "分送：各科室（本件送急诊科）" in flat, fmt  # the plan's unit noun
         assert "护理推车" in flat and "已取消" in flat, fmt  # shown as dropped
         cells = re.split(r"[\s|]+", text)
         assert "0.37" in cells and "0.52" not in cells, fmt  # 0.3 + 0.07: the carts' 0.15 is not counted
@@ -384,6 +384,7 @@ def test_schema_bounds_decimals_and_magnitude():
     """The schema's multipleOf, applied exactly (as yaml-language-server does, on the numbers'
     decimal text; Python's jsonschema divides binary floats and refuses 0.07)."""
     import jsonschema
+
     from plangen.source.schema import plan_schema
 
     def exact_multiple(validator, step, instance, schema):

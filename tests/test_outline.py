@@ -4,10 +4,10 @@ from __future__ import annotations
 import pytest
 
 from conftest import ENGLISH, SEED
-from plangen.source.load import load_plan
 from plangen.outline.numbering import Counter, chinese, circled
 from plangen.outline.outline import build_outline
 from plangen.render.theme import load_theme
+from plangen.source.load import load_plan
 
 
 @pytest.mark.parametrize("n,text", [(1, "一"), (9, "九"), (10, "十"), (11, "十一"), (20, "二十"), (21, "二十一"),
@@ -51,6 +51,9 @@ def test_english_labels():
 def test_per_unit_outline_keeps_only_that_units_targets():
     o = outline(SEED, "shuitangba")
     assert o.recipient == "水塘坝小学"
+    assert o.cover.recipient_line == "分送：各学校（本件送水塘坝小学）"  # distributed to all; this copy to one
+    assert outline(SEED).cover.recipient_line is None
+    assert outline(ENGLISH, "north-high").cover.recipient_line == "For: North High School (sent to every school)"
     tables = [b for b in o.blocks if b.kind == "table"]
     whats = [row[0] for t in tables for row in t.rows]
     assert "档案柜" in whats and "大门改造" not in whats

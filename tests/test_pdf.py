@@ -10,7 +10,6 @@ from conftest import PLANS, ROOT, SEED, pdftotext, requires, run, squash
 from docs import RIGHT_EDGE, in_order, labelled_starts, outline_of, pdf_pages, pdf_words
 
 
-
 def pdf_of(built, plan):
     return built / f"{plan.stem}.pdf"
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 import pytest
 
 from conftest import ENGLISH, NEXT, PLANS, SEED
-from plangen.source.load import load_plan
 from plangen.outline.targets import matrix
+from plangen.source.load import load_plan
 
 
 @pytest.mark.parametrize("path", PLANS, ids=lambda p: p.name)

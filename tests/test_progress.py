@@ -74,7 +74,7 @@ def test_progress_csv_and_table():
     by = {(r[1], r[2]): r for r in rows[1:]}
     assert by[("新课桌", "total")][3:7] == ["250", "255", "套", "102%"]
     assert by[("新课桌", "水塘坝小学")][3:8] == ["50", "55", "套", "110%", "done"]
-    assert by[("档案柜", "total")][11] == "2,380"
+    assert by[("档案柜", "total")][11] == "2380.00"  # plain digits, the currency's decimals
     assert by[("旗台改造维修", "示范小学")][7] == "dropped"
     table = run("progress", str(SEED))
     assert table.stdout.splitlines()[0] == "as of 2021-12-20"
@@ -125,7 +125,7 @@ def test_report_pdf_numbers(report):
     assert "新课桌 合计 套 250 255 102%" in rows
     assert "电脑 水塘坝小学 台 1 0 0% 未开始" in rows and "电脑 合计 台 5 4 80%" in rows
     assert "老教学楼改造维修 合计 栋 3 2 67%" in rows
-    assert "档案柜 合计 组 4 4 100% 2,380" in rows  # no budget column (none given); money spent
+    assert "档案柜 合计 组 4 4 100% 2,380.00" in rows  # no budget column (none given); money spent, in 元
     assert "旗台改造维修 示范小学 项 1 0 0% 已取消" in rows
     # the school x target matrix (done/planned) and its totals
     assert "水塘坝小学 55/50 0/1 2/2" in rows and "合计 已取消 2/3 255/250 4/5 4/4" in rows
@@ -226,8 +226,119 @@ def test_an_english_report_with_budgets_and_an_overdue_target(tmp_path):
     assert proc.returncode == 0, proc.stderr
     html = (tmp_path / "r.html").read_text(encoding="utf-8")
     assert "Progress report" in html and "(Progress report)" not in html  # English: no brackets around the kind
-    assert "(as of 9/30/2025)" in html
+    assert "(as of 30 Sep 2025)" in html
     assert "Progress: in progress. One school of three is on Wi-Fi." in html
     assert "<td>in progress (overdue)</td>" in html and "<td>not started (overdue)</td>" in html
-    assert '<td class="num">4,650.50</td>' in html and '<td class="num">14,400</td>' in html  # spent, as written; budget 3 × 4800
+    assert '<td class="num">4,650.50</td>' in html and '<td class="num">14,400.00</td>' in html  # USD's decimals, as in the plan; budget 3 × 4800
 
+
+
+def test_progress_of_one_unit_by_id_or_name():
+    """水塘坝小学 has three targets (新课桌 55 of 50, 电脑 0 of 1, 档案柜 2 of 2 spent 1,150): by hand."""
+    from plangen.tools.progress_table import one_unit, progress_json
+    from plangen.tools.report import state_at
+    data = _json("--unit", "shuitangba")
+    assert data["unit"] == {"id": "shuitangba", "name": "水塘坝小学"}
+    got = {t["what"]: (t["planned"], t["done"], [u["id"] for u in t["units"]]) for t in data["targets"]}
+    assert got == {"新课桌": (50, 55, ["shuitangba"]), "电脑": (1, 0, ["shuitangba"]), "档案柜": (2, 2, ["shuitangba"])}
+    assert data["summary"] == {"targets": 3, "done": 2, "in-progress": 0, "planned": 1, "dropped": 0, "overdue": 0}
+    loaded, state = state_at(str(SEED), None)
+    plan = loaded.plan.plan
+    assert json.loads(progress_json(one_unit(state, plan, str(SEED), "水塘坝小学"), plan)) == data  # by its name
+    assert json.loads(progress_json(state, plan))["unit"] is None
+    table = run("progress", str(SEED), "--unit", "shuitangba", "--as-of", "2021-06-30")
+    assert table.returncode == 0, table.stderr
+    lines = table.stdout.splitlines()
+    assert lines[0] == "as of 2021-06-30, 水塘坝小学 (shuitangba) only"
+    assert lines[-1] == "1 of 3 done, 1 in progress, 1 not started, 0 overdue, 0 dropped"
+    assert [line.split()[1:5] for line in lines[2:-1]] == [["新课桌", "水塘坝小学", "50", "10"], ["电脑", "水塘坝小学", "1", "0"],
+                                                           ["档案柜", "水塘坝小学", "2", "2"]]  # no "total" rows for one unit
+
+
+@pytest.mark.parametrize("unit,hint", [
+    ("huangzulin", "; did you mean 'huangzhulin'?"),
+    ("黄竹小学", "; did you mean '黄竹林小学'?"),
+    ("xyz", ""),
+])
+def test_an_unknown_unit_names_close_ones(unit, hint):
+    from plangen.errors import PlangenError
+    from plangen.source.load import load_plan
+    from plangen.tools.targets_table import unit_id
+    with pytest.raises(PlangenError) as info:
+        unit_id(load_plan(SEED).plan, "p.yaml", unit)
+    assert str(info.value) == f"p.yaml: --unit: unknown unit '{unit}'{hint} (units: zhongxue, shifan, qingmen, huangzhulin, shuitangba)"
+
+
+def test_progress_of_an_unknown_unit_is_one_line_exit_1():
+    proc = run("progress", str(SEED), "--unit", "huangzulin")
+    no_traceback(proc)
+    assert proc.returncode == 1 and proc.stdout == ""
+    assert proc.stderr.splitlines() == [f"plangen: {SEED}: --unit: unknown unit 'huangzulin'; did you mean 'huangzhulin'? "
+                                        "(units: zhongxue, shifan, qingmen, huangzhulin, shuitangba)"]
+
+
+def _with_statuses(tmp_path, **statuses: str):
+    """The seed plan and its progress file, with a status on some targets of the plan."""
+    text = SEED.read_text(encoding="utf-8")
+    for what, status in statuses.items():
+        start = text.index(f"what: {what},")
+        end = text.index("}", start)
+        text = text[:end] + f", status: {status}" + text[end:]
+    plan = tmp_path / "2021-logistics.yaml"
+    plan.write_text(text, encoding="utf-8")
+    shutil.copy(PROGRESS, tmp_path / PROGRESS.name)
+    return plan
+
+
+def test_check_warns_when_the_plan_says_more_than_the_latest_progress(tmp_path):
+    # 老教学楼 at 箐门 is in progress (said so, progress line 34); 电脑 at 水塘坝 is at 0 (line 41, no status);
+    # 旗台 dropped in both; 围墙 planned in the plan but done since: the plan behind its record is no news
+    plan = _with_statuses(tmp_path, 老教学楼改造维修="done", 电脑="done", 旗台改造维修="dropped", 围墙维修="planned")
+    proc = run("check", str(tmp_path))
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout == "1 plan file(s) OK, 2 warning(s)\n"
+    progress = tmp_path / PROGRESS.name
+    assert proc.stderr.splitlines() == [
+        f"{plan}:65:98: warning: sections[1].items[0].items[1].targets[0].status: the plan says done, but the latest "
+        f"progress for 箐门小学 says in-progress ({progress}:34:60, 2021-12-20); reports follow the progress file",
+        f"{plan}:70:83: warning: sections[1].items[0].items[2].targets[1].status: the plan says done, but the latest "
+        f"progress for 水塘坝小学 says planned (done 0 of 1) ({progress}:41:9, 2021-12-20); reports follow the progress file"]
+    data = json.loads(run("progress", str(plan), "--unit", "qingmen", "--format", "json").stdout)
+    assert [u["status"] for t in data["targets"] if t["what"] == "老教学楼改造维修" for u in t["units"]] == ["in-progress"]
+
+
+def test_a_target_dropped_in_the_plan_but_reported_in_progress_is_warned_about(tmp_path):
+    """A progress line that says no status takes the plan's dropped; one that says in-progress disagrees."""
+    plan = _with_statuses(tmp_path, 老教学楼改造维修="dropped")
+    proc = run("check", str(plan))
+    assert proc.returncode == 0 and proc.stdout == "1 plan file(s) OK, 1 warning(s)\n", proc.stderr
+    assert ("targets[0].status: the plan says dropped, but the latest progress for 箐门小学 says in-progress "
+            f"({tmp_path / PROGRESS.name}:34:60, 2021-12-20)") in proc.stderr
+
+
+def test_a_report_heads_its_money_columns_with_the_plans_currency():
+    """The seed sets no currency, so it is the language's (元), as in the plan's own 预算（元）;
+    档案柜's completion table has money spent (1,150 and 1,230), printed with 元's decimals."""
+    from plangen.outline.report import build_report
+    from plangen.render.theme import load_theme
+    from plangen.tools.report import state_at
+    loaded, state = state_at(str(SEED), None)
+    assert loaded.plan.plan.document.currency is None
+    outline = build_report(loaded, state, load_theme().wording("zh"))
+    (table,) = [b for b in outline.blocks if getattr(b, "header", None) and any("1,230.00" in c for r in b.rows for c in r)]
+    assert table.header[-1] == "已支出（元）" and not any("None" in h for h in table.header)
+    assert table.rows[-1][-1] == "2,380.00"
+
+
+def test_a_reports_status_line_stays_with_its_completion_table():
+    """The line before each completion table (the item's status line) keeps with it, as a
+    plan's introducing paragraph does: no page ends with "进度：已完成。" and its table on the next."""
+    from plangen.outline.report import build_report
+    from plangen.render.theme import load_theme
+    from plangen.tools.report import state_at
+    loaded, state = state_at(str(SEED), None)
+    blocks = build_report(loaded, state, load_theme().wording("zh")).blocks
+    tables = [i for i, b in enumerate(blocks) if getattr(b, "role", "") == "progress"]
+    assert len(tables) >= 4
+    assert all(blocks[i - 1].keep_next for i in tables), [blocks[i - 1] for i in tables if not blocks[i - 1].keep_next]
+    assert {getattr(blocks[i - 1], "role", "") for i in tables} == {"status"}

@@ -4,19 +4,19 @@ from __future__ import annotations
 
 import io
 import json
-import re
 import os
+import re
 
 import docx
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from conftest import requires, squash
-from plangen.source.load import load_plan_text
 from plangen.outline.outline import build_outline
 from plangen.render.docx.render import render_docx
 from plangen.render.html import render_html
 from plangen.render.theme import load_theme
+from plangen.source.load import load_plan_text
 
 ALPHABET = "各校采购新课桌电脑档案柜维修黄竹林箐门啰嗦𠮷，。；：、“”（）《》abcXYZ019 <>&\"'{}%#*!-_/\\"
 words = st.text(alphabet=ALPHABET, min_size=1, max_size=40).map(str.strip).filter(
@@ -114,6 +114,7 @@ def test_random_plans_render_to_pdf_with_all_their_text(plan):
     import subprocess
     import tempfile
     from pathlib import Path
+
     from plangen.render.pdf import render_pdf
     plan = fixed_whats(plan)
     loaded = load_plan_text(json.dumps(plan, ensure_ascii=False), "random.yaml")

@@ -47,7 +47,19 @@ def test_accepting_all_changes_gives_the_new_document(redline):
     red = docx.Document(str(redline / "changes.docx"))
     accept_all(red)
     new = docx.Document(str(redline / "2022-logistics.docx"))
+    # Word keeps the inserted guards before tables (render.docx.xml.Revisions.guard_tables):
+    # empty, unnumbered paragraphs 1 pt high, one before each item or caption inserted with its table
+    guards = [p for p in red.element.body.iterchildren(f"{W}p") if _is_guard(p)]
+    assert len(guards) == 2 and all(not "".join(p.itertext()) for p in guards)
+    for p in guards:
+        p.getparent().remove(p)
     assert document_text(red) == document_text(new)
+
+
+def _is_guard(p) -> bool:
+    spacing, num = p.find(f"{W}pPr/{W}spacing"), p.find(f"{W}pPr/{W}numPr/{W}numId")
+    return (spacing is not None and spacing.get(f"{W}line") == "20" and spacing.get(f"{W}lineRule") == "exact"
+            and num is not None and num.get(f"{W}val") == "0")
 
 
 def test_rejecting_is_possible_too(redline):
@@ -176,3 +188,16 @@ def test_a_removed_unit_replaces_the_appendix_table_whole(revised):
     kinds = [(m.group(1) if (m := re.search(TRACKED_ROW, r)) else "kept") for r in rows]
     assert "kept" not in kinds and kinds.index("ins") == kinds.count("del")
     assert "箐门小学" in "".join(rows[:kinds.count("del")]) and "箐门小学" not in "".join(rows[kinds.count("del"):])
+
+
+def test_a_replaced_table_says_why_in_the_plans_language(tmp_path):
+    """Next year's plan has no statuses: each target table lost its status column and is
+    replaced whole; the HTML/PDF redline says so above it, the .docx cannot (render.docx)."""
+    old = revision.with_statuses(tmp_path / "2022-status.yaml")
+    proc = run("new", "--from", str(old), "--year", "2023", "-o", str(tmp_path / "2023.yaml"))
+    assert proc.returncode == 0, proc.stderr
+    proc = run("redline", str(old), str(tmp_path / "2023.yaml"), "-o", str(tmp_path / "r.html"))
+    assert proc.returncode == 0, proc.stderr
+    html = (tmp_path / "r.html").read_text(encoding="utf-8")
+    note = '<p class="replaced-note">状态栏已删除，原表删除，新表插入</p><table class="targets'
+    assert html.count(note) == 4 and html.count('class="replaced-note"') == 4

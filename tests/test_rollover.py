@@ -41,3 +41,54 @@ def test_a_number_holding_the_year_gets_the_new_year_and_keeps_its_sequence():
     assert advance_number("BCJY-HQ-2027-01", 2028, old_year=2027) == "BCJY-HQ-2028-01"
     assert advance_number("YK-JH-0025", 2022, old_year=2021) == "YK-JH-0026"  # no year in it: the sequence moves
     assert advance_number("X-12027-3", 2028, old_year=2027) == "X-12027-4"  # 2027 inside another number is not the year
+
+
+DROPPED = """plangen: 1
+document: {number: "X-0001", title: Plan 2025, year: 2025, organization: Org, language: en}
+units:
+  - {id: north, name: North School}
+sections:
+  - id: a
+    title: Alpha
+    text: Alpha text.
+    targets:
+      - what: Desks
+        quantity: 2
+        unit: desk
+        for: all
+        status: done
+      - what: Chairs   # given up
+        quantity: 3
+        unit: chair
+        for: all
+        status: dropped
+      - {what: Lamps, quantity: 1, unit: lamp, for: all, status: planned}
+  - id: b
+    title: Beta
+    text: Beta text.
+    targets:
+      - {what: Boards, quantity: 1, unit: board, for: all, status: dropped}
+  - id: c
+    title: Gamma
+    text: Gamma.
+    targets: [{what: Pens, quantity: 1, unit: box, for: all, status: dropped}, {what: Ink, quantity: 2, unit: box, for: all}]
+"""
+
+
+def test_dropped_targets_are_left_out_and_listed(tmp_path):
+    src = tmp_path / "plan-2025.yaml"
+    src.write_text(DROPPED, encoding="utf-8")
+    proc = run("new", "--from", str(src), "--year", "2026")
+    assert proc.returncode == 0, proc.stderr
+    expected = DROPPED.replace("2025", "2026").replace("X-0001", "X-0002").replace("        status: done\n", "")
+    for gone in ("      - what: Chairs   # given up\n        quantity: 3\n        unit: chair\n        for: all\n"
+                 "        status: dropped\n", ", status: planned",
+                 "    targets:\n      - {what: Boards, quantity: 1, unit: board, for: all, status: dropped}\n",
+                 "{what: Pens, quantity: 1, unit: box, for: all, status: dropped}, "):
+        assert gone in expected, gone
+        expected = expected.replace(gone, "", 1)
+    assert (tmp_path / "plan-2026.yaml").read_text(encoding="utf-8") == expected
+    lines = proc.stderr.splitlines()
+    assert lines[:4] == ["left out 3 dropped target(s):", f"{src}:15: targets: Chairs: dropped, left out",
+                         f"{src}:25: targets: Boards: dropped, left out", f"{src}:29: targets: Pens: dropped, left out"]
+    assert run("check", str(tmp_path / "plan-2026.yaml")).returncode == 0

@@ -16,7 +16,6 @@ from plangen.errors import PlanError
 from plangen.source.load import load_plan, load_plan_text
 
 
-
 def test_appendix_in_docx(built):
     d = docx.Document(str(built / "2021-logistics.docx"))
     captions = [p for p in d.paragraphs if p.text.startswith("附表")]
@@ -80,7 +79,7 @@ def test_per_unit_documents(built):
         others = [u.name for u in plan.units if u.id != unit.id]
         d = docx.Document(str(folder / f"{unit.id}.docx"))
         cover = [p.text for p in d.paragraphs[:8]]
-        assert f"分送：{unit.name}" in cover
+        assert f"分送：各学校（本件送{unit.name}）" in cover  # to all the schools; this copy to its own
         for table in d.tables:
             cells = {c.text for row in table.rows for c in row.cells}
             assert not cells & set(others), (unit.id, cells & set(others))
@@ -122,8 +121,11 @@ def test_targets_json_and_unit_filter():
     data = json.loads(proc.stdout)
     assert [u["id"] for u in data["units"]] == ["huangzhulin"]
     assert data["units"][0]["quantities"]["档案柜"] == 2
+    assert run("targets", str(SEED), "--format", "json", "--unit", "黄竹林小学").stdout == proc.stdout  # or its name
     bad = run("targets", str(SEED), "--unit", "nowhere")
-    assert bad.returncode == 2 and "unknown unit 'nowhere'" in bad.stderr
+    assert bad.returncode == 1  # the plan has no such unit: as progress --unit says
+    assert bad.stderr.splitlines() == [f"plangen: {SEED}: --unit: unknown unit 'nowhere' "
+                                       "(units: zhongxue, shifan, qingmen, huangzhulin, shuitangba)"]
 
 
 @requires("soffice")

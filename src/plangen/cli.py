@@ -3,16 +3,17 @@ error into its message; the exit code comes from ``plangen.errors.exit_code``.""
 from __future__ import annotations
 
 import argparse
-import glob
 import json
 import os
 import sys
+from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Callable, Literal, NoReturn, Optional
+from typing import TYPE_CHECKING, Any, Literal, NoReturn, Optional
 
 from plangen import __version__
 from plangen.cliargs import Parser, positive_int, rich_terminal, seconds
 from plangen.errors import EXIT_FAILED, EXIT_OK, EXIT_USAGE, Diagnostic, PlanError, PlangenError, UsageError, exit_code
+from plangen.planpaths import DEFAULT_GLOB, one_plan, plan_paths
 from plangen.tools.init import add_command as _add_init
 
 if TYPE_CHECKING:
@@ -22,19 +23,11 @@ if TYPE_CHECKING:
     from plangen.source.model import Plan
     Subparsers = argparse._SubParsersAction[Parser]
 
-DEFAULT_GLOB = "plans/*.yaml"
 
 
 def _plan_paths(paths: list[str]) -> list[str]:
-    """The plans to work on: those given, else plans/*.yaml. A progress file given beside its
-    own plan (as `plans/*.yaml` expands) is left out: it is read with its plan."""
-    if paths:
-        given = set(paths)
-        return [p for p in paths if not (p.endswith(".progress.yaml") and p[:-len(".progress.yaml")] + ".yaml" in given)]
-    found = sorted(p for p in glob.glob(DEFAULT_GLOB) if not p.endswith(".progress.yaml"))
-    if not found:
-        raise UsageError(f"no plan files given and none match {DEFAULT_GLOB} (`plangen init` starts a plan repository)")
-    return found
+    """The plans to work on (plangen.planpaths: a folder means the plans in it)."""
+    return plan_paths(paths)
 
 
 def cmd_check(args: argparse.Namespace) -> int:
@@ -185,14 +178,18 @@ def cmd_diff(args: argparse.Namespace) -> int:
 
 
 def cmd_new(args: argparse.Namespace) -> int:
+    from plangen.build.write import atomic_write
     from plangen.source.load import load_plan, load_plan_text
     from plangen.source.yamlsafe import read_file
     from plangen.tools.rollover import default_output, roll_forward
-    from plangen.build.write import atomic_write
     source = load_plan(args.source)  # the source must be a valid plan
     old_year = source.plan.document.year
     text = read_file(args.source).decode("utf-8")
-    out_text = roll_forward(text, args.year, args.number, args.number_format)
+    out_text, dropped = roll_forward(text, args.year, args.number, args.number_format)
+    if dropped:
+        print(f"left out {len(dropped)} dropped target(s):", file=sys.stderr)
+    for line, what in dropped:
+        print(f"{args.source}:{line}: targets: {what}: dropped, left out", file=sys.stderr)
     target = args.output or default_output(args.source, old_year, args.year)
     load_plan_text(out_text, target)  # the new plan is checked before it is written
     if target == "-":
@@ -206,10 +203,10 @@ def cmd_new(args: argparse.Namespace) -> int:
 
 
 def cmd_redline(args: argparse.Namespace) -> int:
-    from plangen.compare.redline import build_redline
-    from plangen.render.theme import load_theme
     from plangen.build.write import atomic_write
+    from plangen.compare.redline import build_redline
     from plangen.render import RENDERERS, for_path
+    from plangen.render.theme import load_theme
     target = for_path(Path(args.output).suffix)
     if target is None:
         suffixes = [r.suffix for r in RENDERERS.values()]
@@ -232,13 +229,15 @@ def cmd_textconv(args: argparse.Namespace) -> int:
 
 
 def cmd_progress(args: argparse.Namespace) -> int:
-    from plangen.tools.progress_table import progress_csv, progress_json, progress_table
+    from plangen.tools.progress_table import one_unit, progress_csv, progress_json, progress_table
     from plangen.tools.report import state_at
-    loaded, state = state_at(args.plan, args.as_of)
+    loaded, state = state_at(one_plan(args.plan), args.as_of)
     for d in loaded.warnings:
         print(d, file=sys.stderr)
+    if args.unit is not None:
+        state = one_unit(state, loaded.plan.plan, loaded.plan.path, args.unit)
     renderers: dict[str, Callable[..., str | bytes]] = {"table": progress_table, "csv": progress_csv, "json": progress_json}
-    out = renderers[args.format](state)
+    out = renderers[args.format](state, loaded.plan.plan)
     if isinstance(out, bytes):
         sys.stdout.buffer.write(out)
     else:
@@ -249,7 +248,7 @@ def cmd_progress(args: argparse.Namespace) -> int:
 def cmd_report(args: argparse.Namespace) -> int:
     from plangen.build.write import atomic_write
     from plangen.tools.report import render_report, state_at
-    loaded, state = state_at(args.plan, args.as_of)
+    loaded, state = state_at(one_plan(args.plan), args.as_of)
     for d in loaded.warnings:
         print(d, file=sys.stderr)
     atomic_write(Path(args.output), render_report(loaded, state, Path(args.output).suffix, args.templates))
@@ -284,13 +283,12 @@ def cmd_preview(args: argparse.Namespace) -> int:
 
 def cmd_targets(args: argparse.Namespace) -> int:
     from plangen.source.load import load_plan
-    from plangen.tools.targets_table import targets_csv, targets_json, targets_table
-    loaded = load_plan(args.plan)
-    if args.unit is not None and args.unit not in loaded.plan.unit_names():
-        raise UsageError(f"unknown unit '{args.unit}' (units: {', '.join(loaded.plan.unit_names())})")
+    from plangen.tools.targets_table import targets_csv, targets_json, targets_table, unit_id
+    loaded = load_plan(one_plan(args.plan))
+    unit = None if args.unit is None else unit_id(loaded.plan, loaded.path, args.unit)
     renderers: dict[str, Callable[..., str | bytes]] = {"table": targets_table, "csv": targets_csv, "json": targets_json}
     render = renderers[args.format]
-    out = render(loaded.plan, args.unit)
+    out = render(loaded.plan, unit)
     if isinstance(out, bytes):
         sys.stdout.buffer.write(out)
     else:
@@ -335,7 +333,7 @@ def _format_help() -> str:
 def _output_options(p: argparse.ArgumentParser) -> None:
     """The options of build and watch that say what is written where."""
     from plangen.render import DEFAULT_FORMATS
-    p.add_argument("plans", nargs="*", metavar="PLAN", help=f"plan files (default: {DEFAULT_GLOB})")
+    p.add_argument("plans", nargs="*", metavar="PLAN", help=f"plan files or folders of plans (default: {DEFAULT_GLOB})")
     p.add_argument("--format", type=_formats, default=DEFAULT_FORMATS, metavar="FMT[,FMT]", help=_format_help())
     p.add_argument("--out", default="output", metavar="DIR", help="output folder (default: output)")
     p.add_argument("--templates", metavar="DIR", help="your template folder; files it lacks come from the built-in one")
@@ -378,7 +376,7 @@ def _add_preview(sub: Subparsers) -> None:
                                    "links to the .docx and PDF (built in the background), and ?against=REV for a redline.\n"
                                    "Example: plangen preview plans/2022-logistics.yaml",
                        formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("plans", nargs="*", metavar="PLAN", help=f"plan files (default: {DEFAULT_GLOB})")
+    p.add_argument("plans", nargs="*", metavar="PLAN", help=f"plan files or folders of plans (default: {DEFAULT_GLOB})")
     p.add_argument("--port", type=int, default=8040, metavar="N", help="port on 127.0.0.1 (default 8040; 0: any free port)")
     p.add_argument("--no-open", action="store_true", help="do not open the browser")
     p.add_argument("--out", default="output", metavar="DIR", help="where the background build writes (default: output)")
@@ -391,9 +389,9 @@ def _add_targets(sub: Subparsers) -> None:
                        description="Print who gets what: the targets matrix with totals.\n"
                                    "Example: plangen targets plans/2021-logistics.yaml --format csv > targets.csv",
                        formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("plan", metavar="PLAN")
+    p.add_argument("plan", metavar="PLAN", help="a plan file, or a folder holding one plan")
     p.add_argument("--format", choices=["table", "csv", "json"], default="table")
-    p.add_argument("--unit", metavar="ID", help="only this unit's row")
+    p.add_argument("--unit", metavar="UNIT", help="only this unit's row (its id or name)")
     p.set_defaults(func=cmd_targets)
 
 
@@ -458,7 +456,7 @@ def _add_check(sub: Subparsers) -> None:
     p = sub.add_parser("check", help="validate plan files; report every error as path:line:col",
                        description="Validate plan files (default: plans/*.yaml) and report every problem at once.\n"
                                    "Example: plangen check plans/2021-logistics.yaml")
-    p.add_argument("paths", nargs="*", metavar="PLAN")
+    p.add_argument("paths", nargs="*", metavar="PLAN", help=f"plan files or folders of plans (default: {DEFAULT_GLOB})")
     p.add_argument("--format", choices=["text", "json"], default="text")
     p.set_defaults(func=cmd_check)
 
@@ -470,9 +468,10 @@ def _add_progress(sub: Subparsers) -> None:
                                    "The date is --as-of or the latest entry's date, never today's.\n"
                                    "Example: plangen progress plans/2021-logistics.yaml --as-of 2021-06-30 --format csv",
                        formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("plan", metavar="PLAN")
+    p.add_argument("plan", metavar="PLAN", help="a plan file, or a folder holding one plan")
     p.add_argument("--as-of", metavar="DATE", help="YYYY-MM-DD (default: the latest entry's date)")
     p.add_argument("--format", choices=["table", "csv", "json"], default="table")
+    p.add_argument("--unit", metavar="UNIT", help="only this unit's targets (its id or name)")
     p.set_defaults(func=cmd_progress)
 
 
@@ -483,7 +482,7 @@ def _add_report(sub: Subparsers) -> None:
                                    "and a timeline chart. The date is --as-of or the latest entry's date.\n"
                                    "Example: plangen report plans/2021-logistics.yaml -o output/2021-logistics.report.pdf",
                        formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("plan", metavar="PLAN")
+    p.add_argument("plan", metavar="PLAN", help="a plan file, or a folder holding one plan")
     p.add_argument("--as-of", metavar="DATE", help="YYYY-MM-DD (default: the latest entry's date)")
     p.add_argument("-o", "--output", required=True, metavar="FILE", help="FILE.docx, FILE.pdf or FILE.html")
     p.add_argument("--templates", metavar="DIR")

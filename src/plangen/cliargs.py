@@ -8,7 +8,8 @@ import difflib
 import math
 import os
 import sys
-from typing import Any, Iterable, NoReturn, TextIO
+from collections.abc import Iterable
+from typing import Any, NoReturn, TextIO
 
 
 def _suggest(word: str, choices: Iterable[str], cutoff: float = 0.6) -> str:
@@ -21,7 +22,7 @@ def _suggest(word: str, choices: Iterable[str], cutoff: float = 0.6) -> str:
 class Parser(argparse.ArgumentParser):
     """argparse, with errors reported by the (sub)command they belong to."""
 
-    def commands(self) -> dict[str, "Parser"]:
+    def commands(self) -> dict[str, Parser]:
         for action in self._actions:
             if isinstance(action, argparse._SubParsersAction):
                 return dict(action.choices)

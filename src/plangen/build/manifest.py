@@ -88,7 +88,7 @@ class Manifest:
     plans: dict[str, dict[str, Any]] = field(default_factory=dict)
 
     @classmethod
-    def load(cls, folder: Path) -> "Manifest":
+    def load(cls, folder: Path) -> Manifest:
         """The manifest as far as it is well-formed: a missing, unreadable or malformed
         manifest (or entry) only means that those outputs are rebuilt."""
         try:

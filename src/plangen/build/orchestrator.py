@@ -17,18 +17,18 @@ import dataclasses
 import datetime as dt
 import os
 import subprocess
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Callable, Optional
+from typing import Optional
 
-from plangen.errors import PlanError, PlangenError, RenderError, UsageError
 from plangen.build.manifest import MANIFEST, Manifest, environment_key, sha256
+from plangen.build.workers import picklable, report_stage, run_in_process, run_in_workers
+from plangen.build.write import TEMP_PREFIX, atomic_write, atomic_write_set, inside, plan_stems, unique_names
+from plangen.errors import PlanError, PlangenError, RenderError, UsageError
 from plangen.render import DEFAULT_FORMATS, RenderOptions, renderer
 from plangen.render.theme import load_theme
 from plangen.source.yamlsafe import read_file
-from plangen.build.workers import picklable, report_stage, run_in_process, run_in_workers
-from plangen.build.write import TEMP_PREFIX, atomic_write, atomic_write_set, inside, plan_stems, unique_names
-
 
 
 @dataclass(frozen=True)

@@ -3,8 +3,9 @@ template folders; the caller's ``on_change`` rebuilds (and the manifest decides 
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable, Optional
+from typing import Optional
 
 from plangen.build.orchestrator import Options
 from plangen.render.theme import BUILTIN_TEMPLATES

@@ -25,8 +25,9 @@ import sys
 import threading
 import time
 from collections import deque
+from collections.abc import Callable, Sequence
 from multiprocessing.connection import wait
-from typing import Callable, Optional, Sequence
+from typing import Optional
 
 from plangen.errors import PlangenError, RenderError
 

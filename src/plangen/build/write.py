@@ -6,8 +6,8 @@ import contextlib
 import os
 import re
 import sys
-import unicodedata
 import tempfile
+import unicodedata
 from pathlib import Path
 
 from plangen.errors import Diagnostic, PlanError, RenderError

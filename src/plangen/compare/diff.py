@@ -11,11 +11,11 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Optional
 
-from plangen.source.model import Item, Plan
-from plangen.outline.wording import Wording
-from plangen.outline.outline import Table, build_outline
 from plangen.outline import numbers
+from plangen.outline.outline import Table, build_outline
 from plangen.outline.targets import Matrix, matrix, money_written
+from plangen.outline.wording import Wording
+from plangen.source.model import Item, Plan
 
 SIMILAR = 0.6  # title/text similarity that matches two items without ids
 METADATA = ("number", "title", "subtitle", "kind", "year", "organization", "language", "numbering",
@@ -224,12 +224,14 @@ def _plain(value):
     return value if value is None or isinstance(value, (str, bool, int, float)) else _joined(list(value))
 
 
-_TOKEN_EN = re.compile(r"\w+|\s+|[^\w\s]")
-_TOKEN_ZH = re.compile(r"[A-Za-z0-9_]+|\s+|.", re.S)
+_NUMBER = r"\d+(?:[.,:/]\d+)*"  # 52.3, 1,200, 10:30, 2025/26: one token, never split at its marks
+_TOKEN_EN = re.compile(_NUMBER + r"|\w+|\s+|[^\w\s]")
+_TOKEN_ZH = re.compile(_NUMBER + r"|[A-Za-z0-9_]+|\s+|.", re.S)
 
 
 def tokens(text: str, language: str) -> list[str]:
-    """Words for English; characters (with Latin words and numbers kept whole) for Chinese."""
+    """Words for English; characters (with Latin words and numbers kept whole) for Chinese;
+    a number with its decimal point or separators is one token (52.3 → 58.1, not 5[-2-]…)."""
     return (_TOKEN_EN if language == "en" else _TOKEN_ZH).findall(text)
 
 

@@ -16,7 +16,7 @@ from typing import Optional
 from plangen.compare.diff import ItemChange, diff_plans, inline_diff, match, nodes
 from plangen.compare.report import as_runs
 from plangen.compare.tables import compare_appendix, compare_table, whole
-from plangen.outline.changes import DELETED, INSERTED, BlockMark, Mark, Move, PlanRef, Redline, Runs
+from plangen.outline.changes import DELETED, INSERTED, BlockMark, Mark, Move, PlanRef, Redline, Runs, TableMark
 from plangen.outline.outline import Block, Heading, Outline, Table, build_outline
 from plangen.outline.wording import Wording
 from plangen.source.model import Plan
@@ -32,6 +32,9 @@ def build_redline(old: Plan, new: Plan, wording_old: Wording, wording_new: Wordi
     language = new.document.language
     marked = _Weave(old, new, o_old, o_new, d.items, wording_new).blocks()
     appendix = compare_appendix(o_old.appendix, o_new.appendix, language)
+    for _block, mark in marked + appendix:
+        if isinstance(mark, TableMark) and mark.columns:
+            mark.note = _replaced_note(mark.columns, wording_new)
     refs = (PlanRef(o_old.full_title, o_old.number, _revision(old_name)),
             PlanRef(o_new.full_title, o_new.number, _revision(new_name)))
     w = wording_new
@@ -43,6 +46,14 @@ def build_redline(old: Plan, new: Plan, wording_old: Wording, wording_new: Wordi
         number=_runs(o_old.number, o_new.number, language), title=_runs(o_old.title, o_new.title, language),
         blocks=[m for _b, m in marked], appendix=[m for _t, m in appendix])
     return replace(o_new, blocks=[b for b, _m in marked], appendix=[t for t, _m in appendix], redline=redline)
+
+
+def _replaced_note(columns: tuple[list[str], list[str]], w: Wording) -> str:
+    """状态栏已删除，原表删除，新表插入: why a table is replaced whole."""
+    removed, added = columns
+    changes = ([w.format("columns_removed", columns=w.list_separator.join(removed))] if removed else []) + \
+              ([w.format("columns_added", columns=w.list_separator.join(added))] if added else [])
+    return w.format("table_replaced", changes=w.list_separator.join(changes)) if changes else ""
 
 
 def _revision(name: str) -> str:

@@ -3,13 +3,14 @@ from __future__ import annotations
 
 import re
 from decimal import Decimal
-from typing import Optional
+from typing import Any, Optional
 
-from plangen.compare.diff import ItemChange, PlanDiff
+from plangen.compare.diff import ItemChange, PlanDiff, inline_diff
 from plangen.outline import numbers
 from plangen.outline.wording import Wording
 
 CONTEXT = 12  # characters of unchanged text shown around a change
+SHORT = 80  # characters of a value shown whole
 SYMBOL = {"added": "+", "removed": "-", "moved": ">", "changed": "~"}
 COLOR = {"+": "\033[32m", "-": "\033[31m", ">": "\033[36m", "~": "\033[33m", "end": "\033[0m", "bold": "\033[1m"}
 
@@ -66,8 +67,15 @@ class _Lines:
 
     def metadata(self) -> list[str]:
         w = self.w
-        return [f"{self.bullet}{w.field_name(m['field'])}{w.colon}{self._value(m['field'], m['old'])} → "
-                f"{self._value(m['field'], m['new'])}" for m in self.d.metadata]
+        return [f"{self.bullet}{w.field_name(m['field'])}{w.colon}{self._change(m)}" for m in self.d.metadata]
+
+    def _change(self, m: dict[str, Any]) -> str:
+        """old → new; a long text (a preface, a title) as its changed words in context, so a
+        change past the 80th character is not hidden behind two equal shortened values."""
+        old, new = m["old"], m["new"]
+        if isinstance(old, str) and isinstance(new, str) and max(len(old), len(new)) > SHORT:
+            return _inline(inline_diff(old, new, self.d.language), self.style, self.color)
+        return f"{self._value(m['field'], old)} → {self._value(m['field'], new)}"
 
     def _value(self, name: str, value: object) -> str:
         """A metadata value as a person reads it: cover fields as 部门：后勤处, 姓名：—."""
@@ -132,7 +140,7 @@ def _lines(d: PlanDiff, w: Wording, style: str, color: bool) -> list[str]:
 
 def _short(value: object) -> str:
     text = "—" if value is None else (" / ".join(map(str, value)) if isinstance(value, list) else str(value))
-    return text if len(text) <= 80 else text[:79] + "…"
+    return text if len(text) <= SHORT else text[:SHORT - 1] + "…"
 
 
 def _wording(d: PlanDiff, wording: Optional[Wording]) -> Wording:

@@ -24,8 +24,9 @@ def whole(table: Table, change: str) -> tuple[Table, TableMark]:
 
 
 def compare_table(old: Table, new: Table, language: str) -> list[tuple[Table, TableMark]]:
-    if old.header != new.header:
-        return [whole(old, DELETED), whole(new, INSERTED)]
+    if old.header != new.header:  # replaced; the deleted one says which columns changed
+        columns = ([h for h in old.header if h not in new.header], [h for h in new.header if h not in old.header])
+        return [(old, TableMark(change=DELETED, accepted=old, columns=columns)), whole(new, INSERTED)]
     rows: list[list[str]] = []
     mark = TableMark(accepted=new)
     for i, j in _order(_match(old, new), len(old.rows), len(new.rows)):
@@ -99,4 +100,9 @@ def compare_appendix(old: list[Table], new: list[Table], language: str) -> list[
         else:
             out.extend(([whole(old[k], DELETED)] if k < len(old) else []) + [whole(table, INSERTED)])
     out.extend(whole(table, DELETED) for table in old[len(new):])
+    # a unit's column that moved to another part of the appendix was neither removed nor added
+    olds, news = {h for t in old for h in t.header}, {h for t in new for h in t.header}
+    for _table, mark in out:
+        if mark.columns:
+            mark.columns = ([h for h in mark.columns[0] if h not in news], [h for h in mark.columns[1] if h not in olds])
     return out

@@ -48,8 +48,10 @@ class TableMark:
     change: Optional[str] = None
     rows: dict[int, str] = field(default_factory=dict)  # row -> INSERTED / DELETED
     cells: dict[tuple[int, int], Runs] = field(default_factory=dict)  # (row, col) -> runs
-    accepted: Optional["Table"] = None  # the table once every change is accepted: sizes come from it
+    accepted: Optional[Table] = None  # the table once every change is accepted: sizes come from it
     move: Optional[Move] = None
+    columns: Optional[tuple[list[str], list[str]]] = None  # a table replaced by the next: (removed, added) headers
+    note: str = ""  # ... and that, worded for the reader
 
     def row(self, row: int) -> Optional[str]:
         return self.change or self.rows.get(row)

@@ -11,7 +11,6 @@ import datetime as dt
 import re
 from typing import TYPE_CHECKING, Optional
 
-
 from plangen.outline import numbers
 from plangen.outline.targets import Matrix, target_budget
 from plangen.outline.wording import Wording
@@ -27,11 +26,10 @@ MAX_NAMED = 5  # a target for more units than this names them as a group, not on
 MAX_NAMED_CHARS = 60  # ... and so does a list of names longer than this (about three lines of its cell)
 MAX_ITEM_COLUMNS = 8  # item columns per appendix table, however narrow
 DROPPED_CELL = "—"  # a dropped target's total and budget: it counts nowhere
-MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
 _TOKEN = re.compile(r"[\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef]|[^\s\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef]+")
 
 
-def _table(*args, **kw) -> "Table":
+def _table(*args, **kw) -> Table:
     from plangen.outline.outline import Table
     return Table(*args, **kw)
 
@@ -55,8 +53,7 @@ def who(units: list[str], plan: Plan, w: Wording, whole: bool, noun: str) -> str
 def deadline(date: Optional[dt.date], w: Wording) -> str:
     if date is None:
         return ""
-    return w.format("deadline_format", year=str(date.year), month=str(date.month), day=str(date.day),
-                    mon=MONTHS[date.month - 1])
+    return w.date(date, "deadline_format")
 
 
 def status(value: Optional[str], w: Wording) -> str:
@@ -73,13 +70,13 @@ def plan_has(plan: Plan) -> set[str]:
     return found
 
 
-def budget_heading(w: Wording, key: str, currency: str) -> str:
+def budget_heading(w: Wording, key: str, currency: Optional[str]) -> str:
     """预算（元）; a plain 预算 / Budget when the plan has no currency."""
     return w.format(key, currency=currency) if currency else w.budget_plain
 
 
 def target_table(entries: list[tuple[Target, list[str]]], plan: Plan, w: Wording, unit: Optional[str], noun: str,
-                 written: int) -> "Table":
+                 written: int) -> Table:
     """An item's target table: what, each, unit, for whom, total, and budget, deadline,
     owner and status where the plan has them. A dropped target counts nowhere: its total and
     budget are a dash, and the row is struck through."""
@@ -164,7 +161,7 @@ def chunks(keys: list[str], widths: dict[str, float], fixed: float, trailing: fl
     return out
 
 
-def appendix(m: Matrix, w: Wording, noun: str, language: str) -> list["Table"]:
+def appendix(m: Matrix, w: Wording, noun: str, language: str) -> list[Table]:
     """The units × items summary. The longer side runs down the page; the other side is
     split into tables that fit the text block, continued tables numbered （续1） on. Budgets
     given for whole targets (not split by unit) get a line of their own."""
@@ -202,7 +199,7 @@ def appendix(m: Matrix, w: Wording, noun: str, language: str) -> list["Table"]:
 
 
 def _appendix_tables(w: Wording, head: list[str], keys: list[str], col_title: dict[str, str], rows: list,
-                     all_rows: list, trailing_title: str, with_trailing: bool, with_totals: bool) -> list["Table"]:
+                     all_rows: list, trailing_title: str, with_trailing: bool, with_totals: bool) -> list[Table]:
     """The appendix cut by columns into tables that fit the text block."""
     widths = {k: max(min_width([col_title[k]], False, bold=True), min_width([v.get(k, "") for _, v, _ in all_rows], True))
               for k in keys}

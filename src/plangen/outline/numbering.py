@@ -2,8 +2,8 @@
 ``render_docx`` writes the same levels into numbering.xml, so Word shows equal labels."""
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 _DIGITS = "零一二三四五六七八九"
 

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import json
 import re
+from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any, Optional
 
@@ -124,6 +125,26 @@ def money_plain(value: Decimal, currency: str, written: Optional[int] = None) ->
 def money(value: Decimal, currency: str, language: str = "zh", written: Optional[int] = None) -> str:
     """An amount for people: the currency's decimals and thousands separators (12,500.00)."""
     return _group(money_plain(value, currency, written), language)
+
+
+@dataclass(frozen=True)
+class Printer:
+    """How one plan's numbers print: quantities as written, money with the currency's (or the
+    plan's written) decimals; ``plain`` for CSV and spreadsheets (digits only, no separators)."""
+    currency: str
+    language: str
+    written: int
+    plain: bool = False
+
+    def quantity(self, value: Decimal) -> str:
+        return plain(value) if self.plain else quantity(value, self.language)
+
+    def money(self, value: Optional[Decimal]) -> str:
+        if value is None:
+            return ""
+        if self.plain:
+            return money_plain(value, self.currency, self.written)
+        return money(value, self.currency, self.language, self.written)
 
 
 def currency_of(document) -> str:

@@ -8,12 +8,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Optional, Union
 
-from plangen.source.model import Item, Plan
+from plangen.outline import columns
 from plangen.outline.changes import Redline
 from plangen.outline.numbering import Counter
-from plangen.outline import columns
 from plangen.outline.targets import matrix, money_written, target_units
 from plangen.outline.wording import Wording
+from plangen.source.model import Item, Plan
 from plangen.source.walk import is_within
 
 DEFAULT_FIELD_KEYS = ("department", "name", "date")  # form field names of the wording's default lines
@@ -128,8 +128,7 @@ def build_outline(plan: Plan, wording: Wording, unit: Optional[str] = None) -> O
     kind = doc.kind or w.kind
     recipient = plan.unit_names().get(unit) if unit else None
     cover = Cover(number_label=w.number_label + w.colon, kind_line=w.format("kind_format", kind=kind),
-                  recipient_line=w.named("recipient", unit_noun(plan, w), unit=recipient) if recipient else None,
-                  fields=_cover_fields(plan, w))
+                  recipient_line=_recipient_line(plan, w, recipient), fields=_cover_fields(plan, w))
     return Outline(
         language=doc.language, scheme=scheme, number=doc.number, kind_label=kind,
         title=doc.title, subtitle=doc.subtitle, organization=doc.organization, year=doc.year,
@@ -141,6 +140,14 @@ def build_outline(plan: Plan, wording: Wording, unit: Optional[str] = None) -> O
         recipient=recipient, unit_id=unit, date=doc.date.isoformat() if doc.date else None,
         keywords=[doc.organization, str(doc.year), kind],
     )
+
+
+def _recipient_line(plan: Plan, w: Wording, recipient: Optional[str]) -> Optional[str]:
+    """A unit's own copy says whom the plan goes to and whom this copy is for: 分送：各学校（本件送黄竹林小学）."""
+    if recipient is None:
+        return None
+    noun = unit_noun(plan, w)
+    return w.named("recipient", noun, unit=recipient, all=w.named("all_units", noun))
 
 
 def _cover_fields(plan: Plan, w: Wording) -> list[CoverField]:

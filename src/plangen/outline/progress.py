@@ -10,6 +10,9 @@ The one place that decides what "done", "overdue" and a percentage mean:
 - percent = done / planned, rounded half up to a whole percent (none when planned is 0);
 - dropped targets count in no total.
 The date is given, or the latest entry's date; never the clock.
+The progress file is the record of the year, so its status wins over a target's ``status``
+in the plan (the plan stays as decided); ``plan_claims_more`` says when the two disagree
+enough for ``plangen check`` to warn.
 """
 from __future__ import annotations
 
@@ -48,6 +51,7 @@ class UnitLine:
     note: Optional[str]
     reporter: Optional[str]
     reported: Optional[dt.date]  # the date of the entry this comes from
+    source: Optional[TargetEntry] = None  # the progress line it comes from
 
     @property
     def percent(self) -> Optional[int]:
@@ -71,6 +75,7 @@ class State:
     as_of: dt.date
     lines: list[UnitLine]
     items: dict[str, ItemState] = field(default_factory=dict)
+    unit: Optional[tuple[str, str]] = None  # (id, name) when the state is one unit's (for_unit)
 
     def for_target(self, target: PlanTarget) -> list[UnitLine]:
         return [u for u in self.lines if u.target is target]
@@ -81,6 +86,11 @@ class State:
     @property
     def overdue(self) -> list[UnitLine]:
         return [u for u in self.lines if u.overdue]
+
+
+def for_unit(state: State, unit_id: str, name: str) -> State:
+    """The state of one unit only: its lines; items stay the plan's (item lines name no unit)."""
+    return State(state.as_of, [u for u in state.lines if u.unit_id == unit_id], state.items, (unit_id, name))
 
 
 def groups(state: State) -> list[list[UnitLine]]:
@@ -135,7 +145,19 @@ def _line(t: PlanTarget, unit: str, name: str, report: Optional[Report], as_of: 
     budget = exact(t.target.budget) if t.target.budget is not None else None
     return UnitLine(t, unit, name, planned, done, status, due, as_of > due and status not in ("done", "dropped"),
                     budget, line.spent if line else None, line.note if line else None,
-                    reporter, entry.date if entry else None)
+                    reporter, entry.date if entry else None, line)
+
+
+_RANK = {"planned": 0, "in-progress": 1, "done": 2}
+
+
+def plan_claims_more(plan_status: Optional[str], progress_status: str) -> bool:
+    """Whether a target's status in the plan says more than its latest progress: done in the
+    plan but in progress in the record, or dropped in the plan but still reported. A plan
+    behind its record (planned, and done since) or a target dropped during the year is not."""
+    if plan_status is None or plan_status == progress_status or progress_status == "dropped":
+        return False
+    return plan_status == "dropped" or _RANK[plan_status] > _RANK[progress_status]
 
 
 def _items(state: State, loaded: LoadedProgress, entries: list[Entry]) -> None:

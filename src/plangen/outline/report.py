@@ -10,17 +10,19 @@ from decimal import Decimal
 from typing import Optional
 
 from plangen.outline.chart import timeline
-from plangen.outline.outline import APPENDIX_MAX_COLUMNS, Block, Cover, Outline, Para, Table, build_outline
+from plangen.outline.columns import budget_heading
+from plangen.outline.numbers import Printer, currency_of
+from plangen.outline.outline import APPENDIX_MAX_COLUMNS, Block, Cover, Heading, Outline, Para, Table, build_outline
 from plangen.outline.progress import State, UnitLine, groups, item_state, percent, totals
-from plangen.outline.targets import fmt
+from plangen.outline.targets import fmt, printer
 from plangen.outline.wording import Wording
-from plangen.source.model import Unit
+from plangen.source.model import Plan, Unit
 from plangen.source.progress_load import LoadedProgress
 from plangen.source.walk import Loc
 
 
 def date_words(w: Wording, date: dt.date) -> str:
-    return w.format("date_format", year=str(date.year), month=str(date.month), day=str(date.day))
+    return w.date(date)
 
 
 def build_report(loaded: LoadedProgress, state: State, w: Wording) -> Outline:
@@ -59,8 +61,10 @@ def _blocks(blocks: list[Block], loaded: LoadedProgress, state: State, w: Wordin
             out.extend(_status(pending, state, w, leaves))
             pending = None
         if isinstance(block, Table):  # kind "table"
-            table = completion_table(block.loc, state, w, loaded.plan.plan.document.currency)
+            table = completion_table(block.loc, state, w, plan)
             if table is not None:
+                if out and isinstance(out[-1], (Heading, Para)):  # its introducing line stays on its page
+                    out[-1].keep_next = True
                 out.append(table)
             continue
         out.append(block)
@@ -86,34 +90,38 @@ def _status_words(u: UnitLine, w: Wording) -> str:
     return w.format("status_overdue", status=word) if u.overdue else word
 
 
-def completion_table(loc: Loc, state: State, w: Wording, currency: str) -> Optional[Table]:
+def completion_table(loc: Loc, state: State, w: Wording, plan: Plan) -> Optional[Table]:
     """An item's targets: a row per target and unit, and the target's total."""
+    p, currency = printer(plan), currency_of(plan.document)
     mine = [g for g in groups(state) if g[0].target.loc[:-2] == loc]
     if not mine:
         return None
     lines_all = [u for g in mine for u in g]
     money = (any(u.budget is not None for u in lines_all), any(u.spent is not None for u in lines_all))
     header = [w.table_what, w.col_school, w.table_unit, w.col_planned, w.col_done, w.col_percent, w.col_status]
-    header += [w.format("table_budget", currency=currency)] * money[0] + [w.format("col_spent", currency=currency)] * money[1]
+    spent = w.format("col_spent", currency=currency) if currency else w.spent_plain
+    header += [budget_heading(w, "table_budget", currency)] * money[0] + [spent] * money[1]
     rows: list[list[str]] = []
     for lines in mine:
         t = lines[0].target.target
         for u in lines:
             rows.append([t.what, u.unit_name, t.unit, fmt(u.planned), fmt(u.done), _pct(u.percent),
-                         _status_words(u, w)] + _money([u], money))
+                         _status_words(u, w)] + _money([u], money, p))
         if len(lines) > 1:
             planned, done = totals(lines)
             rows.append([t.what, w.table_total, t.unit, fmt(planned), fmt(done), _pct(percent(done, planned)), ""]
-                        + _money([u for u in lines if u.counts], money))
+                        + _money([u for u in lines if u.counts], money, p))
     numeric = [False, False, False, True, True, True, False] + [True] * sum(money)
     return Table(header, rows, numeric, loc=loc, role="progress")
 
 
-def _money(lines: list[UnitLine], columns: tuple[bool, bool]) -> list[str]:
+def _money(lines: list[UnitLine], columns: tuple[bool, bool], p: Printer) -> list[str]:
     """The budget and money-spent cells, for the columns the table has."""
-    budgets = [u.budget for u in lines if u.budget is not None]
-    spent = [u.spent for u in lines if u.spent is not None]
-    cells = ([fmt(sum(budgets, Decimal(0))) if budgets else ""] if columns[0] else []) + ([fmt(sum(spent, Decimal(0))) if spent else ""] if columns[1] else [])
+    cells = []
+    for name, shown in zip(("budget", "spent"), columns):
+        values = [getattr(u, name) for u in lines if getattr(u, name) is not None]
+        if shown:
+            cells.append(p.money(sum(values, Decimal(0))) if values else "")
     return cells
 
 

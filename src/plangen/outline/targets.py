@@ -134,6 +134,11 @@ def money_written(plan: Plan) -> int:
                                   for a in (t.budget, t.budget_total))
 
 
+def printer(plan: Plan, plain: bool = False) -> numbers.Printer:
+    """How ``plan``'s quantities and money print (``plain``: digits only, for CSV)."""
+    return numbers.Printer(numbers.currency_of(plan.document), plan.document.language, money_written(plan), plain)
+
+
 def target_budget(target: Target, n_units: int) -> Optional[Decimal]:
     """A target's money over ``n_units`` of its units: per-unit budget × units, or its whole
     budget_total (which is not split)."""
@@ -142,7 +147,7 @@ def target_budget(target: Target, n_units: int) -> Optional[Decimal]:
     return target.budget_total
 
 
-def fmt(value: "int | float | Decimal") -> str:
+def fmt(value: int | float | Decimal) -> str:
     """A quantity for people (as written, thousands separators): ``numbers.quantity``; kept
     for the progress report's callers."""
     return numbers.quantity(numbers.exact(value))

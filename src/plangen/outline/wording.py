@@ -7,15 +7,17 @@ A theme's file may set only some keys: the others come from the built-in file.
 """
 from __future__ import annotations
 
+import datetime as dt
 import string
-from decimal import Decimal
+from collections.abc import Mapping
 from dataclasses import dataclass, fields
-from typing import Any, Mapping
+from decimal import Decimal
+from typing import Any
 
 # key -> the placeholders it may use; every key is required
 PLACEHOLDERS: dict[str, frozenset[str]] = {
     "number_label": frozenset(), "kind": frozenset(), "fields": frozenset(), "all_units": frozenset(),
-    "list_separator": frozenset(), "colon": frozenset(), "recipient": frozenset({"unit"}),
+    "list_separator": frozenset(), "colon": frozenset(), "recipient": frozenset({"unit", "all"}),
     "preface_label": frozenset(), "table_what": frozenset(), "table_each": frozenset(),
     "table_unit": frozenset(), "table_for": frozenset(), "table_total": frozenset(),
     "table_budget": frozenset({"currency"}), "table_deadline": frozenset(), "table_owner": frozenset(),
@@ -33,6 +35,8 @@ PLACEHOLDERS: dict[str, frozenset[str]] = {
     "redline_heading": frozenset({"old", "new"}), "redline_plan": frozenset({"title", "number", "revision"}),
     "redline_inserted": frozenset(), "redline_deleted": frozenset(), "redline_none": frozenset(),
     "moved_to": frozenset({"path"}), "moved_from": frozenset({"path"}),
+    "columns_removed": frozenset({"columns"}), "columns_added": frozenset({"columns"}),
+    "table_replaced": frozenset({"changes"}),
     "diff_title": frozenset({"old", "new"}), "diff_document": frozenset(), "diff_units": frozenset(),
     "diff_items": frozenset(), "diff_targets": frozenset(), "diff_added": frozenset(), "diff_removed": frozenset(),
     "diff_moved": frozenset(), "diff_changed": frozenset(), "diff_renamed": frozenset(),
@@ -41,11 +45,11 @@ PLACEHOLDERS: dict[str, frozenset[str]] = {
     # the progress report (plangen report)
     "report_kind": frozenset(), "report_title": frozenset({"title"}), "report_as_of": frozenset({"date"}),
     "report_summary": frozenset({"date", "total", "done", "progress", "planned", "overdue", "dropped"}),
-    "date_format": frozenset({"year", "month", "day"}), "status_label": frozenset(),
+    "date_format": frozenset({"year", "month", "day", "mon"}), "status_label": frozenset(),
     "status_planned": frozenset(), "status_in_progress": frozenset(), "status_done": frozenset(),
     "status_dropped": frozenset(), "status_none": frozenset(), "status_overdue": frozenset({"status"}),
     "col_planned": frozenset(), "col_done": frozenset(), "col_percent": frozenset(), "col_status": frozenset(),
-    "col_spent": frozenset({"currency"}), "col_note": frozenset(), "col_school": frozenset(),
+    "col_spent": frozenset({"currency"}), "spent_plain": frozenset(), "col_note": frozenset(), "col_school": frozenset(),
     "matrix_title": frozenset(), "open_title": frozenset(), "open_none": frozenset(),
     "chart_label": frozenset(), "chart_title": frozenset(), "chart_planned": frozenset(), "chart_done": frozenset(),
     "chart_month": frozenset({"month"}), "sentence_end": frozenset(),
@@ -56,6 +60,7 @@ NOUN_KEYS = ("all_units", "recipient", "table_for", "appendix_unit", "appendix_s
 for _key in NOUN_KEYS:
     PLACEHOLDERS[_key] = PLACEHOLDERS[_key] | {"unit_noun", "Unit_noun"}
 MAX_LENGTH = 200  # characters of one wording string
+MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
 
 class WordingError(ValueError):
@@ -109,6 +114,9 @@ class Wording:
     redline_none: str  # the summary when nothing changed
     moved_to: str  # beside a moved item's old place
     moved_from: str  # beside its new place
+    columns_removed: str  # a redline's replaced table: {columns} that OLD had and NEW has not
+    columns_added: str  # {columns} that NEW added
+    table_replaced: str  # the note above a replaced table: {changes}, the two above joined
     diff_title: str
     diff_document: str
     diff_units: str
@@ -142,6 +150,7 @@ class Wording:
     col_percent: str
     col_status: str
     col_spent: str
+    spent_plain: str  # a money-spent column's heading when the plan has no currency
     col_note: str
     col_school: str
     matrix_title: str
@@ -159,7 +168,7 @@ class Wording:
         return str(getattr(self, "status_" + (name or "none").replace("-", "_")))
 
     @classmethod
-    def from_mapping(cls, data: Mapping[str, Any], defaults: Mapping[str, Any] | None = None) -> "Wording":
+    def from_mapping(cls, data: Mapping[str, Any], defaults: Mapping[str, Any] | None = None) -> Wording:
         """Checked wording; keys missing from ``data`` come from ``defaults``."""
         merged = {**(defaults or {}), **data}
         unknown = sorted(set(merged) - set(PLACEHOLDERS))
@@ -180,6 +189,12 @@ class Wording:
     def named(self, key: str, unit_noun: str, **values: str) -> str:
         """A wording string that names units, with the plan's unit noun (科室, ward …)."""
         return self.format(key, unit_noun=unit_noun, Unit_noun=unit_noun[:1].upper() + unit_noun[1:], **values)
+
+    def date(self, value: dt.date, key: str = "date_format") -> str:
+        """A date in the document's words: every printed date goes through here (date_format;
+        deadline_format for a target's deadline). {mon} is the English month's short name."""
+        return self.format(key, year=str(value.year), month=str(value.month), day=str(value.day),
+                           mon=MONTHS[value.month - 1])
 
     def field_name(self, name: str) -> str:
         return self.field_names.get(name, name)

@@ -13,9 +13,10 @@ import html
 import json
 import socket
 import sys
+from collections.abc import AsyncIterator
 from importlib import resources
 from pathlib import Path
-from typing import AsyncIterator, Optional
+from typing import Optional
 
 from starlette.applications import Starlette
 from starlette.middleware import Middleware

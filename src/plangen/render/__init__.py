@@ -7,8 +7,9 @@ WeasyPrint."""
 from __future__ import annotations
 
 import importlib
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Callable, Optional, Union
+from typing import TYPE_CHECKING, Optional, Union
 
 if TYPE_CHECKING:
     from plangen.outline.outline import Outline
@@ -38,7 +39,7 @@ class Renderer:
     def suffix(self) -> str:
         return "." + self.name
 
-    def render(self, outline: "Outline", theme: "Theme", options: RenderOptions = RenderOptions()) -> bytes:
+    def render(self, outline: Outline, theme: Theme, options: RenderOptions = RenderOptions()) -> bytes:
         function = self.function
         if isinstance(function, str):
             module, _, name = function.partition(":")

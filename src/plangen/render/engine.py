@@ -20,9 +20,10 @@ import re
 import subprocess
 import sys
 import types
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from functools import lru_cache
-from typing import Any, Callable, Iterator
+from typing import Any
 
 # Modules WeasyPrint imports at start-up and plangen never uses (HarfBuzz subsets the fonts,
 # and they are not variable), with the names WeasyPrint imports from them.

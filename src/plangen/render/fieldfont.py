@@ -55,7 +55,7 @@ def typing_chars() -> str:
     return "".join(sorted(chars))
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def face_file(family: str) -> tuple[str, int]:
     """The installed file and face index of ``family`` (fontconfig), or a one-line error."""
     try:

@@ -12,8 +12,9 @@ embedded typing font for what a person types later; values are stored as UTF-16.
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Callable, TypeVar, Union
+from typing import TYPE_CHECKING, Any, TypeVar, Union
 
 from plangen.render.fieldfont import SubsetFont, typing_font, value_font
 

@@ -26,8 +26,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from plangen.files import FileRefused, read_capped
 from plangen.errors import RenderError
+from plangen.files import FileRefused, read_capped
 from plangen.render.theme import BUILTIN_TEMPLATES, Theme, font_faces, pdf_font_families
 
 if TYPE_CHECKING:

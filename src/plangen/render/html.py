@@ -8,18 +8,18 @@ from __future__ import annotations
 
 import os
 import traceback
+from collections.abc import Callable
 from functools import lru_cache
 from pathlib import Path
-from typing import Callable
 
 import jinja2
-from markupsafe import Markup
 from jinja2.sandbox import SandboxedEnvironment
+from markupsafe import Markup
 
 from plangen.errors import RenderError
 from plangen.files import FileRefused, read_capped
-from plangen.render import RenderOptions
 from plangen.outline.outline import Outline
+from plangen.render import RenderOptions
 from plangen.render.theme import BUILTIN_TEMPLATES, Theme, pdf_font_families
 
 MAIN_TEMPLATE = "plan.html.j2"

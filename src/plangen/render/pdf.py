@@ -16,9 +16,8 @@ from typing import Any, Optional
 from urllib.parse import unquote, urlparse
 
 from plangen.errors import RenderError
-from plangen.render import RenderOptions
 from plangen.outline.outline import Outline
-from plangen.render import fields, pdfparts
+from plangen.render import RenderOptions, fields, pdfparts
 from plangen.render.html import render_html
 from plangen.render.theme import Theme, check_coverage, check_fonts
 
@@ -141,6 +140,7 @@ def _font_config() -> Any:
     global _FONT_CONFIG
     if _FONT_CONFIG is None:
         import atexit
+
         from weasyprint.text.fonts import FontConfiguration
         _FONT_CONFIG = FontConfiguration()
         atexit.register(_remove_font_folder, _FONT_CONFIG)

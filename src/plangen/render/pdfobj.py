@@ -46,7 +46,7 @@ def _deflate(data: bytes) -> bytes:
     return zlib.compress(data)
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _pydyf_text_class() -> type:
     import pydyf
 

@@ -15,9 +15,10 @@ one piece as before (byte for byte).
 from __future__ import annotations
 
 import io
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
-from typing import Any, Callable, Optional
+from typing import Any, Optional
 
 PART_BLOCKS = 1500  # blocks a part holds (10,000 items: ~70 pages a part)
 MIN_BLOCKS = 3000  # documents with more blocks than this are rendered in parts
@@ -186,8 +187,7 @@ def join(parts: list[Part]) -> bytes:
 
 def _outline(writer: Any, pages: list) -> None:
     """The bookmarks (nested by level, as WeasyPrint nests them) and named destinations."""
-    from pypdf.generic import ArrayObject, FloatObject, NameObject, NumberObject, TextStringObject
-    from pypdf.generic import Fit
+    from pypdf.generic import ArrayObject, Fit, FloatObject, NameObject, NumberObject, TextStringObject
 
     stack: list[tuple[int, Any]] = []
     seen: set[str] = set()

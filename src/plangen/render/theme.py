@@ -8,10 +8,11 @@ import os
 import re
 import subprocess
 import unicodedata
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Iterator
+from typing import TYPE_CHECKING, Any
 
 from plangen.errors import Diagnostic, PlanError, RenderError
 from plangen.files import FileRefused, read_capped

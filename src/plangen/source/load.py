@@ -92,7 +92,10 @@ def _diagnostic(err: ErrorDetails, smap: SourceMap, root: type = Plan) -> Diagno
     value = err.get("input")
     if kind == "extra_forbidden":
         line, col = smap.locate(loc, prefer_key=True)
-        return Diagnostic(smap.path, line, col, dotted(loc), _unknown_key(loc, root))
+        message = _unknown_key(loc, root)
+        if value is None:  # {name: Smith, Jones}: a comma inside a {…} mapping starts a new key
+            message += "; a comma inside {…} ends a value: put text with commas in quotes"
+        return Diagnostic(smap.path, line, col, dotted(loc), message)
     if kind == "missing":
         line, col = smap.locate(loc[:-1], prefer_key=True)  # at the parent's key, e.g. "document:"
         return Diagnostic(smap.path, line, col, dotted(loc), "required key is missing")

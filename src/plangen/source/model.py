@@ -9,11 +9,20 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Iterator
 from decimal import Decimal
-from typing import Annotated, Any, Iterator, Literal, NamedTuple, Optional, Union
+from typing import Annotated, Any, Literal, NamedTuple, Optional, Union
 
-from pydantic import (BaseModel, BeforeValidator, ConfigDict, Field, PlainSerializer, PlainValidator,
-                      WithJsonSchema, model_validator)
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    PlainSerializer,
+    PlainValidator,
+    WithJsonSchema,
+    model_validator,
+)
 from pydantic_core import PydanticCustomError
 
 from plangen.outline import numbers
@@ -56,7 +65,7 @@ def _paragraphs(value: Any) -> Any:
     return [value] if isinstance(value, str) or hasattr(value, "raw") else value
 
 
-def _for_whom(value: Any) -> Union[str, list[str], "AllExcept"]:
+def _for_whom(value: Any) -> Union[str, list[str], AllExcept]:
     if value == "all":
         return "all"
     if isinstance(value, dict):
@@ -176,7 +185,7 @@ class Target(_Strict):
         None, description="A dropped target is shown as dropped and counts nowhere (quantities, totals, budgets).")
 
     @model_validator(mode="after")
-    def _one_budget(self) -> "Target":
+    def _one_budget(self) -> Target:
         if self.budget is not None and self.budget_total is not None:
             raise PydanticCustomError("one_budget", "give budget (per unit) or budget_total (the whole target), not both")
         return self
@@ -201,10 +210,10 @@ class Item(_Strict):
                           "Prints nothing in any document; `plangen diff` reports a change.")
     skip_level: Annotated[bool, Field(strict=True)] = Field(False, description="Number the children one level deeper (三、 followed by 1、, as in the seed).")
     targets: list[Target] = []
-    items: list["Item"] = []
+    items: list[Item] = []
 
     @model_validator(mode="after")
-    def _check_words(self) -> "Item":
+    def _check_words(self) -> Item:
         if self.title is None and self.text is None:
             raise PydanticCustomError("item_needs_words", "an item needs a title or text")
         return self
@@ -308,7 +317,7 @@ def _check_metadata(document: dict, out: list) -> None:
                            f"characters; at most {MAX_METADATA})", "error", None))
 
 
-def _check_item(item: dict, here: tuple, level: int, units: "_Scope", year, ids: dict, measures: dict, out: list) -> None:
+def _check_item(item: dict, here: tuple, level: int, units: _Scope, year, ids: dict, measures: dict, out: list) -> None:
     ident = item.get("id")
     if isinstance(ident, str):
         if ident in ids:

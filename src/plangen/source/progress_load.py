@@ -40,7 +40,7 @@ class LoadedProgress:
     path: str
     source: SourceMap
     plan: LoadedPlan
-    targets: "TargetIndex"
+    targets: TargetIndex
     warnings: list[Diagnostic] = field(default_factory=list)
 
 

@@ -4,9 +4,10 @@ Works on the validated model (``Item``) and on raw YAML data (dicts, valid or no
 checks on raw data, the outline and the diff agree on levels, ``skip_level`` included."""
 from __future__ import annotations
 
-from typing import Any, Iterator, Tuple, Union
+from collections.abc import Iterator
+from typing import Any, Union
 
-Loc = Tuple[Union[str, int], ...]  # e.g. ("sections", 1, "items", 0)
+Loc = tuple[Union[str, int], ...]  # e.g. ("sections", 1, "items", 0)
 
 
 def walk(items: Any, loc: Loc = ("sections",), level: int = 1) -> Iterator[tuple[Loc, Any, int]]:

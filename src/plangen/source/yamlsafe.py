@@ -15,9 +15,9 @@ ours, so that:
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 import yaml
@@ -103,7 +103,7 @@ def _pos(mark: Any) -> tuple[int, int]:  # a yaml.Mark (PyYAML's or libyaml's)
     return mark.line + 1, mark.column + 1
 
 
-def read_file(path: str | Path, limits: "Limits" = DEFAULT_LIMITS) -> bytes:
+def read_file(path: str | Path, limits: Limits = DEFAULT_LIMITS) -> bytes:
     """A plan file's bytes: a regular file (links may not leave the plan's folder), read with
     the size cap before the bytes are in memory; anything else is a PlanError naming it."""
     try:

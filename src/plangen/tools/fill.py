@@ -12,9 +12,10 @@ from __future__ import annotations
 import csv
 import io
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Iterator, Protocol, Union
+from typing import TYPE_CHECKING, Protocol, Union
 
 from plangen.errors import Diagnostic, PlanError, RenderError, UsageError
 
@@ -104,6 +105,7 @@ def _pdf_widgets(reader: Union[PdfReader, PdfWriter]) -> Iterator[Widget]:
 def _fill_pdf(path: Path, data: bytes, values: dict[str, str], flatten: bool) -> bytes:
     from pypdf import PdfWriter
     from pypdf.generic import IndirectObject, NameObject
+
     from plangen.render.fields import Memo, Text, appearance
     from plangen.render.pdfobj import to_pypdf
     writer = PdfWriter(clone_from=_pdf_reader(path, data))
@@ -180,6 +182,7 @@ def _array(obj: PdfObject) -> ArrayObject:
 
 def _docx_xml(path: Path, data: bytes) -> etree._Element:
     import zipfile
+
     from lxml import etree
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as z:
@@ -200,7 +203,9 @@ def _controls(root: etree._Element) -> list[etree._Element]:
 def _fill_docx(path: Path, data: bytes, values: dict[str, str], flatten: bool) -> bytes:
     import copy
     import zipfile
+
     from lxml import etree
+
     from plangen.render.docx.xml import stable_zip
     root = _docx_xml(path, data)
     for sdt in _controls(root):

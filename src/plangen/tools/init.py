@@ -1,8 +1,11 @@
 """`plangen init`: start a plan repository for a new office.
 
 Writes a commented starter plan (every key of the format, in the office's language), the
-schema editors complete from, `.gitattributes` with the textconv line, a pre-commit config
-running `plangen check` on the plans only, and a CI workflow example with a `--shard` matrix.
+schemas editors complete from (the plan's, named by the plan's first line; the progress
+file's, named by `.vscode/settings.json` for `plans/*.progress.yaml` and by the first line the
+starter plan's comment gives a progress file), `.gitattributes` with the textconv line (plans
+and progress files), a pre-commit config running `plangen check` on them only, and a CI
+workflow example with a `--shard` matrix.
 Never overwrites a file; refuses a folder that already has plans.
 """
 from __future__ import annotations
@@ -52,10 +55,12 @@ def existing_plans(folder: Path) -> list[Path]:
 
 
 def files_for(folder: Path, language: str, name: str, year: int) -> dict[Path, str]:
-    from plangen.source.schema import packaged_schema_text
+    from plangen.source.schema import packaged_schema_text, schema_text
     return {
         plan_path(folder, name, year): starter_plan(language, year),
         folder / "schema" / "plan.schema.json": packaged_schema_text(),
+        folder / "schema" / "progress.schema.json": schema_text(progress=True),
+        folder / ".vscode" / "settings.json": starter("vscode-settings.json"),
         folder / ".gitattributes": starter("gitattributes"),
         folder / ".pre-commit-config.yaml": starter("pre-commit-config.yaml"),
         folder / ".github" / "workflows" / "plans.yml": starter("workflow.yml"),
@@ -100,8 +105,9 @@ def _create(path: Path, text: str) -> None:
 def add_command(sub: argparse._SubParsersAction[Any]) -> None:
     p = sub.add_parser("init", help="start a plan repository for a new office",
                        description="Start a plan repository: plans/<year>-<name>.yaml (a commented starter plan using\n"
-                                   "every key of the format), schema/, .gitattributes, .pre-commit-config.yaml and a CI\n"
-                                   "workflow example. Never overwrites a file; exits 1 if the folder already has plans.\n"
+                                   "every key of the format), schema/ (plan and progress), .vscode/settings.json,\n"
+                                   ".gitattributes, .pre-commit-config.yaml and a CI workflow example. Never overwrites a\n"
+                                   "file; exits 1 if the folder already has plans.\n"
                                    "Example: plangen init district-plans --language zh --name logistics",
                        formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("folder", nargs="?", default=".", metavar="DIR", help="where to start (default: this folder)")

@@ -9,13 +9,13 @@ import re
 from pathlib import Path
 from typing import Optional
 
-from plangen.source.yamlsafe import read_file
 from plangen.errors import PlangenError
 from plangen.outline.progress import State, compute
 from plangen.outline.targets import fmt
 from plangen.source.progress import plan_path_of
 from plangen.source.progress_load import LoadedProgress
 from plangen.source.walk import Loc
+from plangen.source.yamlsafe import read_file
 
 _GIT_TEMP = re.compile(r"^[A-Za-z0-9]{6}_")  # git names a blob's temporary copy XXXXXX_<name>
 

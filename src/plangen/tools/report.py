@@ -7,10 +7,12 @@ from pathlib import Path
 from typing import Optional
 
 from plangen.errors import Diagnostic, UsageError
-from plangen.outline.progress import State, compute
+from plangen.outline.progress import State, UnitLine, compute, plan_claims_more
+from plangen.outline.targets import fmt
 from plangen.source.load import load_plan
 from plangen.source.progress import is_progress_file, plan_path_of, progress_path
 from plangen.source.progress_load import LoadedProgress, load_progress
+from plangen.source.yamlsafe import dotted
 
 
 def load_pair(path: str) -> LoadedProgress:
@@ -20,17 +22,40 @@ def load_pair(path: str) -> LoadedProgress:
     plan = load_plan(plan_file)
     if not progress_file.exists():
         raise UsageError(f"{progress_file}: no progress file beside {plan_file} (see README: progress files)")
-    return load_progress(progress_file, plan)
+    loaded = load_progress(progress_file, plan)
+    loaded.warnings += status_warnings(loaded)
+    return loaded
+
+
+def status_warnings(loaded: LoadedProgress) -> list[Diagnostic]:
+    """A warning at each target whose status in the plan says more than its latest progress
+    line does (plan_claims_more), naming both and that line."""
+    return [_disagreement(loaded, u) for u in compute(loaded).lines
+            if u.source is not None and plan_claims_more(u.target.target.status, u.status)]
+
+
+def _disagreement(loaded: LoadedProgress, u: UnitLine) -> Diagnostic:
+    source = u.source
+    at = next(("entries", i, "targets", j) for i, e in enumerate(loaded.progress.entries)
+              for j, t in enumerate(e.targets) if t is source)
+    written = source is not None and source.status is not None
+    pline, pcol = loaded.source.locate(at + ("status",) if written else at)
+    said = "" if written else f" (done {fmt(u.done)} of {fmt(u.planned)})"
+    loc = u.target.loc + ("status",)
+    line, col = loaded.plan.source.locate(loc)
+    return Diagnostic(loaded.plan.path, line, col, dotted(loc),
+                      f"the plan says {u.target.target.status}, but the latest progress for {u.unit_name} says "
+                      f"{u.status}{said} ({loaded.path}:{pline}:{pcol}, {u.reported}); reports follow the progress file",
+                      "warning")
 
 
 def check_file(path: str) -> list[Diagnostic]:
     """`plangen check` of one file: a plan, and its progress file when there is one; or a
     progress file, against its plan. Returns the warnings; raises PlanError."""
-    if is_progress_file(path):
-        return load_pair(path).warnings
-    loaded = load_plan(path)
-    progress = progress_path(path)
-    return loaded.warnings + (load_progress(progress, loaded).warnings if progress.exists() else [])
+    if is_progress_file(path) or progress_path(path).exists():
+        loaded = load_pair(path)
+        return (loaded.plan.warnings if not is_progress_file(path) else []) + loaded.warnings
+    return load_plan(path).warnings
 
 
 def parse_date(text: Optional[str]) -> Optional[dt.date]:

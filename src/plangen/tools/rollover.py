@@ -9,13 +9,16 @@ What changes: ``document.year``; in every text, the old year and the years aroun
 people write them: fiscal years (FY2025 → FY2026), year ranges (2024–2025 → 2025–2026, both
 ends move), and dates (2024-07-01, July 1, 2024, 2024年7月1日 move by the same number of
 years); the document number (its last group of digits advanced, or a format you give); the
-document date and target deadlines. Filled-in cover values and target statuses are removed.
-Ids and unit lists are never touched, so the two years diff cleanly."""
+document date and target deadlines. Filled-in cover values and target statuses are removed;
+a dropped target (``status: dropped``) is left out whole (with its ``targets:`` key when
+every target of the item was dropped): it does not come back next year. Ids and unit lists
+are never touched, so the two years diff cleanly."""
 from __future__ import annotations
 
 import datetime as dt
 import re
-from typing import Callable, Iterator, Optional
+from collections.abc import Callable, Iterator
+from typing import Optional
 
 import yaml
 
@@ -80,7 +83,12 @@ def shift_years(text: str, old_year: int, years: int) -> str:
     return _DATES.sub(one, text)
 
 
-def roll_forward(text: str, year: int, number: Optional[str] = None, number_format: Optional[str] = None) -> str:
+Dropped = tuple[int, str]  # (line, what) of a dropped target left out
+
+
+def roll_forward(text: str, year: int, number: Optional[str] = None,
+                 number_format: Optional[str] = None) -> tuple[str, list[Dropped]]:
+    """The new plan's text, and the dropped targets left out of it."""
     root = yaml.compose(text, Loader=yaml.SafeLoader)
     if root is None:
         raise UsageError("the plan is empty")
@@ -91,12 +99,14 @@ def roll_forward(text: str, year: int, number: Optional[str] = None, number_form
 
     def numbering(old: str) -> str:
         return number or advance_number(old, year, number_format, old_year)
+    gone, dropped = _dropped(text, root)
     for path, node in _scalars(root, ()):
         edits.extend(_edit(text, path, node, year, years, old_year, numbering))
     edits.extend(_removals(text, root))
+    edits = [e for e in edits if not any(a <= e[0] and e[1] <= b for a, b, _n in gone)] + gone
     for start, end, new in sorted(edits, reverse=True):
         text = text[:start] + new + text[end:]
-    return text
+    return text, dropped
 
 
 def _edit(text: str, path: KeyPath, node: yaml.ScalarNode, year: int, years: int, old_year: int,
@@ -147,6 +157,54 @@ def _removals(text: str, root: yaml.Node) -> list[Edit]:
     return out
 
 
+def _dropped(text: str, root: yaml.Node) -> tuple[list[Edit], list[Dropped]]:
+    """Dropped targets, each removed with its list entry (its item's ``targets:`` key when
+    none is left)."""
+    edits: list[Edit] = []
+    left_out: list[Dropped] = []
+    for _path, mapping in _mappings(root, ()):
+        for k, (key, value) in enumerate(mapping.value):
+            if key.value != "targets" or not isinstance(value, yaml.SequenceNode):
+                continue
+            gone = [i for i, t in enumerate(value.value) if _field(t, "status") == "dropped"]
+            left_out += [(value.value[i].start_mark.line + 1, _field(value.value[i], "what")) for i in gone]
+            if gone and len(gone) == len(value.value):
+                edits.append(_entry_span(text, mapping, k))
+            else:
+                edits.extend(_item_span(text, value, i) for i in gone)
+    return edits, left_out
+
+
+def _field(node: yaml.Node, key: str) -> str:
+    if isinstance(node, yaml.MappingNode):
+        for k, v in node.value:
+            if k.value == key and isinstance(v, yaml.ScalarNode):
+                return str(v.value)
+    return ""
+
+
+def _item_span(text: str, seq: yaml.SequenceNode, i: int) -> Edit:
+    items = seq.value
+    if seq.flow_style:  # [a, b]: from the end of the previous item (its comma included)
+        if i > 0:
+            return items[i - 1].end_mark.index, items[i].end_mark.index, ""
+        return items[0].start_mark.index, items[1].start_mark.index, ""
+    start = text.rfind("\n", 0, items[i].start_mark.index) + 1  # the line of its dash
+    if i + 1 < len(items):
+        return start, text.rfind("\n", 0, items[i + 1].start_mark.index) + 1, ""
+    return start, _line_end(text, items[i].end_mark.index), ""
+
+
+def _line_end(text: str, index: int) -> int:
+    """Past the newline that ends the line of a node ending at index (a block collection or
+    scalar ends at the start of the next line already)."""
+    line_start = text.rfind("\n", 0, index) + 1
+    if not text[line_start:index].strip():
+        return line_start
+    end = text.find("\n", index)
+    return len(text) if end < 0 else end + 1
+
+
 def _mappings(node: yaml.Node, path: KeyPath) -> Iterator[tuple[KeyPath, yaml.MappingNode]]:
     if isinstance(node, yaml.MappingNode):
         yield path, node
@@ -167,8 +225,7 @@ def _entry_span(text: str, mapping: yaml.MappingNode, k: int) -> Edit:
     start = text.rfind("\n", 0, key.start_mark.index) + 1
     if text[start:key.start_mark.index].strip() not in ("", "-"):
         start = key.start_mark.index
-    end = text.find("\n", value.end_mark.index)
-    end = len(text) if end < 0 else end + 1
+    end = _line_end(text, value.end_mark.index)
     if text[start:key.start_mark.index].strip() == "-":  # "- value: x" opens a list entry: keep the dash
         return key.start_mark.index, _next_key(mapping, k, end), ""
     return start, end, ""

@@ -4,17 +4,33 @@ from ``outline.numbers``: exact decimals, money with its currency's decimals."""
 from __future__ import annotations
 
 import csv
+import difflib
 import io
 import unicodedata
+from collections.abc import Callable
 from decimal import Decimal
-from typing import Callable, Optional
+from typing import Optional
 
+from plangen.errors import PlangenError
 from plangen.outline import numbers
 from plangen.outline.columns import budget_heading
 from plangen.outline.outline import unit_noun
 from plangen.outline.targets import Matrix, matrix, target_units
 from plangen.outline.wording import Wording
 from plangen.source.model import Plan
+
+
+def unit_id(plan: Plan, path: str, wanted: str) -> str:
+    """The unit --unit names (its id or its name); an unknown one is an error naming the closest
+    ids and names (exit 1: the command line is fine, the plan has no such unit)."""
+    names = plan.unit_names()
+    by_name = {name: uid for uid, name in names.items()}
+    found = wanted if wanted in names else by_name.get(wanted)
+    if found is None:
+        close = difflib.get_close_matches(wanted, [*names, *by_name], n=3, cutoff=0.6)
+        hint = f"; did you mean {' or '.join(repr(c) for c in close)}?" if close else ""
+        raise PlangenError(f"{path}: --unit: unknown unit '{wanted}'{hint} (units: {', '.join(names)})")
+    return found
 
 
 def _wording(plan: Plan) -> Wording:

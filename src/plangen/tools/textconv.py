@@ -6,8 +6,8 @@ from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from plangen.errors import PlangenError
-from plangen.outline.outline import Heading, Para, build_outline
 from plangen.outline import numbers
+from plangen.outline.outline import Heading, Para, build_outline
 from plangen.outline.targets import target_units
 from plangen.render.theme import load_theme
 from plangen.source.yamlsafe import read_file
@@ -41,11 +41,13 @@ def textconv(path: str) -> str:
     lines.append("units: " + ", ".join(f"{u.id}={u.name}" for u in plan.units))
     lines.append("")
     items = {loc: item for loc, item, _ in plan.walk()}
+    gap = outline.label_gap  # "1. Introduction" in English, "一、总体目标" in Chinese, as printed
     for block in outline.blocks:
         if isinstance(block, Heading):
-            lines.append(f"{block.label}{block.title}{_ident(block.item_id, block.label)}")
+            lines.append(f"{block.label}{gap}{block.title}{_ident(block.item_id, block.label)}")
         elif isinstance(block, Para):
-            lines.append(f"{block.label or '    '}{block.text}{_ident(block.item_id, block.label)}")
+            label = f"{block.label}{gap}" if block.label else "    "
+            lines.append(f"{label}{block.text}{_ident(block.item_id, block.label)}")
         else:
             for target in items[block.loc].targets:
                 lines.append(_target_line(plan, target, names))

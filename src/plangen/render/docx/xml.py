@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import io
 import zipfile
-from typing import Sequence
+from collections.abc import Sequence
 
 from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls, qn
@@ -220,6 +220,44 @@ class Revisions:
         ppr = paragraph._p.get_or_add_pPr()
         ppr.append(parse_xml(f'<w:rPr {nsdecls("w")}><{tag} {self.attrs()}/></w:rPr>'))
 
+    def guard_tables(self, body) -> None:
+        """LibreOffice (7.4) drops the tracked change of a paragraph mark that stands right
+        before a table when it opens a .docx, so accepting (or rejecting) leaves that
+        paragraph behind, empty but numbered. A guard paragraph fixes that: empty, unnumbered
+        (numId 0), 1 pt high, its mark tracked, standing after deleted paragraphs and before
+        inserted ones, where its mark is followed by a paragraph and survives. LibreOffice
+        joins the removed paragraphs into it, so what remains of them is the invisible guard.
+        Word keeps the guard in one view (an inserted guard after accepting, a deleted one
+        after rejecting): invisible too. A mark both inserted and deleted would vanish in
+        both views in Word, but LibreOffice then honours neither (measured)."""
+        for table in body.iterchildren(qn("w:tbl")):
+            last = table.getprevious()
+            kind = _mark_change(last)
+            if kind in ("w:del", "w:moveFrom"):
+                last.addnext(self._guard("w:del"))
+            elif kind in ("w:ins", "w:moveTo"):
+                first = last
+                while _mark_change(first.getprevious()) in ("w:ins", "w:moveTo"):
+                    first = first.getprevious()
+                first.addprevious(self._guard("w:ins"))
+
+    def _guard(self, tag: str):
+        return parse_xml(
+            f'<w:p {nsdecls("w")}><w:pPr><w:numPr><w:ilvl w:val="0"/><w:numId w:val="0"/></w:numPr>'
+            '<w:snapToGrid w:val="0"/><w:spacing w:before="0" w:after="0" w:line="20" w:lineRule="exact"/>'
+            f'<w:ind w:left="0" w:firstLine="0"/><w:rPr><{tag} {self.attrs()}/><w:sz w:val="2"/>'
+            '<w:szCs w:val="2"/></w:rPr></w:pPr></w:p>')
+
     def mark_row(self, row, change: str) -> None:
         tag = "w:ins" if change == "ins" else "w:del"
         row._tr.get_or_add_trPr().append(parse_xml(f'<{tag} {nsdecls("w")} {self.attrs()}/>'))
+
+
+def _mark_change(element) -> str | None:
+    """"w:ins", "w:del", "w:moveFrom" or "w:moveTo" when element is a paragraph whose mark is tracked."""
+    if element is None or element.tag != qn("w:p"):
+        return None
+    for tag in ("w:ins", "w:del", "w:moveFrom", "w:moveTo"):
+        if element.find(f"{qn('w:pPr')}/{qn('w:rPr')}/{qn(tag)}") is not None:
+            return tag
+    return None

@@ -1,0 +1,53 @@
+"""Word table column widths: what each column wants, fitted to the text block."""
+from __future__ import annotations
+
+import re
+
+from docx.shared import Mm
+
+from plangen.outline.columns import char_em
+from plangen.outline.outline import Table
+
+TEXT_WIDTH_MM = 156  # A4 minus 28 mm and 26 mm margins
+
+
+def column_widths(table: Table, size_pt: float) -> list:
+    """Column widths that fill the text block: each column gets room for its widest cell
+    (headers may wrap onto two lines; long text wraps past 22 characters); when that is too
+    wide, every column keeps at least its longest word (numbers whole; CJK text of up to six
+    characters whole, longer text four characters a line) and the rest of the block is shared in proportion to what each wants."""
+    def points(text: str, bold: bool = False) -> float:
+        return sum(char_em(ch) for ch in text) * size_pt * (1.08 if bold else 1.0)
+
+    def least(text: str, bold: bool, numeric: bool) -> float:
+        if numeric:
+            return points(text, bold)
+        words = [points(w, bold) for w in re.findall(r"[^\s\u2e80-\uffef]+", text)]
+        cjk = sum(1 for ch in text if ord(ch) > 0x2E80)
+        return max(words + [(cjk if cjk <= 6 else 4) * size_pt * (1.08 if bold else 1.0)])
+    cap, natural, minimum = 22 * size_pt, [], []
+    for col in range(len(table.header)):
+        bolds = [table.total_row and k == len(table.rows) - 1 for k in range(len(table.rows))]
+        cells = [points(row[col], b) for row, b in zip(table.rows, bolds)]
+        head = table.header[col]
+        header = max([points(head, True) / 2, min(points(head, True), 4 * size_pt)]
+                     + [points(w, True) for w in head.split() if w.isascii()])
+        natural.append(min(max(cells + [header, 2.5 * size_pt]), cap) + 12)  # + cell margins
+        minimum.append(max([least(head, True, False)] + [least(row[col], b, table.numeric[col])
+                                                         for row, b in zip(table.rows, bolds)]) + 12)
+    natural = [max(n, m) for n, m in zip(natural, minimum)]
+    block = TEXT_WIDTH_MM * 72 / 25.4
+    if sum(natural) > block >= sum(minimum):
+        room, wants = block - sum(minimum), sum(n - m for n, m in zip(natural, minimum))
+        natural = [m + (n - m) * room / wants for n, m in zip(natural, minimum)]
+    return [Mm(TEXT_WIDTH_MM * w / sum(natural)) for w in natural]
+
+
+def column_edges(widths: list) -> list[int]:
+    """The right edges of columns, in twips from the table's left; the last one at the text block's edge."""
+    edges, x = [], 0
+    for w in widths:
+        x += int(w.twips)
+        edges.append(x)
+    edges[-1] = int(Mm(TEXT_WIDTH_MM).twips)
+    return edges
