@@ -18,6 +18,11 @@ SEED = ROOT / "plans" / "2021-logistics.yaml"
 NEXT = ROOT / "plans" / "2022-logistics.yaml"
 ENGLISH = ROOT / "plans" / "2025-it-services.yaml"
 
+# Commands run in-process, not in the render server (build/daemon.py): each test sees its own
+# code and environment; tests/test_daemon.py turns it on with a private runtime folder.
+# PLANGEN_TEST_DAEMON=require runs every command of the suite through the server instead.
+os.environ["PLANGEN_DAEMON"] = os.environ.get("PLANGEN_TEST_DAEMON", "0")
+
 
 # The pytest marker of each external program (registered in pyproject.toml: `-m "not libreoffice"`).
 MARKERS = {"soffice": "libreoffice", "pdftotext": "poppler", "pdffonts": "poppler", "pdftoppm": "poppler",

@@ -185,3 +185,11 @@ def test_a_comma_inside_a_flow_mapping_says_to_quote_the_text():
     (d,) = err.value.diagnostics
     assert str(d) == ("p.yaml:10:31: units[1].West Lothian: unknown key 'West Lothian' (valid keys: id, name); "
                       "a comma inside {…} ends a value: put text with commas in quotes")
+
+
+def test_a_misspelt_unit_id_gets_a_did_you_mean():
+    text = BASE.replace("  - id: b\n", "  - id: csk\n").replace("            unit: 套\n", "            unit: 套\n            for: [a, cks]\n")
+    with pytest.raises(PlanError) as err:
+        load_plan_text(text, "p.yaml")
+    assert [str(d) for d in err.value.diagnostics] == [
+        "p.yaml:22:22: sections[0].items[0].targets[0].for[1]: unknown unit 'cks'; did you mean 'csk'? (units: a, csk)"]

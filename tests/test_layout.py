@@ -16,7 +16,8 @@ from plangen.errors import RenderError
 from plangen.outline import columns
 from plangen.outline.outline import build_outline
 from plangen.render import renderer
-from plangen.render.theme import check_coverage, load_theme
+from plangen.render.coverage import CoverageError, check_coverage
+from plangen.render.theme import load_theme
 from plangen.source.load import load_plan_text
 
 TEMPLATES = ROOT / "src" / "plangen" / "render" / "templates"
@@ -119,6 +120,75 @@ def test_a_character_no_font_has_is_an_error_naming_it():
     assert "麻将🀄牌" in str(exc.value) and "🀄" in str(exc.value)
     o.blocks[1].text = "CO₂ 排放 Wi-Fi 6"
     check_coverage(o, load_theme())
+
+
+def test_a_character_the_kai_face_lacks_is_an_error_naming_the_role():
+    """𠮷 (outside the BMP): AR PL UKai has no glyph for it, Noto Serif CJK has. On a 楷 line (a
+    level-2 heading) it would fall back to 宋 silently; in body text it is fine."""
+    o = outline(2, [{"what": "课桌", "quantity": 1, "unit": "套"}])
+    o.blocks[1].text = "𠮷野家"
+    check_coverage(o, load_theme())
+    o.blocks[0].level = 2
+    o.blocks[0].title = "𠮷祥小学"
+    with pytest.raises(CoverageError, match=r"'𠮷' \(U\+20BB7\) is in no font of the theme for --kai \(AR PL UKai CN\)"):
+        check_coverage(o, load_theme())
+
+
+def test_a_font_coverage_error_names_the_plan_line(tmp_path):
+    from conftest import run
+    text = yaml.safe_dump({"plangen": 1, "document": {"number": "T-1", "title": "测试计划", "year": 2026,
+                                                      "organization": "测试", "language": "zh"},
+                           "units": [{"id": "u1", "name": "第一小学"}],
+                           "sections": [{"id": "s", "title": "目标", "items": [
+                               {"id": "a", "title": "采购", "text": "各校采购。"},
+                               {"id": "b", "title": "𠮷祥小学", "text": "各校采购。"}]}]},
+                          allow_unicode=True, sort_keys=False)
+    plan = tmp_path / "plan.yaml"
+    plan.write_text(text, encoding="utf-8")
+    line = next(n for n, t in enumerate(text.splitlines(), 1) if "𠮷" in t)
+    col = text.splitlines()[line - 1].index("𠮷") + 1
+    proc = run("build", str(plan), "--format", "pdf", "--out", str(tmp_path / "out"), "-q")
+    assert proc.returncode == 1
+    assert proc.stderr.strip().splitlines()[-1].startswith(
+        f"{plan}:{line}:{col}: sections[0].items[1].title: character '𠮷' (U+20BB7) is in no font of the theme"), proc.stderr
+
+
+def test_many_column_target_tables_share_widths_decided_in_the_outline():
+    """Deadline, owner, status and a long 对象 list: every number keeps its whole width (digits
+    measured at Noto Serif CJK's 0.557 em), the widths fill the text block, and the PDF and the
+    .docx draw the same widths."""
+    names = "、".join(f"第{i}小学" for i in range(1, 6))
+    o = outline(6, [{"what": "课桌", "quantity": 1200, "unit": "套", "budget": 123456.5, "for": [f"u{i}" for i in range(1, 6)],
+                     "deadline": "2026-09-01", "owner": "后勤处", "status": "in-progress"}])
+    table = next(b for b in o.blocks if b.kind == "table")
+    assert table.rows[0][table.columns.index("for")] == names and table.size == columns.APPENDIX_PT
+    assert abs(sum(table.widths) - columns.TEXT_WIDTH_PT) < 0.01
+    for col in (i for i, n in enumerate(table.numeric) if n):
+        value = table.rows[0][col]
+        assert table.widths[col] >= columns.NUMBER_SLACK * columns.text_width(value) + columns.SIZED_PADDING_PT, value
+    html = renderer("html").render(o, load_theme())
+    html = html.decode() if isinstance(html, bytes) else html
+    assert f'<col style="width: {table.widths[1]:.2f}pt">' in html
+    data = renderer("docx").render(o, load_theme())
+    grid = [int(g.get(qn("w:w"))) for g in docx.Document(io.BytesIO(data)).tables[0]._tbl.tblGrid]
+    assert [round(g / 20) for g in grid] == [round(w) for w in table.widths]
+
+
+def test_word_titles_and_headings_keep_their_last_two_characters_together():
+    from plangen.outline.breaks import WORD_JOINER, glued, glued_runs, unglued
+    assert glued("学校安全工作计划") == ("学校安全工作", "计" + WORD_JOINER + "划")
+    assert glued("改善办学条件。") == ("改善办学", WORD_JOINER.join("条件。"))  # the mark goes along
+    # a redline's runs: accepting gives the plain document's glued text
+    assert glued_runs([["-", "旧"], ["+", "新工作计划"]]) == [["-", "旧"], ["+", "新工作"], ["+", "计" + WORD_JOINER + "划"]]
+    assert glued("Plan for the new school year") == ("Plan for the new ", "school\u00a0year")
+    assert unglued("".join(glued("学校安全工作计划"))) == "学校安全工作计划"
+    o = outline(2, [{"what": "课桌", "quantity": 1, "unit": "套"}])
+    body = docx.Document(io.BytesIO(renderer("docx").render(o, load_theme()))).element.body
+    title = next(p for p in body.iter(qn("w:p")) if p.find(qn("w:r")) is not None and p.find(qn("w:r")).text == "测试")
+    tail = title.findall(qn("w:r"))[-1]
+    assert tail.find(qn("w:t")).text == "计" + WORD_JOINER + "划"
+    # LibreOffice's Chinese line breaking ignores the joiner: the tail's run is en-US for it
+    assert tail.find(qn("w:rPr")).find(qn("w:lang")).get(qn("w:eastAsia")) == "en-US"
 
 
 def test_plangen_targets_carries_deadline_owner_and_status():

@@ -269,7 +269,7 @@ P = "sections[0].items[0].targets"
 
 @pytest.mark.parametrize("old,new,message", [
     ("for: wards, budget: 0.63", "for: ward, budget: 0.63",
-     f"h.yaml:30:62: {P}[0].for: unknown unit or group 'ward' (units: neike, waike, erke, jizhen; groups: wards)"),
+     f"h.yaml:30:62: {P}[0].for: unknown unit or group 'ward'; did you mean 'wards'? (units: neike, waike, erke, jizhen; groups: wards)"),
     ("wards: [neike, waike, erke]", "wards: [neike, waike, neike]",
      "h.yaml:20:25: groups.wards[2]: unit 'neike' is in group 'wards' twice (first at line 20)"),
     ("wards: [neike, waike, erke]", "wards: [neike, waike, icu]",
@@ -398,3 +398,24 @@ def test_schema_bounds_decimals_and_magnitude():
         v = Exact(number)
         assert all(v.is_valid(x) for x in (0, 50, 0.63, 0.07, 244.745, 999999.999999, 10 ** 12)), key
         assert not any(v.is_valid(x) for x in (-0.5, 0.1234567, 10 ** 12 + 1)), key
+
+
+def test_a_split_appendix_shows_the_shared_budget_row_only_beside_the_budget_column():
+    """30 科室 × 12 items: the appendix is cut by columns; 共同预算（不分科室） has a value only in
+    the budget column, so it is a row of the last table only, not an empty row in every part."""
+    from plangen.outline.outline import build_outline
+    from plangen.render.theme import load_theme
+    from plangen.source.load import load_plan_text
+    units = "".join(f"  - {{id: k{i}, name: 第{i}号综合门诊医技科室}}\n" for i in range(30))
+    targets = "".join(f"          - {{what: 设备名称很长的第{i}类医疗设备, quantity: {i + 1}, unit: 台, budget: 0.5}}\n"
+                      for i in range(12))
+    text = ("plangen: 1\ndocument:\n  number: A-1\n  title: 计划\n  year: 2026\n  organization: 医院\n"
+            "  currency: 万元\n  unit_noun: 科室\nunits:\n" + units +
+            "sections:\n  - title: 目标\n    items:\n      - title: 设备\n        targets:\n" + targets +
+            "          - {what: 电梯改造, quantity: 1, unit: 项, budget_total: 12.5}\n")
+    plan = load_plan_text(text, "p.yaml").plan
+    tables = build_outline(plan, load_theme().wording("zh")).appendix
+    assert len(tables) >= 2
+    shared = [[row for row in t.rows if row[0] == "共同预算（不分科室）"] for t in tables]
+    assert all(not rows for rows in shared[:-1]), shared
+    assert shared[-1] and shared[-1][0][-1] == "12.5"  # as the plan writes its amounts

@@ -76,9 +76,13 @@ def test_progress_csv_and_table():
     assert by[("新课桌", "水塘坝小学")][3:8] == ["50", "55", "套", "110%", "done"]
     assert by[("档案柜", "total")][11] == "2380.00"  # plain digits, the currency's decimals
     assert by[("旗台改造维修", "示范小学")][7] == "dropped"
-    table = run("progress", str(SEED))
-    assert table.stdout.splitlines()[0] == "as of 2021-12-20"
-    assert table.stdout.splitlines()[-1] == "18 of 20 done, 1 in progress, 1 not started, 0 overdue, 1 dropped"
+    table = run("progress", str(SEED)).stdout.splitlines()  # for people: the plan's language
+    assert table[0] == "截至2021年12月20日，计划目标共20项（按学校计），已完成18项，进行中1项，未开始1项，逾期0项；另有1项已取消。"
+    assert table[1].split() == ["事项", "学校", "计划", "完成", "单位", "完成率", "状态", "完成时限", "已支出（元）", "说明"]
+    cells = {(r.split()[0], r.split()[1]): r.split() for r in table[2:]}
+    assert cells[("新课桌", "合计")][2:6] == ["250", "255", "套", "102%"]
+    assert cells[("新课桌", "水塘坝小学")][2:] == ["50", "55", "套", "110%", "已完成", "2021年12月31日", "新增一个班，多购5套"]
+    assert cells[("档案柜", "合计")][-1] == "2,380.00"
 
 
 @pytest.mark.parametrize("args, message", [
@@ -218,6 +222,11 @@ def test_an_english_report_with_budgets_and_an_overdue_target(tmp_path):
         "    items:\n      - {item: aims.network, status: in-progress, summary: One school of three is on Wi-Fi.}\n",
         encoding="utf-8")
     data = json.loads(run("progress", str(plan), "--format", "json").stdout)
+    table = run("progress", str(plan)).stdout.splitlines()
+    assert table[0] == ("As of 30 Sep 2025: 8 targets (counted per school): 1 done, 1 in progress, 6 not started, "
+                        "2 overdue; 0 dropped, not counted.")
+    assert any(line.split("  ")[0:2] == ["Wi-Fi access points", " Hillcrest Middle School"]
+               and "not started (overdue)  15 Aug 2025" in line for line in table)
     ap = _target(data, "Wi-Fi access points")
     assert (ap["planned"], ap["done"], ap["percent"]) == (36, 18, 50)
     assert [u["overdue"] for u in ap["units"]] == [False, True, True]
@@ -249,9 +258,9 @@ def test_progress_of_one_unit_by_id_or_name():
     table = run("progress", str(SEED), "--unit", "shuitangba", "--as-of", "2021-06-30")
     assert table.returncode == 0, table.stderr
     lines = table.stdout.splitlines()
-    assert lines[0] == "as of 2021-06-30, 水塘坝小学 (shuitangba) only"
-    assert lines[-1] == "1 of 3 done, 1 in progress, 1 not started, 0 overdue, 0 dropped"
-    assert [line.split()[1:5] for line in lines[2:-1]] == [["新课桌", "水塘坝小学", "50", "10"], ["电脑", "水塘坝小学", "1", "0"],
+    assert lines[0] == ("水塘坝小学：截至2021年6月30日，计划目标共3项（按学校计），已完成1项，进行中1项，未开始1项，"
+                        "逾期0项；另有0项已取消。")
+    assert [line.split()[:4] for line in lines[2:]] == [["新课桌", "水塘坝小学", "50", "10"], ["电脑", "水塘坝小学", "1", "0"],
                                                            ["档案柜", "水塘坝小学", "2", "2"]]  # no "total" rows for one unit
 
 
@@ -342,3 +351,33 @@ def test_a_reports_status_line_stays_with_its_completion_table():
     assert len(tables) >= 4
     assert all(blocks[i - 1].keep_next for i in tables), [blocks[i - 1] for i in tables if not blocks[i - 1].keep_next]
     assert {getattr(blocks[i - 1], "role", "") for i in tables} == {"status"}
+
+
+def test_where_the_record_is_silent_the_plans_done_counts(tmp_path):
+    """A target the plan says is done, for a unit the progress file has no line on: done (its
+    quantity reached), never 未开始 and overdue against the plan's own word."""
+    from plangen.tools.report import state_at
+    _, mid = state_at(str(SEED), "2021-06-30")
+    silent = [u for u in mid.lines if u.source is None and u.status == "planned"]
+    what = silent[0].target.target.what
+    plan = _with_statuses(tmp_path, **{what: "done"})
+    _, state = state_at(str(plan), "2021-06-30")
+    lines = [u for u in state.lines if u.target.target.what == what]
+    assert any(u.source is None for u in lines)
+    assert all(u.status == "done" and u.done == u.planned and not u.overdue for u in lines if u.source is None)
+    assert all(u.status == (u.source.status or u.status) for u in lines if u.source is not None)  # the record wins
+
+
+def test_a_report_names_units_with_the_plans_noun(tmp_path):
+    """unit_noun: 科室 — the report's columns, summary and appendix say 科室, never 学校."""
+    text = SEED.read_text(encoding="utf-8").replace("document:\n", "document:\n  unit_noun: 科室\n", 1)
+    (tmp_path / SEED.name).write_text(text, encoding="utf-8")
+    shutil.copy(PROGRESS, tmp_path / PROGRESS.name)
+    from plangen.outline.report import build_report
+    from plangen.render.theme import load_theme
+    from plangen.tools.report import state_at
+    loaded, state = state_at(str(tmp_path / SEED.name), None)
+    outline = build_report(loaded, state, load_theme().wording("zh"))
+    assert "（按科室计）" in outline.preface[0]
+    headers = [h for t in outline.appendix + [b for b in outline.blocks if getattr(b, "header", None)] for h in t.header]
+    assert "科室" in headers and "学校" not in headers

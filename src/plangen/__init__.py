@@ -9,20 +9,24 @@ The library is the product; the ``plangen`` command line is a thin layer over it
     pdf = plangen.renderer("pdf").render(outline, theme)
     result = plangen.build_plans(["plans/2021-logistics.yaml"], plangen.Options(formats=("docx",)))
 
-Names are imported on first use, so ``import plangen`` stays cheap.
+Names are imported on first use, so ``import plangen`` stays cheap (the ``plangen`` command
+imports it before anything else: see build/daemon.py).
 """
 from __future__ import annotations
 
 import importlib
-from typing import Any
 
-from plangen.errors import Diagnostic, PlanError, PlangenError, RenderError, UsageError, exit_code
+TYPE_CHECKING = False  # typing itself is not imported: the command starts here
+if TYPE_CHECKING:
+    from typing import Any
 
 __version__ = "0.1.0"
 
 # public name -> the module that defines it (the pipeline's stages, in order), or (module, name).
 # The build function is exported as build_plans: ``plangen.build`` is the build/ package.
 _API: dict[str, Any] = {
+    **{name: "plangen.errors" for name in ("Diagnostic", "PlanError", "PlangenError", "RenderError", "UsageError",
+                                           "exit_code")},
     "load_plan": "plangen.source.load", "load_plan_text": "plangen.source.load",
     "Plan": "plangen.source.model",
     "build_outline": "plangen.outline.outline", "Outline": "plangen.outline.outline",
@@ -34,8 +38,7 @@ _API: dict[str, Any] = {
     "build_plans": ("plangen.build.orchestrator", "build"), "Options": "plangen.build.orchestrator",
     "watch": "plangen.build.watch",
 }
-__all__ = ["Diagnostic", "PlanError", "PlangenError", "RenderError", "UsageError", "exit_code", "__version__",
-           *_API]
+__all__ = ["__version__", *_API]
 
 
 def __getattr__(name: str) -> Any:

@@ -1,5 +1,5 @@
 import sys
 
-from plangen.cli import main
+from plangen.build.daemon import main
 
 sys.exit(main())

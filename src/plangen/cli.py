@@ -262,9 +262,14 @@ def cmd_watch(args: argparse.Namespace) -> int:
     options = _build_options(args)
     print("watching for changes; Ctrl-C stops", file=sys.stderr)
 
+    reported: list[bool] = []
+
     def on_change(paths: list[str]) -> None:
         with _progress(args.quiet) as progress:
-            _report_build(build(paths, options, progress), args.quiet)
+            result = build(paths, options, progress)
+        if not reported or result.written or result.failed or result.stale:  # a rebuild that changed nothing is quiet
+            reported.append(True)
+            _report_build(result, args.quiet)
 
     watch(lambda: _plan_paths(args.plans), options, on_change, args.debounce)
     return EXIT_OK

@@ -13,16 +13,23 @@ import os
 from pathlib import Path
 
 from plangen.errors import UsageError
-from plangen.source.progress import SUFFIX as PROGRESS_SUFFIX
 
 DEFAULT_FOLDER = "plans"
 DEFAULT_GLOB = f"{DEFAULT_FOLDER}/*.yaml"
 
 
+def _progress_suffix() -> str:
+    """`.progress.yaml`, from the progress format's module (imported on use: it loads pydantic,
+    which `plangen --help` does not need)."""
+    from plangen.source.progress import SUFFIX
+    return SUFFIX
+
+
 def plans_in(folder: str) -> list[str]:
     """The plans of a folder, sorted: its *.yaml files less *.progress.yaml."""
     pattern = os.path.join(glob.escape(folder), "*.yaml")
-    return sorted(p for p in glob.glob(pattern) if not p.endswith(PROGRESS_SUFFIX))
+    suffix = _progress_suffix()
+    return sorted(p for p in glob.glob(pattern) if not p.endswith(suffix))
 
 
 def _expand(path: str) -> list[str]:
@@ -30,7 +37,7 @@ def _expand(path: str) -> list[str]:
         return [path]
     found = plans_in(path)
     if not found:
-        raise UsageError(f"{path}: no plan files in this folder (*.yaml, not *{PROGRESS_SUFFIX})")
+        raise UsageError(f"{path}: no plan files in this folder (*.yaml, not *{_progress_suffix()})")
     return found
 
 
@@ -46,7 +53,7 @@ def plan_paths(paths: list[str]) -> list[str]:
     expanded = list(dict.fromkeys(p for path in paths for p in _expand(path)))
     given = set(expanded)
     return [p for p in expanded
-            if not (p.endswith(PROGRESS_SUFFIX) and p[:-len(PROGRESS_SUFFIX)] + ".yaml" in given)]
+            if not (p.endswith(_progress_suffix()) and p[:-len(_progress_suffix())] + ".yaml" in given)]
 
 
 def one_plan(path: str) -> str:

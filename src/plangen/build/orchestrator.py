@@ -252,6 +252,7 @@ def document_date(path: str) -> Optional[str]:
 def run_job(job: Job) -> list[tuple[str, str]]:
     """Render one document in every format and write it. Returns (relative path, sha256)."""
     from plangen.outline.outline import build_outline
+    from plangen.render.coverage import CoverageError, located
     formats = job.formats or job.options.formats
     report_stage(formats[0])  # a document stopped by --timeout is reported with the format it was at
     theme = load_theme(job.options.templates)
@@ -266,6 +267,8 @@ def run_job(job: Job) -> list[tuple[str, str]]:
         try:
             options = dataclasses.replace(job.options.render_options, characters=text)
             rendered[f"{job.stem}.{fmt}"] = renderer(fmt).render(outline, theme, options)
+        except CoverageError as exc:  # the plan's line that holds the character
+            raise RenderError(located(exc, loaded)) from None
         except RenderError as exc:
             raise RenderError(f"{job.plan}: {exc}") from None
     atomic_write_set([(inside(job.options.out, rel), data) for rel, data in rendered.items()])  # all or none

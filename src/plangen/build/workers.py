@@ -10,9 +10,10 @@ a single document too), so that every document has the same limits:
   that the parent is still the one that started it), and never holds the caller's
   stdin/stdout/stderr: workers and multiprocessing's resource tracker run with /dev/null.
 
-The pool is plangen's own (a pipe per worker) rather than concurrent.futures': that one
-cannot tell when a worker really starts a job, nor kill one worker without breaking the
-pool. Measured cost of always using a worker for one document: see benchmarks/hostile.py.
+    if not FORK:  # forked workers use no named semaphores, so no resource tracker
+        _detached_resource_tracker()
+    _POOLS[count] = _Pool(count)
+    return _POOLS[count]
 """
 from __future__ import annotations
 
@@ -34,6 +35,8 @@ from plangen.errors import PlangenError, RenderError
 MEMORY_LIMIT = 3 * 1024 ** 3  # bytes of address space a worker may use
 MEMORY_ENV = "PLANGEN_WORKER_MEMORY_MB"  # a lower (or higher) limit, in MB
 _PR_SET_PDEATHSIG = 1
+FORK = False  # fork the workers from this (warm) process instead of spawning fresh ones
+_KEPT: list = []  # a forked worker's inherited standard streams, never used again
 
 
 def run_in_workers(run: Callable, jobs: list, workers: int, timeout: float, renderers: Sequence[object] = ()):
@@ -68,7 +71,7 @@ class _Worker:
     """One spawned worker and the job it runs (None when idle)."""
 
     def __init__(self) -> None:
-        context = multiprocessing.get_context("spawn")
+        context = multiprocessing.get_context("fork" if FORK else "spawn")
         self.conn, child = context.Pipe()
         self.proc = context.Process(target=_worker_main, args=(child, os.getpid()), daemon=True)
         self.proc.start()
@@ -162,7 +165,8 @@ def _pool(count: int) -> _Pool:
     if count in _POOLS:
         return _POOLS[count]
     _discard()
-    _detached_resource_tracker()
+    if not FORK:  # forked workers use no named semaphores, so no resource tracker
+        _detached_resource_tracker()
     _POOLS[count] = _Pool(count)
     return _POOLS[count]
 
@@ -274,6 +278,10 @@ def _worker_init(parent: int) -> None:
     _die_with_parent(parent)
     _stdio_to_devnull()
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if FORK:  # a copied stream's lock may be held by a thread that was not copied: new streams
+        _KEPT.append((sys.stdout, sys.stderr))
+        sys.stdout = sys.stderr = open(os.devnull, "w", encoding="utf-8")  # noqa: SIM115 - lives as long as the worker
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)
     try:
         import resource
         _soft, hard = resource.getrlimit(resource.RLIMIT_AS)

@@ -22,6 +22,8 @@ if TYPE_CHECKING:
 TEXT_WIDTH_PT = 156 * 72 / 25.4  # the text block of GB/T 9704: 156 mm
 APPENDIX_PT = 10.5  # the appendix's type size (五号)
 CELL_PADDING_PT = 3 * 72 / 25.4 + 1.5  # 1.5 mm each side (Word's default cell margins are 1.9 mm), plus the rules
+SIZED_PADDING_PT = 2 * 72 / 25.4 + 2.5  # a sized table's cells: 1 mm each side, the rules, and some slack
+NUMBER_SLACK = 1.12  # Chinese documents: digits are 0.557 em in Noto Serif CJK (char_em says 0.5, right for Liberation Serif)
 MAX_NAMED = 5  # a target for more units than this names them as a group, not one by one
 MAX_NAMED_CHARS = 60  # ... and so does a list of names longer than this (about three lines of its cell)
 MAX_ITEM_COLUMNS = 8  # item columns per appendix table, however narrow
@@ -98,8 +100,62 @@ def target_table(entries: list[tuple[Target, list[str]]], plan: Plan, w: Wording
                 "status": status(target.status, w)}
         rows.append([cell[c] for c in cols])
     numeric = [c in ("each", "total", "budget") for c in cols]
-    return _table([header[c] for c in cols], rows, numeric, columns=cols,
-                  dropped=[not t.counts for t, _ in entries])
+    heads = [header[c] for c in cols]
+    sized = bool(extra)  # many columns: widths decided in the outline (size_tables), the same in every format
+    return _table(heads, rows, numeric, columns=cols, dropped=[not t.counts for t, _ in entries],
+                  size=APPENDIX_PT if sized else None)
+
+
+def size_tables(tables: list[Table], language: str) -> None:
+    """The widths of a document's sized target tables: tables with the same columns get the
+    same widths (measured on all their rows), so they line up page after page."""
+    groups: dict[tuple, list[Table]] = {}
+    for t in tables:
+        groups.setdefault(tuple(t.columns), []).append(t)
+    for group in groups.values():
+        widths = sized_widths(group[0].header, [row for t in group for row in t.rows], group[0].numeric,
+                              NUMBER_SLACK if language == "zh" else 1.0)
+        for t in group:
+            t.widths = widths
+
+
+def sized_widths(header: list[str], rows: list[list[str]], numeric: list[bool], slack: float = NUMBER_SLACK) -> list[float]:
+    """Column widths (pt, padding included) that fill the text block at 五号: numbers never
+    wrap (their headers may), words never break; each column gets up to what its widest
+    cell wants, and what is short is taken from the text columns that want the most."""
+    hard, least, wants = [], [], []
+    for col, head in enumerate(header):
+        cells = [row[col] for row in rows]
+        tokens = [text_width(t, bold=True) for t in _TOKEN.findall(head)]
+        if numeric[col]:
+            whole = max([slack * text_width(c) for c in cells] + [0.0])
+            hard.append(whole + SIZED_PADDING_PT)
+            least.append(max([whole] + tokens) + SIZED_PADDING_PT)
+            wants.append(max(whole, min(text_width(head, bold=True), 4 * APPENDIX_PT)) + SIZED_PADDING_PT)
+        else:
+            words = [text_width(t) for c in cells for t in _TOKEN.findall(c)] + tokens
+            hard.append(APPENDIX_PT + SIZED_PADDING_PT)
+            least.append(max(words + [2 * APPENDIX_PT]) + SIZED_PADDING_PT)
+            natural = max([text_width(c) for c in cells] + [text_width(head, bold=True)])
+            wants.append(max(min(natural, 12 * APPENDIX_PT) + SIZED_PADDING_PT, least[-1]))
+    return _share(hard, least, wants, numeric)
+
+
+def _share(hard: list[float], least: list[float], wants: list[float], numeric: list[bool]) -> list[float]:
+    """Widths between LEAST and WANTS that add up to the text block: room to spare goes to
+    the text columns; too little is taken from what each column wants beyond its least; when
+    even the least is too wide (the estimate of words is generous, Latin ones by 10-30 %),
+    every column gives up the same share of what it has beyond HARD (numbers whole)."""
+    if sum(wants) <= TEXT_WIDTH_PT:
+        grows = [not n for n in numeric] if not all(numeric) else [True] * len(numeric)
+        base = sum(w for w, g in zip(wants, grows) if g)
+        return [w + (TEXT_WIDTH_PT - sum(wants)) * w / base if g else w for w, g in zip(wants, grows)]
+    if sum(least) > TEXT_WIDTH_PT:
+        wants, least = least, hard
+        if sum(least) > TEXT_WIDTH_PT:  # numbers alone overflow: everything in proportion
+            return [w * TEXT_WIDTH_PT / sum(least) for w in least]
+    room, over = TEXT_WIDTH_PT - sum(least), sum(w - m for w, m in zip(wants, least))
+    return [m + (w - m) * room / over for w, m in zip(wants, least)]
 
 
 def _budget_cell(target: Target, n_units: int, currency: str, lang: str, written: int, w: Wording,
@@ -213,7 +269,8 @@ def _appendix_tables(w: Wording, head: list[str], keys: list[str], col_title: di
     for n, chunk in enumerate(parts):
         trail = n == len(parts) - 1 and with_trailing
         header = head + [col_title[k] for k in chunk] + ([trailing_title] if trail else [])
-        body = [lead + [vals.get(k, "") for k in chunk] + ([extra] if trail else []) for lead, vals, extra in all_rows]
+        body = [lead + [vals.get(k, "") for k in chunk] + ([extra] if trail else []) for lead, vals, extra in all_rows
+                if vals or trail]  # a row with only a trailing value (共同预算) only where that column is
         numeric = [False] * len(head) + [True] * (len(header) - len(head))
         part = w.format("appendix_part", part=str(n)) if n else ""
         tables.append(_table(header, body, numeric, caption + part, with_totals, "summary",

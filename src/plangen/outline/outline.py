@@ -77,6 +77,9 @@ class Table:
     loc: tuple = ()  # the item a target table belongs to
     kind: str = "table"
     dropped: list = field(default_factory=list)  # per body row: True for a dropped target (struck through)
+    widths: list = field(default_factory=list)  # per column, its whole width in pt (cell padding included), when
+    # the outline decides them (target tables with deadline/owner/status): both formats draw them as given
+    size: Optional[float] = None  # the type size in pt the widths are measured for
 
     def is_dropped(self, row: int) -> bool:
         """Whether body row ``row`` (1-based, the header is 0) is a dropped target."""
@@ -185,6 +188,7 @@ class _Builder:
             self.item(loc, item, level)
             open_items.append((loc, item))
         self._close(open_items, ())
+        columns.size_tables([b for b in self.blocks if isinstance(b, Table) and b.size], self.plan.document.language)
         return self.blocks
 
     def _close(self, open_items: list, loc: tuple) -> None:

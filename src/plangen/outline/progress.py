@@ -3,15 +3,16 @@ status, budget and money spent, and each item's status and what was done.
 
 The one place that decides what "done", "overdue" and a percentage mean:
 - the latest entry on or before the date wins (done quantities are cumulative);
-- status: the entry's, else the plan's ``dropped``, else done when done reaches planned,
-  in-progress when above 0, else planned;
+- status: the entry's, else the plan's ``dropped``; for a target and unit the progress file
+  has no line on, the plan's ``done`` (done = planned) or ``in-progress``; else done when done
+  reaches planned, in-progress when above 0, else planned;
 - a target without a deadline is due by the end of the plan's year; overdue = the date is
   after the due date and the status is neither done nor dropped;
 - percent = done / planned, rounded half up to a whole percent (none when planned is 0);
 - dropped targets count in no total.
 The date is given, or the latest entry's date; never the clock.
-The progress file is the record of the year, so its status wins over a target's ``status``
-in the plan (the plan stays as decided); ``plan_claims_more`` says when the two disagree
+The progress file is the record of the year, so where it has a line its status wins over a
+target's ``status`` in the plan (the plan stays as decided); ``plan_claims_more`` says when the two disagree
 enough for ``plangen check`` to warn.
 """
 from __future__ import annotations
@@ -139,6 +140,9 @@ def _line(t: PlanTarget, unit: str, name: str, report: Optional[Report], as_of: 
         status = line.status
     elif t.target.status == "dropped":
         status = "dropped"
+    elif line is None and t.target.status in ("done", "in-progress"):  # the record is silent: the plan speaks
+        status = t.target.status
+        done = planned if status == "done" else done
     else:
         status = "done" if done >= planned else "in-progress" if done > 0 else "planned"
     due = t.target.deadline or year_end

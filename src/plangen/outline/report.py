@@ -12,11 +12,11 @@ from typing import Optional
 from plangen.outline.chart import timeline
 from plangen.outline.columns import budget_heading
 from plangen.outline.numbers import Printer, currency_of
-from plangen.outline.outline import APPENDIX_MAX_COLUMNS, Block, Cover, Heading, Outline, Para, Table, build_outline
+from plangen.outline.outline import APPENDIX_MAX_COLUMNS, Block, Cover, Heading, Outline, Para, Table, build_outline, unit_noun
 from plangen.outline.progress import State, UnitLine, groups, item_state, percent, totals
 from plangen.outline.targets import fmt, printer
 from plangen.outline.wording import Wording
-from plangen.source.model import Plan, Unit
+from plangen.source.model import Plan
 from plangen.source.progress_load import LoadedProgress
 from plangen.source.walk import Loc
 
@@ -30,7 +30,8 @@ def build_report(loaded: LoadedProgress, state: State, w: Wording) -> Outline:
     base = build_outline(plan, w)
     as_of = date_words(w, state.as_of)
     counted = [u for u in state.lines if u.counts]
-    summary = w.format("report_summary", date=as_of, total=str(len(counted)), done=str(state.count("done")),
+    noun = unit_noun(plan, w)
+    summary = w.named("report_summary", noun, date=as_of, total=str(len(counted)), done=str(state.count("done")),
                        progress=str(state.count("in-progress")), planned=str(state.count("planned")),
                        overdue=str(len(state.overdue)), dropped=str(state.count("dropped")))
     cover = Cover(base.cover.number_label, w.format("kind_format", kind=w.report_kind), None, base.cover.fields)
@@ -38,7 +39,7 @@ def build_report(loaded: LoadedProgress, state: State, w: Wording) -> Outline:
     base.subtitle = w.format("report_as_of", date=as_of)
     base.kind_label, base.cover, base.preface, base.preface_label = w.report_kind, cover, [summary], None
     base.blocks = _blocks(base.blocks, loaded, state, w)
-    base.appendix = matrix_tables(state, w, plan.units) + [open_table(state, w)]
+    base.appendix = matrix_tables(state, w, plan) + [open_table(state, w, noun)]
     base.figures = [timeline(state, w, plan.document.year)] if state.lines else []
     base.date = state.as_of.isoformat()
     base.role = "report"
@@ -92,13 +93,13 @@ def _status_words(u: UnitLine, w: Wording) -> str:
 
 def completion_table(loc: Loc, state: State, w: Wording, plan: Plan) -> Optional[Table]:
     """An item's targets: a row per target and unit, and the target's total."""
-    p, currency = printer(plan), currency_of(plan.document)
+    p, currency, noun = printer(plan), currency_of(plan.document), unit_noun(plan, w)
     mine = [g for g in groups(state) if g[0].target.loc[:-2] == loc]
     if not mine:
         return None
     lines_all = [u for g in mine for u in g]
     money = (any(u.budget is not None for u in lines_all), any(u.spent is not None for u in lines_all))
-    header = [w.table_what, w.col_school, w.table_unit, w.col_planned, w.col_done, w.col_percent, w.col_status]
+    header = [w.table_what, w.named("col_school", noun), w.table_unit, w.col_planned, w.col_done, w.col_percent, w.col_status]
     spent = w.format("col_spent", currency=currency) if currency else w.spent_plain
     header += [budget_heading(w, "table_budget", currency)] * money[0] + [spent] * money[1]
     rows: list[list[str]] = []
@@ -129,20 +130,21 @@ def _pct(value: Optional[int]) -> str:
     return "" if value is None else f"{value}%"
 
 
-def matrix_tables(state: State, w: Wording, plan_units: list[Unit]) -> list[Table]:
+def matrix_tables(state: State, w: Wording, plan: Plan) -> list[Table]:
     """Units down the page, targets across (done/planned), a totals row; split into tables
     of at most APPENDIX_MAX_COLUMNS target columns."""
     columns: dict[str, str] = {}
     for u in state.lines:
         columns.setdefault(u.target.target.what, u.target.target.unit)
     used = {u.unit_id for u in state.lines}
-    units = [(u.id, u.name) for u in plan_units if u.id in used]
+    units = [(u.id, u.name) for u in plan.units if u.id in used]
     keys = list(columns)
-    caption = f"{w.appendix_label}{w.colon}{w.matrix_title}"
+    noun = unit_noun(plan, w)
+    caption = f"{w.appendix_label}{w.colon}{w.named('matrix_title', noun)}"
     tables = []
     for n, start in enumerate(range(0, len(keys), APPENDIX_MAX_COLUMNS), 1):
         chunk = keys[start:start + APPENDIX_MAX_COLUMNS]
-        header = [w.col_school] + [w.format("measure_format", what=k, measure=columns[k]) for k in chunk]
+        header = [w.named("col_school", noun)] + [w.format("measure_format", what=k, measure=columns[k]) for k in chunk]
         body = [[name] + [_cell([u for u in state.lines if u.unit_id == uid and u.target.target.what == k], w)
                           for k in chunk] for uid, name in units]
         body.append([w.appendix_total] + [_cell([u for u in state.lines if u.target.target.what == k], w) for k in chunk])
@@ -160,11 +162,11 @@ def _cell(lines: list[UnitLine], w: Wording) -> str:
     return f"{fmt(done)}/{fmt(planned)}"
 
 
-def open_table(state: State, w: Wording) -> Table:
+def open_table(state: State, w: Wording, noun: str) -> Table:
     """Every target not done, overdue first, then the dropped ones, with their notes."""
     lines = [u for u in state.lines if u.status != "done"]
     lines.sort(key=lambda u: (not u.overdue, u.status == "dropped"))
-    header = [w.table_what, w.col_school, w.table_deadline, w.col_planned, w.col_done, w.col_status, w.col_note]
+    header = [w.table_what, w.named("col_school", noun), w.table_deadline, w.col_planned, w.col_done, w.col_status, w.col_note]
     rows = [[u.target.target.what, u.unit_name, date_words(w, u.due), f"{fmt(u.planned)} {u.target.target.unit}",
              fmt(u.done), _status_words(u, w), u.note or ""] for u in lines]
     if not rows:

@@ -56,7 +56,7 @@ PLACEHOLDERS: dict[str, frozenset[str]] = {
 }
 # keys whose wording names units: they may also use {unit_noun} and {Unit_noun} (capitalised)
 NOUN_KEYS = ("all_units", "recipient", "table_for", "appendix_unit", "appendix_shared", "no_targets", "diff_units",
-             "for_all_except", "for_many")
+             "for_all_except", "for_many", "col_school", "report_summary", "matrix_title")
 for _key in NOUN_KEYS:
     PLACEHOLDERS[_key] = PLACEHOLDERS[_key] | {"unit_noun", "Unit_noun"}
 MAX_LENGTH = 200  # characters of one wording string

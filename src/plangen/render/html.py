@@ -18,6 +18,7 @@ from markupsafe import Markup
 
 from plangen.errors import RenderError
 from plangen.files import FileRefused, read_capped
+from plangen.outline.breaks import tail
 from plangen.outline.outline import Outline
 from plangen.render import RenderOptions
 from plangen.render.theme import BUILTIN_TEMPLATES, Theme, pdf_font_families
@@ -26,14 +27,9 @@ MAIN_TEMPLATE = "plan.html.j2"
 
 
 def keep_tail(text: str) -> Markup:
-    """A title or heading whose last two characters (CJK) or last two words (other text)
-    stay on one line: no line holds a single character or a lone short word."""
-    words = text.rsplit(" ", 2)
-    if text[-2:].isascii() and len(words) == 3 and len(words[2]) < 8:
-        head, tail = words[0] + " ", words[1] + " " + words[2]
-    else:
-        head, tail = text[:-2], text[-2:]
-    return Markup("{}<span class=\"nobr\">{}</span>").format(head, tail)
+    """A title or heading whose tail (breaks.tail) stays on one line."""
+    head, end = tail(text)
+    return Markup("{}<span class=\"nobr\">{}</span>").format(head, end)
 
 
 MAX_TEMPLATE_BYTES = 1_000_000

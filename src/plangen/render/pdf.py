@@ -18,8 +18,9 @@ from urllib.parse import unquote, urlparse
 from plangen.errors import RenderError
 from plangen.outline.outline import Outline
 from plangen.render import RenderOptions, fields, pdfparts
+from plangen.render.coverage import check_coverage
 from plangen.render.html import render_html
-from plangen.render.theme import Theme, check_coverage, check_fonts
+from plangen.render.theme import Theme, check_fonts
 
 PX = 0.75  # one CSS px in PDF points
 MAX_FETCH_BYTES = 100_000_000  # a file a stylesheet or template names (CJK font collections are ~27 MB)

@@ -2,25 +2,19 @@
 Word reference document. Everything a user may change to alter the look or the wording."""
 from __future__ import annotations
 
-import bisect
 import importlib.resources
 import os
 import re
 import subprocess
-import unicodedata
-from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from plangen.errors import Diagnostic, PlanError, RenderError
 from plangen.files import FileRefused, read_capped
 from plangen.outline.wording import Wording, WordingError
 from plangen.source.yamlsafe import SourceMap, decode, load_yaml
-
-if TYPE_CHECKING:
-    from plangen.outline.outline import Outline
 
 # Package data: found in the installed package itself (wheel, pipx, editable alike).
 BUILTIN_TEMPLATES = Path(str(importlib.resources.files("plangen.render").joinpath("templates")))
@@ -203,55 +197,3 @@ def font_charsets() -> dict[str, list[tuple[int, int]]]:
         for family in families.split(","):
             charsets.setdefault(family.strip(), []).extend(spans)
     return charsets
-
-
-def _merged(ranges: list[tuple[int, int]]) -> tuple[list[int], list[int]]:
-    """Sorted, merged ranges as (starts, ends), for bisection."""
-    starts: list[int] = []
-    ends: list[int] = []
-    for lo, hi in sorted(ranges):
-        if ends and lo <= ends[-1] + 1:
-            ends[-1] = max(ends[-1], hi)
-        else:
-            starts.append(lo)
-            ends.append(hi)
-    return starts, ends
-
-
-def _covered(merged: tuple[list[int], list[int]], ch: str) -> bool:
-    starts, ends = merged
-    i = bisect.bisect_right(starts, ord(ch)) - 1
-    return i >= 0 and ord(ch) <= ends[i]
-
-
-def _outline_texts(outline: Outline) -> Iterator[tuple[str, str]]:
-    """(where, text) of everything the document prints."""
-    yield "title", outline.full_title
-    for f in outline.cover.fields:
-        yield f"cover: {f.label}", f.caption + (f.value or "")
-    for lines, where in ((outline.preface, "preface"), ([outline.tagline or ""], "tagline")):
-        for text in lines:
-            yield where, text
-    from plangen.outline.outline import Heading, Table
-    for block in [*outline.blocks, *outline.appendix]:
-        if isinstance(block, Table):
-            for row in [block.header, *block.rows]:
-                yield (block.caption or block.header[0]), " ".join(row)
-        else:
-            text = block.title if isinstance(block, Heading) else block.text
-            yield (block.label or text[:12]), text
-
-
-def check_coverage(outline: Outline, theme: Theme) -> None:
-    """Every character the document prints is in one of the theme's fonts: a character no
-    font covers is an error naming it and the line it is on, never a silent fallback."""
-    charsets = font_charsets()
-    if not charsets:  # no fontconfig: check_fonts reports that
-        return
-    ranges = _merged([span for family in pdf_font_families(theme).values() for span in charsets.get(family, [])])
-    for where, text in _outline_texts(outline):
-        for ch in text:
-            if ch.isspace() or unicodedata.category(ch) == "Cf" or "\ufe00" <= ch <= "\ufe0f" or _covered(ranges, ch):
-                continue
-            raise RenderError(f"{where}: no font of the theme has the character '{ch}' (U+{ord(ch):04X}) "
-                              f"in \"{text[:40]}\"; install a font that has it and name it in fonts.css")

@@ -6,6 +6,7 @@ Works on plain data (valid or not) and on the validated model.
 """
 from __future__ import annotations
 
+import difflib
 from typing import Any, Optional
 
 Problem = tuple  # (loc, message, severity, first_loc), as model.check_plan_data returns
@@ -31,9 +32,12 @@ def units_for(whom: Any, unit_ids: list[str], groups: dict[str, list[str]]) -> l
     return [u for u in unit_ids if u not in named] if excepted else named
 
 
-def _known(units: dict, groups: dict) -> str:
+def _known(units: dict, groups: dict, name: str = "") -> str:
+    """The close id, if any, then every unit (and group) id: "did you mean 'csk'? (units: …)"."""
+    close = difflib.get_close_matches(name, [*units, *groups], n=1, cutoff=0.6) if name else []
+    hint = f"; did you mean '{close[0]}'?" if close else ""
     known = f"units: {', '.join(units) or 'none defined'}"
-    return known + (f"; groups: {', '.join(groups)}" if groups else "")
+    return hint + " (" + known + (f"; groups: {', '.join(groups)}" if groups else "") + ")"
 
 
 def check_groups(data: dict, units: dict, out: list) -> dict[str, list[str]]:
@@ -53,7 +57,7 @@ def check_groups(data: dict, units: dict, out: list) -> dict[str, list[str]]:
                 out.append((("groups", name, i), f"unit '{member}' is in group '{name}' twice", "error",
                             ("groups", name, seen[member])))
             elif member not in units:
-                out.append((("groups", name, i), f"unknown unit '{member}' in group '{name}' ({_known(units, {})})",
+                out.append((("groups", name, i), f"unknown unit '{member}' in group '{name}'{_known(units, {}, member)}",
                             "error", None))
             seen.setdefault(member, i)
         groups[name] = list(seen)
@@ -78,7 +82,7 @@ def check_for(whom: Any, loc: tuple, units: dict, groups: dict, out: list) -> No
         where = loc if isinstance(whom, str) else base + (i,)
         if name not in units and name not in groups:
             kind = "unit or group" if groups else "unit"
-            out.append((where, f"unknown {kind} '{name}' ({_known(units, groups)})", "error", None))
+            out.append((where, f"unknown {kind} '{name}'{_known(units, groups, name)}", "error", None))
             continue
         for unit in groups.get(name, [name]):
             if unit in by_unit:

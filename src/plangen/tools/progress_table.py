@@ -8,9 +8,13 @@ import unicodedata
 from decimal import Decimal
 from typing import Optional
 
-from plangen.outline.numbers import Printer, to_json
+from plangen.outline.columns import budget_heading
+from plangen.outline.numbers import Printer, currency_of, to_json
+from plangen.outline.outline import unit_noun
 from plangen.outline.progress import State, UnitLine, for_unit, groups, percent, totals
 from plangen.outline.targets import printer
+from plangen.outline.wording import Wording
+from plangen.render.theme import load_theme
 from plangen.source.model import Plan
 from plangen.tools.targets_table import unit_id
 
@@ -52,18 +56,41 @@ def _sum(lines: list[UnitLine], name: str) -> Optional[Decimal]:
 
 
 def progress_table(state: State, plan: Plan) -> str:
-    table = [HEADER] + rows(state, printer(plan))
-    widths = [max(_width(r[c]) for r in table) for c in range(len(HEADER))]
-    lines = ["  ".join(_pad(cell, widths[c], c in (3, 4, 6, 10, 11)) for c, cell in enumerate(r)).rstrip()
-             for r in table]
-    head = f"as of {state.as_of}" + (f", {state.unit[1]} ({state.unit[0]}) only" if state.unit else "")
-    return head + "\n" + "\n".join(lines) + "\n" + summary_line(state) + "\n"
+    """For people, in the plan's language: the report's words (目标, 学校/科室, 计划, 完成 …),
+    statuses and dates as the documents print them, a total row per target, then the summary."""
+    w = load_theme().wording(plan.document.language)
+    noun, p, currency = unit_noun(plan, w), printer(plan), currency_of(plan.document)
+    header = [w.table_what, w.named("col_school", noun), w.col_planned, w.col_done, w.table_unit, w.col_percent,
+              w.col_status, w.table_deadline, budget_heading(w, "table_budget", currency),
+              w.format("col_spent", currency=currency) if currency else w.spent_plain, w.col_note]
+    body = []
+    for lines in groups(state):
+        t = lines[0].target.target
+        for u in lines:
+            status = w.format("status_overdue", status=w.status(u.status)) if u.overdue else w.status(u.status)
+            body.append([t.what, u.unit_name, p.quantity(u.planned), p.quantity(u.done), t.unit, _pct(u.percent),
+                         status, w.date(u.due, "deadline_format"), p.money(u.budget), p.money(u.spent), u.note or ""])
+        if len(lines) > 1:
+            planned, done = totals(lines)
+            body.append([t.what, w.table_total, p.quantity(planned), p.quantity(done), t.unit,
+                         _pct(percent(done, planned)), "", "", p.money(_sum(lines, "budget")),
+                         p.money(_sum(lines, "spent")), ""])
+    used = [c for c in range(len(header)) if c < 7 or any(r[c] for r in body)]  # no empty money/note columns
+    table = [[r[c] for c in used] for r in [header, *body]]
+    widths = [max(_width(r[i]) for r in table) for i in range(len(used))]
+    right = {2, 3, 5, 8, 9}
+    out = ["  ".join(_pad(cell, widths[i], used[i] in right) for i, cell in enumerate(r)).rstrip() for r in table]
+    return "\n".join([summary_sentence(state, w, noun), *out]) + "\n"
 
 
-def summary_line(state: State) -> str:
+def summary_sentence(state: State, w: Wording, noun: str) -> str:
+    """The report's summary sentence (截至…，计划目标共N项…); for one unit, named after it."""
     counted = [u for u in state.lines if u.counts]
-    return (f"{state.count('done')} of {len(counted)} done, {state.count('in-progress')} in progress, "
-            f"{state.count('planned')} not started, {len(state.overdue)} overdue, {state.count('dropped')} dropped")
+    text = w.named("report_summary", noun, date=w.date(state.as_of), total=str(len(counted)),
+                   done=str(state.count("done")), progress=str(state.count("in-progress")),
+                   planned=str(state.count("planned")), overdue=str(len(state.overdue)),
+                   dropped=str(state.count("dropped")))
+    return f"{state.unit[1]}{w.colon}{text}" if state.unit else text
 
 
 def progress_csv(state: State, plan: Plan) -> bytes:

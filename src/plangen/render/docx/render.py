@@ -3,6 +3,7 @@ multi-level numbering (so editing renumbers), content controls on the cover, a P
 in the footer, target tables and the appendix. Output bytes are stable for equal input."""
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import io
 import zipfile
@@ -20,6 +21,7 @@ from docx.shared import Mm, Pt, Twips
 from docx.table import _Cell
 
 from plangen.errors import RenderError
+from plangen.outline.breaks import glued_runs
 from plangen.outline.changes import DELETED, INSERTED, BlockMark, TableMark
 from plangen.outline.outline import Heading, Outline, Table
 from plangen.render import RenderOptions
@@ -29,9 +31,12 @@ from plangen.render.docx.xml import (
     Revisions,
     add_content_control,
     add_field,
+    add_glued,
     add_list,
     child,
     clean_package,
+    no_break_hyphens,
+    set_cell_margins,
     set_numbering,
     stable_zip,
 )
@@ -42,6 +47,7 @@ KEEP_LINES = 16  # a longer paragraph is not kept with its table: LibreOffice wo
 CHARS_PER_LINE = {"zh": 27, "en": 90}
 CAPTION_TAB_MM = {"zh": 58, "en": 76}  # where the cover's blanks start (the style indents 38 mm)
 MAX_REFERENCE_BYTES = 20_000_000
+SIZED_MARGIN = 57  # twips: 1 mm, a sized table's cell margins on every side (plan.css: table.targets.sized)
 SUMMARY_PT = 10.5  # the appendix's type size, as in the PDF
 
 
@@ -57,12 +63,13 @@ class _StyledDocument:
         size = table_style.font.size if table_style is not None else None
         self.table_pt = size.pt if size is not None else 12.0
 
-    def words(self, text: str, style: str, mark: Optional[BlockMark] = None):
-        """A paragraph of plan words; in a redline, with its tracked changes."""
+    def words(self, text: str, style: str, mark: Optional[BlockMark] = None, glue: bool = False):
+        """A paragraph of plan words; in a redline, with its tracked changes. GLUE: a title's
+        or heading's tail held on one line (breaks.glued)."""
         if self.rev is None or mark is None:
-            return self.add(text, style)
+            return add_glued(self.add("", style), text) if glue else self.add(text, style)
         p = self.add("", style)
-        self.rev.block(p, mark, text)
+        self.rev.block(p, dataclasses.replace(mark, words=glued_runs(mark.runs(text))) if glue else mark, text)
         return p
 
     def style_id(self, name: str) -> str:
@@ -99,6 +106,7 @@ def render_docx(outline: Outline, theme: Theme) -> bytes:
         _figure(doc, fig, theme)
     if doc.rev:
         doc.rev.guard_tables(body)
+    no_break_hyphens(body)
     _properties(document, outline)
     buf = io.BytesIO()
     try:
@@ -125,7 +133,7 @@ def _blocks(doc: _StyledDocument, outline: Outline, num_id: int) -> None:
             continue
         words = block.title if isinstance(block, Heading) else block.text
         style = f"Heading {block.level}" if isinstance(block, Heading) else "Plan Item" if block.label else "Normal"
-        p = doc.words(words, style, mark if isinstance(mark, BlockMark) else None)
+        p = doc.words(words, style, mark if isinstance(mark, BlockMark) else None, glue=isinstance(block, Heading))
         if block.label and block.level:
             set_numbering(p, num_id, block.level)
         if block.keep_next and (isinstance(block, Heading) or _lines(block.text, outline.language) <= KEEP_LINES):
@@ -180,7 +188,7 @@ def _cover(doc: _StyledDocument, outline: Outline) -> None:
     number = red.number if red else None
     doc.words(label + outline.number, "Cover Number", BlockMark(words=[["=", label]] + number) if number else None)
     doc.add(outline.cover.kind_line, "Cover Kind")
-    title = doc.words(outline.title, "Cover Title", _title_mark(outline))
+    title = doc.words(outline.title, "Cover Title", _title_mark(outline), glue=True)
     if outline.subtitle:
         title.add_run().add_break()
         title.add_run(outline.subtitle)
@@ -246,7 +254,7 @@ def _title_mark(outline: Outline) -> Optional[BlockMark]:
 
 
 def _title(doc: _StyledDocument, outline: Outline) -> None:
-    title = doc.words(outline.title, "Title", _title_mark(outline))
+    title = doc.words(outline.title, "Title", _title_mark(outline), glue=True)
     if outline.subtitle:
         title.add_run().add_break()
         title.add_run(outline.subtitle)
@@ -264,7 +272,7 @@ def _table(doc: _StyledDocument, table: Table, mark=None, caption: bool = True) 
         doc.words(table.caption, "Appendix Caption", BlockMark(change=mark.change) if mark and mark.change else None)
     size = SUMMARY_PT if table.role == "summary" else doc.table_pt
     widths = column_widths(mark.accepted if mark and mark.accepted else table, size)  # accepting keeps them
-    t = _grid(doc, 1 + len(table.rows), widths)
+    t = _grid(doc, 1 + len(table.rows), widths, sized=bool(table.widths))
     for row_index, values in enumerate([table.header] + table.rows):
         _fill(doc, t.rows[row_index], table, row_index, values, widths, mark)
 
@@ -281,7 +289,7 @@ def _replacement(doc: _StyledDocument, old: Table, new: Table) -> None:
     own = {id(old): column_edges(column_widths(old, size)), id(new): column_edges(column_widths(new, size))}
     edges = sorted(set(own[id(old)]) | set(own[id(new)]))
     rows = [(old, k, DELETED) for k in range(1 + len(old.rows))] + [(new, k, INSERTED) for k in range(1 + len(new.rows))]
-    t = _grid(doc, len(rows), [Twips(b - a) for a, b in zip([0] + edges, edges)])
+    t = _grid(doc, len(rows), [Twips(b - a) for a, b in zip([0] + edges, edges)], sized=bool(new.widths))
     for row, (table, k, change) in zip(t.rows, rows):
         mine = own[id(table)]
         for a, b in reversed(list(zip([0] + mine, mine))):  # merge from the right: indexes stay put
@@ -293,7 +301,9 @@ def _replacement(doc: _StyledDocument, old: Table, new: Table) -> None:
         _fill(doc, row, table, k, values, widths, TableMark(change=change))
 
 
-def _grid(doc: _StyledDocument, rows: int, widths: list):
+def _grid(doc: _StyledDocument, rows: int, widths: list, sized: bool = False):
+    """A table of fixed column widths; a table the outline sized has 1 mm cell margins all round, as
+    in the PDF (Word's default has none above and below: its rows came out 2 mm shorter)."""
     t = doc.document.add_table(rows=rows, cols=len(widths))
     if "Table Grid" in doc.ids:
         t._tbl.tblPr.get_or_add_tblStyle().val = doc.ids["Table Grid"]
@@ -301,6 +311,8 @@ def _grid(doc: _StyledDocument, rows: int, widths: list):
     t.autofit = False
     for grid_col, w in zip(t._tbl.tblGrid.findall(qn("w:gridCol")), widths):
         grid_col.set(qn("w:w"), str(int(w.twips)))
+    if sized:
+        set_cell_margins(t._tbl, SIZED_MARGIN)
     return t
 
 
@@ -325,12 +337,13 @@ def _fill(doc: _StyledDocument, row, table: Table, row_index: int, values: list[
         bold = table.total_row and row_index == len(table.rows)
         runs = mark.cell(row_index, col) if mark else None
         if doc.rev and (change or runs):
-            doc.rev.runs(p, runs or BlockMark(change=change).runs(value), "<w:rPr><w:b/></w:rPr>" if bold else "")
+            doc.rev.runs(p, runs or BlockMark(change=change).runs(value), "<w:rPr><w:b/></w:rPr>" if bold else "",
+                         gap=True)
         else:
             run = p.add_run(value)
             run.bold = bold or None
-            if table.role == "summary":
-                run.font.size = Pt(SUMMARY_PT)
+            if table.role == "summary" or table.size:
+                run.font.size = Pt(table.size or SUMMARY_PT)
             run.font.strike = table.is_dropped(row_index) or None  # a dropped target
 
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import re
 
-from docx.shared import Mm
+from docx.shared import Mm, Pt
 
 from plangen.outline.columns import char_em
 from plangen.outline.outline import Table
@@ -12,10 +12,13 @@ TEXT_WIDTH_MM = 156  # A4 minus 28 mm and 26 mm margins
 
 
 def column_widths(table: Table, size_pt: float) -> list:
-    """Column widths that fill the text block: each column gets room for its widest cell
+    """The outline's widths where it decided them (columns.size_tables); otherwise column widths that fill the text block: each column gets room for its widest cell
     (headers may wrap onto two lines; long text wraps past 22 characters); when that is too
     wide, every column keeps at least its longest word (numbers whole; CJK text of up to six
     characters whole, longer text four characters a line) and the rest of the block is shared in proportion to what each wants."""
+    if table.widths:
+        return [Pt(w) for w in table.widths]
+
     def points(text: str, bold: bool = False) -> float:
         return sum(char_em(ch) for ch in text) * size_pt * (1.08 if bold else 1.0)
 

@@ -3,12 +3,14 @@ fields, East Asian fonts, and a byte-stable zip."""
 from __future__ import annotations
 
 import io
+import re
 import zipfile
 from collections.abc import Sequence
 
 from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls, qn
 
+from plangen.outline.breaks import WORD_JOINER, glued
 from plangen.outline.numbering import SCHEMES
 
 TWIPS_PER_PT = 20
@@ -81,6 +83,12 @@ def set_numbering(paragraph, num_id: int, level: int) -> None:
     ppr = paragraph._p.get_or_add_pPr()
     ppr.insert(1 if ppr.find(qn("w:pStyle")) is not None else 0, parse_xml(
         f'<w:numPr {nsdecls("w")}><w:ilvl w:val="{level - 1}"/><w:numId w:val="{num_id}"/></w:numPr>'))
+
+
+def _with_spacing(rpr: str) -> str:
+    """Run properties with 4 pt of spacing after each character (w:spacing, in twentieths)."""
+    spacing = '<w:spacing w:val="80"/>'
+    return rpr.replace("</w:rPr>", spacing + "</w:rPr>") if rpr else f"<w:rPr>{spacing}</w:rPr>"
 
 
 def _escape(text: str) -> str:
@@ -173,9 +181,13 @@ class Revisions:
         self.next_id += 1
         return f'w:id="{self.next_id}" w:author="{_escape(self.author)}" w:date="{self.date}"'
 
-    def runs(self, paragraph, runs: list, rpr: str = "", wrap: tuple[str, str] = ("w:ins", "w:del")) -> None:
-        """Append [op, text] runs: "=" plain, "+" inserted, "-" deleted."""
-        for op, text in runs:
+    def runs(self, paragraph, runs: list, rpr: str = "", wrap: tuple[str, str] = ("w:ins", "w:del"),
+             gap: bool = False) -> None:
+        """Append [op, text] runs: "=" plain, "+" inserted, "-" deleted. ``gap``: a struck
+        value followed by its replacement (a table cell) ends in 4 pt of character spacing,
+        so "64" and "93" never read as "6493" (no character is added: accept and reject
+        give the cell's text exactly)."""
+        for k, (op, text) in enumerate(runs):
             if not text:
                 continue
             if op == "=":
@@ -184,8 +196,11 @@ class Revisions:
                 xml = (f'<{wrap[0]} {nsdecls("w")} {self.attrs()}><w:r>{rpr}<w:t xml:space="preserve">'
                        f'{_escape(text)}</w:t></w:r></{wrap[0]}>')
             else:
-                xml = (f'<{wrap[1]} {nsdecls("w")} {self.attrs()}><w:r>{rpr}<w:delText xml:space="preserve">'
-                       f'{_escape(text)}</w:delText></w:r></{wrap[1]}>')
+                spaced = gap and k + 1 < len(runs) and runs[k + 1][0] == "+"
+                parts = [(text[:-1], rpr), (text[-1], _with_spacing(rpr))] if spaced else [(text, rpr)]
+                inner = "".join(f'<w:r>{r}<w:delText xml:space="preserve">{_escape(t)}</w:delText></w:r>'
+                                for t, r in parts if t)
+                xml = f'<{wrap[1]} {nsdecls("w")} {self.attrs()}>{inner}</{wrap[1]}>'
             paragraph._p.append(parse_xml(xml))
 
     def block(self, paragraph, mark, text: str) -> None:
@@ -261,3 +276,51 @@ def _mark_change(element) -> str | None:
         if element.find(f"{qn('w:pPr')}/{qn('w:rPr')}/{qn(tag)}") is not None:
             return tag
     return None
+
+
+def add_glued(paragraph, text: str):
+    """TEXT in PARAGRAPH, its tail held on one line (outline.breaks.glued): a joined CJK tail
+    is a run whose East Asian language is en-US, since LibreOffice's Chinese line breaking
+    ignores the word joiner (measured: 计⁠划 alone on a line stays split with zh-CN, whole with
+    en-US; the glyphs, fonts and extracted text stay the same)."""
+    head, end = glued(text)
+    if head:
+        paragraph.add_run(head)
+    run = paragraph.add_run(end)
+    if WORD_JOINER in end:
+        run._r.get_or_add_rPr().append(parse_xml(f'<w:lang {nsdecls("w")} w:eastAsia="en-US"/>'))
+    return paragraph
+
+
+_DIGIT_HYPHEN = re.compile(r"(?<=\d)-(?=\d)")
+
+
+def no_break_hyphens(body) -> None:
+    """A hyphen between digits (0571-87654321, 2025-08-15) becomes Word's non-breaking hyphen
+    (w:noBreakHyphen in the same run), so neither Word nor LibreOffice ends a line inside a
+    phone number or a date; the PDF keeps such numbers whole by itself. Content controls (the
+    cover's fields, which `plangen fill` and Word's date picker rewrite) keep plain text."""
+    for t in list(body.iter(qn("w:t"))):
+        text = t.text or ""
+        if not _DIGIT_HYPHEN.search(text) or any(a.tag == qn("w:sdt") for a in t.iterancestors()):
+            continue
+        parts = _DIGIT_HYPHEN.split(text)
+        t.text = parts[0]
+        at = t
+        for part in parts[1:]:
+            hyphen = parse_xml(f"<w:noBreakHyphen {nsdecls('w')}/>")
+            at.addnext(hyphen)
+            piece = parse_xml(f'<w:t {nsdecls("w")} xml:space="preserve">{_escape(part)}</w:t>')
+            hyphen.addnext(piece)
+            at = piece
+
+
+def set_cell_margins(tbl, twips: int) -> None:
+    """Every cell of TBL gets TWIPS of margin on all four sides (tblCellMar, before tblLook)."""
+    margins = parse_xml(f'<w:tblCellMar {nsdecls("w")}>' + "".join(
+        f'<w:{side} w:w="{twips}" w:type="dxa"/>' for side in ("top", "left", "bottom", "right")) + "</w:tblCellMar>")
+    look = tbl.tblPr.find(qn("w:tblLook"))
+    if look is not None:
+        look.addprevious(margins)
+    else:
+        tbl.tblPr.append(margins)
