@@ -569,13 +569,14 @@ def test_timeout_is_per_document_and_kills_only_that_worker(tmp_path, out):
         (tmp_path / name).write_text(with_title(title), encoding="utf-8")
     started = time.monotonic()
     proc = run_bounded("build", "a.yaml", "b.yaml", "c.yaml", "--templates", str(templates), "--out", str(out),
-                       "--format", "html", "-j", "1", "--timeout", "3", cwd=tmp_path, timeout=60)
+                       "--format", "html", "-j", "1", "--timeout", "8", cwd=tmp_path, timeout=90)
     no_internal_error(proc)
     assert proc.returncode == 1, proc.stderr
-    assert "b.yaml: html: took longer than 3 s (--timeout)" in proc.stderr.splitlines(), proc.stderr
+    # 8 s: a fresh worker's short document stays under it on a loaded machine (3 s did not)
+    assert "b.yaml: html: took longer than 8 s (--timeout)" in proc.stderr.splitlines(), proc.stderr
     assert (out / "a.html").is_file() and (out / "c.html").is_file() and not (out / "b.html").exists()
     assert "2 file(s) written" in proc.stderr and not list(out.glob(".plangen-*.tmp"))
-    assert time.monotonic() - started < 40  # the limit, not the endless loop, ended the build
+    assert time.monotonic() - started < 60  # the limit, not the endless loop, ended the build
 
 # 6. numbers are finite and bounded: what `check` accepts, `build` and `targets` can print
 
