@@ -20,7 +20,7 @@ from urllib.parse import unquote, urlparse
 from plangen.errors import RenderError
 from plangen.outline.coverfit import LEVELS
 from plangen.outline.outline import Outline
-from plangen.render import RenderOptions, fieldfont, fields, stylesheet
+from plangen.render import RenderOptions, fieldfont, fields, pdfparts, stylesheet
 from plangen.render.coverage import check_coverage
 from plangen.render.fields import Box
 from plangen.render.html import render_html_apart
@@ -73,14 +73,23 @@ def render_pdf(outline: Outline, theme: Theme, variant: str | None = None, chara
     allowed = (*theme.read_dirs(), faces_dir)
     fetcher = fetcher_cls(allowed)
     base_url = theme.folder.resolve().as_uri() + "/"
-    try:
-        layout = _Layout(weasyprint, theme, fetcher, faces_css, base_url, allowed, forms)
-        document = layout.cover_on_one_page(outline, html, css)
-        blanks = _blanks(outline, document) if forms else {}
+
+    def write(document: Any, pages: list[Any], first: bool) -> bytes:
+        blanks = _blanks(outline, pages) if forms and first else {}
         # PDF/A forbids fields without appearances: there the blanks stay printed lines
         finisher = fields.finisher(outline, blanks, PX, _value_face(outline, theme)) if forms and blanks else None
-        pdf: bytes = document.write_pdf(pdf_variant=variant, finisher=finisher)
+        whole = document if pages is document.pages else document.copy(pages)
+        pdf: bytes = whole.write_pdf(pdf_variant=variant, finisher=finisher)
         return pdf
+
+    try:
+        layout = _Layout(weasyprint, theme, fetcher, faces_css, base_url, allowed, forms)  # writes font files
+        parts = pdfparts.split(html) if variant is None else None  # PDF/A: always one piece
+        if parts is not None:  # a long document, laid out in parts (pdfparts.py); its cover as estimated
+            del html  # the parts are cut from parts.html
+            return pdfparts.render_parts(parts, lambda text: layout.render(text, css), write)
+        document = layout.cover_on_one_page(outline, html, css)
+        return write(document, document.pages, True)
     except fatal as exc:
         raise RenderError(str(exc)) from None
     except OSError as exc:  # WeasyPrint writes @font-face files to a temporary folder: a full disk
@@ -102,20 +111,21 @@ class _Layout:
         self.weasyprint, self.theme, self.fetcher, self.faces_css = weasyprint, theme, fetcher, faces_css
         self.base_url, self.allowed, self.forms = base_url, allowed, forms
 
-    def render(self, html: str, css: str) -> Any:
+    def render(self, html: str, css: str) -> tuple[Any, Any]:
+        """The laid-out document and its parsed HTML."""
         sheets = [_faces_stylesheet(self.faces_css, self.fetcher)]
         if css:  # the theme's stylesheet, where the <style> was: first of the author sheets
             sheets.insert(0, stylesheet.parsed(_resolved(css, self.faces_css), self.base_url, self.fetcher,
                                                _font_config(), self.allowed))
-        return self.weasyprint.HTML(string=html, base_url=self.base_url, url_fetcher=self.fetcher).render(
-            font_config=_font_config(), stylesheets=sheets)
+        parsed = self.weasyprint.HTML(string=html, base_url=self.base_url, url_fetcher=self.fetcher)
+        return parsed.render(font_config=_font_config(), stylesheets=sheets), parsed
 
     def cover_on_one_page(self, outline: Outline, html: str, css: str) -> Any:
         """The laid-out document, its cover on the first page: a cover that runs onto a second
         page (measured by where its last element, ``cover-end``, lands) is set again one step
         tighter (outline/coverfit.py); past the tightest step it is an error."""
         while True:
-            document = self.render(html, css)
+            document, _parsed = self.render(html, css)
             if _cover_fits(document) or outline.redline is not None:
                 return document
             if outline.cover.fit >= len(LEVELS) - 1:
@@ -139,12 +149,12 @@ def _cover_fits(document: Any) -> bool:
     return not any("cover-end" in page.anchors for page in pages[1:])
 
 
-def _blanks(outline: Outline, document: Any) -> dict[str, Box]:
+def _blanks(outline: Outline, pages: list[Any]) -> dict[str, Box]:
     """The cover's blanks by field name (CSS px boxes on the first page); a field whose blank
     is not on the first page is an error, never a PDF without it."""
     if outline.redline is not None:  # a redline opens with its summary, not the cover
         return {}
-    anchors = document.pages[0].anchors if document.pages else {}
+    anchors = pages[0].anchors if pages else {}
     blanks = {name[len("blank-"):]: pos for name, pos in anchors.items() if name.startswith("blank-")}
     missing = [f.label for f in outline.cover.fields if f.name not in blanks]
     if missing:
