@@ -1,7 +1,7 @@
 """plangen beside LibreOffice, in one run on one machine: the table of issue 17.
 
     bash scripts/setup bench                 # installs what is missing, then runs this
-    .venv/bin/python benchmarks/run.py [--repeat N] [--district-repeat N]
+    .venv/bin/python benchmarks/run.py [--repeat N] [--district-repeat N] [--only long,district]
 
 Generates what it measures: the seed plan (plans/2021-logistics.yaml), a 155-page plan and a
 district of 100 schools. Every timing is a whole process (start-up included), wall clock,
@@ -139,8 +139,10 @@ def district_row(b: Bench, repeat: int) -> dict:
     subprocess.run(b.build(plan, "docx", "docx", "--per-unit"), check=True)
     docx = sorted((b.work / "docx").glob("district.docx")) + sorted((b.work / "docx" / "district").glob("*.docx"))
     # warm without a whole untimed round: the plan's own PDF prepares the fonts every document
-    # of the plan shares; LibreOffice's profile was made by the rows before
+    # of the plan shares; LibreOffice's profile was made by the rows before (or just below)
     subprocess.run(b.build(plan, "district-warm", "pdf"), check=True)
+    if not (b.work / "lo-profile").exists():  # run alone (--only district): LibreOffice makes its profile untimed
+        subprocess.run(b.lo("lo-warm", docx[0]), check=True, capture_output=True)
     r = alternate({"plangen": b.build(plan, "district", "docx,pdf", "--per-unit", "-j", "2"),
                    "lo": b.lo("district-lo", *docx)}, repeat, warm=False)
     return {"work": f"district of 100 schools, {len(docx)} documents (.docx + PDF, `-j 2`) vs LibreOffice converting "

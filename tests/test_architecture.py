@@ -112,7 +112,7 @@ def test_wording_with_an_unknown_placeholder_is_a_located_error(tmp_path):
     (theme / "strings" / "zh.yaml").write_text("colon: ：\nrecipient: 分送：{nope}\n", encoding="utf-8")
     with pytest.raises(PlanError) as info:
         plangen.load_theme(theme).wording("zh")
-    assert str(info.value) == f"{theme / 'strings' / 'zh.yaml'}:2:1: recipient: unknown placeholder {{nope}} (allowed: {{Unit_noun}}, {{all}}, {{unit}}, {{unit_noun}})"
+    assert str(info.value) == f"{theme / 'strings' / 'zh.yaml'}:2:1: recipient: unknown placeholder {{nope}} (allowed: {{Unit_noun}}, {{all}}, {{unit}}, {{unit_noun}}, {{unit_nouns}})"
 
 
 @pytest.mark.parametrize("value, message", [

@@ -556,6 +556,28 @@ def alive(pids: set[int]) -> set[int]:
     return living
 
 
+
+def test_timeout_is_per_document_and_kills_only_that_worker(tmp_path, out):
+    """--timeout bounds each document: a template that never ends for one plan stops that
+    document after the limit (its worker killed and replaced); the plans before and after it
+    still build, and nothing of the slow one is written."""
+    templates = templates_copy(tmp_path)
+    cover = templates / "cover.html.j2"
+    endless = "{% if doc.title == '慢' %}{% for i in range(99999) %}{% for j in range(99999) %}{% endfor %}{% endfor %}{% endif %}"
+    cover.write_text(cover.read_text(encoding="utf-8") + endless + "\n", encoding="utf-8")
+    for name, title in (("a.yaml", "快一"), ("b.yaml", "慢"), ("c.yaml", "快二")):
+        (tmp_path / name).write_text(with_title(title), encoding="utf-8")
+    started = time.monotonic()
+    proc = run_bounded("build", "a.yaml", "b.yaml", "c.yaml", "--templates", str(templates), "--out", str(out),
+                       "--format", "html", "-j", "1", "--timeout", "8", cwd=tmp_path, timeout=90)
+    no_internal_error(proc)
+    assert proc.returncode == 1, proc.stderr
+    # 8 s: a fresh worker's short document stays under it on a loaded machine (3 s did not)
+    assert "b.yaml: html: took longer than 8 s (--timeout)" in proc.stderr.splitlines(), proc.stderr
+    assert (out / "a.html").is_file() and (out / "c.html").is_file() and not (out / "b.html").exists()
+    assert "2 file(s) written" in proc.stderr and not list(out.glob(".plangen-*.tmp"))
+    assert time.monotonic() - started < 60  # the limit, not the endless loop, ended the build
+
 # 6. numbers are finite and bounded: what `check` accepts, `build` and `targets` can print
 
 @pytest.mark.parametrize("quantity,expected", [

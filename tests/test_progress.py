@@ -381,3 +381,19 @@ def test_a_report_names_units_with_the_plans_noun(tmp_path):
     assert "（按科室计）" in outline.preface[0]
     headers = [h for t in outline.appendix + [b for b in outline.blocks if getattr(b, "header", None)] for h in t.header]
     assert "科室" in headers and "学校" not in headers
+
+
+def test_a_dropped_target_is_struck_in_the_report_as_in_the_plan():
+    """旗台改造维修 (dropped at 示范小学): its completion row is struck (Table.dropped), and money
+    cells read — as the plan prints a dropped target's budget."""
+    from plangen.outline.report import build_report
+    from plangen.render.theme import load_theme
+    from plangen.tools.report import state_at
+    loaded, state = state_at(str(SEED), None)
+    blocks = build_report(loaded, state, load_theme().wording("zh")).blocks
+    tables = [b for b in blocks if getattr(b, "role", "") == "progress"]
+    rows = [(t, k) for t in tables for k, r in enumerate(t.rows) if r[0] == "旗台改造维修"]
+    assert rows and all(t.is_dropped(k + 1) for t, k in rows)
+    assert all(t.rows[k][6] == "已取消" and all(c == "—" for c in t.rows[k][7:]) for t, k in rows)
+    others = [(t, k) for t in tables for k, r in enumerate(t.rows) if r[6] == "已完成"]
+    assert others and not any(t.is_dropped(k + 1) for t, k in others)

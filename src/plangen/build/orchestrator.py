@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Optional
 
 from plangen.build.manifest import MANIFEST, Manifest, environment_key, sha256
-from plangen.build.workers import picklable, run_in_process, run_in_workers
+from plangen.build.workers import picklable, report_stage, run_in_process, run_in_workers
 from plangen.build.write import TEMP_PREFIX, atomic_write, atomic_write_set, inside, plan_stems, unique_names
 from plangen.errors import PlanError, PlangenError, RenderError, UsageError
 from plangen.render import DEFAULT_FORMATS, RenderOptions, renderer
@@ -253,6 +253,8 @@ def run_job(job: Job) -> list[tuple[str, str]]:
     """Render one document in every format and write it. Returns (relative path, sha256)."""
     from plangen.outline.outline import build_outline
     from plangen.render.coverage import CoverageError, located
+    formats = job.formats or job.options.formats
+    report_stage(formats[0])  # a document stopped by --timeout is reported with the format it was at
     theme = load_theme(job.options.templates)
     loaded, text = _load(job.plan)
     outline = _report_outline(job, loaded, theme) if job.report else \
@@ -260,7 +262,8 @@ def run_job(job: Job) -> list[tuple[str, str]]:
     if outline.date is None and job.date:
         outline.date = job.date
     rendered = {}
-    for fmt in job.formats or job.options.formats:  # every format first: a failure writes nothing
+    for fmt in formats:  # every format first: a failure writes nothing
+        report_stage(fmt)
         try:
             options = dataclasses.replace(job.options.render_options, characters=text)
             rendered[f"{job.stem}.{fmt}"] = renderer(fmt).render(outline, theme, options)

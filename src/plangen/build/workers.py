@@ -1,17 +1,19 @@
 """Where documents are rendered: always in worker processes (a spawn pool, one worker for
 a single document too), so that every document has the same limits:
 
-- time: a document that takes longer than --timeout is stopped by killing its worker,
-  which works even inside C code (a plain in-process alarm does not);
+- time: each document may take at most --timeout seconds from the moment its worker starts
+  it; one that takes longer is stopped by killing its worker (which works even inside C
+  code, where a plain in-process alarm does not), the worker is replaced, and the other
+  documents still build;
 - memory: each worker has an address-space limit (MEMORY_LIMIT);
 - a worker dies with its parent however the parent dies (PR_SET_PDEATHSIG, and a check
   that the parent is still the one that started it), and never holds the caller's
   stdin/stdout/stderr: workers and multiprocessing's resource tracker run with /dev/null.
 
-Measured cost of always using a worker for one document: see benchmarks/hostile.py.
-
-In the render server's child (build/forkserver.py: WeasyPrint already imported) the workers
-are forked instead of spawned, so they start warm; they get the same limits.
+    if not FORK:  # forked workers use no named semaphores, so no resource tracker
+        _detached_resource_tracker()
+    _POOLS[count] = _Pool(count)
+    return _POOLS[count]
 """
 from __future__ import annotations
 
@@ -22,8 +24,11 @@ import pickle
 import signal
 import sys
 import threading
+import time
+from collections import deque
 from collections.abc import Callable, Sequence
-from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+from multiprocessing.connection import wait
+from typing import Optional
 
 from plangen.errors import PlangenError, RenderError
 
@@ -39,35 +44,132 @@ def run_in_workers(run: Callable, jobs: list, workers: int, timeout: float, rend
     registry entries the jobs use, registered in the worker too."""
     if not jobs:
         return
-    count = max(1, min(workers, len(jobs)))
-    pool = _pool(count)
-    pending = {pool.submit(_guarded, run, job, tuple(renderers)): job for job in jobs}
+    pool = _pool(max(1, min(workers, len(jobs))))
+    queue = deque(jobs)
     try:
-        for job, outcome in _collect(pending, timeout):  # noqa: UP028 (not `yield from`: a close() stays here, not in _collect)
-            yield job, outcome
-    except BaseException:  # Ctrl-C or SIGTERM: stop the workers before leaving
+        while queue or pool.busy():
+            pool.dispatch(queue, (run, tuple(renderers)))
+            yield from pool.collect(timeout)
+    except BaseException:  # Ctrl-C, SIGTERM or a caller that stopped early: stop the workers
         _discard()
         raise
-    if pending:  # stopped by the time limit: those workers are killed
-        _discard()
 
 
-_POOLS: dict[int, ProcessPoolExecutor] = {}
+def timed_out(job, stage: Optional[str], timeout: float) -> RenderError:
+    """The one-line error of a document that took longer than --timeout."""
+    return RenderError(f"{job.plan}: {_what(job, stage)}: took longer than {timeout:g} s (--timeout)")
 
 
-def _pool(count: int) -> ProcessPoolExecutor:
+def _what(job, stage: Optional[str]) -> str:
+    """The format being rendered ("pdf"), with the document's name when it is not the plan's own."""
+    stage = stage or (tuple(getattr(job, "formats", ())) or tuple(getattr(job.options, "formats", ())) or ("render",))[0]
+    own = getattr(job, "unit", None) is None and not getattr(job, "report", False)
+    return stage if own else f"{job.stem}.{stage}"
+
+
+class _Worker:
+    """One spawned worker and the job it runs (None when idle)."""
+
+    def __init__(self) -> None:
+        context = multiprocessing.get_context("fork" if FORK else "spawn")
+        self.conn, child = context.Pipe()
+        self.proc = context.Process(  # type: ignore[attr-defined]
+            target=_worker_main, args=(child, os.getpid()), daemon=True)
+        self.proc.start()
+        child.close()
+        self.job = None
+        self.stage: Optional[str] = None
+        self.started = 0.0
+
+    def give(self, job, task: tuple) -> None:
+        self.conn.send((task, job))
+        self.job, self.stage, self.started = job, None, time.monotonic()
+
+    def kill(self) -> None:
+        with contextlib.suppress(OSError, ValueError, AttributeError):
+            self.proc.kill()
+        with contextlib.suppress(OSError, ValueError, AssertionError):
+            self.proc.join(5)
+        self.conn.close()
+
+
+class _Pool:
+    def __init__(self, count: int) -> None:
+        self.count = count
+        self.workers: list[_Worker] = []
+
+    def busy(self) -> bool:
+        return any(w.job is not None for w in self.workers)
+
+    def dispatch(self, queue: deque, task: tuple) -> None:
+        for worker in [w for w in self.workers if w.job is None and not w.proc.is_alive()]:
+            self._drop(worker)  # a kept worker that ended while idle (plangen watch)
+        for worker in self.workers:
+            if worker.job is None and queue:
+                worker.give(queue.popleft(), task)
+        while queue and len(self.workers) < self.count:
+            self.workers.append(_Worker())
+            self.workers[-1].give(queue.popleft(), task)
+
+    def collect(self, timeout: float):
+        """Wait for the next message, end or deadline of a busy worker; yield finished jobs."""
+        busy = [w for w in self.workers if w.job is not None]
+        left = min(w.started + timeout for w in busy) - time.monotonic()
+        ready = wait([w.conn for w in busy] + [w.proc.sentinel for w in busy], max(0.0, min(left, 3600.0)))  # select() takes no more
+        for worker in busy:
+            if worker.conn in ready or worker.proc.sentinel in ready:
+                yield from self._read(worker)
+            if worker.job is not None and time.monotonic() >= worker.started + timeout:
+                job, stage = worker.job, worker.stage
+                self._drop(worker)
+                yield job, timed_out(job, stage, timeout)
+
+    def _read(self, worker: _Worker):
+        try:
+            while worker.job is not None and worker.conn.poll():
+                kind, value = worker.conn.recv()
+                if kind == "start":
+                    worker.started = time.monotonic()
+                elif kind == "stage":
+                    worker.stage = value
+                else:
+                    job, worker.job = worker.job, None
+                    yield job, value
+        except (EOFError, OSError, pickle.UnpicklingError):
+            pass
+        if worker.job is not None and not worker.proc.is_alive():  # killed for its memory, a crash
+            job = worker.job
+            self._drop(worker)
+            yield job, RenderError(f"{job.plan}: rendering {job.stem} failed: its process ended; it may have run "
+                                   "out of memory")
+
+    def _drop(self, worker: _Worker) -> None:
+        """Kill a worker; the next dispatch starts a new one in its place."""
+        worker.kill()
+        self.workers.remove(worker)
+
+    def close(self) -> None:
+        for worker in self.workers:
+            with contextlib.suppress(OSError, ValueError):
+                worker.conn.send(None)
+        for worker in self.workers:
+            worker.kill()
+        self.workers = []
+
+
+_POOLS: dict[int, _Pool] = {}
+
+
+def _pool(count: int) -> _Pool:
     """A pool of count workers, kept for the next build of this process (plangen watch
     renders in warm workers); a pool of another size is ended first."""
-    pool = _POOLS.get(count)
-    if pool is not None and not getattr(pool, "_broken", False):
-        return pool
+    if count in _POOLS:
+        return _POOLS[count]
     _discard()
     if not FORK:  # forked workers use no named semaphores, so no resource tracker
         _detached_resource_tracker()
-    pool = ProcessPoolExecutor(max_workers=count, mp_context=multiprocessing.get_context("fork" if FORK else "spawn"),
-                               initializer=_worker_init, initargs=(os.getpid(),))
-    _POOLS[count] = pool
-    return pool
+    _POOLS[count] = _Pool(count)
+    return _POOLS[count]
 
 
 def shutdown() -> None:
@@ -78,31 +180,7 @@ def shutdown() -> None:
 def _discard() -> None:
     while _POOLS:
         _count, pool = _POOLS.popitem()
-        _terminate(pool)
-        pool.shutdown(wait=True, cancel_futures=True)
-
-
-def _collect(pending: dict, timeout: float):
-    while pending:
-        done, _ = wait(pending, timeout=min(timeout, threading.TIMEOUT_MAX), return_when=FIRST_COMPLETED)
-        if not done:  # nothing finished in time: the caller kills the pool
-            for job in list(pending.values()):
-                yield job, RenderError(f"{job.plan}: rendering {job.stem} was stopped after {timeout:g} s")
-            return
-        for future in done:
-            job = pending.pop(future)
-            try:
-                outcome = future.result()
-            except Exception as exc:  # a worker that died (killed for its memory, a crash)
-                outcome = RenderError(f"{job.plan}: rendering {job.stem} failed: its process ended "
-                                      f"({type(exc).__name__}); it may have run out of memory")
-            yield job, outcome
-
-
-def _terminate(pool: ProcessPoolExecutor) -> None:
-    for proc in list((getattr(pool, "_processes", None) or {}).values()):
-        with contextlib.suppress(OSError, ValueError):
-            proc.kill()
+        pool.close()
 
 
 def picklable(value) -> bool:
@@ -112,6 +190,41 @@ def picklable(value) -> bool:
         return True
     except (pickle.PicklingError, AttributeError, TypeError):
         return False
+
+
+# --- in a worker --------------------------------------------------------------------------
+
+_CONN = None  # the worker's end of its pipe
+_STAGE: list[Optional[str]] = [None]  # what this process renders now (for the in-process path)
+
+
+def report_stage(stage: str) -> None:
+    """Tell the parent what the current document is doing now (the format it renders), so
+    that a document stopped by --timeout is reported with it."""
+    _STAGE[0] = stage
+    if _CONN is not None:
+        _CONN.send(("stage", stage))
+
+
+def _worker_main(conn, parent: int) -> None:
+    global _CONN
+    _worker_init(parent)
+    _CONN = conn
+    while True:
+        try:
+            message = conn.recv()
+        except (EOFError, OSError):
+            return
+        if message is None:
+            return
+        (run, renderers), job = message
+        conn.send(("start", None))
+        outcome = _guarded(run, job, renderers)
+        try:
+            conn.send(("done", outcome))
+        except (pickle.PicklingError, TypeError, AttributeError) as exc:
+            conn.send(("done", RenderError(f"{job.plan}: rendering {job.stem} failed: internal error "
+                                           f"({type(exc).__name__}); please report it")))
 
 
 def run_in_process(run: Callable, jobs: list, timeout: float):
@@ -128,10 +241,11 @@ def _with_alarm(run: Callable, job, timeout: float):
             raise _Timeout()
         previous = signal.signal(signal.SIGALRM, stop)
         signal.setitimer(signal.ITIMER_REAL, min(timeout, 1e9))
+    _STAGE[0] = None
     try:
         return _guarded(run, job)
     except _Timeout:
-        return RenderError(f"{job.plan}: rendering {job.stem} was stopped after {timeout:g} s")
+        return timed_out(job, _STAGE[0], timeout)
     finally:
         if use_alarm:
             signal.setitimer(signal.ITIMER_REAL, 0)

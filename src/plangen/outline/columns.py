@@ -26,6 +26,7 @@ SIZED_PADDING_PT = 2 * 72 / 25.4 + 2.5  # a sized table's cells: 1 mm each side,
 NUMBER_SLACK = 1.12  # Chinese documents: digits are 0.557 em in Noto Serif CJK (char_em says 0.5, right for Liberation Serif)
 MAX_NAMED = 5  # a target for more units than this names them as a group, not one by one
 MAX_NAMED_CHARS = 60  # ... and so does a list of names longer than this (about three lines of its cell)
+MAX_ONE_NAME_CHARS = 90  # a single unit is named, its name shortened beyond this (the appendix has it whole)
 MAX_ITEM_COLUMNS = 8  # item columns per appendix table, however narrow
 DROPPED_CELL = "—"  # a dropped target's total and budget: it counts nowhere
 _TOKEN = re.compile(r"[\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef]|[^\s\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef]+")
@@ -37,19 +38,41 @@ def _table(*args, **kw) -> Table:
 
 
 def who(units: list[str], plan: Plan, w: Wording, whole: bool, noun: str) -> str:
-    """The 对象 cell: 各学校, 除甲校外各学校, 12 所学校，见附表, or the names themselves."""
+    """The 对象 cell: 各学校, 除甲校外各学校, 12个学校，见附表, or the names themselves (a
+    single unit always by its name, shortened when very long)."""
     names = plan.unit_names()
     every = [u.id for u in plan.units]
     if whole and set(units) == set(every):
         return w.named("all_units", noun)
-    listed = w.list_separator.join(names.get(u, u) for u in units)
+    if len(units) == 1:
+        return shorten(names.get(units[0], units[0]), MAX_ONE_NAME_CHARS)
+    listed = name_list([names.get(u, u) for u in units], w)
     if whole and (len(units) > MAX_NAMED or len(listed) > MAX_NAMED_CHARS):
         missing = [u for u in every if u not in units]
-        except_ = w.named("for_all_except", noun, units=w.list_separator.join(names.get(u, u) for u in missing))
-        if len(missing) <= 3 and len(units) > len(missing) and len(except_) <= MAX_NAMED_CHARS:
-            return except_
+        if len(missing) <= 3 and len(units) > len(missing):
+            except_ = w.named("for_all_except", noun, units=name_list([names.get(u, u) for u in missing], w))
+            if len(except_) <= MAX_NAMED_CHARS:
+                return except_
+            return w.named("for_all_except_many", noun, count=str(len(missing)))
         return w.named("for_many", noun, count=str(len(units)))
     return listed
+
+
+def name_list(names: list[str], w: Wording) -> str:
+    """A, B and C (the wording's list_separator, and list_last before the last name)."""
+    if len(names) < 2:
+        return "".join(names)
+    return w.list_separator.join(names[:-1]) + w.list_last + names[-1]
+
+
+def shorten(name: str, limit: int) -> str:
+    """``name`` cut to about ``limit`` characters, between words where it has spaces, with …"""
+    if len(name) <= limit:
+        return name
+    cut = name[:limit - 1]
+    if " " in cut[limit // 2:]:
+        cut = cut[:cut.rindex(" ")]
+    return cut.rstrip(" ,;:—–-、，") + "…"
 
 
 def deadline(date: Optional[dt.date], w: Wording) -> str:

@@ -10,6 +10,7 @@ from typing import Any, Optional, Union
 
 from plangen.outline import columns
 from plangen.outline.changes import Redline
+from plangen.outline.coverfit import cover_fit
 from plangen.outline.numbering import Counter
 from plangen.outline.targets import matrix, money_written, target_units
 from plangen.outline.wording import Wording
@@ -27,6 +28,7 @@ class CoverField:
     type: str
     name: str  # form field name: department/name/date for the default lines, else a slug of the label
     caption: str = ""  # what is printed before the blank: the label and a colon
+    date_picture: str = ""  # a date line's display format in the .docx's date picker (wording's date_picker)
 
 
 @dataclass
@@ -37,6 +39,7 @@ class Cover:
     kind_line: str  # （工作计划）
     recipient_line: Optional[str]  # 分送：黄竹林小学, on a unit's own document
     fields: list[CoverField]
+    fit: int = 0  # how tightly it is set to stay on one page: 0 (house look) to 3 (outline.coverfit)
 
 
 @dataclass
@@ -115,9 +118,18 @@ class Outline:
     role: str = "plan"  # "report": a progress report (outline.report), with its own stylesheet
     redline: Optional[Redline] = None  # a redline's change records (plangen.outline.changes); None in a plan
 
+    subtitle_separator: str = " — "  # between title and subtitle where they share a line (wording)
+
     @property
     def full_title(self) -> str:
-        return self.title + (self.subtitle or "")
+        """Title and subtitle on one line: the documents' metadata title and the redline's
+        summary. Joined by the wording's separator (" — ", "——"), except that a subtitle which
+        opens with a bracket follows directly ("…计划（新编版）", "… Plan (draft)")."""
+        if not self.subtitle:
+            return self.title
+        if self.subtitle[0] in "（〔【《":
+            return self.title + self.subtitle
+        return self.title + (" " if self.subtitle[0] in "([" else self.subtitle_separator) + self.subtitle
 
     def labels(self) -> list[str]:
         """Every numbering label, in document order."""
@@ -132,6 +144,7 @@ def build_outline(plan: Plan, wording: Wording, unit: Optional[str] = None) -> O
     recipient = plan.unit_names().get(unit) if unit else None
     cover = Cover(number_label=w.number_label + w.colon, kind_line=w.format("kind_format", kind=kind),
                   recipient_line=_recipient_line(plan, w, recipient), fields=_cover_fields(plan, w))
+    cover.fit = cover_fit([doc.title, doc.subtitle or ""], cover, doc.tagline)
     return Outline(
         language=doc.language, scheme=scheme, number=doc.number, kind_label=kind,
         title=doc.title, subtitle=doc.subtitle, organization=doc.organization, year=doc.year,
@@ -141,7 +154,7 @@ def build_outline(plan: Plan, wording: Wording, unit: Optional[str] = None) -> O
         appendix=columns.appendix(matrix(plan, unit), w, unit_noun(plan, w), doc.language),
         label_gap=w.label_gap, page_number=w.split("page_number", "page"),
         recipient=recipient, unit_id=unit, date=doc.date.isoformat() if doc.date else None,
-        keywords=[doc.organization, str(doc.year), kind],
+        keywords=[doc.organization, str(doc.year), kind], subtitle_separator=w.subtitle_separator,
     )
 
 
@@ -162,7 +175,8 @@ def _cover_fields(plan: Plan, w: Wording) -> list[CoverField]:
     for i, f in enumerate(given):
         name = keys.get(f.label) or field_slug(f.label) or f"field{i + 1}"
         names.append(name if name not in names else f"{name}-{i + 1}")
-    return [CoverField(f.label, f.value, f.type, name, f.label + w.colon) for f, name in zip(given, names)]
+    return [CoverField(f.label, f.value, f.type, name, f.label + w.colon, w.date_picker if f.type == "date" else "")
+            for f, name in zip(given, names)]
 
 
 def field_slug(label: str) -> str:

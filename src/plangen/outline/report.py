@@ -11,6 +11,7 @@ from typing import Optional
 
 from plangen.outline.chart import timeline
 from plangen.outline.columns import budget_heading
+from plangen.outline.coverfit import cover_fit
 from plangen.outline.numbers import Printer, currency_of
 from plangen.outline.outline import APPENDIX_MAX_COLUMNS, Block, Cover, Heading, Outline, Para, Table, build_outline, unit_noun
 from plangen.outline.progress import State, UnitLine, groups, item_state, percent, totals
@@ -37,6 +38,7 @@ def build_report(loaded: LoadedProgress, state: State, w: Wording) -> Outline:
     cover = Cover(base.cover.number_label, w.format("kind_format", kind=w.report_kind), None, base.cover.fields)
     base.title = w.format("report_title", title=plan.document.title)
     base.subtitle = w.format("report_as_of", date=as_of)
+    cover.fit = cover_fit([base.title, base.subtitle], cover, base.tagline)
     base.kind_label, base.cover, base.preface, base.preface_label = w.report_kind, cover, [summary], None
     base.blocks = _blocks(base.blocks, loaded, state, w)
     base.appendix = matrix_tables(state, w, plan) + [open_table(state, w, noun)]
@@ -103,17 +105,23 @@ def completion_table(loc: Loc, state: State, w: Wording, plan: Plan) -> Optional
     spent = w.format("col_spent", currency=currency) if currency else w.spent_plain
     header += [budget_heading(w, "table_budget", currency)] * money[0] + [spent] * money[1]
     rows: list[list[str]] = []
+    dropped: list[bool] = []  # a dropped target's rows are struck, with — for its money, as in the plan
     for lines in mine:
         t = lines[0].target.target
         for u in lines:
+            cells = _money([u], money, p) if u.counts else ["—"] * sum(money)
             rows.append([t.what, u.unit_name, t.unit, fmt(u.planned), fmt(u.done), _pct(u.percent),
-                         _status_words(u, w)] + _money([u], money, p))
+                         _status_words(u, w)] + cells)
+            dropped.append(not u.counts)
         if len(lines) > 1:
+            counted = [u for u in lines if u.counts]
             planned, done = totals(lines)
-            rows.append([t.what, w.table_total, t.unit, fmt(planned), fmt(done), _pct(percent(done, planned)), ""]
-                        + _money([u for u in lines if u.counts], money, p))
+            numbers = [fmt(planned), fmt(done), _pct(percent(done, planned))] if counted else ["—", "—", ""]
+            rows.append([t.what, w.table_total, t.unit, *numbers, ""]
+                        + (_money(counted, money, p) if counted else ["—"] * sum(money)))
+            dropped.append(not counted)
     numeric = [False, False, False, True, True, True, False] + [True] * sum(money)
-    return Table(header, rows, numeric, loc=loc, role="progress")
+    return Table(header, rows, numeric, loc=loc, role="progress", dropped=dropped)
 
 
 def _money(lines: list[UnitLine], columns: tuple[bool, bool], p: Printer) -> list[str]:

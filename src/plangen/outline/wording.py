@@ -17,7 +17,8 @@ from typing import Any
 # key -> the placeholders it may use; every key is required
 PLACEHOLDERS: dict[str, frozenset[str]] = {
     "number_label": frozenset(), "kind": frozenset(), "fields": frozenset(), "all_units": frozenset(),
-    "list_separator": frozenset(), "colon": frozenset(), "recipient": frozenset({"unit", "all"}),
+    "list_separator": frozenset(), "list_last": frozenset(), "colon": frozenset(),
+    "recipient": frozenset({"unit", "all"}),
     "preface_label": frozenset(), "table_what": frozenset(), "table_each": frozenset(),
     "table_unit": frozenset(), "table_for": frozenset(), "table_total": frozenset(),
     "table_budget": frozenset({"currency"}), "table_deadline": frozenset(), "table_owner": frozenset(),
@@ -27,6 +28,7 @@ PLACEHOLDERS: dict[str, frozenset[str]] = {
     "kind_format": frozenset({"kind"}), "label_gap": frozenset(),
     "measure_format": frozenset({"what", "measure"}),
     "for_all_except": frozenset({"units"}), "for_many": frozenset({"count"}),
+    "for_all_except_many": frozenset({"count"}),
     "table_status": frozenset(), "deadline_format": frozenset({"year", "month", "day", "mon"}),
     "unit_noun": frozenset(), "budget_plain": frozenset(), "budget_shared": frozenset({"amount"}),
     "appendix_shared": frozenset(),
@@ -53,12 +55,13 @@ PLACEHOLDERS: dict[str, frozenset[str]] = {
     "matrix_title": frozenset(), "open_title": frozenset(), "open_none": frozenset(),
     "chart_label": frozenset(), "chart_title": frozenset(), "chart_planned": frozenset(), "chart_done": frozenset(),
     "chart_month": frozenset({"month"}), "sentence_end": frozenset(),
+    "date_picker": frozenset(), "subtitle_separator": frozenset(),
 }
 # keys whose wording names units: they may also use {unit_noun} and {Unit_noun} (capitalised)
 NOUN_KEYS = ("all_units", "recipient", "table_for", "appendix_unit", "appendix_shared", "no_targets", "diff_units",
-             "for_all_except", "for_many", "col_school", "report_summary", "matrix_title")
+             "for_all_except", "for_many", "for_all_except_many", "col_school", "report_summary", "matrix_title")
 for _key in NOUN_KEYS:
-    PLACEHOLDERS[_key] = PLACEHOLDERS[_key] | {"unit_noun", "Unit_noun"}
+    PLACEHOLDERS[_key] = PLACEHOLDERS[_key] | {"unit_noun", "Unit_noun", "unit_nouns"}
 MAX_LENGTH = 200  # characters of one wording string
 MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
@@ -78,6 +81,7 @@ class Wording:
     fields: tuple[str, ...]  # default cover lines; the last one is a date
     all_units: str
     list_separator: str
+    list_last: str  # before the last of several names: " and ", 、
     colon: str
     recipient: str
     preface_label: str  # empty: the preface has no label
@@ -100,7 +104,8 @@ class Wording:
     label_gap: str
     measure_format: str
     for_all_except: str  # 除{units}外各校: a target for all units but a few
-    for_many: str  # {count} 所学校，见附表: a target for many units, listed in the appendix
+    for_many: str  # {count}个{unit_noun}，见附表: a target for many units, listed in the appendix
+    for_all_except_many: str  # 除{count}个…外: all units but a few whose names are too long to list
     table_status: str
     deadline_format: str  # {year}年{month}月{day}日
     unit_noun: str  # what units are when the plan does not say (document.unit_noun)
@@ -162,6 +167,8 @@ class Wording:
     chart_done: str
     chart_month: str
     sentence_end: str
+    subtitle_separator: str  # title and subtitle on one line (metadata): " — ", "——"
+    date_picker: str  # the .docx date picker's display format (Word's picture: d, M, MMM, yyyy)
 
     def status(self, name: str | None) -> str:
         """The word for a status (planned, in-progress, done, dropped; None: nothing reported)."""
@@ -187,8 +194,10 @@ class Wording:
         return text.format(**values)
 
     def named(self, key: str, unit_noun: str, **values: str) -> str:
-        """A wording string that names units, with the plan's unit noun (科室, ward …)."""
-        return self.format(key, unit_noun=unit_noun, Unit_noun=unit_noun[:1].upper() + unit_noun[1:], **values)
+        """A wording string that names units, with the plan's unit noun (科室, ward …), also
+        capitalised ({Unit_noun}) and plural ({unit_nouns}: wards; 科室 stays 科室)."""
+        return self.format(key, unit_noun=unit_noun, Unit_noun=unit_noun[:1].upper() + unit_noun[1:],
+                           unit_nouns=plural(unit_noun), **values)
 
     def date(self, value: dt.date, key: str = "date_format") -> str:
         """A date in the document's words: every printed date goes through here (date_format;
@@ -203,6 +212,18 @@ class Wording:
         """The text before and after a placeholder, e.g. page_number around {page}."""
         before, _, after = getattr(self, key).partition("{" + placeholder + "}")
         return before, after
+
+
+def plural(noun: str) -> str:
+    """An English noun's plural by the regular rules (site → sites, facility → facilities,
+    campus → campuses); a noun that does not end in a Latin letter (学校) is left as it is."""
+    if not noun[-1:].isascii() or not noun[-1:].isalpha():
+        return noun
+    if noun.endswith(("s", "x", "z", "ch", "sh")):
+        return noun + "es"
+    if noun.endswith("y") and noun[-2:-1] not in "aeiou":
+        return noun[:-1] + "ies"
+    return noun + "s"
 
 
 def _checked(key: str, value: Any) -> Any:

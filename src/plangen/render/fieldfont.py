@@ -8,8 +8,10 @@ Two roles (see README, "Fill-in fields"):
   WenQuanYi Micro Hei (the smallest complete face measured: 389 KB deflated, against
   1.33 MB for Noto Sans CJK SC);
 - the *value* font of an appearance stream plangen writes itself (pre-filled values and
-  ``plangen fill``): only the glyphs written, a few kilobytes, from the same face, or
-  from Noto Sans CJK SC for a character the first lacks.
+  ``plangen fill``): only the glyphs written, a few kilobytes; in an English document from
+  its Latin serif (``LATIN``, the theme's --serif), like the labels beside it, else (or for
+  a value it cannot set, such as Chinese) from the typing face, or from Noto Sans CJK SC
+  for a character that lacks.
 
 A font is described as plain data (``fields.pdfobj`` turns it into PDF objects): a
 TrueType or CFF file, the glyph id of each character, widths and a ToUnicode map.
@@ -30,6 +32,7 @@ if TYPE_CHECKING:
     import uharfbuzz as hb
 
 FACES = ("WenQuanYi Micro Hei", "Noto Sans CJK SC")  # first: typing and values; second: rare characters
+LATIN = "Liberation Serif"  # values in an English document (fonts.css --serif) when the theme does not say
 
 
 @dataclass(frozen=True)
@@ -44,6 +47,7 @@ class SubsetFont:
     bbox: tuple[int, int, int, int]
 
 
+@functools.lru_cache(maxsize=1)
 def typing_chars() -> str:
     """What people type on a cover: ASCII, GB 2312 level-1 hanzi (3,755), CJK punctuation
     and full-width forms (GB 2312 rows 1 and 3)."""
@@ -102,10 +106,11 @@ def _describe(face: hb.Face, family: str) -> SubsetFont:
         bbox=(-100, round(extents.descender * 1000 / upem), 1100, round(extents.ascender * 1000 / upem)))
 
 
-def value_font(text: str, where: str) -> SubsetFont:
-    """A subset holding exactly the glyphs of ``text``, from the first face that has them all."""
+def value_font(text: str, where: str, first: str | None = None) -> SubsetFont:
+    """A subset holding exactly the glyphs of ``text``, from the first face that has them all:
+    ``first`` (an English document's Latin face, as its cover's labels), then FACES."""
     needed = "".join(sorted(set(text)))
-    for family in FACES:
+    for family in ((first,) if first else ()) + FACES:
         font = subset(family, needed)
         if all(c in font.gids for c in needed):
             return font

@@ -12,6 +12,7 @@ embedded typing font for what a person types later; values are stored as UTF-16.
 """
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, TypeVar, Union
@@ -119,14 +120,15 @@ def _to_unicode(font: SubsetFont) -> bytes:
         "endcmap", "CMapName currentdict /CMap defineresource pop", "end", "end"]).encode("ascii")
 
 
-def appearance(value: str | None, width: float, height: float, where: str) -> Ref:
+def appearance(value: str | None, width: float, height: float, where: str, latin: str | None = None) -> Ref:
     """A text field's normal appearance: ``value`` on one line in an embedded subset
-    (smaller than SIZE when it would not fit), or nothing for a blank."""
+    (smaller than SIZE when it would not fit), or nothing for a blank; ``latin``: the face
+    tried first (an English document's serif)."""
     box: PdfDict = {"Type": Name("XObject"), "Subtype": Name("Form"), "BBox": [0, 0, _n(width), _n(height)]}
     if not value:
         return Ref(Stream(box, b"/Tx BMC EMC"))
     text = " ".join(value.split())
-    font = value_font(text, where)
+    font = value_font(text, where, latin)
     advance = sum(font.widths.get(font.gids[c], 1000) for c in text) / 1000
     size = min(SIZE, (width - 4) / advance) if advance else SIZE
     baseline = (height - size * (font.ascent - font.descent) / 1000) / 2 - size * font.descent / 1000
@@ -140,12 +142,13 @@ def _n(x: float) -> float:
     return round(x, 3)
 
 
-def widget(name: str, label: str, kind: str, language: str, rect: list[float], value: str | None, where: str) -> PdfDict:
+def widget(name: str, label: str, kind: str, language: str, rect: list[float], value: str | None, where: str,
+           latin: str | None = None) -> PdfDict:
     """A merged field/widget dictionary for a one-line text field (without /P)."""
     entries: PdfDict = {"Type": Name("Annot"), "Subtype": Name("Widget"), "FT": Name("Tx"), "T": Text(name),
                "TU": Text(label), "F": 4, "Ff": 0, "Q": 0, "Rect": [_n(v) for v in rect],
                "DA": Text(f"/{TYPING} {SIZE} Tf 0 g"), "MK": {},
-               "AP": {"N": appearance(value, rect[2] - rect[0], rect[3] - rect[1], where)}}
+               "AP": {"N": appearance(value, rect[2] - rect[0], rect[3] - rect[1], where, latin)}}
     if value:
         entries["V"] = Text(value)
     if kind == "date":
@@ -158,12 +161,20 @@ def widget(name: str, label: str, kind: str, language: str, rect: list[float], v
 def form_resources() -> PdfDict:
     """The AcroForm's /DA and /DR: the embedded typing font."""
     return {"DA": Text(f"/{TYPING} {SIZE} Tf 0 g"),
-            "DR": {"Font": {TYPING: font_object(typing_font())}}}
+            "DR": {"Font": {TYPING: _typing_font_object()}}}
 
 
-def finisher(outline: Outline, blanks: dict[str, Box], px: float = 0.75) -> Callable[[Any, Any], None]:
+@functools.lru_cache(maxsize=1)
+def _typing_font_object() -> Ref:
+    """The typing font's objects, made once per process: the same in every PDF (its widths
+    and ToUnicode map of 4,000 glyphs took 0.1 s a document). Written afresh into each PDF."""
+    return font_object(typing_font())
+
+
+def finisher(outline: Outline, blanks: dict[str, Box], px: float = 0.75,
+             latin: str | None = None) -> Callable[[Any, Any], None]:
     """A WeasyPrint finisher making each cover blank (CSS px boxes by field name) a text
-    field, holding the plan's pre-filled value if it has one."""
+    field, holding the plan's pre-filled value if it has one (drawn in ``latin`` first)."""
     def finish(_document: Any, pdf: Any) -> None:  # WeasyPrint's Document and pydyf's PDF (untyped)
         from plangen.render.pdfobj import to_pydyf
         page = pdf.objects[pdf.pages["Kids"][0]]  # pydyf keeps Kids as number, 0, R triples
@@ -175,7 +186,7 @@ def finisher(outline: Outline, blanks: dict[str, Box], px: float = 0.75) -> Call
                 continue
             x1, y1, x2, y2 = blanks[f.name]
             rect = [x1 * px, height - y2 * px, x2 * px, height - y1 * px]
-            entries = widget(f.name, f.label, f.type, outline.language, rect, f.value, f"cover field {f.name}")
+            entries = widget(f.name, f.label, f.type, outline.language, rect, f.value, f"cover field {f.name}", latin)
             fields.append(Ref(entries))
             entries["P"] = Raw(page.reference)
             if "Annots" not in page:

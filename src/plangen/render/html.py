@@ -21,6 +21,7 @@ from plangen.files import FileRefused, read_capped
 from plangen.outline.breaks import tail
 from plangen.outline.outline import Outline
 from plangen.render import RenderOptions
+from plangen.render.stylesheet import CSS_FILES, marker, split
 from plangen.render.theme import BUILTIN_TEMPLATES, Theme, pdf_font_families
 
 MAIN_TEMPLATE = "plan.html.j2"
@@ -89,13 +90,24 @@ def environment(theme: Theme) -> SandboxedEnvironment:
 def render_html(outline: Outline, theme: Theme, forms: bool = False) -> str:
     """``forms``: the cover's fill-in lines become blanks (with ids) for PDF form fields,
     pre-filled ones too; otherwise a pre-filled value is printed as text."""
+    return _render(outline, theme, forms)[0]
+
+
+def render_html_apart(outline: Outline, theme: Theme, forms: bool = False) -> tuple[str, str]:
+    """The HTML with an empty <style>, and the stylesheet it would hold (see
+    plangen.render.stylesheet); or the whole HTML and "" for a template with other styles."""
+    return split(*_render(outline, theme, forms, markers=True))
+
+
+def _render(outline: Outline, theme: Theme, forms: bool, markers: bool = False) -> tuple[str, dict[str, str]]:
+    """The HTML, with the stylesheets or their markers, and the stylesheets."""
     env = environment(theme)
     try:
         # Stylesheets belong to the theme (trusted like templates), never to the plan.
-        css = {name.replace(".", "_"): Markup(theme.read_text(name))
-               for name in ("fonts.css", "plan.css", "report.css")}
+        files = {name: theme.read_text(name) for name in CSS_FILES}
+        css = {name.replace(".", "_"): Markup(marker(name) if markers else text) for name, text in files.items()}
         template = env.get_template(MAIN_TEMPLATE)
-        return template.render(doc=outline, forms=forms, fonts=pdf_font_families(theme), **css)
+        return template.render(doc=outline, forms=forms, fonts=pdf_font_families(theme), **css), files
     except jinja2.TemplateNotFound as exc:
         where = _template_position(exc)
         if where != "template":  # an {% include %} of a name that is not there

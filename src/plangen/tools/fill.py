@@ -106,9 +106,11 @@ def _fill_pdf(path: Path, data: bytes, values: dict[str, str], flatten: bool) ->
     from pypdf import PdfWriter
     from pypdf.generic import IndirectObject, NameObject
 
+    from plangen.render.fieldfont import LATIN
     from plangen.render.fields import Memo, Text, appearance
     from plangen.render.pdfobj import to_pypdf
     writer = PdfWriter(clone_from=_pdf_reader(path, data))
+    latin = LATIN if str(writer._root_object.get("/Lang", "")).startswith("en") else None  # as the build did
     memo: Memo[IndirectObject] = {}
     for name, _label, annot, field in _pdf_widgets(writer):
         if name not in values:
@@ -119,7 +121,7 @@ def _fill_pdf(path: Path, data: bytes, values: dict[str, str], flatten: bool) ->
             field[NameObject("/V")] = to_pypdf(Text(value), writer)
         elif "/V" in field:
             del field["/V"]
-        ap = appearance(value, abs(x2 - x1), abs(y2 - y1), f"{path}: {name}")
+        ap = appearance(value, abs(x2 - x1), abs(y2 - y1), f"{path}: {name}", latin)
         annot[NameObject("/AP")] = to_pypdf({"N": ap}, writer, memo)
     form = writer._root_object.get("/AcroForm")
     if form is not None and "/NeedAppearances" in form.get_object():

@@ -5,6 +5,7 @@ output needs (styles, numbering, settings, theme, fonts, headers and footers wit
 images, document properties) are kept, so nothing else in it is copied into outputs."""
 from __future__ import annotations
 
+import hashlib
 import io
 import posixpath
 import struct
@@ -36,13 +37,23 @@ def clean_reference(theme, name: str) -> io.BytesIO:
         if "too large" in str(exc):
             raise RenderError(f"{path}: reference document is larger than {MAX_BYTES} bytes") from None
         raise
+    key = hashlib.sha256(data).digest()
+    if key in _CLEAN:
+        return io.BytesIO(_CLEAN[key])
     try:
-        return _rebuild(data)
+        rebuilt = _rebuild(data).getvalue()
     except (zipfile.BadZipFile, etree.XMLSyntaxError, KeyError, ValueError, EOFError, struct.error,
             NotImplementedError, RuntimeError, OSError) as exc:
         raise RenderError(f"{path}: not a usable reference .docx ({type(exc).__name__}: {str(exc)[:200]})") from None
     except FileRefused as exc:
         raise RenderError(f"{path}: not a usable reference .docx: {exc.message}") from None
+    if len(_CLEAN) >= 4:
+        _CLEAN.pop(next(iter(_CLEAN)))
+    _CLEAN[key] = rebuilt
+    return io.BytesIO(rebuilt)
+
+
+_CLEAN: dict[bytes, bytes] = {}  # sha256 of a reference file -> its rebuilt .docx, once per process
 
 
 def _entry_count(data: bytes) -> int:

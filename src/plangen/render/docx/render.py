@@ -15,7 +15,6 @@ from docx.enum.section import WD_SECTION
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.opc.exceptions import PackageNotFoundError
-from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls, qn
 from docx.shared import Mm, Pt, Twips
 from docx.table import _Cell
@@ -25,6 +24,7 @@ from plangen.outline.breaks import glued_runs
 from plangen.outline.changes import DELETED, INSERTED, BlockMark, TableMark
 from plangen.outline.outline import Heading, Outline, Table
 from plangen.render import RenderOptions
+from plangen.render.docx.coverfit import apply_fit
 from plangen.render.docx.reference import clean_reference
 from plangen.render.docx.widths import column_edges, column_widths
 from plangen.render.docx.xml import (
@@ -35,6 +35,9 @@ from plangen.render.docx.xml import (
     add_list,
     child,
     clean_package,
+    document_language,
+    element,
+    no_break_hyphens,
     set_cell_margins,
     set_numbering,
     stable_zip,
@@ -44,6 +47,7 @@ from plangen.render.theme import Theme, reference_name
 BLANKS = {"zh": "\u3000" * 12, "en": "\u00a0" * 30}  # what an empty cover field shows, underlined
 KEEP_LINES = 16  # a longer paragraph is not kept with its table: LibreOffice would move it whole, leaving a page half empty
 CHARS_PER_LINE = {"zh": 27, "en": 90}
+DATE_LANGUAGE = {"zh": "zh-CN", "en": "en-US"}  # a date picker's language when the reference document sets none
 CAPTION_TAB_MM = {"zh": 58, "en": 76}  # where the cover's blanks start (the style indents 38 mm)
 MAX_REFERENCE_BYTES = 20_000_000
 SIZED_MARGIN = 57  # twips: 1 mm, a sized table's cell margins on every side (plan.css: table.targets.sized)
@@ -93,9 +97,9 @@ def render_docx(outline: Outline, theme: Theme) -> bytes:
     red = outline.redline
     doc = _StyledDocument(document, reference, Revisions(red.author, red.date, red.blocks) if red else None)
     body = document.element.body
-    for element in list(body):  # the reference's own content goes; its page setup stays
-        if element.tag != qn("w:sectPr"):
-            body.remove(element)
+    for part in list(body):  # the reference's own content goes; its page setup stays
+        if part.tag != qn("w:sectPr"):
+            body.remove(part)
     _cover(doc, outline)
     _body_section(doc, outline)
     _title(doc, outline)
@@ -105,6 +109,7 @@ def render_docx(outline: Outline, theme: Theme) -> bytes:
         _figure(doc, fig, theme)
     if doc.rev:
         doc.rev.guard_tables(body)
+    no_break_hyphens(body)
     _properties(document, outline)
     buf = io.BytesIO()
     try:
@@ -185,34 +190,39 @@ def _cover(doc: _StyledDocument, outline: Outline) -> None:
     label = outline.cover.number_label
     number = red.number if red else None
     doc.words(label + outline.number, "Cover Number", BlockMark(words=[["=", label]] + number) if number else None)
-    doc.add(outline.cover.kind_line, "Cover Kind")
+    kind = doc.add(outline.cover.kind_line, "Cover Kind")
     title = doc.words(outline.title, "Cover Title", _title_mark(outline), glue=True)
     if outline.subtitle:
         title.add_run().add_break()
         title.add_run(outline.subtitle)
-    if outline.cover.recipient_line:
-        doc.add(outline.cover.recipient_line, "Cover Recipient")
-    for i, field in enumerate(outline.cover.fields, 1):
-        # The style underlines; the label opts out. LibreOffice draws a plain-text control
-        # with the paragraph's formatting, so the blank prints underlined there too.
-        p = doc.add("", "Cover Field")
-        p.add_run(field.caption + "\t").font.underline = False  # every blank starts at the tab stop
-        p.paragraph_format.tab_stops.add_tab_stop(Mm(CAPTION_TAB_MM.get(outline.language, 76)))
-        # a pre-filled value is the control's content, so it stays editable (a date keeps its picker)
-        shown = field.value or BLANKS.get(outline.language, BLANKS["en"])
-        add_content_control(p, i, field.name, field.label, field.type, shown, full_date=_iso_date(field.value))
-    if outline.tagline:
-        doc.add(outline.tagline, "Cover Tagline")
+    recipient = doc.add(outline.cover.recipient_line, "Cover Recipient") if outline.cover.recipient_line else None
+    fields = [_cover_field(doc, outline, i, field) for i, field in enumerate(outline.cover.fields, 1)]
+    tagline = doc.add(outline.tagline, "Cover Tagline") if outline.tagline else None
+    apply_fit(outline.cover.fit, kind, title, recipient, fields, tagline)
+
+
+def _cover_field(doc: _StyledDocument, outline: Outline, i: int, field):
+    # The style underlines; the label opts out. LibreOffice draws a plain-text control
+    # with the paragraph's formatting, so the blank prints underlined there too.
+    p = doc.add("", "Cover Field")
+    p.add_run(field.caption + "\t").font.underline = False  # every blank starts at the tab stop
+    p.paragraph_format.tab_stops.add_tab_stop(Mm(CAPTION_TAB_MM.get(outline.language, 76)))
+    # a pre-filled value is the control's content, so it stays editable (a date keeps its picker)
+    shown = field.value or BLANKS.get(outline.language, BLANKS["en"])
+    lid = document_language(doc.document, outline.language == "zh") or DATE_LANGUAGE.get(outline.language, "en-US")
+    add_content_control(p, i, field.name, field.label, field.type, shown, full_date=_iso_date(field.value),
+                        picture=field.date_picture, lid=lid)
+    return p
 
 
 def _outline_level(paragraph, level: int) -> None:
     ppr = paragraph._p.get_or_add_pPr()
     mark = ppr.find(qn("w:rPr"))
-    element = parse_xml(f'<w:outlineLvl {nsdecls("w")} w:val="{level}"/>')
+    level_element = element(f'<w:outlineLvl {nsdecls("w")} w:val="{level}"/>')
     if mark is not None:
-        mark.addprevious(element)
+        mark.addprevious(level_element)
     else:
-        ppr.append(element)
+        ppr.append(level_element)
 
 
 def _lines(text: str, language: str) -> float:
@@ -318,9 +328,9 @@ def _fill(doc: _StyledDocument, row, table: Table, row_index: int, values: list[
           mark: Optional[TableMark]) -> None:
     """One row's cells: styles, bold totals, and in a redline the row's and cells' changes."""
     # a row never breaks across pages; the header row repeats on every page
-    row._tr.get_or_add_trPr().append(parse_xml(f"<w:cantSplit {nsdecls('w')}/>"))
+    row._tr.get_or_add_trPr().append(element(f"<w:cantSplit {nsdecls('w')}/>"))
     if row_index == 0:
-        row._tr.get_or_add_trPr().append(parse_xml(f"<w:tblHeader {nsdecls('w')}/>"))
+        row._tr.get_or_add_trPr().append(element(f"<w:tblHeader {nsdecls('w')}/>"))
     change = mark.row(row_index) if mark else None
     if change and doc.rev:
         doc.rev.mark_row(row, change)
@@ -331,7 +341,7 @@ def _fill(doc: _StyledDocument, row, table: Table, row_index: int, values: list[
         p = cell.paragraphs[0]
         doc.restyle(p, "Table Heading" if row_index == 0 else "Table Number" if table.numeric[col] else "Table Text")
         if table.numeric[col] and (row_index or table.role != "summary"):  # numbers never wrap (appendix headers may)
-            cell._tc.get_or_add_tcPr().append(parse_xml(f"<w:noWrap {nsdecls('w')}/>"))
+            cell._tc.get_or_add_tcPr().append(element(f"<w:noWrap {nsdecls('w')}/>"))
         bold = table.total_row and row_index == len(table.rows)
         runs = mark.cell(row_index, col) if mark else None
         if doc.rev and (change or runs):

@@ -2,7 +2,10 @@
 fields, East Asian fonts, and a byte-stable zip."""
 from __future__ import annotations
 
+import copy
+import functools
 import io
+import re
 import zipfile
 from collections.abc import Sequence
 
@@ -15,11 +18,22 @@ from plangen.outline.numbering import SCHEMES
 TWIPS_PER_PT = 20
 
 
+@functools.lru_cache(maxsize=256)
+def _parsed(xml: str):
+    return parse_xml(xml)
+
+
+def element(xml: str):
+    """A new element of `xml`, which is parsed once per process (lxml copies a parsed
+    element in a fraction of the time python-docx's parser takes): for fixed pieces."""
+    return copy.deepcopy(_parsed(xml))
+
+
 def child(parent, tag: str):
     """parent's child element `tag` (e.g. "w:docGrid"), appended when missing."""
     found = parent.find(qn(tag))
     if found is None:
-        found = parse_xml(f"<{tag} {nsdecls('w')}/>")
+        found = element(f"<{tag} {nsdecls('w')}/>")
         parent.append(found)
     return found
 
@@ -80,7 +94,7 @@ def add_list(document, scheme: str, gap: str) -> int:
 
 def set_numbering(paragraph, num_id: int, level: int) -> None:
     ppr = paragraph._p.get_or_add_pPr()
-    ppr.insert(1 if ppr.find(qn("w:pStyle")) is not None else 0, parse_xml(
+    ppr.insert(1 if ppr.find(qn("w:pStyle")) is not None else 0, element(
         f'<w:numPr {nsdecls("w")}><w:ilvl w:val="{level - 1}"/><w:numId w:val="{num_id}"/></w:numPr>'))
 
 
@@ -95,13 +109,14 @@ def _escape(text: str) -> str:
 
 
 def add_content_control(paragraph, sdt_id: int, tag: str, label: str, kind: str, blank: str,
-                        full_date: str | None = None) -> None:
+                        full_date: str | None = None, picture: str = "yyyy年M月d日", lid: str = "zh-CN") -> None:
     """An inline plain-text (or date picker) content control showing an underlined blank.
 
     The blank is the control's content rather than a placeholder (w:showingPlcHdr):
-    LibreOffice drops a placeholder's underline, and the blank must print."""
+    LibreOffice drops a placeholder's underline, and the blank must print. A date picker shows
+    dates as ``picture`` (Word's letters) in language ``lid``."""
     filled = f' w:fullDate="{full_date}"' if full_date else ""
-    control = (f'<w:date{filled}><w:dateFormat w:val="yyyy年M月d日"/><w:lid w:val="zh-CN"/>'
+    control = (f'<w:date{filled}><w:dateFormat w:val="{_escape(picture)}"/><w:lid w:val="{_escape(lid)}"/>'
                '<w:storeMappedDataAs w:val="dateTime"/><w:calendar w:val="gregorian"/></w:date>'
                if kind == "date" else "<w:text/>")
     paragraph._p.append(parse_xml(
@@ -267,6 +282,15 @@ class Revisions:
         row._tr.get_or_add_trPr().append(parse_xml(f'<{tag} {nsdecls("w")} {self.attrs()}/>'))
 
 
+def document_language(document, east_asian: bool) -> str | None:
+    """The language the document's default run properties set (styles.xml docDefaults): its
+    East Asian language for a Chinese document, else its Latin one (None when unset)."""
+    lang = document.styles.element.find(f"{qn('w:docDefaults')}/{qn('w:rPrDefault')}/{qn('w:rPr')}/{qn('w:lang')}")
+    if lang is None:
+        return None
+    return lang.get(qn("w:eastAsia") if east_asian else qn("w:val"))
+
+
 def _mark_change(element) -> str | None:
     """"w:ins", "w:del", "w:moveFrom" or "w:moveTo" when element is a paragraph whose mark is tracked."""
     if element is None or element.tag != qn("w:p"):
@@ -289,6 +313,29 @@ def add_glued(paragraph, text: str):
     if WORD_JOINER in end:
         run._r.get_or_add_rPr().append(parse_xml(f'<w:lang {nsdecls("w")} w:eastAsia="en-US"/>'))
     return paragraph
+
+
+_DIGIT_HYPHEN = re.compile(r"(?<=\d)-(?=\d)")
+
+
+def no_break_hyphens(body) -> None:
+    """A hyphen between digits (0571-87654321, 2025-08-15) becomes Word's non-breaking hyphen
+    (w:noBreakHyphen in the same run), so neither Word nor LibreOffice ends a line inside a
+    phone number or a date; the PDF keeps such numbers whole by itself. Content controls (the
+    cover's fields, which `plangen fill` and Word's date picker rewrite) keep plain text."""
+    for t in list(body.iter(qn("w:t"))):
+        text = t.text or ""
+        if not _DIGIT_HYPHEN.search(text) or any(a.tag == qn("w:sdt") for a in t.iterancestors()):
+            continue
+        parts = _DIGIT_HYPHEN.split(text)
+        t.text = parts[0]
+        at = t
+        for part in parts[1:]:
+            hyphen = parse_xml(f"<w:noBreakHyphen {nsdecls('w')}/>")
+            at.addnext(hyphen)
+            piece = parse_xml(f'<w:t {nsdecls("w")} xml:space="preserve">{_escape(part)}</w:t>')
+            hyphen.addnext(piece)
+            at = piece
 
 
 def set_cell_margins(tbl, twips: int) -> None:
