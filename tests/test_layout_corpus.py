@@ -1,7 +1,7 @@
 """Layouts that hold on any plan: generated plans (tests/plangen_corpus.py) in both
 languages, built to PDF and .docx by `plangen build -j 2`, the .docx converted by LibreOffice
 (two processes), and both PDFs checked page by page (tests/corpus_build.py reads each PDF
-once). PLANGEN_CORPUS=N runs N plans (default 200: about 300 CPU-seconds, about 3 minutes
+once). PLANGEN_CORPUS=N runs N plans (default 200: 280 CPU-seconds, 2.5 minutes
 on CI's two cores); PLANGEN_CORPUS_START moves the slice."""
 from __future__ import annotations
 
