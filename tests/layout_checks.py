@@ -82,15 +82,17 @@ def _index(doc: list[list[Line]]) -> tuple[str, list[int], list[tuple[int, Line]
     return joined, starts, where
 
 
-def tables_found(doc: list[list[Line]], outline) -> list[tuple[tuple[int, Line], tuple[int, Line] | None]]:
+def tables_found(doc: list[list[Line]], outline, befores: list | None = None
+                 ) -> list[tuple[tuple[int, Line], tuple[int, Line] | None]]:
     """For each target table found in reading order: the (page, line) its header starts on,
-    and the (page, line) where the block before it ends (None for none)."""
+    and the (page, line) where the block before it ends (None for none); ``befores`` gets
+    that block, table by table."""
     joined, starts, where = _index(doc)
     at = lambda pos: where[bisect.bisect_right(starts, pos) - 1]  # noqa: E731
     page_start = {}
     for start, (page, _line) in zip(starts, where):
         page_start.setdefault(page, start)
-    found_tables, cursor, previous, last_table = [], 0, None, -1
+    found_tables, cursor, previous, last_table, before_block = [], 0, None, -1, None
     for block in outline.blocks:
         if block.kind == "table":
             # from the top of the page the block before ends on (past any table found already):
@@ -100,6 +102,8 @@ def tables_found(doc: list[list[Line]], outline) -> list[tuple[tuple[int, Line],
             if found >= 0:
                 found_tables.append((at(found), None if previous is None else at(previous)))
                 last_table = found
+                if befores is not None:
+                    befores.append(before_block)
             continue
         whole = squash(block.title if block.kind == "heading" else block.text)
         found = joined.find(whole, cursor)  # the whole block: its last characters may repeat inside it
@@ -107,14 +111,18 @@ def tables_found(doc: list[list[Line]], outline) -> list[tuple[tuple[int, Line],
             whole = whole[-8:]
             found = joined.find(whole, cursor)
         if found >= 0:
-            cursor, previous = found + len(whole), found + len(whole) - 1
+            cursor, previous, before_block = found + len(whole), found + len(whole) - 1, block
     return found_tables
 
 
-def torn_tables(doc: list[list[Line]], outline) -> list[str]:
-    """A target table must start on the page where the block before it ends."""
+def torn_tables(doc: list[list[Line]], outline, exempt=lambda block: False) -> list[str]:
+    """A target table must start on the page where the block before it ends (unless
+    ``exempt(block before)``)."""
+    befores: list = []
+    found = tables_found(doc, outline, befores)
     return [f"page {table[0]}: table torn from its paragraph on page {before[0]}"
-            for table, before in tables_found(doc, outline) if before is not None and table[0] != before[0]]
+            for (table, before), block in zip(found, befores)
+            if before is not None and table[0] != before[0] and not exempt(block)]
 
 
 def table_tops(doc: list[list[Line]], outline) -> list[float]:
