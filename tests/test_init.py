@@ -165,4 +165,5 @@ def test_init_sets_editors_up_for_progress_files_too(tmp_path, language):
     jsonschema.validate(data, json.loads(schema_file.read_text(encoding="utf-8")))
     check = run("check", cwd=tmp_path)
     assert check.returncode == 0 and check.stdout == "1 plan file(s) OK\n", check.stderr
-    assert run("progress", "plans", "--unit", unit, cwd=tmp_path).stdout.startswith(f"as of {YEAR}-06-30, ")
+    first = {"zh": f"第一小学：截至{YEAR}年6月30日", "en": f"North School: As of 30 Jun {YEAR}"}[language]
+    assert run("progress", "plans", "--unit", unit, cwd=tmp_path).stdout.startswith(first)
