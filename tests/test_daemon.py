@@ -14,6 +14,7 @@ import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -25,6 +26,19 @@ from plangen.build import daemon
 pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the render server is Linux-only")
 BAD_PLAN = "plangen: 1\ndocument:\n  number: X\n  title: t\n  year: 2024\n  organization: o\n  colour: red\n"
 STARTED: list[int] = []  # server pids, ended at the end
+
+
+def _short_dir() -> Path:
+    """A runtime folder with a short path: a Unix socket's name is at most 107 bytes, and
+    pytest's own temporary folders can be longer than that."""
+    return Path(tempfile.mkdtemp(prefix="pgrt-", dir="/tmp"))
+
+
+@pytest.fixture
+def short_runtime():
+    folder = _short_dir()
+    yield folder
+    shutil.rmtree(folder, ignore_errors=True)
 
 
 def env_for(runtime: Path, mode: str = "require", **more: str) -> dict[str, str]:
@@ -81,7 +95,7 @@ def end_servers():
 @pytest.fixture(scope="module")
 def warm(tmp_path_factory) -> dict[str, str]:
     """One server, warmed as users get it (the starter plans rendered), shared by the module."""
-    env = env_for(tmp_path_factory.mktemp("runtime"), PLANGEN_DAEMON_WARM="1")
+    env = env_for(_short_dir(), PLANGEN_DAEMON_WARM="1")
     assert plangen("--version", env=env).returncode == 0
     return env
 
@@ -127,32 +141,31 @@ def test_the_callers_folder_umask_and_limits(warm, tmp_path):
     assert b"File too large" in results[0][1] and results[0][2] == 0o700, results
 
 
-def test_a_changed_code_gets_a_new_server_and_the_old_one_exits(tmp_path):
+def test_a_changed_code_gets_a_new_server_and_the_old_one_exits(tmp_path, short_runtime):
     package = tmp_path / "pkg"
     shutil.copytree(ROOT / "src" / "plangen", package / "plangen", ignore=shutil.ignore_patterns("__pycache__"))
-    env = env_for(tmp_path / "runtime", PYTHONPATH=str(package))
+    env = env_for(short_runtime, PYTHONPATH=str(package))
     assert plangen("--version", env=env).returncode == 0
-    (old,) = servers(tmp_path / "runtime")
+    (old,) = servers(short_runtime)
     (package / "plangen" / "errors.py").write_text((package / "plangen" / "errors.py").read_text() + "# changed\n")
     assert plangen("--version", env=env).returncode == 0
     assert wait_until(lambda: not running(old), 30), "the server of the old code is still running"
-    (new,) = servers(tmp_path / "runtime")
+    (new,) = servers(short_runtime)
     assert new != old and running(new)
-    assert len(list((tmp_path / "runtime" / "plangen").glob("*.sock"))) == 1
+    assert len(list((short_runtime / "plangen").glob("*.sock"))) == 1
 
 
-def test_idle_server_exits(tmp_path):
-    env = env_for(tmp_path / "runtime", PLANGEN_DAEMON_IDLE="1")
+def test_idle_server_exits(tmp_path, short_runtime):
+    env = env_for(short_runtime, PLANGEN_DAEMON_IDLE="1")
     assert plangen("--version", env=env).returncode == 0
-    (pid,) = servers(tmp_path / "runtime")
+    (pid,) = servers(short_runtime)
     assert wait_until(lambda: not running(pid), 30), "the idle server did not exit"
-    assert not list((tmp_path / "runtime" / "plangen").glob("*.sock"))
+    assert not list((short_runtime / "plangen").glob("*.sock"))
 
 
 @pytest.mark.parametrize("case", ["group-readable", "link", "other-owner"])
-def test_a_folder_others_can_enter_is_not_used(tmp_path, case):
-    runtime = tmp_path / "runtime"
-    runtime.mkdir()
+def test_a_folder_others_can_enter_is_not_used(tmp_path, case, short_runtime):
+    runtime = short_runtime  # made (mode 0700) by the fixture
     folder = runtime / "plangen"
     if case == "link":
         (tmp_path / "elsewhere").mkdir(mode=0o700)
@@ -171,10 +184,10 @@ def test_a_folder_others_can_enter_is_not_used(tmp_path, case):
 
 
 @pytest.mark.skipif(os.getuid() != 0, reason="needs root to connect as another user")
-def test_another_user_is_not_served(tmp_path):
-    env = env_for(tmp_path / "runtime")
+def test_another_user_is_not_served(tmp_path, short_runtime):
+    env = env_for(short_runtime)
     assert plangen("--version", env=env).returncode == 0
-    folder = tmp_path / "runtime" / "plangen"
+    folder = short_runtime / "plangen"
     (sock,) = folder.glob("*.sock")
     folder.chmod(0o711)
     sock.chmod(0o666)  # only the uid check stands between this user and the server
