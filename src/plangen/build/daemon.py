@@ -240,10 +240,7 @@ def _started(sock: socket.socket, argv: list[str]) -> _Lines | None:
 
 def _outcome(reader: _Lines) -> int:
     while True:
-        try:
-            line = reader.next()
-        except OSError:
-            line = ""
+        line = reader.next()
         what, _, value = line.partition(" ")
         if what == "exit":
             return int(value)
@@ -265,7 +262,7 @@ def _send(sock: socket.socket, line: str) -> None:
 
 
 class _Lines:
-    """Lines of text from a socket (an empty string at its end)."""
+    """Lines of text from a socket (an empty string at its end, or when the connection fails)."""
 
     def __init__(self, sock: socket.socket):
         self.sock = sock
@@ -277,6 +274,8 @@ class _Lines:
                 chunk = self.sock.recv(4096)
             except InterruptedError:
                 continue
+            except OSError:  # reset or closed under us: the same as its end
+                return ""
             if not chunk:
                 return ""
             self.buffer += chunk

@@ -305,10 +305,7 @@ def _watch_caller(conn: socket.socket) -> None:
     def read() -> None:
         lines = daemon._Lines(conn)
         while True:
-            try:
-                line = lines.next()
-            except OSError:
-                line = ""
+            line = lines.next()
             what, _, value = line.partition(" ")
             if what == "signal" and value.isdigit():
                 os.kill(os.getpid(), int(value))
