@@ -108,6 +108,17 @@ def totals(lines: list[UnitLine]) -> tuple[Decimal, Decimal]:
     return sum((u.planned for u in counted), Decimal(0)), sum((u.done for u in counted), Decimal(0))
 
 
+def money_sum(lines: list[UnitLine], name: str) -> Optional[Decimal]:
+    """The counted lines' ``budget`` or ``spent`` money; None when none of them has any."""
+    values = [getattr(u, name) for u in lines if u.counts and getattr(u, name) is not None]
+    return sum(values, Decimal(0)) if values else None
+
+
+def percent_text(value: Optional[int]) -> str:
+    """A percentage as printed (102%), blank when there is none (nothing planned)."""
+    return "" if value is None else f"{value}%"
+
+
 def latest_date(loaded: LoadedProgress) -> dt.date:
     return max(e.date for e in loaded.progress.entries)
 

@@ -5,8 +5,6 @@ targets not done or dropped with their notes, and the timeline chart. Rendered b
 renderers as a plan: they only lay out what this says."""
 from __future__ import annotations
 
-import datetime as dt
-from decimal import Decimal
 from typing import Optional
 
 from plangen.outline.chart import timeline
@@ -14,7 +12,7 @@ from plangen.outline.columns import budget_heading
 from plangen.outline.coverfit import cover_fit
 from plangen.outline.numbers import Printer, currency_of
 from plangen.outline.outline import APPENDIX_MAX_COLUMNS, Block, Cover, Heading, Outline, Para, Table, build_outline, unit_noun
-from plangen.outline.progress import State, UnitLine, groups, item_state, percent, totals
+from plangen.outline.progress import State, UnitLine, groups, item_state, money_sum, percent, percent_text, totals
 from plangen.outline.targets import fmt, printer
 from plangen.outline.wording import Wording
 from plangen.source.model import Plan
@@ -22,19 +20,12 @@ from plangen.source.progress_load import LoadedProgress
 from plangen.source.walk import Loc
 
 
-def date_words(w: Wording, date: dt.date) -> str:
-    return w.date(date)
-
-
 def build_report(loaded: LoadedProgress, state: State, w: Wording) -> Outline:
     plan = loaded.plan.plan
     base = build_outline(plan, w)
-    as_of = date_words(w, state.as_of)
-    counted = [u for u in state.lines if u.counts]
+    as_of = w.date(state.as_of)
     noun = unit_noun(plan, w)
-    summary = w.named("report_summary", noun, date=as_of, total=str(len(counted)), done=str(state.count("done")),
-                       progress=str(state.count("in-progress")), planned=str(state.count("planned")),
-                       overdue=str(len(state.overdue)), dropped=str(state.count("dropped")))
+    summary = summary_sentence(state, w, noun)
     cover = Cover(base.cover.number_label, w.format("kind_format", kind=w.report_kind), None, base.cover.fields)
     base.title = w.format("report_title", title=plan.document.title)
     base.subtitle = w.format("report_as_of", date=as_of)
@@ -88,7 +79,17 @@ def _status(pending: tuple[Loc, Optional[str]], state: State, w: Wording, leaves
     return [Para(f"{w.status_label}{w.colon}{words}{summary}".rstrip(), item_id=item_id, loc=loc, role="status")]
 
 
-def _status_words(u: UnitLine, w: Wording) -> str:
+def summary_sentence(state: State, w: Wording, noun: str) -> str:
+    """截至…，计划目标共N项（按学校计），已完成…: the report's preface and `plangen progress`'s first line."""
+    counted = [u for u in state.lines if u.counts]
+    return w.named("report_summary", noun, date=w.date(state.as_of), total=str(len(counted)),
+                   done=str(state.count("done")), progress=str(state.count("in-progress")),
+                   planned=str(state.count("planned")), overdue=str(len(state.overdue)),
+                   dropped=str(state.count("dropped")))
+
+
+def status_words(u: UnitLine, w: Wording) -> str:
+    """A unit's status as printed: 进行中, or 进行中（逾期） when overdue."""
     word = w.status(u.status)
     return w.format("status_overdue", status=word) if u.overdue else word
 
@@ -110,13 +111,13 @@ def completion_table(loc: Loc, state: State, w: Wording, plan: Plan) -> Optional
         t = lines[0].target.target
         for u in lines:
             cells = _money([u], money, p) if u.counts else ["—"] * sum(money)
-            rows.append([t.what, u.unit_name, t.unit, fmt(u.planned), fmt(u.done), _pct(u.percent),
-                         _status_words(u, w)] + cells)
+            rows.append([t.what, u.unit_name, t.unit, fmt(u.planned), fmt(u.done), percent_text(u.percent),
+                         status_words(u, w)] + cells)
             dropped.append(not u.counts)
         if len(lines) > 1:
             counted = [u for u in lines if u.counts]
             planned, done = totals(lines)
-            numbers = [fmt(planned), fmt(done), _pct(percent(done, planned))] if counted else ["—", "—", ""]
+            numbers = [fmt(planned), fmt(done), percent_text(percent(done, planned))] if counted else ["—", "—", ""]
             rows.append([t.what, w.table_total, t.unit, *numbers, ""]
                         + (_money(counted, money, p) if counted else ["—"] * sum(money)))
             dropped.append(not counted)
@@ -125,17 +126,9 @@ def completion_table(loc: Loc, state: State, w: Wording, plan: Plan) -> Optional
 
 
 def _money(lines: list[UnitLine], columns: tuple[bool, bool], p: Printer) -> list[str]:
-    """The budget and money-spent cells, for the columns the table has."""
-    cells = []
-    for name, shown in zip(("budget", "spent"), columns):
-        values = [getattr(u, name) for u in lines if getattr(u, name) is not None]
-        if shown:
-            cells.append(p.money(sum(values, Decimal(0))) if values else "")
-    return cells
+    """The budget and money-spent cells of the counted lines, for the columns the table has."""
+    return [p.money(money_sum(lines, name)) for name, shown in zip(("budget", "spent"), columns) if shown]
 
-
-def _pct(value: Optional[int]) -> str:
-    return "" if value is None else f"{value}%"
 
 
 def matrix_tables(state: State, w: Wording, plan: Plan) -> list[Table]:
@@ -175,8 +168,8 @@ def open_table(state: State, w: Wording, noun: str) -> Table:
     lines = [u for u in state.lines if u.status != "done"]
     lines.sort(key=lambda u: (not u.overdue, u.status == "dropped"))
     header = [w.table_what, w.named("col_school", noun), w.table_deadline, w.col_planned, w.col_done, w.col_status, w.col_note]
-    rows = [[u.target.target.what, u.unit_name, date_words(w, u.due), f"{fmt(u.planned)} {u.target.target.unit}",
-             fmt(u.done), _status_words(u, w), u.note or ""] for u in lines]
+    rows = [[u.target.target.what, u.unit_name, w.date(u.due), f"{fmt(u.planned)} {u.target.target.unit}",
+             fmt(u.done), status_words(u, w), u.note or ""] for u in lines]
     if not rows:
         rows = [[w.open_none] + [""] * 6]
     return Table(header, rows, [False, False, False, True, True, False, False], f"{w.appendix_label}{w.colon}{w.open_title}",

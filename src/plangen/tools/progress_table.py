@@ -5,15 +5,13 @@ from __future__ import annotations
 import csv
 import io
 import unicodedata
-from decimal import Decimal
-from typing import Optional
 
 from plangen.outline.columns import budget_heading
 from plangen.outline.numbers import Printer, currency_of, to_json
 from plangen.outline.outline import unit_noun
-from plangen.outline.progress import State, UnitLine, for_unit, groups, percent, totals
+from plangen.outline.progress import State, for_unit, groups, money_sum, percent, percent_text, totals
+from plangen.outline.report import status_words, summary_sentence
 from plangen.outline.targets import printer
-from plangen.outline.wording import Wording
 from plangen.render.theme import load_theme
 from plangen.source.model import Plan
 from plangen.tools.targets_table import unit_id
@@ -28,9 +26,6 @@ def one_unit(state: State, plan: Plan, path: str, wanted: str) -> State:
     return for_unit(state, uid, plan.unit_names()[uid])
 
 
-def _pct(value: Optional[int]) -> str:
-    return "" if value is None else f"{value}%"
-
 
 def rows(state: State, p: Printer) -> list[list[str]]:
     """A row per target and unit, then the target's total when it is set for several units."""
@@ -39,20 +34,15 @@ def rows(state: State, p: Printer) -> list[list[str]]:
         t = lines[0].target
         for u in lines:
             out.append([t.item_id or "", t.target.what, u.unit_name, p.quantity(u.planned), p.quantity(u.done),
-                        t.target.unit, _pct(u.percent), u.status, u.due.isoformat(), "overdue" if u.overdue else "",
+                        t.target.unit, percent_text(u.percent), u.status, u.due.isoformat(), "overdue" if u.overdue else "",
                         p.money(u.budget), p.money(u.spent), u.note or ""])
         if len(lines) > 1:
             planned, done = totals(lines)
             out.append([t.item_id or "", t.target.what, "total", p.quantity(planned), p.quantity(done), t.target.unit,
-                        _pct(percent(done, planned)), "", "", "", p.money(_sum(lines, "budget")),
-                        p.money(_sum(lines, "spent")), ""])
+                        percent_text(percent(done, planned)), "", "", "", p.money(money_sum(lines, "budget")),
+                        p.money(money_sum(lines, "spent")), ""])
     return out
 
-
-def _sum(lines: list[UnitLine], name: str) -> Optional[Decimal]:
-    """The total of the counted units' budget or spent money; None when none has one."""
-    values = [getattr(u, name) for u in lines if u.counts and getattr(u, name) is not None]
-    return sum(values, Decimal(0)) if values else None
 
 
 def progress_table(state: State, plan: Plan) -> str:
@@ -67,30 +57,21 @@ def progress_table(state: State, plan: Plan) -> str:
     for lines in groups(state):
         t = lines[0].target.target
         for u in lines:
-            status = w.format("status_overdue", status=w.status(u.status)) if u.overdue else w.status(u.status)
-            body.append([t.what, u.unit_name, p.quantity(u.planned), p.quantity(u.done), t.unit, _pct(u.percent),
-                         status, w.date(u.due, "deadline_format"), p.money(u.budget), p.money(u.spent), u.note or ""])
+            body.append([t.what, u.unit_name, p.quantity(u.planned), p.quantity(u.done), t.unit,
+                         percent_text(u.percent), status_words(u, w), w.date(u.due, "deadline_format"), p.money(u.budget), p.money(u.spent), u.note or ""])
         if len(lines) > 1:
             planned, done = totals(lines)
             body.append([t.what, w.table_total, p.quantity(planned), p.quantity(done), t.unit,
-                         _pct(percent(done, planned)), "", "", p.money(_sum(lines, "budget")),
-                         p.money(_sum(lines, "spent")), ""])
+                         percent_text(percent(done, planned)), "", "", p.money(money_sum(lines, "budget")),
+                         p.money(money_sum(lines, "spent")), ""])
     used = [c for c in range(len(header)) if c < 7 or any(r[c] for r in body)]  # no empty money/note columns
     table = [[r[c] for c in used] for r in [header, *body]]
     widths = [max(_width(r[i]) for r in table) for i in range(len(used))]
     right = {2, 3, 5, 8, 9}
     out = ["  ".join(_pad(cell, widths[i], used[i] in right) for i, cell in enumerate(r)).rstrip() for r in table]
-    return "\n".join([summary_sentence(state, w, noun), *out]) + "\n"
-
-
-def summary_sentence(state: State, w: Wording, noun: str) -> str:
-    """The report's summary sentence (截至…，计划目标共N项…); for one unit, named after it."""
-    counted = [u for u in state.lines if u.counts]
-    text = w.named("report_summary", noun, date=w.date(state.as_of), total=str(len(counted)),
-                   done=str(state.count("done")), progress=str(state.count("in-progress")),
-                   planned=str(state.count("planned")), overdue=str(len(state.overdue)),
-                   dropped=str(state.count("dropped")))
-    return f"{state.unit[1]}{w.colon}{text}" if state.unit else text
+    summary = summary_sentence(state, w, noun)
+    first = f"{state.unit[1]}{w.colon}{summary}" if state.unit else summary  # one unit's: named after it
+    return "\n".join([first, *out]) + "\n"
 
 
 def progress_csv(state: State, plan: Plan) -> bytes:
