@@ -53,9 +53,6 @@ class Matrix:
     def money(self, value: Decimal, language: str) -> str:
         return numbers.money(value, self.currency, language, self.written)
 
-    def money_plain(self, value: Decimal) -> str:
-        return numbers.money_plain(value, self.currency, self.written)
-
     def column_total(self, what: str) -> Decimal:
         return sum((q for (u, w), q in self.cells.items() if w == what), ZERO)
 

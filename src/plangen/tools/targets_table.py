@@ -7,15 +7,13 @@ import csv
 import difflib
 import io
 import unicodedata
-from collections.abc import Callable
-from decimal import Decimal
 from typing import Optional
 
 from plangen.errors import PlangenError
 from plangen.outline import numbers
 from plangen.outline.columns import budget_heading
 from plangen.outline.outline import unit_noun
-from plangen.outline.targets import Matrix, matrix, target_units
+from plangen.outline.targets import Matrix, matrix, printer, target_units
 from plangen.outline.wording import Wording
 from plangen.source.model import Plan
 
@@ -41,9 +39,8 @@ def _wording(plan: Plan) -> Wording:
 def _rows(plan: Plan, m: Matrix, w: Wording, people: bool, unit: Optional[str] = None) -> tuple[list[str], list[list[str]]]:
     """Header and rows of the matrix: for people with thousands separators, for
     spreadsheets plain digits; money always with its currency's decimals."""
-    lang, noun = plan.document.language, unit_noun(plan, w)
-    qty: Callable[[Decimal], str] = (lambda v: numbers.quantity(v, lang)) if people else numbers.plain
-    money: Callable[[Decimal], str] = (lambda v: m.money(v, lang)) if people else m.money_plain
+    noun, p = unit_noun(plan, w), printer(plan, plain=not people)
+    qty, money = p.quantity, p.money
     header = [w.named("appendix_unit", noun)] + [w.format("measure_format", what=what, measure=measure)
                                                   for what, measure in m.columns]
     budget = [budget_heading(w, "appendix_budget", m.currency)] if m.has_budget else []
