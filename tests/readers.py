@@ -7,6 +7,7 @@ pdftoppm. Each returns a PNG path; ``missing()`` names what is not installed."""
 from __future__ import annotations
 
 import importlib.util
+import json
 import shutil
 import subprocess
 from pathlib import Path
@@ -52,6 +53,16 @@ def render_all(pairs: list[tuple[Path, Path]], dpi: int = DPI) -> None:
     is most of the time)."""
     subprocess.run(["node", str(JS / "render.mjs"), str(dpi / 72), *[str(p) for pair in pairs for p in pair]],
                    check=True, capture_output=True, timeout=300)
+
+
+def typed_in_pdfjs(pdf: Path, values: dict[str, str]) -> dict[str, str]:
+    """What pdf.js shows in each field (by name) once a person has typed ``values`` into them
+    and left them: the fields' own JavaScript (AFDate_FormatEx …) run in pdf.js's sandbox."""
+    proc = subprocess.run(["node", str(JS / "type.mjs"), str(pdf), *[f"{k}={v}" for k, v in values.items()]],
+                          check=True, capture_output=True, text=True, timeout=120)
+    out = json.loads(proc.stdout)
+    assert not out["alerts"], out["alerts"]
+    return dict(out["shown"])
 
 
 def _mupdf(pdf: Path, out: Path, dpi: int) -> Path:

@@ -9,9 +9,10 @@ import unicodedata
 from pathlib import Path
 
 import pytest
+import yaml
 
 import readers
-from conftest import ENGLISH, SEED, run
+from conftest import ENGLISH, SEED, pdftotext, requires, run, soffice_convert, squash
 
 LACKING = readers.missing()
 # poppler (pdftoppm), pdf.js in Node (the browsers' PDF engine) and Tesseract: see conftest.MARKERS
@@ -155,3 +156,35 @@ def test_flattened_copy_prints_the_values_without_fields(built, tmp_path):
         seen = readers.ocr_boxes([(png, boxes[n][1]) for n, _ in wanted])
         assert all(same(s, v) for s, (_, v) in zip(seen, wanted)), (engine, seen)
     assert subprocess.run(["qpdf", "--check", str(out)], capture_output=True).returncode == 0
+
+
+@requires("soffice", "pdftotext")
+def test_a_date_reads_the_same_in_the_pdf_the_docx_and_pdfjs(tmp_path):
+    """One date format a language (wording date_format): a cover date pre-filled as 2021-03-01
+    is printed 1 Mar 2021 / 2021年3月1日 in the PDF's field, in the .docx's date picker (as
+    LibreOffice prints it, with that picture) and in the HTML; typed into the PDF's blank
+    field, pdf.js's own AFDate_FormatEx shows the same."""
+    import docx
+    from docx.oxml.ns import qn
+    from pypdf import PdfReader
+    wanted = {ENGLISH: ("1 Mar 2021", "d MMM yyyy"), SEED: ("2021年3月1日", "yyyy年M月d日")}
+    plans = []
+    for plan in wanted:
+        data = yaml.safe_load(plan.read_text(encoding="utf-8"))
+        fields = data["document"].setdefault("fields", [{"label": "日期", "type": "date"}])
+        next(f for f in fields if f.get("type") == "date")["value"] = "2021-03-01"
+        plans.append(tmp_path / f"{plan.stem}.yaml")
+        plans[-1].write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    proc = run("build", *map(str, plans), "--format", "pdf,docx,html", "--out", str(tmp_path / "out"), "-q")
+    assert proc.returncode == 0, proc.stderr
+    soffice_convert([tmp_path / "out" / f"{p.stem}.docx" for p in wanted], "pdf", tmp_path / "lo")
+    for plan, (shown, picture) in wanted.items():
+        pdf = tmp_path / "out" / f"{plan.stem}.pdf"
+        assert PdfReader(pdf).get_fields()["date"]["/V"] == shown
+        assert readers.typed_in_pdfjs(pdf, {"date": "2021-03-01"}) == {"date": shown}
+        assert readers.typed_in_pdfjs(pdf, {"date": shown}) == {"date": shown}
+        control = docx.Document(tmp_path / "out" / f"{plan.stem}.docx").element.body.find(f".//{qn('w:date')}")
+        assert control.find(qn("w:dateFormat")).get(qn("w:val")) == picture
+        assert control.get(qn("w:fullDate")) == "2021-03-01T00:00:00Z"
+        assert squash(shown) in squash(pdftotext(tmp_path / "lo" / f"{plan.stem}.pdf", "-f", "1", "-l", "1"))
+        assert shown in (tmp_path / "out" / f"{plan.stem}.html").read_text(encoding="utf-8")

@@ -210,7 +210,7 @@ def _cover_field(doc: _StyledDocument, outline: Outline, i: int, field):
     # a pre-filled value is the control's content, so it stays editable (a date keeps its picker)
     shown = field.value or BLANKS.get(outline.language, BLANKS["en"])
     lid = document_language(doc.document, outline.language == "zh") or DATE_LANGUAGE.get(outline.language, "en-US")
-    add_content_control(p, i, field.name, field.label, field.type, shown, full_date=_iso_date(field.value),
+    add_content_control(p, i, field.name, field.label, field.type, shown, full_date=_full_date(field.iso_date),
                         picture=field.date_picture, lid=lid)
     return p
 
@@ -230,11 +230,8 @@ def _lines(text: str, language: str) -> float:
     return len(text) / CHARS_PER_LINE.get(language, 90)
 
 
-def _iso_date(value) -> str | None:
-    try:
-        return dt.date.fromisoformat(value).isoformat() + "T00:00:00Z" if value else None
-    except ValueError:
-        return None
+def _full_date(iso_date: str | None) -> str | None:
+    return iso_date + "T00:00:00Z" if iso_date else None
 
 
 def _body_section(doc: _StyledDocument, outline: Outline) -> None:
