@@ -31,7 +31,7 @@ PLACEHOLDERS: dict[str, frozenset[str]] = {
     "for_all_except_many": frozenset({"count"}),
     "table_status": frozenset(), "deadline_format": frozenset({"year", "month", "day", "mon"}),
     "unit_noun": frozenset(), "budget_plain": frozenset(), "budget_shared": frozenset({"amount"}),
-    "appendix_shared": frozenset(),
+    "appendix_shared": frozenset(), "unit_shared": frozenset(),
     "no_targets": frozenset(), "targets_dropped": frozenset({"count"}),
     # redlines and diffs
     "redline_heading": frozenset({"old", "new"}), "redline_plan": frozenset({"title", "number", "revision"}),
@@ -59,7 +59,7 @@ PLACEHOLDERS: dict[str, frozenset[str]] = {
 }
 RETIRED = frozenset({"date_picker"})  # keys of older wording files, read and ignored (date_format decides now)
 # keys whose wording names units: they may also use {unit_noun} and {Unit_noun} (capitalised)
-NOUN_KEYS = ("all_units", "recipient", "table_for", "appendix_unit", "appendix_shared", "no_targets", "diff_units",
+NOUN_KEYS = ("all_units", "recipient", "table_for", "appendix_unit", "appendix_shared", "unit_shared", "no_targets", "diff_units",
              "for_all_except", "for_many", "for_all_except_many", "col_school", "report_summary", "matrix_title")
 for _key in NOUN_KEYS:
     PLACEHOLDERS[_key] = PLACEHOLDERS[_key] | {"unit_noun", "Unit_noun", "unit_nouns"}
@@ -115,6 +115,7 @@ class Wording:
     budget_plain: str  # a budget column's heading when the plan has no currency
     budget_shared: str  # a whole target's budget in a unit's own document
     appendix_shared: str  # the appendix line of budgets given for whole targets
+    unit_shared: str  # that line in a unit's own document: money shared with others, not in its budget
     redline_heading: str  # the redline summary's title: {old} → {new}, each a redline_plan
     redline_plan: str  # one plan in that title: its {title}, {number} and {revision}
     redline_inserted: str
