@@ -10,8 +10,8 @@ gives NEW's: so accepting all changes gives NEW's document and rejecting all giv
 from __future__ import annotations
 
 import difflib
-from pathlib import Path
 from dataclasses import replace
+from pathlib import Path
 from typing import Optional
 
 from plangen.compare.diff import ItemChange, diff_plans, inline_diff, match, nodes

@@ -16,7 +16,7 @@ from pydantic_core import ErrorDetails
 from plangen.errors import Diagnostic, PlanError
 from plangen.source.model import Plan, check_plan_data
 from plangen.source.walk import Loc
-from plangen.source.yamlsafe import DEFAULT_LIMITS, Limits, SourceMap, decode, dotted, load_yaml, read_file
+from plangen.source.yamlsafe import DEFAULT_LIMITS, Limits, SourceMap, decode, dotted, load_yaml, read_file, refused_fields
 
 _YAML11_WORDS = {"yes", "no", "on", "off", "y", "n"}
 
@@ -55,7 +55,7 @@ def load_plan_text(text: str, path: str = "<plan>", limits: Limits = DEFAULT_LIM
     except ValidationError as exc:
         # a value the YAML layer already refused (a tag, a control character) is not
         # reported a second time as "expected text (found: None)"
-        refused = {d.field for d in diags if d.field}
+        refused = refused_fields(diags)
         more = [d for d in (_diagnostic(err, smap) for err in exc.errors())
                 if not any(d.field == f or d.field.startswith(f + ".") or d.field.startswith(f + "[") for f in refused)]
         references = [d for d in (_problem(p, smap) for p in check_plan_data(data)) if d.severity == "error"]
