@@ -56,6 +56,9 @@ PLACEHOLDERS: dict[str, frozenset[str]] = {
     "chart_label": frozenset(), "chart_title": frozenset(), "chart_planned": frozenset(), "chart_done": frozenset(),
     "chart_month": frozenset({"month"}), "sentence_end": frozenset(),
     "subtitle_separator": frozenset(),
+    # plangen new's notices
+    "new_dropped_count": frozenset({"count"}), "new_dropped": frozenset({"what", "year"}),
+    "new_cleared": frozenset({"statuses", "values"}),
 }
 RETIRED = frozenset({"date_picker"})  # keys of older wording files, read and ignored (date_format decides now)
 # keys whose wording names units: they may also use {unit_noun} and {Unit_noun} (capitalised)
@@ -172,6 +175,9 @@ class Wording:
     chart_month: str
     sentence_end: str
     subtitle_separator: str  # title and subtitle on one line (metadata): " — ", "——"
+    new_dropped_count: str  # `plangen new`: how many dropped targets were left out
+    new_dropped: str  # one of them, after path:line: targets:
+    new_cleared: str  # statuses and cover values removed (filled in anew each year)
 
     def status(self, name: str | None) -> str:
         """The word for a status (planned, in-progress, done, dropped; None: nothing reported)."""

@@ -18,7 +18,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Callable, Iterator
-from typing import Optional
+from typing import NamedTuple, Optional
 
 import yaml
 
@@ -86,9 +86,18 @@ def shift_years(text: str, old_year: int, years: int) -> str:
 Dropped = tuple[int, str]  # (line, what) of a dropped target left out
 
 
+class Rolled(NamedTuple):
+    """Next year's plan text and what was taken out of it, for the notices `new` prints."""
+
+    text: str
+    dropped: list[Dropped]  # dropped targets left out
+    statuses: int  # statuses removed from the targets that stay
+    values: int  # cover values removed
+
+
 def roll_forward(text: str, year: int, number: Optional[str] = None,
-                 number_format: Optional[str] = None) -> tuple[str, list[Dropped]]:
-    """The new plan's text, and the dropped targets left out of it."""
+                 number_format: Optional[str] = None) -> Rolled:
+    """The new plan's text, and what was left out of it."""
     root = yaml.compose(text, Loader=yaml.SafeLoader)
     if root is None:
         raise UsageError("the plan is empty")
@@ -102,11 +111,13 @@ def roll_forward(text: str, year: int, number: Optional[str] = None,
     gone, dropped = _dropped(text, root)
     for path, node in _scalars(root, ()):
         edits.extend(_edit(text, path, node, year, years, old_year, numbering))
-    edits.extend(_removals(text, root))
+    removals = [(edit, key) for edit, key in _removals(text, root)
+                if not any(a <= edit[0] and edit[1] <= b for a, b, _n in gone)]  # not inside a dropped target
+    edits.extend(edit for edit, _key in removals)
     edits = [e for e in edits if not any(a <= e[0] and e[1] <= b for a, b, _n in gone)] + gone
     for start, end, new in sorted(edits, reverse=True):
         text = text[:start] + new + text[end:]
-    return text, dropped
+    return Rolled(text, dropped, sum(k == "status" for _e, k in removals), sum(k == "value" for _e, k in removals))
 
 
 def _edit(text: str, path: KeyPath, node: yaml.ScalarNode, year: int, years: int, old_year: int,
@@ -146,14 +157,15 @@ def _scalars(node: yaml.Node, path: KeyPath) -> Iterator[tuple[KeyPath, yaml.Sca
             yield from _scalars(v, path)
 
 
-def _removals(text: str, root: yaml.Node) -> list[Edit]:
-    """document.fields[].value and every target's status: removed with their keys."""
-    out: list[Edit] = []
+def _removals(text: str, root: yaml.Node) -> list[tuple[Edit, str]]:
+    """document.fields[].value and every target's status: removed with their keys (each with
+    the key it removes)."""
+    out: list[tuple[Edit, str]] = []
     for path, mapping in _mappings(root, ()):
         drop = "value" if path[-2:] == ("document", "fields") else "status" if path[-1:] == ("targets",) else None
         for k, (key, _value) in enumerate(mapping.value):
             if key.value == drop:
-                out.append(_entry_span(text, mapping, k))
+                out.append((_entry_span(text, mapping, k), drop))
     return out
 
 
