@@ -168,3 +168,14 @@ def test_the_date_pickers_follow_date_format_and_refuse_date_letters(tmp_path):
         plangen.load_theme(theme).wording("en")
     assert str(info.value).endswith(":1:1: date_format: 't' between placeholders: a date picker would read it as a "
                                     "date letter (write words around dates elsewhere)")
+
+
+def test_a_picked_date_is_written_as_its_field_shows_it():
+    import datetime as dt
+
+    from plangen.outline.wording import picture_date
+    day = dt.date(2021, 3, 1)
+    assert picture_date("d MMM yyyy", day) == "1 Mar 2021" and picture_date("d mmm yyyy", day, pdf=True) == "1 Mar 2021"
+    assert picture_date("yyyy年M月d日", day) == "2021年3月1日" and picture_date("dd.MM.yyyy", day) == "01.03.2021"
+    assert picture_date("yyyy-mm-dd", day, pdf=True) == "2021-03-01"
+    assert picture_date("HH:mm yyyy", day) is None  # letters plangen never writes: left to the reader

@@ -8,6 +8,7 @@ A theme's file may set only some keys: the others come from the built-in file.
 from __future__ import annotations
 
 import datetime as dt
+import re
 import string
 from collections.abc import Mapping
 from dataclasses import dataclass, fields
@@ -235,6 +236,29 @@ class Wording:
         """The text before and after a placeholder, e.g. page_number around {page}."""
         before, _, after = getattr(self, key).partition("{" + placeholder + "}")
         return before, after
+
+
+# the picture letters date_pictures writes, as a date's parts (Word's and AFDate_FormatEx's)
+_LETTERS = {False: {"yyyy": "%Y", "MMM": "mon", "MM": "%m", "M": "month", "dd": "%d", "d": "day"},
+            True: {"yyyy": "%Y", "mmm": "mon", "mm": "%m", "m": "month", "dd": "%d", "d": "day"}}
+
+
+def picture_date(picture: str, day: dt.date, pdf: bool = False) -> str | None:
+    """``day`` written as a date field's picture says, Word's (d MMM yyyy) or, with ``pdf``, a
+    PDF reader's (d mmm yyyy): what the field shows once a person picks that date. None when
+    the picture uses letters other than those date_pictures writes (a file from elsewhere)."""
+    letters = _LETTERS[pdf]
+    out = []
+    for part in re.split(r"(yyyy|MMM|mmm|MM|mm|M|m|dd|d)", picture):
+        code = letters.get(part)
+        if code is None and any(c.isascii() and c.isalpha() for c in part):
+            return None
+        if code is None:
+            out.append(part)
+        else:
+            out.append({"mon": MONTHS[day.month - 1], "month": str(day.month), "day": str(day.day)}.get(code)
+                       or day.strftime(code))
+    return "".join(out)
 
 
 def plural(noun: str) -> str:
