@@ -54,10 +54,15 @@ class Untabbed:
         except yaml.MarkedYAMLError as exc:
             self.node, self.error = None, exc
 
+    def _stopped_at(self) -> int:
+        """The line (0-based) where YAML stopped; past the end when it read the whole text."""
+        mark = self.error.problem_mark if self.error is not None else None
+        return mark.line if mark is not None else len(self.lines)
+
     def _read(self, compose: Compose) -> None:
         self._attempt(compose)
         while self.error is not None and at_tab(self.text, self.error) and len(self.tabs) < MAX_TABS:
-            index = self.error.problem_mark.line
+            index = self._stopped_at()
             original = self.lines[index]
             if "\t" not in original[:len(original) - len(original.lstrip(" \t"))]:
                 return  # a tab YAML refuses outside the indentation: its own error stands
@@ -65,7 +70,7 @@ class Untabbed:
             for width in WIDTHS:  # the first width with which YAML reads past this line
                 self._replace(index, original, width)
                 self._attempt(compose)
-                if self.error is None or self.error.problem_mark.line > index:
+                if self._stopped_at() > index:
                     break
 
     def _replace(self, index: int, original: str, width: int) -> None:

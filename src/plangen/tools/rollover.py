@@ -164,7 +164,7 @@ def _removals(text: str, root: yaml.Node) -> list[tuple[Edit, str]]:
     for path, mapping in _mappings(root, ()):
         drop = "value" if path[-2:] == ("document", "fields") else "status" if path[-1:] == ("targets",) else None
         for k, (key, _value) in enumerate(mapping.value):
-            if key.value == drop:
+            if drop is not None and key.value == drop:
                 out.append((_entry_span(text, mapping, k), drop))
     return out
 
