@@ -55,14 +55,15 @@ def render_all(pairs: list[tuple[Path, Path]], dpi: int = DPI) -> None:
                    check=True, capture_output=True, timeout=300)
 
 
-def typed_in_pdfjs(pdf: Path, values: dict[str, str]) -> dict[str, str]:
-    """What pdf.js shows in each field (by name) once a person has typed ``values`` into them
-    and left them: the fields' own JavaScript (AFDate_FormatEx …) run in pdf.js's sandbox."""
-    proc = subprocess.run(["node", str(JS / "type.mjs"), str(pdf), *[f"{k}={v}" for k, v in values.items()]],
+def typed_in_pdfjs(pdf: Path, typed: list[tuple[str, str]]) -> list[str]:
+    """What pdf.js shows in a field after each typing (field name, text), one after the other,
+    each as a person types it and leaves the field: the field's own JavaScript
+    (AFDate_FormatEx …) run in pdf.js's sandbox. A value the reader refuses fails here."""
+    proc = subprocess.run(["node", str(JS / "type.mjs"), str(pdf), *[f"{k}={v}" for k, v in typed]],
                           check=True, capture_output=True, text=True, timeout=120)
     out = json.loads(proc.stdout)
     assert not out["alerts"], out["alerts"]
-    return dict(out["shown"])
+    return list(out["shown"])
 
 
 def _mupdf(pdf: Path, out: Path, dpi: int) -> Path:
