@@ -115,8 +115,23 @@ def test_moved_and_renumbered_items_without_ids(tmp_path):
     new.write_text(old_text.replace(a + b, b + a), encoding="utf-8")
     d = diff_json(old, new)
     changes = [(i["change"], i["title"], i["path"], i.get("old_path")) for i in d["items"]]
-    assert ("moved", "Staff training", "2.2", "2.1") in changes or ("moved", "Helpdesk", "2.1", "2.2") in changes
+    # a swap: the item now standing earlier (Helpdesk, moved up) is the one reported as moved
+    assert [c for c in changes if c[0] == "moved"] == [("moved", "Helpdesk", "2.1", "2.2")]
     assert not [c for c in changes if c[0] in ("added", "removed")]
+
+
+@pytest.mark.parametrize("values, moved", [
+    ([1, 0], {0}),  # two siblings swapped: the one moved up
+    ([0, 2, 1, 3], {1}),  # C lifted above B
+    ([4, 0, 1, 2, 3], {0}),  # the last one moved to the top
+    ([1, 2, 3, 4, 0], {4}),  # the first one moved to the end: fewest moves win over "moved up"
+    ([2, 3, 0, 1], {0, 1}),  # two pairs swapped as blocks: the block now in front moved
+    ([3, 1, 2, 0], {0, 3}),
+    ([], set()),
+])
+def test_the_fewest_siblings_are_reported_as_moved_and_a_tie_goes_to_the_one_moved_up(values, moved):
+    from plangen.compare.diff import _increasing
+    assert set(range(len(values))) - _increasing(values) == moved
 
 
 def git(repo, *args):

@@ -194,14 +194,24 @@ def _moved(new: list[Node], pairs: dict[tuple, Node]) -> set[tuple]:
 
 
 def _increasing(values: list[int]) -> set[int]:
-    """Positions of a longest increasing subsequence (the siblings that kept their order)."""
-    best: list[list[int]] = []
-    for k, v in enumerate(values):
-        options = [b for b in best if values[b[-1]] < v]
-        chain = max(options, key=len) + [k] if options else [k]
-        best.append(chain)
-    longest: list[int] = max(best, key=len) if best else []
-    return set(longest)
+    """Positions of a longest increasing subsequence (the siblings that kept their order): the
+    fewest items are reported as moved. Where several are equally long (two siblings swapped),
+    the one kept is the one whose old positions come first, so the item reported as moved is
+    the one that now stands earlier than it did: moving an item up above others is the usual
+    edit, and its old neighbours read as undisturbed. Greedy from the left over the lengths of
+    the longest chains starting at each position, so the answer is deterministic."""
+    n = len(values)
+    longest = [1] * n  # longest increasing chain starting at k
+    for k in range(n - 1, -1, -1):
+        longest[k] = 1 + max((longest[j] for j in range(k + 1, n) if values[j] > values[k]), default=0)
+    kept: list[int] = []
+    need = max(longest, default=0)
+    while need:
+        after = kept[-1] if kept else -1
+        options = [k for k in range(after + 1, n) if longest[k] == need and (not kept or values[k] > values[after])]
+        kept.append(min(options, key=lambda k: values[k]))
+        need -= 1
+    return set(kept)
 
 
 def _fields(old: Item, new: Item, language: str) -> dict:
