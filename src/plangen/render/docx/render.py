@@ -190,15 +190,39 @@ def _cover(doc: _StyledDocument, outline: Outline) -> None:
     label = outline.cover.number_label
     number = red.number if red else None
     doc.words(label + outline.number, "Cover Number", BlockMark(words=[["=", label]] + number) if number else None)
-    kind = doc.add(outline.cover.kind_line, "Cover Kind")
+    kind_runs = red.kind_line if red else None
+    kind = doc.words(outline.cover.kind_line, "Cover Kind", BlockMark(words=kind_runs) if kind_runs else None)
     title = doc.words(outline.title, "Cover Title", _title_mark(outline), glue=True)
-    if outline.subtitle:
-        title.add_run().add_break()
-        title.add_run(outline.subtitle)
+    _subtitle(doc, title, outline)
     recipient = doc.add(outline.cover.recipient_line, "Cover Recipient") if outline.cover.recipient_line else None
     fields = [_cover_field(doc, outline, i, field) for i, field in enumerate(outline.cover.fields, 1)]
-    tagline = doc.add(outline.tagline, "Cover Tagline") if outline.tagline else None
+    tagline = _tagline(doc, outline)
     apply_fit(outline.cover.fit, kind, title, recipient, fields, tagline)
+
+
+def _whole(runs: list) -> Optional[str]:
+    """INSERTED or DELETED when runs are one line added or removed whole."""
+    return {"+": INSERTED, "-": DELETED}.get(runs[0][0]) if len(runs) == 1 else None
+
+
+def _subtitle(doc: _StyledDocument, title, outline: Outline) -> None:
+    """The subtitle on the title's next line; in a redline its change, the line break inserted
+    or deleted with a subtitle added or removed whole."""
+    runs = outline.redline.subtitle if outline.redline and doc.rev else None
+    if runs and doc.rev:
+        doc.rev.runs(title, [[runs[0][0], "\n" + runs[0][1]]] if _whole(runs) else [["=", "\n"]] + runs)
+    elif outline.subtitle:
+        title.add_run().add_break()
+        title.add_run(outline.subtitle)
+
+
+def _tagline(doc: _StyledDocument, outline: Outline):
+    runs = outline.redline.tagline if outline.redline and doc.rev else None
+    if runs:
+        change = _whole(runs)
+        return doc.words(runs[0][1] if change else outline.tagline or "", "Cover Tagline",
+                         BlockMark(change=change) if change else BlockMark(words=runs))
+    return doc.add(outline.tagline, "Cover Tagline") if outline.tagline else None
 
 
 def _cover_field(doc: _StyledDocument, outline: Outline, i: int, field):
@@ -260,15 +284,18 @@ def _title_mark(outline: Outline) -> Optional[BlockMark]:
 
 def _title(doc: _StyledDocument, outline: Outline) -> None:
     title = doc.words(outline.title, "Title", _title_mark(outline), glue=True)
-    if outline.subtitle:
-        title.add_run().add_break()
-        title.add_run(outline.subtitle)
-    for i, text in enumerate(outline.preface):
+    _subtitle(doc, title, outline)
+    red = outline.redline
+    woven = red.preface if red and doc.rev and red.preface else [(text, None) for text in outline.preface]
+    for i, (text, mark) in enumerate(woven):
         p = doc.add("", "Preface")
         if i == 0 and outline.preface_label:
             label = p.add_run(outline.preface_label)
             label.bold = True
-        p.add_run(text)
+        if mark is not None and doc.rev:
+            doc.rev.block(p, mark, text)  # changed words, or a paragraph added or removed
+        else:
+            p.add_run(text)
 
 
 def _table(doc: _StyledDocument, table: Table, mark=None, caption: bool = True) -> None:

@@ -104,6 +104,11 @@ def _with_spacing(rpr: str) -> str:
     return rpr.replace("</w:rPr>", spacing + "</w:rPr>") if rpr else f"<w:rPr>{spacing}</w:rPr>"
 
 
+def _lines(text: str, tag: str) -> str:
+    """Escaped text for a w:t or w:delText; a newline is a line break (w:br) in the same run."""
+    return f'</{tag}><w:br/><{tag} xml:space="preserve">'.join(_escape(line) for line in text.split("\n"))
+
+
 def _escape(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
 
@@ -205,14 +210,14 @@ class Revisions:
             if not text:
                 continue
             if op == "=":
-                xml = f'<w:r {nsdecls("w")}>{rpr}<w:t xml:space="preserve">{_escape(text)}</w:t></w:r>'
+                xml = f'<w:r {nsdecls("w")}>{rpr}<w:t xml:space="preserve">{_lines(text, "w:t")}</w:t></w:r>'
             elif op == "+":
                 xml = (f'<{wrap[0]} {nsdecls("w")} {self.attrs()}><w:r>{rpr}<w:t xml:space="preserve">'
-                       f'{_escape(text)}</w:t></w:r></{wrap[0]}>')
+                       f'{_lines(text, "w:t")}</w:t></w:r></{wrap[0]}>')
             else:
                 spaced = gap and k + 1 < len(runs) and runs[k + 1][0] == "+"
                 parts = [(text[:-1], rpr), (text[-1], _with_spacing(rpr))] if spaced else [(text, rpr)]
-                inner = "".join(f'<w:r>{r}<w:delText xml:space="preserve">{_escape(t)}</w:delText></w:r>'
+                inner = "".join(f'<w:r>{r}<w:delText xml:space="preserve">{_lines(t, "w:delText")}</w:delText></w:r>'
                                 for t, r in parts if t)
                 xml = f'<{wrap[1]} {nsdecls("w")} {self.attrs()}>{inner}</{wrap[1]}>'
             paragraph._p.append(parse_xml(xml))
