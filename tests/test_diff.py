@@ -320,3 +320,16 @@ def test_a_long_text_change_shows_its_changed_words_not_two_equal_shortened_valu
     assert "Cut use by 52.3% → Cut use by 58.1%" in as_text(d)
     from plangen.compare.diff import inline_diff
     assert inline_diff("降低52.3%", "降低58.1%", "zh") == [["=", "降低"], ["-", "52.3"], ["+", "58.1"], ["=", "%"]]
+
+
+def test_a_preface_change_past_the_shortened_length_is_shown_as_its_changed_words(tmp_path):
+    text = ENGLISH.read_text(encoding="utf-8")
+    old_line = "    - This plan sets out what IT Services will deliver to the district's schools in 2025.\n"
+    assert old_line in text and len(old_line.strip()) > 80  # the change is past the 80th character
+    new = tmp_path / "new.yaml"
+    new.write_text(text.replace(old_line, old_line.replace("in 2025.", "in 2026.")), encoding="utf-8")
+    proc = run("diff", str(ENGLISH), str(new))
+    line = next(x for x in proc.stdout.splitlines() if x.strip().startswith("preface:"))
+    assert line == "  preface: …district's schools in [-2025-]{+2026+}. ¶ Every target…"  # whole words of context
+    proc = run("diff", str(ENGLISH), str(new), "--format", "markdown")
+    assert "- preface: …district's schools in ~~2025~~**2026**. ¶ Every target…" in proc.stdout.splitlines()

@@ -12,6 +12,7 @@ from plangen.outline import numbers
 from plangen.outline.wording import Wording
 
 CONTEXT = 12  # characters of unchanged text shown around a change
+WORD_SLACK = 12  # ... and at most this many more, to end on a word's boundary
 SHORT = 80  # characters of a value shown whole
 NAME_WIDTH = 48  # an item's title or text in a document's summary: columns, a CJK character counting 2
 SYMBOL = {"added": "+", "removed": "-", "moved": ">", "changed": "~"}
@@ -29,8 +30,8 @@ def _inline(runs: list[list[str]], style: str, color: bool) -> str:
         text = text.replace("\n", " ¶ ")
         if op == "=":
             if len(text) > 2 * CONTEXT:
-                head = text[:CONTEXT] if k > 0 else ""
-                tail = text[-CONTEXT:] if k < len(runs) - 1 else ""
+                head = _context(text, True) if k > 0 else ""
+                tail = _context(text, False) if k < len(runs) - 1 else ""
                 text = f"{head}…{tail}" if head or tail else "…"
             out.append(text)
         elif style == "markdown":
@@ -42,6 +43,16 @@ def _inline(runs: list[list[str]], style: str, color: bool) -> str:
         else:
             out.append(f"[-{text}-]" if op == "-" else f"{{+{text}+}}")
     return "".join(out)
+
+
+def _context(text: str, head: bool) -> str:
+    """About CONTEXT characters of kept text after (head) or before a change, whole words where
+    the text has spaces ("financial year," rather than "financial y"); CJK text is cut by characters."""
+    found = re.match(r".{%d}\S*" % CONTEXT, text, re.S) if head else re.search(r"\S*.{0,%d}$" % CONTEXT, text, re.S)
+    words = found.group() if found else ""
+    if words and len(words) <= CONTEXT + WORD_SLACK:
+        return words
+    return text[:CONTEXT] if head else text[-CONTEXT:]
 
 
 class _Lines:
@@ -78,10 +89,10 @@ class _Lines:
     def _change(self, m: dict[str, Any]) -> str:
         """old → new; a long text (a preface, a title) as its changed words in context, so a
         change past the 80th character is not hidden behind two equal shortened values."""
-        old, new = m["old"], m["new"]
+        old, new = (_paragraphs(m["old"]), _paragraphs(m["new"])) if m["field"] != "fields" else (m["old"], m["new"])
         if isinstance(old, str) and isinstance(new, str) and max(len(old), len(new)) > SHORT:
             return _inline(inline_diff(old, new, self.d.language), self.style, self.color)
-        return f"{self._value(m['field'], old)} → {self._value(m['field'], new)}"
+        return f"{self._value(m['field'], m['old'])} → {self._value(m['field'], m['new'])}"
 
     def _value(self, name: str, value: object) -> str:
         """A metadata value as a person reads it: cover fields as 部门：后勤处, 姓名：—."""
@@ -143,6 +154,11 @@ class _Lines:
             t = self.d.budget_total
             out.append(f"{b}{w.diff_budget} · {w.diff_total}{w.colon}{money(t['old'])} → {money(t['new'])}{cur}")
         return out
+
+
+def _paragraphs(value: object) -> object:
+    """A preface's paragraphs as one text, a paragraph a line (shown as ¶), to compare word by word."""
+    return "\n".join(value) if isinstance(value, list) and all(isinstance(v, str) for v in value) else value
 
 
 def _lines(d: PlanDiff, w: Wording, style: str, color: bool) -> list[str]:
