@@ -274,6 +274,9 @@ def test_preface_subtitle_and_tagline_changes_are_marked(tmp_path):
     assert '<p class="preface del"><del>Every target is per school unless a list of schools is given.</del></p>' in html
     assert '<p class="preface ins"><ins>Questions go to the IT Services helpdesk.</ins></p>' in html
     assert "<ins><br>(Revised edition)</ins>" in html
+    # the summary's title keeps the document numbers whole (no line break at their hyphens)
+    heading = re.search(r'<section class="redline-summary">\s*<h1>(.*?)</h1>', html, re.S).group(1)
+    assert heading.count('<span class="nobr">RSD-IT-2025-01</span>') == 2
     body = docx.Document(str(tmp_path / "red.docx")).element.body
     texts = lambda tag: ["".join(t.text or "" for t in p.iter(f"{W}{tag}")) for p in body.iter(f"{W}p")]  # noqa: E731
     assert "Every target is per school unless a list of schools is given." in texts("delText")
