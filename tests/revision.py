@@ -68,6 +68,5 @@ def revision(path: Path, source: Path = NEXT) -> Path:
     preface = document["preface"] if isinstance(document["preface"], list) else [document["preface"]]
     assert "总结出一些经验" in preface[0]
     document["preface"] = [preface[0].replace("总结出一些经验", "总结出更多经验"), "本计划自印发之日起施行。"]
-    document["subtitle"] = "（修订版）"
     document["tagline"] = document["tagline"].replace("continuous progress", "steady progress")
     return write(plan, path)

@@ -168,6 +168,8 @@ def test_diff_between_git_revisions(repo):
     red = run("redline", "HEAD~1:plans/plan.yaml", "plans/plan.yaml", "-o", "changes.html", cwd=repo)
     assert red.returncode == 0, red.stderr
     heading = (repo / "changes.html").read_text(encoding="utf-8").split("<h1>")[1].split("</h1>")[0]
+    assert heading.count('<span class="nobr">YK-JH-002') == 2  # document numbers never break at a hyphen
+    heading = heading.replace('<span class="nobr">', "").replace("</span>", "")
     # an office names a plan by its title, number and date; the revision only where those are the same
     assert heading == ("修订对照：《新学期后勤总务2021年工作计划（新编版）》（YK-JH-0025，2021年2月20日） → "
                        "《新学期后勤总务2022年工作计划（新编版）》（YK-JH-0026，2022年2月18日）")

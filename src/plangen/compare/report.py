@@ -13,6 +13,7 @@ from plangen.outline.wording import Wording
 
 CONTEXT = 12  # characters of unchanged text shown around a change
 WORD_SLACK = 12  # ... and at most this many more, to end on a word's boundary
+_HEAD, _TAIL = rf".{{{CONTEXT}}}\S*", rf"\S*.{{0,{CONTEXT}}}$"  # CONTEXT characters, then to the word's end / from its start
 SHORT = 80  # characters of a value shown whole
 NAME_WIDTH = 48  # an item's title or text in a document's summary: columns, a CJK character counting 2
 SYMBOL = {"added": "+", "removed": "-", "moved": ">", "changed": "~"}
@@ -48,7 +49,7 @@ def _inline(runs: list[list[str]], style: str, color: bool) -> str:
 def _context(text: str, head: bool) -> str:
     """About CONTEXT characters of kept text after (head) or before a change, whole words where
     the text has spaces ("financial year," rather than "financial y"); CJK text is cut by characters."""
-    found = re.match(r".{%d}\S*" % CONTEXT, text, re.S) if head else re.search(r"\S*.{0,%d}$" % CONTEXT, text, re.S)
+    found = re.match(_HEAD, text, re.S) if head else re.search(_TAIL, text, re.S)
     words = found.group() if found else ""
     if words and len(words) <= CONTEXT + WORD_SLACK:
         return words

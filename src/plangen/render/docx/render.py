@@ -16,7 +16,7 @@ from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.opc.exceptions import PackageNotFoundError
 from docx.oxml.ns import nsdecls, qn
-from docx.shared import Mm, Pt, Twips
+from docx.shared import Pt, Twips
 from docx.table import _Cell
 
 from plangen.errors import RenderError
@@ -24,18 +24,16 @@ from plangen.outline.breaks import glued_runs
 from plangen.outline.changes import DELETED, INSERTED, BlockMark, TableMark
 from plangen.outline.outline import Heading, Outline, Table
 from plangen.render import RenderOptions
-from plangen.render.docx.coverfit import apply_fit
+from plangen.render.docx.front import cover, title
 from plangen.render.docx.reference import clean_reference
 from plangen.render.docx.widths import column_edges, column_widths
 from plangen.render.docx.xml import (
     Revisions,
-    add_content_control,
     add_field,
     add_glued,
     add_list,
     child,
     clean_package,
-    document_language,
     element,
     no_break_hyphens,
     set_cell_margins,
@@ -44,11 +42,8 @@ from plangen.render.docx.xml import (
 )
 from plangen.render.theme import Theme, reference_name
 
-BLANKS = {"zh": "\u3000" * 12, "en": "\u00a0" * 30}  # what an empty cover field shows, underlined
 KEEP_LINES = 16  # a longer paragraph is not kept with its table: LibreOffice would move it whole, leaving a page half empty
 CHARS_PER_LINE = {"zh": 27, "en": 90}
-DATE_LANGUAGE = {"zh": "zh-CN", "en": "en-US"}  # a date picker's language when the reference document sets none
-CAPTION_TAB_MM = {"zh": 58, "en": 76}  # where the cover's blanks start (the style indents 38 mm)
 MAX_REFERENCE_BYTES = 20_000_000
 SIZED_MARGIN = 57  # twips: 1 mm, a sized table's cell margins on every side (plan.css: table.targets.sized)
 SUMMARY_PT = 10.5  # the appendix's type size, as in the PDF
@@ -100,9 +95,9 @@ def render_docx(outline: Outline, theme: Theme) -> bytes:
     for part in list(body):  # the reference's own content goes; its page setup stays
         if part.tag != qn("w:sectPr"):
             body.remove(part)
-    _cover(doc, outline)
+    cover(doc, outline)
     _body_section(doc, outline)
-    _title(doc, outline)
+    title(doc, outline)
     _blocks(doc, outline, add_list(document, outline.scheme, outline.label_gap))
     _appendix(doc, outline)
     for fig in outline.figures:
@@ -185,60 +180,6 @@ def _open_reference(theme: Theme, name: str):
         raise RenderError(f"{path}: not a usable reference .docx ({type(exc).__name__})") from None
 
 
-def _cover(doc: _StyledDocument, outline: Outline) -> None:
-    red = outline.redline
-    label = outline.cover.number_label
-    number = red.number if red else None
-    doc.words(label + outline.number, "Cover Number", BlockMark(words=[["=", label]] + number) if number else None)
-    kind_runs = red.kind_line if red else None
-    kind = doc.words(outline.cover.kind_line, "Cover Kind", BlockMark(words=kind_runs) if kind_runs else None)
-    title = doc.words(outline.title, "Cover Title", _title_mark(outline), glue=True)
-    _subtitle(doc, title, outline)
-    recipient = doc.add(outline.cover.recipient_line, "Cover Recipient") if outline.cover.recipient_line else None
-    fields = [_cover_field(doc, outline, i, field) for i, field in enumerate(outline.cover.fields, 1)]
-    tagline = _tagline(doc, outline)
-    apply_fit(outline.cover.fit, kind, title, recipient, fields, tagline)
-
-
-def _whole(runs: list) -> Optional[str]:
-    """INSERTED or DELETED when runs are one line added or removed whole."""
-    return {"+": INSERTED, "-": DELETED}.get(runs[0][0]) if len(runs) == 1 else None
-
-
-def _subtitle(doc: _StyledDocument, title, outline: Outline) -> None:
-    """The subtitle on the title's next line; in a redline its change, the line break inserted
-    or deleted with a subtitle added or removed whole."""
-    runs = outline.redline.subtitle if outline.redline and doc.rev else None
-    if runs and doc.rev:
-        doc.rev.runs(title, [[runs[0][0], "\n" + runs[0][1]]] if _whole(runs) else [["=", "\n"]] + runs)
-    elif outline.subtitle:
-        title.add_run().add_break()
-        title.add_run(outline.subtitle)
-
-
-def _tagline(doc: _StyledDocument, outline: Outline):
-    runs = outline.redline.tagline if outline.redline and doc.rev else None
-    if runs:
-        change = _whole(runs)
-        return doc.words(runs[0][1] if change else outline.tagline or "", "Cover Tagline",
-                         BlockMark(change=change) if change else BlockMark(words=runs))
-    return doc.add(outline.tagline, "Cover Tagline") if outline.tagline else None
-
-
-def _cover_field(doc: _StyledDocument, outline: Outline, i: int, field):
-    # The style underlines; the label opts out. LibreOffice draws a plain-text control
-    # with the paragraph's formatting, so the blank prints underlined there too.
-    p = doc.add("", "Cover Field")
-    p.add_run(field.caption + "\t").font.underline = False  # every blank starts at the tab stop
-    p.paragraph_format.tab_stops.add_tab_stop(Mm(CAPTION_TAB_MM.get(outline.language, 76)))
-    # a pre-filled value is the control's content, so it stays editable (a date keeps its picker)
-    shown = field.value or BLANKS.get(outline.language, BLANKS["en"])
-    lid = document_language(doc.document, outline.language == "zh") or DATE_LANGUAGE.get(outline.language, "en-US")
-    add_content_control(p, i, field.name, field.label, field.type, shown, full_date=_full_date(field.iso_date),
-                        picture=field.date_picture, lid=lid)
-    return p
-
-
 def _outline_level(paragraph, level: int) -> None:
     ppr = paragraph._p.get_or_add_pPr()
     mark = ppr.find(qn("w:rPr"))
@@ -252,10 +193,6 @@ def _outline_level(paragraph, level: int) -> None:
 def _lines(text: str, language: str) -> float:
     """About how many lines a body paragraph takes."""
     return len(text) / CHARS_PER_LINE.get(language, 90)
-
-
-def _full_date(iso_date: str | None) -> str | None:
-    return iso_date + "T00:00:00Z" if iso_date else None
 
 
 def _body_section(doc: _StyledDocument, outline: Outline) -> None:
@@ -275,27 +212,6 @@ def _body_section(doc: _StyledDocument, outline: Outline) -> None:
     paragraph.add_run(before)
     add_field(paragraph, "PAGE", "1")
     paragraph.add_run(after)
-
-
-def _title_mark(outline: Outline) -> Optional[BlockMark]:
-    red = outline.redline
-    return BlockMark(words=red.title) if red and red.title else None
-
-
-def _title(doc: _StyledDocument, outline: Outline) -> None:
-    title = doc.words(outline.title, "Title", _title_mark(outline), glue=True)
-    _subtitle(doc, title, outline)
-    red = outline.redline
-    woven = red.preface if red and doc.rev and red.preface else [(text, None) for text in outline.preface]
-    for i, (text, mark) in enumerate(woven):
-        p = doc.add("", "Preface")
-        if i == 0 and outline.preface_label:
-            label = p.add_run(outline.preface_label)
-            label.bold = True
-        if mark is not None and doc.rev:
-            doc.rev.block(p, mark, text)  # changed words, or a paragraph added or removed
-        else:
-            p.add_run(text)
 
 
 def _table(doc: _StyledDocument, table: Table, mark=None, caption: bool = True) -> None:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import copy
 import functools
 import io
-import re
 import zipfile
 from collections.abc import Sequence
 
