@@ -38,9 +38,11 @@ def child(parent, tag: str):
     return found
 
 
-def set_fonts(rpr_parent, latin: str | None = None, east_asia: str | None = None) -> None:
+def set_fonts(rpr_parent, latin: str | None = None, east_asia: str | None = None, hint: bool = True) -> None:
     """Set w:rFonts on a style or run (w:eastAsia included) and drop theme font attributes,
-    which otherwise win over the names in Word and LibreOffice."""
+    which otherwise win over the names in Word and LibreOffice. hint: w:hint="eastAsia",
+    Word's East Asian face for characters both scripts share (quotes, dashes, ellipses): right
+    in a Chinese document, wrong in an English one (“2025–2030” in 宋体)."""
     rpr = rpr_parent.get_or_add_rPr() if hasattr(rpr_parent, "get_or_add_rPr") else rpr_parent.find(qn("w:rPr"))
     fonts = rpr.find(qn("w:rFonts"))
     if fonts is None:
@@ -54,7 +56,10 @@ def set_fonts(rpr_parent, latin: str | None = None, east_asia: str | None = None
         fonts.set(qn("w:cs"), latin)
     if east_asia:
         fonts.set(qn("w:eastAsia"), east_asia)
-        fonts.set(qn("w:hint"), "eastAsia")
+        if hint:
+            fonts.set(qn("w:hint"), "eastAsia")
+        else:
+            fonts.attrib.pop(qn("w:hint"), None)
 
 
 def numbering_xml_levels(scheme: str, gap: str) -> str:
