@@ -287,6 +287,15 @@ class Revisions:
         row._tr.get_or_add_trPr().append(parse_xml(f'<{tag} {nsdecls("w")} {self.attrs()}/>'))
 
 
+def set_document_language(document, tag: str, east_asian: bool) -> None:
+    """The document's language (styles.xml docDefaults), for Word's proofing and the date
+    picker: the East Asian language of a Chinese document, the Latin one of an English
+    document (a Chinese document's Latin language stays what its reference says)."""
+    lang = document.styles.element.find(f"{qn('w:docDefaults')}/{qn('w:rPrDefault')}/{qn('w:rPr')}/{qn('w:lang')}")
+    if lang is not None:
+        lang.set(qn("w:eastAsia") if east_asian else qn("w:val"), tag)
+
+
 def document_language(document, east_asian: bool) -> str | None:
     """The language the document's default run properties set (styles.xml docDefaults): its
     East Asian language for a Chinese document, else its Latin one (None when unset)."""
