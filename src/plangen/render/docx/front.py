@@ -20,6 +20,8 @@ CAPTION_TAB_MM = {"zh": 58, "en": 76}  # where the cover's blanks start (the sty
 
 
 def cover(doc: _StyledDocument, outline: Outline) -> None:
+    """The cover: number, kind, title and subtitle, fill-in fields, tagline; in a redline each
+    with its changes (the number a code, struck and replaced whole)."""
     red = outline.redline
     label = outline.cover.number_label
     number = red.number if red else None
@@ -86,8 +88,9 @@ def _title_mark(outline: Outline) -> Optional[BlockMark]:
 
 
 def title(doc: _StyledDocument, outline: Outline) -> None:
-    title = doc.words(outline.title, "Title", _title_mark(outline), glue=True)
-    _subtitle(doc, title, outline)
+    """The body's title and subtitle, then the preface (in a redline, OLD's paragraphs woven in)."""
+    heading = doc.words(outline.title, "Title", _title_mark(outline), glue=True)
+    _subtitle(doc, heading, outline)
     red = outline.redline
     woven = red.preface if red and doc.rev and red.preface else [(text, None) for text in outline.preface]
     for i, (text, mark) in enumerate(woven):
