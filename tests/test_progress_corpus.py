@@ -128,3 +128,24 @@ def test_an_ambiguous_what_asks_for_an_id(tmp_path):
 
 def test_corpus_is_large_enough():
     assert len(CASES) >= 15
+
+
+def test_two_targets_with_one_id_are_never_picked_between(seed):
+    """`load_plan` refuses such a plan; handed one anyway, the index names both, never picks one."""
+    from plangen.source.load import LoadedPlan
+    from plangen.source.model import Plan
+    from plangen.source.progress_load import TargetIndex
+    data = seed.plan.model_dump(by_alias=True)
+    for section in data["sections"]:
+        for item in section["items"]:
+            for child in item["items"]:
+                for target in child["targets"]:
+                    if target["id"] == "cabinets":
+                        target["id"] = "DESKS"
+    index = TargetIndex(LoadedPlan(Plan.model_validate(data), PLAN, seed.source))
+    found = index.find("desks")
+    assert found == (f"'desks' names 2 targets ({PLAN}:69:17, {PLAN}:74:17); give each its own id and use it")
+    with pytest.raises(LookupError):
+        index.known("desks")
+    assert index.find("computers").target.what == "电脑"  # ids are found ignoring case, one at a time
+    assert index.find("Computers").target.what == "电脑"
