@@ -278,6 +278,33 @@ def test_an_unknown_unit_names_close_ones(unit, hint):
     assert str(info.value) == f"p.yaml: --unit: unknown unit '{unit}'{hint} (units: zhongxue, shifan, qingmen, huangzhulin, shuitangba)"
 
 
+@pytest.mark.parametrize("wanted", ["North-High", "NORTH-HIGH", "North High School", "north high school"])
+def test_a_unit_is_found_by_its_id_ignoring_case_or_by_its_full_name(wanted):
+    """Ids are compared ignoring case (the plan's rule), so --unit is too; a full name too when one unit has it."""
+    from plangen.source.load import load_plan
+    from plangen.tools.targets_table import unit_id
+    assert unit_id(load_plan(ENGLISH).plan, "p.yaml", wanted) == "north-high"
+
+
+def test_targets_and_progress_take_a_unit_id_in_any_case():
+    proc = run("targets", str(ENGLISH), "--unit", "North-High", "--format", "json")
+    assert proc.returncode == 0, proc.stderr
+    assert [u["id"] for u in json.loads(proc.stdout)["units"]] == ["north-high"]
+    assert _json("--unit", "ShuiTangBa")["unit"] == {"id": "shuitangba", "name": "水塘坝小学"}
+
+
+def test_a_name_two_units_share_is_not_guessed_between(tmp_path):
+    from plangen.errors import PlangenError
+    from plangen.source.load import load_plan
+    from plangen.tools.targets_table import unit_id
+    plan = tmp_path / "p.yaml"
+    plan.write_text(ENGLISH.read_text(encoding="utf-8").replace("name: Lakeside Elementary", "name: north high school"),
+                    encoding="utf-8")
+    with pytest.raises(PlangenError) as info:
+        unit_id(load_plan(plan).plan, "p.yaml", "North High school")
+    assert str(info.value) == "p.yaml: --unit: 'North High school' names 2 units (north-high, lakeside); give one of their ids"
+
+
 def test_progress_of_an_unknown_unit_is_one_line_exit_1():
     proc = run("progress", str(SEED), "--unit", "huangzulin")
     no_traceback(proc)
