@@ -424,3 +424,35 @@ def test_a_dropped_target_is_struck_in_the_report_as_in_the_plan():
     assert all(t.rows[k][6] == "已取消" and all(c == "—" for c in t.rows[k][7:]) for t, k in rows)
     others = [(t, k) for t in tables for k, r in enumerate(t.rows) if r[6] == "已完成"]
     assert others and not any(t.is_dropped(k + 1) for t, k in others)
+
+
+def test_the_progress_table_shows_what_counts_nowhere_as_the_report_does(tmp_path):
+    """A dropped line's budget is — (its total leaves it out); a wholly dropped target's total row
+    says dropped, with no numbers (not "0 0" and a blank percent)."""
+    plan = _with_statuses(tmp_path, 电脑="dropped")
+    plan.write_text(plan.read_text(encoding="utf-8").replace("unit: 套, for: all}", "unit: 套, for: all, budget: 100}"),
+                    encoding="utf-8")
+    progress = tmp_path / PROGRESS.name
+    progress.write_text(progress.read_text(encoding="utf-8") + "  - date: 2021-12-21\n    targets:\n"
+                        "      - {target: desks, unit: zhongxue, done: 50, status: dropped}\n", encoding="utf-8")
+    proc = run("progress", str(plan))
+    assert proc.returncode == 0, proc.stderr
+    rows = {tuple(line.split()[:2]): line.split()[2:] for line in proc.stdout.splitlines()[2:]}
+    assert rows[("新课桌", "中学")] == ["50", "50", "套", "100%", "已取消", "2021年12月31日", "—"]
+    assert rows[("新课桌", "示范小学")][-1] == "100.00"
+    assert rows[("新课桌", "合计")] == ["200", "205", "套", "103%", "400.00"]
+    assert rows[("电脑", "合计")] == ["—", "—", "台", "已取消"]
+
+
+def test_one_units_summary_reads_as_a_sentence():
+    """`progress --unit`'s first line names the unit in the sentence (not "Name: As of …: …")."""
+    from plangen.outline.progress import for_unit
+    from plangen.outline.report import summary_sentence
+    from plangen.render.theme import load_theme
+    from plangen.tools.report import state_at
+    _loaded, state = state_at(str(SEED), None)
+    one = for_unit(state, "shuitangba", "Shuitangba School")
+    assert summary_sentence(one, load_theme().wording("en"), "school") == (
+        "As of 20 Dec 2021, Shuitangba School has 3 targets: 2 done, 0 in progress, 1 not started, 0 overdue; "
+        "0 dropped, not counted.")
+    assert summary_sentence(one, load_theme().wording("zh"), "学校").startswith("Shuitangba School：截至2021年12月20日，")
