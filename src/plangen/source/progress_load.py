@@ -132,7 +132,7 @@ def load_progress_text(text: str, path: str, plan: LoadedPlan) -> LoadedProgress
 class EntryLines(NamedTuple):
     """One entry's lines that parsed, each with its index in the file; date None when it did not."""
 
-    index: int
+    position: int
     date: Optional[dt.date]
     targets: list[tuple[int, TargetEntry]]
     items: list[tuple[int, ItemEntry]]
@@ -143,7 +143,7 @@ def _parsed(progress: Progress) -> list[EntryLines]:
             for e, entry in enumerate(progress.entries)]
 
 
-def _salvaged(data: dict) -> list[EntryLines]:
+def _salvaged(data: dict[str, object]) -> list[EntryLines]:
     """From a file with type errors: every line that is valid on its own, or once its wrong
     optional keys (a bad status, a misspelt key) are left out; those keys are reported already."""
     raw = data.get("entries")
@@ -187,7 +187,7 @@ def check_progress(entries: list[EntryLines], index: TargetIndex, smap: SourceMa
 
     seen: dict[OnceKey, Loc] = {}
     for entry in entries:
-        here = ("entries", entry.index)
+        here = ("entries", entry.position)
         year = plan.document.year
         if entry.date is not None and entry.date.year != year:
             problem(here + ("date",), f"{entry.date} is outside the plan's year {year} "
