@@ -3,8 +3,10 @@
 
 Read by the same YAML reader as plans (``yamlsafe``), typed by ``progress.Progress``, then
 checked against the plan: an unknown item, target or unit, a date outside the plan's year,
-the same thing reported twice on one date (errors), and a done quantity above the planned
-one without a note (a warning).
+the same thing reported twice on one date, money spent with more decimals than the plan's
+currency has (errors), and a done quantity above the planned one without a note (a warning).
+A file with type errors still has its other lines checked against the plan (``_salvaged``),
+so every error comes in one run.
 """
 from __future__ import annotations
 
