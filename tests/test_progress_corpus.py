@@ -24,6 +24,9 @@ CASES = [
     ("unit-not-in-target", HEAD + "    targets:\n      - {target: cabinets, unit: zhongxue, done: 1}\n",
      [f"{P}:5:34: entries[0].targets[0].unit: 'zhongxue' (中学) is not one of the units of target '档案柜' "
       f"(its units: shuitangba, huangzhulin; {PLAN}:74:70)"]),
+    ("unit-in-another-case", HEAD + "    targets:\n      - {target: desks, unit: ZhongXue, done: 1}\n",
+     [f"{P}:5:31: entries[0].targets[0].unit: unknown unit 'ZhongXue' for '新课桌' "
+      f"(its units: zhongxue, shifan, qingmen, huangzhulin, shuitangba; {PLAN}:69:68); write it as the plan does: 'zhongxue'"]),
     ("unit-missing", HEAD + "    targets:\n      - {target: desks, done: 1}\n",
      [f"{P}:5:9: entries[0].targets[0].unit: required: 'desks' is set for 5 units "
       f"(zhongxue, shifan, qingmen, huangzhulin, shuitangba; {PLAN}:69:17)"]),

@@ -225,8 +225,10 @@ def _check_target_line(line: TargetEntry, loc: Loc, date: Optional[dt.date], ind
     if unit not in found.units:
         what = (f"'{unit}' ({names[unit]}) is not one of the units of target" if unit in names
                 else f"unknown unit '{unit}' for")
+        case = [u for u in names if same_id(u, unit) and unit not in names]  # Brecon for brecon
+        hint = f"; write it as the plan does: '{case[0]}'" if case else ""
         problem(loc + ("unit",), f"{what} '{found.target.what}' "
-                                 f"(its units: {', '.join(found.units)}; {index.where(found.loc + ('for',))})")
+                                 f"(its units: {', '.join(found.units)}; {index.where(found.loc + ('for',))}){hint}")
         return
     planned = found.target.quantity
     if line.done > exact(planned) and line.note is None:
