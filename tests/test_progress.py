@@ -456,3 +456,12 @@ def test_one_units_summary_reads_as_a_sentence():
         "As of 20 Dec 2021, Shuitangba School has 3 targets: 2 done, 0 in progress, 1 not started, 0 overdue; "
         "0 dropped, not counted.")
     assert summary_sentence(one, load_theme().wording("zh"), "学校").startswith("Shuitangba School：截至2021年12月20日，")
+
+
+def test_chart_months_are_named_in_the_plans_language():
+    """Under the bars: 1月 … 12月 in Chinese, Jan … Dec in English (not bare 1 … 12)."""
+    from plangen.outline.chart import _month
+    from plangen.render.theme import load_theme
+    theme = load_theme()
+    assert [_month(theme.wording("en"), m) for m in (1, 3, 12)] == ["Jan", "Mar", "Dec"]
+    assert [_month(theme.wording("zh"), m) for m in (1, 12)] == ["1月", "12月"]

@@ -56,7 +56,7 @@ PLACEHOLDERS: dict[str, frozenset[str]] = {
     "col_spent": frozenset({"currency"}), "spent_plain": frozenset(), "col_note": frozenset(), "col_school": frozenset(),
     "matrix_title": frozenset(), "open_title": frozenset(), "open_none": frozenset(),
     "chart_label": frozenset(), "chart_title": frozenset(), "chart_planned": frozenset(), "chart_done": frozenset(),
-    "chart_month": frozenset({"month"}), "sentence_end": frozenset(),
+    "chart_month": frozenset({"month", "mon"}), "sentence_end": frozenset(),
     "subtitle_separator": frozenset(),
     # plangen new's notices
     "new_dropped_count": frozenset({"count"}), "new_dropped": frozenset({"what", "year"}),
