@@ -58,7 +58,7 @@ EN_OVERRIDES: dict[str, StyleRow] = {
     "Normal": (None, SONG, LATIN, 12, False, "justify", False, {"line": None, "after": Pt(6)}),
     "Heading 1": ("Normal", HEI, "Arial", 14, True, "left", False, {"keep": True, "before": Pt(12)}),
     "Heading 2": ("Normal", SONG, LATIN, 12, True, "left", False, {"keep": True, "before": Pt(6)}),
-    "Heading 3": ("Normal", SONG, LATIN, 12, False, "left", False, {"keep": True, "line": None, "after": Pt(6)}),
+    "Heading 3": ("Normal", SONG, LATIN, 12, True, "left", False, {"keep": True, "line": None, "after": Pt(6)}),
     "Heading 4": ("Normal", SONG, LATIN, 12, False, "left", False, {"keep": True, "line": None, "after": Pt(6)}),
     "Heading 5": ("Normal", SONG, LATIN, 12, False, "left", False, {"keep": True, "line": None, "after": Pt(6)}),
     "Heading 6": ("Normal", SONG, LATIN, 12, False, "left", False, {"keep": True, "line": None, "after": Pt(6)}),
