@@ -348,3 +348,29 @@ def test_a_preface_change_past_the_shortened_length_is_shown_as_its_changed_word
     assert line == "  preface: …district's schools in [-2025-]{+2026+}. ¶ Every target…"  # whole words of context
     proc = run("diff", str(ENGLISH), str(new), "--format", "markdown")
     assert "- preface: …district's schools in ~~2025~~**2026**. ¶ Every target…" in proc.stdout.splitlines()
+
+
+def test_a_changed_deadline_owner_or_status_is_a_difference(tmp_path):
+    """A stranger changed an owner and a deadline: diff said nothing and exited 0, and the
+    redline's summary said 无变化 while its body marked the change."""
+    new = tmp_path / "new.yaml"
+    text = NEXT.read_text(encoding="utf-8")
+    for old, changed in (("owner: 后勤办, deadline: 2022-06-30}", "owner: 总务处, deadline: 2022-04-30}"),
+                         ("budget: 1500, owner: 后勤办}", "budget: 1500, owner: 后勤办, status: done}")):
+        assert old in text, old
+        text = text.replace(old, changed, 1)
+    new.write_text(text, encoding="utf-8")
+    proc = run("diff", str(NEXT), str(new))
+    assert proc.returncode == 1, proc.stderr
+    lines = proc.stdout.splitlines()
+    assert "  监控摄像头 · 负责人：后勤办 → 总务处" in lines
+    assert "  监控摄像头 · 完成时限：2022年6月30日 → 2022年4月30日" in lines
+    assert "  灭火器 · 状态：— → 已完成" in lines
+    d = diff_json(NEXT, new)
+    assert not d["identical"] and [(s["what"], s["field"], s["old"], s["new"]) for s in d["schedule"]] == [
+        ("监控摄像头", "deadline", "2022-06-30", "2022-04-30"), ("监控摄像头", "owner", "后勤办", "总务处"),
+        ("灭火器", "status", None, "done")]
+    summary = run("redline", str(NEXT), str(new), "-o", str(tmp_path / "r.html"))
+    assert summary.returncode == 0, summary.stderr
+    page = (tmp_path / "r.html").read_text(encoding="utf-8")
+    assert "无变化" not in page and "负责人：后勤办 → 总务处" in page

@@ -68,19 +68,20 @@ class PlanDiff:
     units: list[dict] = field(default_factory=list)
     items: list[ItemChange] = field(default_factory=list)
     targets: list[dict] = field(default_factory=list)
+    schedule: list[dict] = field(default_factory=list)  # a target's deadline, owner or status changed
     totals: list[dict] = field(default_factory=list)
     budgets: list[dict] = field(default_factory=list)
     budget_total: Optional[dict] = None  # {"old", "new"}: the plan's whole budget, when it changed
 
     @property
     def identical(self) -> bool:
-        return not (self.metadata or self.units or self.items or self.targets or self.totals or self.budgets
-                    or self.budget_total)
+        return not (self.metadata or self.units or self.items or self.targets or self.schedule or self.totals
+                    or self.budgets or self.budget_total)
 
     def as_json(self) -> dict:
         return {"old": self.old_name, "new": self.new_name, "identical": self.identical,
                 "metadata": self.metadata, "units": self.units, "items": [c.as_json() for c in self.items],
-                "targets": self.targets, "totals": self.totals, "budgets": self.budgets,
+                "targets": self.targets, "schedule": self.schedule, "totals": self.totals, "budgets": self.budgets,
                 "budget_total": self.budget_total}
 
 
@@ -93,6 +94,7 @@ def diff_plans(old: Plan, new: Plan, wording_old: Wording, wording_new: Wording,
     old_nodes, new_nodes = nodes(old, wording_old), nodes(new, wording_new)
     pairs = match(old_nodes, new_nodes)
     result.items = _item_changes(old_nodes, new_nodes, pairs, new.document.language)
+    result.schedule = _schedule(new_nodes, pairs)
     _targets(result, matrix(old), matrix(new), old, new)
     return result
 
@@ -170,6 +172,28 @@ def _item_changes(old: list[Node], new: list[Node], pairs: dict[tuple, Node], la
         if o.loc not in matched_old:
             changes.append(ItemChange("removed", o, o))
     return changes
+
+
+SCHEDULE = ("deadline", "owner", "status")  # what a target's row says besides its numbers
+
+
+def _schedule(new: list[Node], pairs: dict[tuple, Node]) -> list[dict]:
+    """Deadlines, owners and statuses that changed, of the targets both plans have (matched
+    by id, else by what, within matched items); quantities and money are compared apart."""
+    out = []
+    for n in new:
+        o = pairs.get(n.loc)
+        if o is None:
+            continue
+        before = {t.id or t.what: t for t in o.item.targets or []}
+        for t in n.item.targets or []:
+            was = before.get(t.id or t.what)
+            for name in SCHEDULE if was is not None else ():
+                a, b = getattr(was, name), getattr(t, name)
+                if a != b:
+                    out.append({"what": t.what, "id": t.id, "path": n.path, "field": name,
+                                "old": None if a is None else str(a), "new": None if b is None else str(b)})
+    return out
 
 
 def _moved(new: list[Node], pairs: dict[tuple, Node]) -> set[tuple]:

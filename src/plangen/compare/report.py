@@ -154,7 +154,22 @@ class _Lines:
         if self.d.budget_total:
             t = self.d.budget_total
             out.append(f"{b}{w.diff_budget} · {w.diff_total}{w.colon}{money(t['old'])} → {money(t['new'])}{cur}")
-        return out
+        return out + self.schedule()
+
+    def schedule(self) -> list[str]:
+        """电脑 · 完成时限：2021年12月31日 → 2022年4月30日, as the target tables print them."""
+        w = self.w
+        label = {"deadline": w.table_deadline, "owner": w.table_owner, "status": w.table_status}
+        return [f"{self.bullet}{s['what']} · {label[s['field']]}{w.colon}{self.scheduled(s, 'old')} → {self.scheduled(s, 'new')}"
+                for s in self.d.schedule]
+
+    def scheduled(self, s: dict[str, Any], side: str) -> str:
+        value = s[side]
+        if value is None:
+            return "—"
+        if s["field"] == "deadline":
+            return self.w.date(dt.date.fromisoformat(value), "deadline_format")
+        return self.w.status(value) if s["field"] == "status" else value
 
 
 def _paragraphs(value: object) -> object:
