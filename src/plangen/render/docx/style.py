@@ -56,8 +56,9 @@ ZH_STYLES: dict[str, StyleRow] = {
 }
 EN_OVERRIDES: dict[str, StyleRow] = {
     "Normal": (None, SONG, LATIN, 12, False, "justify", False, {"line": None, "after": Pt(6)}),
-    "Heading 1": ("Normal", HEI, "Arial", 14, True, "left", False, {"keep": True, "before": Pt(12)}),
-    "Heading 2": ("Normal", SONG, LATIN, 12, True, "left", False, {"keep": True, "before": Pt(6)}),
+    "Heading 1": ("Normal", HEI, "Arial", 14, True, "left", False, {"keep": True, "line": None, "before": Pt(11.2),
+                                                                     "after": Pt(2.8)}),
+    "Heading 2": ("Normal", SONG, LATIN, 12, True, "left", False, {"keep": True, "line": None, "before": Pt(4.8)}),
     "Heading 3": ("Normal", SONG, LATIN, 12, False, "left", False, {"keep": True, "line": None, "after": Pt(6)}),
     "Heading 4": ("Normal", SONG, LATIN, 12, False, "left", False, {"keep": True, "line": None, "after": Pt(6)}),
     "Heading 5": ("Normal", SONG, LATIN, 12, False, "left", False, {"keep": True, "line": None, "after": Pt(6)}),
