@@ -305,7 +305,19 @@ def appendix_widths(header: list[str], rows: list[list[str]], numeric: list[bool
             least.append(max(min_width([head], False, bold=True), min_width(cells, False)) + pad)
             natural = max([text_width(c) for c in cells] + [text_width(head, bold=True)])
             wants.append(max(min(natural, NAME_CHARS * APPENDIX_PT) + SIZED_PADDING_PT, least[-1]))
-    return _share(hard, least, wants, numeric)
+    return _share(hard, least, _headers_grown(wants, header, numeric), numeric)
+
+
+def _headers_grown(wants: list[float], header: list[str], numeric: list[bool]) -> list[float]:
+    """WANTS with room to spare given first to number columns, up to their header on one line
+    (a school's name over its column, on fewer lines), in proportion to what each lacks."""
+    spare = TEXT_WIDTH_PT - sum(wants)
+    lack = [max(0.0, text_width(h, bold=True) + SIZED_PADDING_PT - w) if n else 0.0
+            for w, h, n in zip(wants, header, numeric)]
+    if spare <= 0 or not sum(lack):
+        return wants
+    share = min(1.0, spare / sum(lack))
+    return [w + m * share for w, m in zip(wants, lack)]
 
 
 def _appendix_tables(w: Wording, head: list[str], keys: list[str], col_title: dict[str, str],
