@@ -158,7 +158,7 @@ def _style(document: DocxDocument, name: str, base: str | None, east_asia: str, 
 
 
 def _character(style: ParagraphStyle, east_asia: str, latin: str, size: float, bold: bool, extra: dict[str, Any]) -> None:
-    """Faces, size, weight; no italic, theme colour or colour; underline only when asked."""
+    """Faces, size, weight; no italic, theme colour, colour or character spacing; underline only when asked."""
     font = style.font
     font.size = Pt(size)
     font.bold = bold
@@ -168,9 +168,10 @@ def _character(style: ParagraphStyle, east_asia: str, latin: str, size: float, b
     font.underline = True if extra.get("underline") else None
     set_fonts(style.element, latin, east_asia)
     rpr = style.element.get_or_add_rPr()
-    color = rpr.find(qn("w:color"))
-    if color is not None:
-        rpr.remove(color)
+    # no colour; no character spacing (the default Title's 0.25 pt a letter, which the PDF
+    # has not: LibreOffice wrapped an English title a line earlier)
+    for old in rpr.findall(qn("w:color")) + rpr.findall(qn("w:spacing")):
+        rpr.remove(old)
 
 
 def _spacing(style: ParagraphStyle, align: str, extra: dict[str, Any]) -> None:
