@@ -287,7 +287,8 @@ def appendix(m: Matrix, w: Wording, noun: str, language: str) -> list[Table]:
 def appendix_widths(header: list[str], rows: list[list[str]], numeric: list[bool], language: str) -> list[float]:
     """An appendix table's column widths (pt, padding included) that fill the text block:
     numbers never wrap, a CJK name of up to six characters keeps one line (a longer one four
-    characters a line, as min_width), words never break; a text column wants up to NAME_CHARS
+    characters a line, as min_width), words never break, a header may wrap before its
+    bracket; a text column wants up to NAME_CHARS
     characters a line, a number column its header on one line (up to four characters), and
     what is short is taken from what each wants beyond its least (columns._share)."""
     slack = NUMBER_SLACK if language == "zh" else 1.0
@@ -295,14 +296,16 @@ def appendix_widths(header: list[str], rows: list[list[str]], numeric: list[bool
     for col, head in enumerate(header):
         cells = [row[col] for row in rows]
         pad = SIZED_PADDING_PT - CELL_PADDING_PT  # min_width's padding swapped for a sized table's
+        # a header may wrap before its bracket: 电脑 / （台）
+        head_least = max(min_width([part], False, bold=True) for part in re.split(r"(?=[（(])", head))
         if numeric[col]:
             whole = max([slack * text_width(c) for c in cells] + [0.0]) + SIZED_PADDING_PT
             hard.append(whole)
-            least.append(max(whole, min_width([head], False, bold=True) + pad))
+            least.append(max(whole, head_least + pad))
             wants.append(max(least[-1], min(text_width(head, bold=True), 4 * APPENDIX_PT) + SIZED_PADDING_PT))
         else:
             hard.append(APPENDIX_PT + SIZED_PADDING_PT)
-            least.append(max(min_width([head], False, bold=True), min_width(cells, False)) + pad)
+            least.append(max(head_least, min_width(cells, False)) + pad)
             natural = max([text_width(c) for c in cells] + [text_width(head, bold=True)])
             wants.append(max(min(natural, NAME_CHARS * APPENDIX_PT) + SIZED_PADDING_PT, least[-1]))
     return _share(hard, least, _headers_grown(wants, header, numeric), numeric)
