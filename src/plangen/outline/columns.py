@@ -28,6 +28,9 @@ MAX_NAMED = 5  # a target for more units than this names them as a group, not on
 MAX_NAMED_CHARS = 60  # ... and so does a list of names longer than this (about three lines of its cell)
 MAX_ONE_NAME_CHARS = 90  # a single unit is named, its name shortened beyond this (the appendix has it whole)
 MAX_ITEM_COLUMNS = 8  # item columns per appendix table, however narrow
+APPENDIX_LINE = {"zh": 1.35, "en": 1.15}  # the appendix's line pitch in em (en: Word's single spacing of Liberation)
+APPENDIX_PAD_PT = {"zh": 72 / 25.4, "en": 0.5 * 72 / 25.4}  # its cells' padding above and below (1 mm, 0.5 mm)
+NAME_CHARS = 22  # a name column wants this many characters a line before the numbers get more room
 DROPPED_CELL = "—"  # a dropped target's total and budget: it counts nowhere
 _TOKEN = re.compile(r"[\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef]|[^\s\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef]+")
 
@@ -280,10 +283,53 @@ def appendix(m: Matrix, w: Wording, noun: str, language: str) -> list[Table]:
         trailing_title, with_trailing = total, m.sums
         with_totals = m.has_budget
     all_rows = rows + (([totals] + extra_rows) if with_totals else [])
-    return _appendix_tables(w, head, keys, col_title, rows, all_rows, trailing_title, with_trailing, with_totals)
+    tables = _appendix_tables(w, head, keys, col_title, all_rows, trailing_title, with_trailing, with_totals)
+    for t in tables:  # decided here, drawn as given by the PDF and the .docx: the same rows a page
+        t.widths, t.size = appendix_widths(t.header, t.rows, t.numeric, language), APPENDIX_PT
+        t.line, t.pad = APPENDIX_LINE[language] * APPENDIX_PT, APPENDIX_PAD_PT[language]
+    return tables
 
 
-def _appendix_tables(w: Wording, head: list[str], keys: list[str], col_title: dict[str, str], rows: list,
+def appendix_widths(header: list[str], rows: list[list[str]], numeric: list[bool], language: str) -> list[float]:
+    """An appendix table's column widths (pt, padding included) that fill the text block:
+    numbers never wrap, a CJK name of up to six characters keeps one line (a longer one four
+    characters a line, as min_width), words never break, a header may wrap before its
+    bracket; a text column wants up to NAME_CHARS
+    characters a line, a number column its header on one line (up to four characters), and
+    what is short is taken from what each wants beyond its least (columns._share)."""
+    slack = NUMBER_SLACK if language == "zh" else 1.0
+    hard, least, wants = [], [], []
+    for col, head in enumerate(header):
+        cells = [row[col] for row in rows]
+        pad = SIZED_PADDING_PT - CELL_PADDING_PT  # min_width's padding swapped for a sized table's
+        # a header may wrap before its bracket: 电脑 / （台）
+        head_least = max(min_width([part], False, bold=True) for part in re.split(r"(?=[（(])", head))
+        if numeric[col]:
+            whole = max([slack * text_width(c) for c in cells] + [0.0]) + SIZED_PADDING_PT
+            hard.append(whole)
+            least.append(max(whole, head_least + pad))
+            wants.append(max(least[-1], min(text_width(head, bold=True), 4 * APPENDIX_PT) + SIZED_PADDING_PT))
+        else:
+            hard.append(APPENDIX_PT + SIZED_PADDING_PT)
+            least.append(max(head_least, min_width(cells, False)) + pad)
+            natural = max([text_width(c) for c in cells] + [text_width(head, bold=True)])
+            wants.append(max(min(natural, NAME_CHARS * APPENDIX_PT) + SIZED_PADDING_PT, least[-1]))
+    return _share(hard, least, _headers_grown(wants, header, numeric), numeric)
+
+
+def _headers_grown(wants: list[float], header: list[str], numeric: list[bool]) -> list[float]:
+    """WANTS with room to spare given first to number columns, up to their header on one line
+    (a school's name over its column, on fewer lines), in proportion to what each lacks."""
+    spare = TEXT_WIDTH_PT - sum(wants)
+    lack = [max(0.0, text_width(h, bold=True) + SIZED_PADDING_PT - w) if n else 0.0
+            for w, h, n in zip(wants, header, numeric)]
+    if spare <= 0 or not sum(lack):
+        return wants
+    share = min(1.0, spare / sum(lack))
+    return [w + m * share for w, m in zip(wants, lack)]
+
+
+def _appendix_tables(w: Wording, head: list[str], keys: list[str], col_title: dict[str, str],
                      all_rows: list, trailing_title: str, with_trailing: bool, with_totals: bool) -> list[Table]:
     """The appendix cut by columns into tables that fit the text block."""
     widths = {k: max(min_width([col_title[k]], False, bold=True), min_width([v.get(k, "") for _, v, _ in all_rows], True))

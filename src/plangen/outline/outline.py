@@ -86,6 +86,8 @@ class Table:
     widths: list = field(default_factory=list)  # per column, its whole width in pt (cell padding included), when
     # the outline decides them (target tables with deadline/owner/status): both formats draw them as given
     size: Optional[float] = None  # the type size in pt the widths are measured for
+    line: Optional[float] = None  # the line pitch of its cells in pt, when the outline decides it (the appendix)
+    pad: Optional[float] = None  # its cells' padding above and below in pt, when the outline decides it
 
     def is_dropped(self, row: int) -> bool:
         """Whether body row ``row`` (1-based, the header is 0) is a dropped target."""
