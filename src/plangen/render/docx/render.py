@@ -342,7 +342,7 @@ def _fill(doc: _StyledDocument, row, table: Table, row_index: int, values: list[
             p.paragraph_format.line_spacing = Pt(table.line)
         if table.numeric[col] and (row_index or table.role != "summary"):  # numbers never wrap (appendix headers may)
             cell._tc.get_or_add_tcPr().append(element(f"<w:noWrap {nsdecls('w')}/>"))
-        bold = table.total_row and row_index == len(table.rows)
+        bold = table.is_total(row_index)
         runs = mark.cell(row_index, col) if mark else None
         if doc.rev and (change or runs):
             doc.rev.runs(p, runs or BlockMark(change=change).runs(value), "<w:rPr><w:b/></w:rPr>" if bold else "",
