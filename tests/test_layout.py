@@ -93,8 +93,8 @@ def test_appendix_widths_are_decided_once_and_drawn_as_given_in_both_formats():
     t.widths = columns.appendix_widths(t.header, t.rows, t.numeric, "en")
     assert sum(t.widths) == pytest.approx(columns.TEXT_WIDTH_PT)
     for c, w in enumerate(t.widths[1:], 1):
-        assert w >= columns.min_width([t.header[c]], False, bold=True) - 2, t.header[c]  # "conditioners" whole
-        assert w >= max(columns.text_width(row[c]) for row in t.rows) + 5, t.header[c]
+        assert w >= columns.min_width([t.header[c]], False, language="en", role="head") - 2, t.header[c]  # "conditioners" whole
+        assert w >= max(columns.measure(row[c], "en") for row in t.rows) + 5, t.header[c]
     assert t.widths[0] == max(t.widths) and t.line == pytest.approx(1.15 * 10.5) and t.pad == pytest.approx(72 / 25.4 / 2)
     d = docx.Document(io.BytesIO(renderer("docx").render(o, load_theme())))
     grid = [int(g.get(qn("w:w"))) for g in d.tables[-1]._tbl.tblGrid.findall(qn("w:gridCol"))]
@@ -182,7 +182,7 @@ def test_a_font_coverage_error_names_the_plan_line(tmp_path):
 
 def test_many_column_target_tables_share_widths_decided_in_the_outline():
     """Deadline, owner, status and a long 对象 list: every number keeps its whole width (digits
-    measured at Noto Serif CJK's 0.557 em), the widths fill the text block, and the PDF and the
+    measured with Noto Serif CJK's own widths), the widths fill the text block, and the PDF and the
     .docx draw the same widths."""
     names = "、".join(f"第{i}小学" for i in range(1, 6))
     o = outline(6, [{"what": "课桌", "quantity": 1200, "unit": "套", "budget": 123456.5, "for": [f"u{i}" for i in range(1, 6)],
@@ -192,7 +192,7 @@ def test_many_column_target_tables_share_widths_decided_in_the_outline():
     assert abs(sum(table.widths) - columns.TEXT_WIDTH_PT) < 0.01
     for col in (i for i, n in enumerate(table.numeric) if n):
         value = table.rows[0][col]
-        assert table.widths[col] >= columns.NUMBER_SLACK * columns.text_width(value) + columns.SIZED_PADDING_PT, value
+        assert table.widths[col] >= columns.measure(value, "zh") + columns.SIZED_PADDING_PT, value
     html = renderer("html").render(o, load_theme())
     html = html.decode() if isinstance(html, bytes) else html
     assert f'<col style="width: {table.widths[1]:.2f}pt">' in html

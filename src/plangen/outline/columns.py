@@ -206,21 +206,19 @@ def _share(hard: list[float], least: list[float], wants: list[float], numeric: l
 
 
 def _capped(hard: list[float], least: list[float], numeric: list[bool]) -> list[float]:
-    """LEAST with the text columns cut to one common cap, the largest that lets the table fit
-    (a text column narrower than the cap keeps its least); numbers whole. When the numbers
-    alone overflow, every column in proportion to HARD."""
-    fixed = sum(m for m, n in zip(least, numeric) if n)
-    texts = sorted(m for m, n in zip(least, numeric) if not n)
-    room = TEXT_WIDTH_PT - fixed
-    if not texts or room < sum(h for h, n in zip(hard, numeric) if not n):
+    """LEAST cut to one common cap, the largest that lets the table fit, never below HARD
+    (numbers whole): only the widest words break, a column narrower than the cap keeps its
+    least. When even HARD overflows, every column in proportion to it."""
+    if sum(hard) >= TEXT_WIDTH_PT:
         return [w * TEXT_WIDTH_PT / sum(hard) for w in hard]
-    cap, used = room / len(texts), 0.0
-    for k, m in enumerate(texts):  # water-filling: columns below the cap keep their width
-        cap = (room - used) / (len(texts) - k)
-        if m > cap:
-            break
-        used += m
-    return [m if n else min(m, cap) for m, n in zip(least, numeric)]
+    low, high = 0.0, max(least)
+    for _ in range(40):  # bisection: the widths grow with the cap
+        cap = (low + high) / 2
+        if sum(max(h, min(m, cap)) for h, m in zip(hard, least)) > TEXT_WIDTH_PT:
+            high = cap
+        else:
+            low = cap
+    return [max(h, min(m, low)) for h, m in zip(hard, least)]
 
 
 def measure(text: str, language: Optional[str], role: str = "text", size: float = APPENDIX_PT) -> float:
@@ -265,16 +263,19 @@ def char_em(ch: str) -> float:
     return 1.0 if "\u2e80" <= ch <= "\uffef" else 0.5 if ch in "0123456789,.%-" else 0.62
 
 
-def min_width(texts: list[str], numeric: bool, bold: bool = False) -> float:
+def min_width(texts: list[str], numeric: bool, bold: bool = False, language: Optional[str] = None,
+              role: Optional[str] = None) -> float:
     """The narrowest a column may be: numbers never wrap; text wraps between words, and CJK
-    text keeps a name of up to six characters whole, a longer one four characters a line."""
+    text keeps a name of up to six characters whole, a longer one four characters a line.
+    Measured with LANGUAGE's fonts (metrics) where given, as ROLE (default: head when BOLD)."""
+    role = role or ("head" if bold else "text")
     widest = 0.0
     for text in texts:
         if numeric:
-            widest = max(widest, text_width(text, bold=bold))
+            widest = max(widest, measure(text, language, role))
             continue
-        for token in _TOKEN.findall(text):
-            widest = max(widest, text_width(token, bold=bold))
+        for token in (_WORD if language else _TOKEN).findall(text):
+            widest = max(widest, measure(token, language, role))
         cjk = sum(1 for ch in text if "\u2e80" <= ch <= "\uffef")
         widest = max(widest, (cjk if cjk <= 6 else 4) * APPENDIX_PT * (1.08 if bold else 1.0))
     return widest + CELL_PADDING_PT
@@ -352,42 +353,46 @@ def appendix(m: Matrix, w: Wording, noun: str, language: str) -> list[Table]:
 def lay_out_summary(t: Table, language: str) -> None:
     """A summary table's widths, type size, line pitch and padding, decided here and drawn as
     given by the PDF and the .docx: the same rows a page (the plan's appendix, the report's matrix)."""
-    t.widths, t.size = appendix_widths(t.header, t.rows, t.numeric, language), APPENDIX_PT
+    totals = [t.is_total(k) for k in range(1, len(t.rows) + 1)]
+    t.widths, t.size = appendix_widths(t.header, t.rows, t.numeric, language, totals), APPENDIX_PT
     t.line, t.pad = APPENDIX_LINE[language] * APPENDIX_PT, APPENDIX_PAD_PT[language]
 
 
-def appendix_widths(header: list[str], rows: list[list[str]], numeric: list[bool], language: str) -> list[float]:
+def appendix_widths(header: list[str], rows: list[list[str]], numeric: list[bool], language: str,
+                    totals: Optional[list[bool]] = None) -> list[float]:
     """An appendix table's column widths (pt, padding included) that fill the text block:
     numbers never wrap, a CJK name of up to six characters keeps one line (a longer one four
     characters a line, as min_width), words never break, a header may wrap before its
     bracket; a text column wants up to NAME_CHARS
     characters a line, a number column its header on one line (up to four characters), and
-    what is short is taken from what each wants beyond its least (columns._share)."""
-    slack = NUMBER_SLACK if language == "zh" else 1.0
+    what is short is taken from what each wants beyond its least (columns._share). Measured
+    with the fonts (metrics), a total row's cells bold."""
+    roles = ["bold" if b else "text" for b in (totals or [False] * len(rows))]
     hard, least, wants = [], [], []
     for col, head in enumerate(header):
-        cells = [row[col] for row in rows]
+        cells = [(row[col], role) for row, role in zip(rows, roles)]
         pad = SIZED_PADDING_PT - CELL_PADDING_PT  # min_width's padding swapped for a sized table's
         # a header may wrap before its bracket: 电脑 / （台）
-        head_least = max(min_width([part], False, bold=True) for part in re.split(r"(?=[（(])", head))
+        head_least = max(min_width([part], False, language=language, role="head") for part in re.split(r"(?=[（(])", head))
+        head_line = measure(head, language, "head")
         if numeric[col]:
-            whole = max([slack * text_width(c) for c in cells] + [0.0]) + SIZED_PADDING_PT
+            whole = max([measure(c, language, role) for c, role in cells] + [0.0]) + SIZED_PADDING_PT
             hard.append(whole)
             least.append(max(whole, head_least + pad))
-            wants.append(max(least[-1], min(text_width(head, bold=True), 4 * APPENDIX_PT) + SIZED_PADDING_PT))
+            wants.append(max(least[-1], min(head_line, 4 * APPENDIX_PT) + SIZED_PADDING_PT))
         else:
             hard.append(APPENDIX_PT + SIZED_PADDING_PT)
-            least.append(max(head_least, min_width(cells, False)) + pad)
-            natural = max([text_width(c) for c in cells] + [text_width(head, bold=True)])
+            least.append(max([head_least] + [min_width([c], False, language=language, role=r) for c, r in cells]) + pad)
+            natural = max([measure(c, language, role) for c, role in cells] + [head_line])
             wants.append(max(min(natural, NAME_CHARS * APPENDIX_PT) + SIZED_PADDING_PT, least[-1]))
-    return _share(hard, least, _headers_grown(wants, header, numeric), numeric)
+    return _share(hard, least, _headers_grown(wants, header, numeric, language), numeric)
 
 
-def _headers_grown(wants: list[float], header: list[str], numeric: list[bool]) -> list[float]:
+def _headers_grown(wants: list[float], header: list[str], numeric: list[bool], language: Optional[str] = None) -> list[float]:
     """WANTS with room to spare given first to number columns, up to their header on one line
     (a school's name over its column, on fewer lines), in proportion to what each lacks."""
     spare = TEXT_WIDTH_PT - sum(wants)
-    lack = [max(0.0, text_width(h, bold=True) + SIZED_PADDING_PT - w) if n else 0.0
+    lack = [max(0.0, measure(h, language, "head") + SIZED_PADDING_PT - w) if n else 0.0
             for w, h, n in zip(wants, header, numeric)]
     if spare <= 0 or not sum(lack):
         return wants

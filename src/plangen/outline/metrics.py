@@ -12,8 +12,9 @@ process; where a face is not installed, or without a language, the estimate of
 from __future__ import annotations
 
 import subprocess
-from functools import lru_cache
-from typing import Callable, Optional
+from collections.abc import Callable
+from functools import cache
+from typing import Optional
 
 ROLES = ("text", "bold", "head")  # a body cell, a total row's cell, a header cell
 FACES = {  # (language, role): the families (and weight) a role is set in, first choice first
@@ -40,7 +41,7 @@ def width(text: str, size: float, language: Optional[str], role: str, estimate: 
     return total * size
 
 
-@lru_cache(maxsize=None)
+@cache
 def _face(family: str, weight: int) -> Optional[Advance]:
     """The advance widths of FAMILY's upright face nearest WEIGHT, or None when it is not installed."""
     found = _locate(family, weight)
