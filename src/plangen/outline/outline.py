@@ -131,6 +131,13 @@ class Outline:
     redline: Optional[Redline] = None  # a redline's change records (plangen.outline.changes); None in a plan
 
     subtitle_separator: str = " — "  # between title and subtitle where they share a line (wording)
+    locale: Optional[str] = None  # document.locale, when the plan gives one
+
+    @property
+    def lang_tag(self) -> str:
+        """The documents' language tag: the HTML's lang (and so the PDF's /Lang) and Word's
+        proofing language. document.locale, else zh-CN or en-US."""
+        return self.locale or ("zh-CN" if self.language == "zh" else "en-US")
 
     @property
     def full_title(self) -> str:
@@ -166,7 +173,7 @@ def build_outline(plan: Plan, wording: Wording, unit: Optional[str] = None) -> O
         appendix=columns.appendix(matrix(plan, unit), w, unit_noun(plan, w), doc.language),
         label_gap=w.label_gap, page_number=w.split("page_number", "page"),
         recipient=recipient, unit_id=unit, date=doc.date.isoformat() if doc.date else None,
-        keywords=[doc.organization, str(doc.year), kind], subtitle_separator=w.subtitle_separator,
+        keywords=[doc.organization, str(doc.year), kind], subtitle_separator=w.subtitle_separator, locale=doc.locale,
     )
 
 

@@ -129,6 +129,8 @@ def _message(err: ErrorDetails, kind: str, value: typing.Any) -> str:
         message = "must not be empty"
     elif kind in ("greater_than_equal", "less_than_equal"):
         message = f"must be {'>=' if kind == 'greater_than_equal' else '<='} {err['ctx'].get('ge', err['ctx'].get('le'))}"
+    elif kind == "string_pattern_mismatch" and err["loc"][-1:] == ("locale",):
+        message = "expected a language tag: en-GB, en-US, en-AU ... (an English plan) or zh-CN"
     elif kind == "string_pattern_mismatch":
         message = ("an id is made of letters, digits, '-', '_' and '.', starts with a letter or digit "
                    "and has at most 64 characters")

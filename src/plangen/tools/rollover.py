@@ -9,7 +9,8 @@ What changes: ``document.year``; in every text, the old year and the years aroun
 people write them: fiscal years (FY2025 → FY2026), year ranges (2024–2025 → 2025–2026, both
 ends move), and dates (2024-07-01, July 1, 2024, 2024年7月1日 move by the same number of
 years); the document number (its last group of digits advanced, or a format you give); the
-document date and target deadlines. Filled-in cover values and target statuses are removed;
+document date and target deadlines. A date filled in on the cover and target statuses are
+removed (the cover's text values, such as the department, carry over);
 a dropped target (``status: dropped``) is left out whole (with its ``targets:`` key when
 every target of the item was dropped): it does not come back next year. Ids and unit lists
 are never touched, so the two years diff cleanly."""
@@ -92,7 +93,7 @@ class Rolled(NamedTuple):
     text: str
     dropped: list[Dropped]  # dropped targets left out
     statuses: int  # statuses removed from the targets that stay
-    values: int  # cover values removed
+    values: int  # cover dates removed
 
 
 def roll_forward(text: str, year: int, number: Optional[str] = None,
@@ -158,15 +159,25 @@ def _scalars(node: yaml.Node, path: KeyPath) -> Iterator[tuple[KeyPath, yaml.Sca
 
 
 def _removals(text: str, root: yaml.Node) -> list[tuple[Edit, str]]:
-    """document.fields[].value and every target's status: removed with their keys (each with
-    the key it removes)."""
+    """A date filled in on the cover and every target's status: removed with their keys (each
+    with the key it removes). A cover's text values (部门: 后勤处, the writer's name) carry
+    over: they are the office's, not the year's, and stay editable on the new cover."""
     out: list[tuple[Edit, str]] = []
     for path, mapping in _mappings(root, ()):
-        drop = "value" if path[-2:] == ("document", "fields") else "status" if path[-1:] == ("targets",) else None
+        field = path[-2:] == ("document", "fields")
+        if field and not _is_date_field(mapping):
+            continue
+        drop = "value" if field else "status" if path[-1:] == ("targets",) else None
         for k, (key, _value) in enumerate(mapping.value):
             if drop is not None and key.value == drop:
                 out.append((_entry_span(text, mapping, k), drop))
     return out
+
+
+def _is_date_field(mapping: yaml.MappingNode) -> bool:
+    """A cover line of type date, or one whose value is a date (YYYY-MM-DD)."""
+    values = {str(k.value): v.value for k, v in mapping.value if isinstance(v, yaml.ScalarNode)}
+    return values.get("type") == "date" or bool(re.fullmatch(r"\d{4}-\d{2}-\d{2}", str(values.get("value", ""))))
 
 
 def _dropped(text: str, root: yaml.Node) -> tuple[list[Edit], list[Dropped]]:

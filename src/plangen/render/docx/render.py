@@ -39,6 +39,7 @@ from plangen.render.docx.xml import (
     element,
     no_break_hyphens,
     set_cell_margins,
+    set_document_language,
     set_numbering,
     stable_zip,
 )
@@ -94,6 +95,7 @@ def render_docx(outline: Outline, theme: Theme) -> bytes:
     name = reference_name(outline.language)
     reference = theme.path(name)
     document = _open_reference(theme, name)
+    set_document_language(document, outline.lang_tag, outline.language == "zh")
     red = outline.redline
     doc = _StyledDocument(document, reference, Revisions(red.author, red.date, red.blocks) if red else None)
     body = document.element.body
