@@ -335,11 +335,14 @@ def _fill(doc: _StyledDocument, row, table: Table, row_index: int, values: list[
     if change and doc.rev:
         doc.rev.mark_row(row, change)
     cells = [_Cell(tc, row.table) for tc in row._tr.tc_lst]  # one a cell, spanned or not
+    keep = _kept_with_next(table, row_index)
     for col, value in enumerate(values):
         cell = cells[col]
         cell.width = widths[col]
         p = cell.paragraphs[0]
         doc.restyle(p, "Table Heading" if row_index == 0 else "Table Number" if table.numeric[col] else "Table Text")
+        if keep:
+            p.paragraph_format.keep_with_next = True
         if table.line:  # the line pitch the outline decided (the appendix), exactly as the PDF's
             p.paragraph_format.line_spacing = Pt(table.line)
         if table.numeric[col] and (row_index or table.role != "summary"):  # numbers never wrap (appendix headers may)
@@ -355,6 +358,14 @@ def _fill(doc: _StyledDocument, row, table: Table, row_index: int, values: list[
             if table.role == "summary" or table.size:
                 run.font.size = Pt(table.size or SUMMARY_PT)
             run.font.strike = table.is_dropped(row_index) or None  # a dropped target
+
+
+def _kept_with_next(table: Table, row_index: int) -> bool:
+    """Rows Word keeps on the page of the next row, as the PDF's break rules (plan.css): the
+    header with the first row, the first row with the second (a heading or caption, kept with
+    the table, has two rows under it), and the row before a total row (never alone on a page)."""
+    rows = len(table.rows)
+    return row_index < rows and (row_index <= 1 or table.is_total(row_index + 1))
 
 
 def _pairs(tables: list, marks: list) -> Iterator[tuple[int, Optional[int]]]:
