@@ -22,6 +22,7 @@ if TYPE_CHECKING:
 TEXT_WIDTH_PT = 156 * 72 / 25.4  # the text block of GB/T 9704: 156 mm
 APPENDIX_PT = 10.5  # the appendix's type size (五号)
 SIZES = (10.5, 10.0, 9.5, 9.0)  # a sized table's type size: 五号, smaller down to 小五 where its words need it
+TABLE_PT = {"zh": 12.0, "en": 10.5}  # a plain table's type size (plan.css; the reference documents' Table Text)
 CELL_PADDING_PT = 3 * 72 / 25.4 + 1.5  # 1.5 mm each side (Word's default cell margins are 1.9 mm), plus the rules
 SIZED_PADDING_PT = 2 * 72 / 25.4 + 2.5  # a sized table's cells: 1 mm each side, the rules, and some slack
 NUMBER_SLACK = 1.12  # Chinese documents: digits are 0.557 em in Noto Serif CJK (char_em says 0.5, right for Liberation Serif)
@@ -137,30 +138,31 @@ def target_table(entries: list[tuple[Target, list[str]]], plan: Plan, w: Wording
                   size=APPENDIX_PT if sized else None)
 
 
-def size_tables(tables: list[Table], language: str) -> None:
-    """The type size and widths of a document's sized target tables: tables with the same
-    columns get the same (measured on all their rows), so they line up page after page."""
+def size_tables(tables: list[Table], language: str, first: float = APPENDIX_PT) -> None:
+    """The type size (FIRST, smaller where the words need it) and widths of a document's sized
+    tables: tables with the same columns get the same (measured on all their rows), so they line
+    up page after page."""
     groups: dict[tuple, list[Table]] = {}
     for t in tables:
         groups.setdefault((tuple(t.columns), tuple(t.header), t.role), []).append(t)
     for group in groups.values():
         rows = [(row, t.is_total(k)) for t in group for k, row in enumerate(t.rows, 1)]
         size, widths = sized_widths(group[0].header, [r for r, _ in rows], group[0].numeric, language,
-                                    totals=[b for _, b in rows])
+                                    totals=[b for _, b in rows], first=first)
         for t in group:
             t.size, t.widths = size, widths
 
 
 def sized_widths(header: list[str], rows: list[list[str]], numeric: list[bool], language: Optional[str] = None,
-                 totals: Optional[list[bool]] = None) -> tuple[float, list[float]]:
-    """The type size (五号, or down to 小五 when the columns' longest words cannot stand side by
-    side at 五号: SIZES) and column widths (pt, padding included) that fill the text block,
+                 totals: Optional[list[bool]] = None, first: float = APPENDIX_PT) -> tuple[float, list[float]]:
+    """The type size (FIRST, or down to 小五 when the columns' longest words cannot stand side by
+    side at FIRST: SIZES) and column widths (pt, padding included) that fill the text block,
     measured with the fonts (metrics): numbers never wrap (their headers may, between words);
     no column is narrower than its longest word (its min-content) unless even at the smallest
     size the words cannot stand side by side; each column gets up to what its widest cell
     wants, and what is short is taken from the text columns that want the most."""
     bold = totals or [False] * len(rows)
-    for size in SIZES:
+    for size in [first] + [s for s in SIZES if s < first]:
         hard, least, wants = _needs(header, rows, numeric, language, bold, size)
         if sum(least) <= TEXT_WIDTH_PT:
             break
@@ -174,7 +176,7 @@ def _needs(header: list[str], rows: list[list[str]], numeric: list[bool], langua
     hard, least, wants = [], [], []
     for col, head in enumerate(header):
         cells = [(row[col], "bold" if b else "text") for row, b in zip(rows, bold)]
-        head_words = [measure(t, language, "head", size) for t in _WORD.findall(head)]
+        head_words = [_head_least(head, language, size)]
         head_line = measure(head, language, "head", size)
         if numeric[col]:  # a number cell's lines (18,600.00 / (shared)) each whole
             whole = max([measure(line, language, role, size) for c, role in cells for line in c.split("\n")] + [0.0])
@@ -188,6 +190,14 @@ def _needs(header: list[str], rows: list[list[str]], numeric: list[bool], langua
             natural = max([measure(c, language, role, size) for c, role in cells] + [head_line])
             wants.append(max(min(natural, 12 * size) + SIZED_PADDING_PT, least[-1]))
     return hard, least, wants
+
+
+def _head_least(head: str, language: Optional[str], size: float) -> float:
+    """A header's narrowest line: its longest word, a CJK header of up to six characters whole
+    (a longer one four characters a line, as min_width), wrapping before a bracket (电脑 / （台））."""
+    parts = re.split(r"(?=[（(])", head)
+    scale = size / APPENDIX_PT
+    return max(min_width([part], False, language=language, role="head") - CELL_PADDING_PT for part in parts) * scale
 
 
 def _share(hard: list[float], least: list[float], wants: list[float], numeric: list[bool]) -> list[float]:

@@ -8,7 +8,7 @@ from __future__ import annotations
 from typing import Optional
 
 from plangen.outline.chart import timeline
-from plangen.outline.columns import budget_heading, lay_out_summary, size_tables
+from plangen.outline.columns import TABLE_PT, budget_heading, lay_out_summary, size_tables
 from plangen.outline.coverfit import cover_fit
 from plangen.outline.numbers import Printer, currency_of
 from plangen.outline.outline import APPENDIX_MAX_COLUMNS, Block, Cover, Heading, Outline, Para, Table, build_outline, unit_noun
@@ -43,10 +43,10 @@ def build_report(loaded: LoadedProgress, state: State, w: Wording) -> Outline:
 
 def _lay_out(outline: Outline) -> None:
     """Every table's widths and type size decided once, as a plan's: completion tables and the
-    list of open targets sized like target tables (numbers whole, words whole), the matrix like
-    the plan's appendix."""
+    list of open targets sized like target tables (numbers whole, words whole) at the type size
+    of the document's tables, the matrix like the plan's appendix."""
     tables = [b for b in outline.blocks + outline.appendix if isinstance(b, Table)]
-    size_tables([t for t in tables if t.role == "progress"], outline.language)
+    size_tables([t for t in tables if t.role == "progress"], outline.language, TABLE_PT.get(outline.language, 12.0))
     for t in tables:
         if t.role == "summary":
             lay_out_summary(t, outline.language)
