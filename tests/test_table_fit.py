@@ -9,6 +9,7 @@ no page of the report starts with a total row, and the appendix's total rows are
 face of the other rows, bold, as in the .docx."""
 from __future__ import annotations
 
+import html
 import itertools
 from pathlib import Path
 
@@ -84,7 +85,7 @@ def straddling(pages: list[list[tuple]], widths: list[float]) -> list[str]:
 def split_words(pages: list[list[tuple]], tables) -> list[str]:
     """Words of the tables' text cells (and headers) that fit their column but are not whole
     in the PDF: broken across lines (Conservati / on)."""
-    found = {w[4] for page in pages for w in page}
+    found = {html.unescape(w[4]) for page in pages for w in page}
     missing = []
     for t in tables:
         for row in [t.header] + t.rows:
