@@ -153,8 +153,9 @@ def test_diff_between_git_revisions(repo):
     red = run("redline", "HEAD~1:plans/plan.yaml", "plans/plan.yaml", "-o", "changes.html", cwd=repo)
     assert red.returncode == 0, red.stderr
     heading = (repo / "changes.html").read_text(encoding="utf-8").split("<h1>")[1].split("</h1>")[0]
-    assert heading == ("修订对照：《新学期后勤总务2021年工作计划（新编版）》（YK-JH-0025，HEAD~1） → "
-                       "《新学期后勤总务2022年工作计划（新编版）》（YK-JH-0026，plans/plan.yaml）")
+    # an office names a plan by its title, number and date; the revision only where those are the same
+    assert heading == ("修订对照：《新学期后勤总务2021年工作计划（新编版）》（YK-JH-0025，2021年2月20日） → "
+                       "《新学期后勤总务2022年工作计划（新编版）》（YK-JH-0026，2022年2月18日）")
     same = run("diff", "HEAD:plans/plan.yaml", "plans/plan.yaml", cwd=repo)
     assert same.returncode == 0 and same.stdout == ""
 

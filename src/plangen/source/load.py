@@ -16,7 +16,7 @@ from pydantic_core import ErrorDetails
 from plangen.errors import Diagnostic, PlanError
 from plangen.source.model import Plan, check_plan_data
 from plangen.source.walk import Loc
-from plangen.source.yamlsafe import DEFAULT_LIMITS, Limits, SourceMap, decode, dotted, load_yaml, read_file
+from plangen.source.yamlsafe import DEFAULT_LIMITS, Limits, SourceMap, decode, dotted, load_yaml, read_file, refused_fields
 
 _YAML11_WORDS = {"yes", "no", "on", "off", "y", "n"}
 
@@ -55,7 +55,7 @@ def load_plan_text(text: str, path: str = "<plan>", limits: Limits = DEFAULT_LIM
     except ValidationError as exc:
         # a value the YAML layer already refused (a tag, a control character) is not
         # reported a second time as "expected text (found: None)"
-        refused = {d.field for d in diags if d.field}
+        refused = refused_fields(diags)
         more = [d for d in (_diagnostic(err, smap) for err in exc.errors())
                 if not any(d.field == f or d.field.startswith(f + ".") or d.field.startswith(f + "[") for f in refused)]
         references = [d for d in (_problem(p, smap) for p in check_plan_data(data)) if d.severity == "error"]
@@ -129,6 +129,8 @@ def _message(err: ErrorDetails, kind: str, value: typing.Any) -> str:
         message = "must not be empty"
     elif kind in ("greater_than_equal", "less_than_equal"):
         message = f"must be {'>=' if kind == 'greater_than_equal' else '<='} {err['ctx'].get('ge', err['ctx'].get('le'))}"
+    elif kind == "string_pattern_mismatch" and err["loc"][-1:] == ("locale",):
+        message = "expected a language tag: en-GB, en-US, en-AU ... (an English plan) or zh-CN"
     elif kind == "string_pattern_mismatch":
         message = ("an id is made of letters, digits, '-', '_' and '.', starts with a letter or digit "
                    "and has at most 64 characters")

@@ -148,6 +148,10 @@ class Document(_Strict):
     year: Annotated[int, Field(strict=True, ge=1900, le=2200)]
     organization: Text = Field(json_schema_extra={"maxLength": METADATA_LIMITS["organization"]})
     language: Literal["zh", "en"] = "zh"
+    locale: Optional[Annotated[str, Field(strict=True, pattern=r"^(zh-CN|en(-[A-Z]{2})?)$")]] = Field(
+        None, description="The documents' language tag, for Word's spelling and grammar checks, the PDF's and the "
+                          "HTML's language: en-GB, en-US, en-AU ... for an English plan (default en-US), zh-CN for a "
+                          "Chinese one (the default).")
     numbering: Optional[SchemeName] = Field(
         None, description="Label style: 'seed' (一、（一）1、（1）①a.), 'gbt9704' (1. at level 3) or 'en' (1. 1.1 a)). "
                           "Defaults to 'seed' for zh and 'en' for en.")
@@ -311,6 +315,11 @@ def _check_metadata(document: dict, out: list) -> None:
     for key, limit in METADATA_LIMITS.items():
         if length(key) > limit:
             out.append((("document", key), f"too long ({length(key)} characters; at most {limit})", "error", None))
+    locale, language = document.get("locale"), document.get("language", "zh")
+    stem = locale.split("-")[0] if isinstance(locale, str) else None
+    if stem in ("zh", "en") and isinstance(language, str) and stem != language:  # a malformed tag: the model says
+        out.append((("document", "locale"), f"{locale} is not a tag of the plan's language '{language}' "
+                                            f"(for example {'en-GB' if language == 'en' else 'zh-CN'})", "error", None))
     if length("title") + length("subtitle") > MAX_METADATA:
         where = ("document", "subtitle" if length("subtitle") else "title")
         out.append((where, f"title and subtitle together are too long ({length('title') + length('subtitle')} "

@@ -22,7 +22,7 @@ from plangen.source.load import LoadedPlan, _diagnostic
 from plangen.source.model import Target
 from plangen.source.progress import Progress, TargetEntry, exact
 from plangen.source.walk import Loc
-from plangen.source.yamlsafe import DEFAULT_LIMITS, SourceMap, decode, dotted, load_yaml, read_file
+from plangen.source.yamlsafe import DEFAULT_LIMITS, SourceMap, decode, dotted, load_yaml, read_file, refused_fields
 
 # what a thing reported once per date is known by: ("item", date, item id) or ("target", date, target loc, unit)
 OnceKey = Union[tuple[str, dt.date, str], tuple[str, dt.date, Loc, str]]
@@ -114,7 +114,7 @@ def load_progress_text(text: str, path: str, plan: LoadedPlan) -> LoadedProgress
     try:
         progress = Progress.model_validate(data)
     except ValidationError as exc:
-        refused = {d.field for d in diags if d.field}
+        refused = refused_fields(diags)
         more = [d for d in (_diagnostic(err, smap, Progress) for err in exc.errors()) if d.field not in refused]
         raise PlanError(diags + more) from None
     index = TargetIndex(plan)

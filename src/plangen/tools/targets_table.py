@@ -11,7 +11,7 @@ from typing import Optional
 
 from plangen.errors import PlangenError
 from plangen.outline import numbers
-from plangen.outline.columns import budget_heading
+from plangen.outline.columns import budget_heading, shared_label
 from plangen.outline.outline import unit_noun
 from plangen.outline.targets import Matrix, matrix, printer, target_units
 from plangen.outline.wording import Wording
@@ -47,8 +47,8 @@ def _rows(plan: Plan, m: Matrix, w: Wording, people: bool, unit: Optional[str] =
     rows = [[name] + [qty(m.cells[(uid, what)]) if (uid, what) in m.cells else "" for what, _ in m.columns]
             + ([money(m.unit_budget(uid))] if m.has_budget else []) for uid, name in m.units]
     if m.has_shared:
-        rows.append([w.named("appendix_shared", noun)] + [""] * len(m.columns) + [money(m.shared)])
-    if len(m.units) > 1 or m.has_shared:
+        rows.append([shared_label(m, w, noun)] + [""] * len(m.columns) + [money(m.shared)])
+    if m.sums:
         rows.append([w.appendix_total] + [qty(m.column_total(what)) for what, _ in m.columns]
                     + ([money(m.budget_total)] if m.has_budget else []))
     who_when = schedule(plan, unit, w)  # statuses worded for people and spreadsheets; JSON keeps the codes
