@@ -14,9 +14,9 @@ import itertools
 from pathlib import Path
 
 import pytest
+
 from conftest import ROOT, need, soffice_convert
 from docs import pdf_pages, pdf_words
-
 from plangen.outline import columns
 from plangen.outline.outline import build_outline
 from plangen.outline.progress import compute
