@@ -40,7 +40,7 @@ def compare_table(old: Table, new: Table, language: str) -> list[tuple[Table, Ta
         elif i is None:
             mark.rows[r] = INSERTED
         else:
-            _cells(mark, r, old.rows[i], new.rows[j], new.numeric, language)  # type: ignore[index]
+            _cells(mark, r, old.rows[i], new.rows[j], new.numeric, language)
     return [(replace(new, rows=rows, total_row=False, totals=totals), mark)]
 
 
