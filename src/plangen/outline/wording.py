@@ -48,6 +48,7 @@ PLACEHOLDERS: dict[str, frozenset[str]] = {
     # the progress report (plangen report)
     "report_kind": frozenset(), "report_title": frozenset({"title"}), "report_as_of": frozenset({"date"}),
     "report_summary": frozenset({"date", "total", "done", "progress", "planned", "overdue", "dropped"}),
+    "report_summary_unit": frozenset({"unit", "date", "total", "done", "progress", "planned", "overdue", "dropped"}),
     "date_format": frozenset({"year", "month", "day", "mon"}), "status_label": frozenset(),
     "status_planned": frozenset(), "status_in_progress": frozenset(), "status_done": frozenset(),
     "status_dropped": frozenset(), "status_none": frozenset(), "status_overdue": frozenset({"status"}),
@@ -55,7 +56,7 @@ PLACEHOLDERS: dict[str, frozenset[str]] = {
     "col_spent": frozenset({"currency"}), "spent_plain": frozenset(), "col_note": frozenset(), "col_school": frozenset(),
     "matrix_title": frozenset(), "open_title": frozenset(), "open_none": frozenset(),
     "chart_label": frozenset(), "chart_title": frozenset(), "chart_planned": frozenset(), "chart_done": frozenset(),
-    "chart_month": frozenset({"month"}), "sentence_end": frozenset(),
+    "chart_month": frozenset({"month", "mon"}), "sentence_end": frozenset(),
     "subtitle_separator": frozenset(),
     # plangen new's notices
     "new_dropped_count": frozenset({"count"}), "new_dropped": frozenset({"what", "year"}),
@@ -64,7 +65,8 @@ PLACEHOLDERS: dict[str, frozenset[str]] = {
 RETIRED = frozenset({"date_picker"})  # keys of older wording files, read and ignored (date_format decides now)
 # keys whose wording names units: they may also use {unit_noun} and {Unit_noun} (capitalised)
 NOUN_KEYS = ("all_units", "recipient", "table_for", "appendix_unit", "appendix_shared", "unit_shared", "no_targets", "diff_units",
-             "for_all_except", "for_many", "for_all_except_many", "col_school", "report_summary", "matrix_title")
+             "for_all_except", "for_many", "for_all_except_many", "col_school", "report_summary", "report_summary_unit",
+             "matrix_title")
 for _key in NOUN_KEYS:
     PLACEHOLDERS[_key] = PLACEHOLDERS[_key] | {"unit_noun", "Unit_noun", "unit_nouns"}
 MAX_LENGTH = 200  # characters of one wording string
@@ -148,6 +150,7 @@ class Wording:
     report_title: str
     report_as_of: str
     report_summary: str
+    report_summary_unit: str  # `progress --unit`'s first line: one unit's summary, as a sentence
     date_format: str
     status_label: str
     status_planned: str

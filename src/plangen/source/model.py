@@ -28,6 +28,7 @@ from pydantic_core import PydanticCustomError
 from plangen.outline import numbers
 from plangen.outline.numbering import SCHEMES
 from plangen.source.groups import check_for, check_groups
+from plangen.source.ids import IdSeen, note_id
 from plangen.source.walk import walk
 
 MAX_DEPTH = 6
@@ -273,21 +274,22 @@ def check_plan_data(data: dict) -> list[tuple[tuple, str, str, Optional[tuple]]]
     document = raw_document if isinstance(raw_document, dict) else {}
     year = document.get("year") if isinstance(document.get("year"), int) and not isinstance(document.get("year"), bool) else None
     _check_metadata(document, out)
-    ids: dict[str, tuple] = {}
     measures: dict = {}
-    scope = _Scope(seen_units, check_groups(data, seen_units, out), _currency(document))
+    scope = _Scope(seen_units, check_groups(data, seen_units, out), _currency(document), {}, {})
     for here, item, level in walk(data.get("sections")):
         if isinstance(item, dict):
-            _check_item(item, here, level, scope, year, ids, measures, out)
+            _check_item(item, here, level, scope, year, measures, out)
     return out
 
 
 class _Scope(NamedTuple):
-    """What a target's references and amounts are checked against."""
+    """What a target's references and amounts are checked against, and the ids seen so far."""
 
     units: dict  # unit id -> loc
     groups: dict  # group name -> member ids
     currency: str
+    item_ids: IdSeen  # items' ids and targets' ids: each unique in the plan, ignoring case
+    target_ids: IdSeen
 
 
 def _currency(document: dict) -> str:
@@ -326,12 +328,8 @@ def _check_metadata(document: dict, out: list) -> None:
                            f"characters; at most {MAX_METADATA})", "error", None))
 
 
-def _check_item(item: dict, here: tuple, level: int, units: _Scope, year, ids: dict, measures: dict, out: list) -> None:
-    ident = item.get("id")
-    if isinstance(ident, str):
-        if ident in ids:
-            out.append((here + ("id",), f"duplicate id '{ident}'", "error", ids[ident]))
-        ids.setdefault(ident, here + ("id",))
+def _check_item(item: dict, here: tuple, level: int, units: _Scope, year, measures: dict, out: list) -> None:
+    note_id(item.get("id"), here + ("id",), units.item_ids, out)
     if level > MAX_DEPTH:
         out.append((here, f"items nest deeper than {MAX_DEPTH} numbered levels", "error", None))
     raw_targets = item.get("targets")
@@ -342,6 +340,7 @@ def _check_item(item: dict, here: tuple, level: int, units: _Scope, year, ids: d
 
 
 def _check_target(target: dict, tloc: tuple, scope: _Scope, year, measures: dict, out: list) -> None:
+    note_id(target.get("id"), tloc + ("id",), scope.target_ids, out)
     check_for(target.get("for", "all"), tloc + ("for",), scope.units, scope.groups, out)
     _check_money(target, tloc, scope.currency, out)
     what, measure = target.get("what"), target.get("unit")

@@ -15,20 +15,26 @@ from plangen.outline.columns import budget_heading, shared_label
 from plangen.outline.outline import unit_noun
 from plangen.outline.targets import Matrix, matrix, printer, target_units
 from plangen.outline.wording import Wording
+from plangen.source.ids import same_id
 from plangen.source.model import Plan
 
 
 def unit_id(plan: Plan, path: str, wanted: str) -> str:
-    """The unit --unit names (its id or its name); an unknown one is an error naming the closest
-    ids and names (exit 1: the command line is fine, the plan has no such unit)."""
+    """The unit --unit names: its id, ignoring case as ids are compared (Brecon is brecon), or its
+    full name, exactly or ignoring case when one unit has it. An unknown or ambiguous one is an
+    error naming the candidates (exit 1: the command line is fine, the plan has no such unit)."""
     names = plan.unit_names()
+    for matches in ([u for u in names if same_id(u, wanted)], [u for u, n in names.items() if n == wanted],
+                    [u for u, n in names.items() if n.casefold() == wanted.casefold()]):
+        if len(matches) == 1:
+            return matches[0]
+        if matches:
+            raise PlangenError(f"{path}: --unit: '{wanted}' names {len(matches)} units "
+                               f"({', '.join(matches)}); give one of their ids")
     by_name = {name: uid for uid, name in names.items()}
-    found = wanted if wanted in names else by_name.get(wanted)
-    if found is None:
-        close = difflib.get_close_matches(wanted, [*names, *by_name], n=3, cutoff=0.6)
-        hint = f"; did you mean {' or '.join(repr(c) for c in close)}?" if close else ""
-        raise PlangenError(f"{path}: --unit: unknown unit '{wanted}'{hint} (units: {', '.join(names)})")
-    return found
+    close = difflib.get_close_matches(wanted, [*names, *by_name], n=3, cutoff=0.6)
+    hint = f"; did you mean {' or '.join(repr(c) for c in close)}?" if close else ""
+    raise PlangenError(f"{path}: --unit: unknown unit '{wanted}'{hint} (units: {', '.join(names)})")
 
 
 def _wording(plan: Plan) -> Wording:

@@ -59,7 +59,7 @@ EN_OVERRIDES: dict[str, StyleRow] = {
     "Heading 1": ("Normal", HEI, "Arial", 14, True, "left", False, {"keep": True, "line": None, "before": Pt(11.2),
                                                                      "after": Pt(2.8)}),
     "Heading 2": ("Normal", SONG, LATIN, 12, True, "left", False, {"keep": True, "line": None, "before": Pt(4.8)}),
-    "Heading 3": ("Normal", SONG, LATIN, 12, False, "left", False, {"keep": True, "line": None, "after": Pt(6)}),
+    "Heading 3": ("Normal", SONG, LATIN, 12, True, "left", False, {"keep": True, "line": None, "after": Pt(6)}),
     "Heading 4": ("Normal", SONG, LATIN, 12, False, "left", False, {"keep": True, "line": None, "after": Pt(6)}),
     "Heading 5": ("Normal", SONG, LATIN, 12, False, "left", False, {"keep": True, "line": None, "after": Pt(6)}),
     "Heading 6": ("Normal", SONG, LATIN, 12, False, "left", False, {"keep": True, "line": None, "after": Pt(6)}),
