@@ -16,7 +16,7 @@ from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.opc.exceptions import PackageNotFoundError
 from docx.oxml.ns import nsdecls, qn
-from docx.shared import Mm, Pt, Twips
+from docx.shared import Pt, Twips
 from docx.table import _Cell
 
 from plangen.errors import RenderError
@@ -24,18 +24,16 @@ from plangen.outline.breaks import glued_runs
 from plangen.outline.changes import DELETED, INSERTED, BlockMark, TableMark
 from plangen.outline.outline import Heading, Outline, Table
 from plangen.render import RenderOptions
-from plangen.render.docx.coverfit import apply_fit
+from plangen.render.docx.front import cover, title
 from plangen.render.docx.reference import clean_reference
 from plangen.render.docx.widths import column_edges, column_widths
 from plangen.render.docx.xml import (
     Revisions,
-    add_content_control,
     add_field,
     add_glued,
     add_list,
     child,
     clean_package,
-    document_language,
     element,
     no_break_hyphens,
     set_cell_margins,
@@ -45,11 +43,8 @@ from plangen.render.docx.xml import (
 )
 from plangen.render.theme import Theme, reference_name
 
-BLANKS = {"zh": "\u3000" * 12, "en": "\u00a0" * 30}  # what an empty cover field shows, underlined
 KEEP_LINES = 16  # a longer paragraph is not kept with its table: LibreOffice would move it whole, leaving a page half empty
 CHARS_PER_LINE = {"zh": 27, "en": 90}
-DATE_LANGUAGE = {"zh": "zh-CN", "en": "en-US"}  # a date picker's language when the reference document sets none
-CAPTION_TAB_MM = {"zh": 58, "en": 76}  # where the cover's blanks start (the style indents 38 mm)
 MAX_REFERENCE_BYTES = 20_000_000
 SIZED_MARGIN = 57  # twips: 1 mm, a sized table's cell margins on every side (plan.css: table.targets.sized)
 SUMMARY_PT = 10.5  # the appendix's type size, as in the PDF
@@ -102,9 +97,9 @@ def render_docx(outline: Outline, theme: Theme) -> bytes:
     for part in list(body):  # the reference's own content goes; its page setup stays
         if part.tag != qn("w:sectPr"):
             body.remove(part)
-    _cover(doc, outline)
+    cover(doc, outline)
     _body_section(doc, outline)
-    _title(doc, outline)
+    title(doc, outline)
     _blocks(doc, outline, add_list(document, outline.scheme, outline.label_gap))
     _appendix(doc, outline)
     for fig in outline.figures:
@@ -187,36 +182,6 @@ def _open_reference(theme: Theme, name: str):
         raise RenderError(f"{path}: not a usable reference .docx ({type(exc).__name__})") from None
 
 
-def _cover(doc: _StyledDocument, outline: Outline) -> None:
-    red = outline.redline
-    label = outline.cover.number_label
-    number = red.number if red else None
-    doc.words(label + outline.number, "Cover Number", BlockMark(words=[["=", label]] + number) if number else None)
-    kind = doc.add(outline.cover.kind_line, "Cover Kind")
-    title = doc.words(outline.title, "Cover Title", _title_mark(outline), glue=True)
-    if outline.subtitle:
-        title.add_run().add_break()
-        title.add_run(outline.subtitle)
-    recipient = doc.add(outline.cover.recipient_line, "Cover Recipient") if outline.cover.recipient_line else None
-    fields = [_cover_field(doc, outline, i, field) for i, field in enumerate(outline.cover.fields, 1)]
-    tagline = doc.add(outline.tagline, "Cover Tagline") if outline.tagline else None
-    apply_fit(outline.cover.fit, kind, title, recipient, fields, tagline)
-
-
-def _cover_field(doc: _StyledDocument, outline: Outline, i: int, field):
-    # The style underlines; the label opts out. LibreOffice draws a plain-text control
-    # with the paragraph's formatting, so the blank prints underlined there too.
-    p = doc.add("", "Cover Field")
-    p.add_run(field.caption + "\t").font.underline = False  # every blank starts at the tab stop
-    p.paragraph_format.tab_stops.add_tab_stop(Mm(CAPTION_TAB_MM.get(outline.language, 76)))
-    # a pre-filled value is the control's content, so it stays editable (a date keeps its picker)
-    shown = field.value or BLANKS.get(outline.language, BLANKS["en"])
-    lid = document_language(doc.document, outline.language == "zh") or DATE_LANGUAGE.get(outline.language, "en-US")
-    add_content_control(p, i, field.name, field.label, field.type, shown, full_date=_full_date(field.iso_date),
-                        picture=field.date_picture, lid=lid)
-    return p
-
-
 def _outline_level(paragraph, level: int) -> None:
     ppr = paragraph._p.get_or_add_pPr()
     mark = ppr.find(qn("w:rPr"))
@@ -230,10 +195,6 @@ def _outline_level(paragraph, level: int) -> None:
 def _lines(text: str, language: str) -> float:
     """About how many lines a body paragraph takes."""
     return len(text) / CHARS_PER_LINE.get(language, 90)
-
-
-def _full_date(iso_date: str | None) -> str | None:
-    return iso_date + "T00:00:00Z" if iso_date else None
 
 
 def _body_section(doc: _StyledDocument, outline: Outline) -> None:
@@ -253,24 +214,6 @@ def _body_section(doc: _StyledDocument, outline: Outline) -> None:
     paragraph.add_run(before)
     add_field(paragraph, "PAGE", "1")
     paragraph.add_run(after)
-
-
-def _title_mark(outline: Outline) -> Optional[BlockMark]:
-    red = outline.redline
-    return BlockMark(words=red.title) if red and red.title else None
-
-
-def _title(doc: _StyledDocument, outline: Outline) -> None:
-    title = doc.words(outline.title, "Title", _title_mark(outline), glue=True)
-    if outline.subtitle:
-        title.add_run().add_break()
-        title.add_run(outline.subtitle)
-    for i, text in enumerate(outline.preface):
-        p = doc.add("", "Preface")
-        if i == 0 and outline.preface_label:
-            label = p.add_run(outline.preface_label)
-            label.bold = True
-        p.add_run(text)
 
 
 def _table(doc: _StyledDocument, table: Table, mark=None, caption: bool = True) -> None:
