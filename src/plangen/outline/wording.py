@@ -181,7 +181,7 @@ class Wording:
     subtitle_separator: str  # title and subtitle on one line (metadata): " — ", "——"
     new_dropped_count: str  # `plangen new`: how many dropped targets were left out
     new_dropped: str  # one of them, after path:line: targets:
-    new_cleared: str  # statuses and cover dates removed (filled in anew each year)
+    new_cleared: str  # statuses set back to planned, cover dates removed (filled in anew each year)
 
     def status(self, name: str | None) -> str:
         """The word for a status (planned, in-progress, done, dropped; None: nothing reported)."""
