@@ -222,7 +222,7 @@ def _table(doc: _StyledDocument, table: Table, mark=None, caption: bool = True) 
         doc.words(table.caption, "Appendix Caption", BlockMark(change=mark.change) if mark and mark.change else None)
     size = SUMMARY_PT if table.role == "summary" else doc.table_pt
     widths = column_widths(mark.accepted if mark and mark.accepted else table, size)  # accepting keeps them
-    t = _grid(doc, 1 + len(table.rows), widths, sized=bool(table.widths))
+    t = _grid(doc, 1 + len(table.rows), widths, sized=bool(table.widths), pad=table.pad)
     for row_index, values in enumerate([table.header] + table.rows):
         _fill(doc, t.rows[row_index], table, row_index, values, widths, mark)
 
@@ -239,7 +239,7 @@ def _replacement(doc: _StyledDocument, old: Table, new: Table) -> None:
     own = {id(old): column_edges(column_widths(old, size)), id(new): column_edges(column_widths(new, size))}
     edges = sorted(set(own[id(old)]) | set(own[id(new)]))
     rows = [(old, k, DELETED) for k in range(1 + len(old.rows))] + [(new, k, INSERTED) for k in range(1 + len(new.rows))]
-    t = _grid(doc, len(rows), [Twips(b - a) for a, b in zip([0] + edges, edges)], sized=bool(new.widths))
+    t = _grid(doc, len(rows), [Twips(b - a) for a, b in zip([0] + edges, edges)], sized=bool(new.widths), pad=new.pad)
     for row, (table, k, change) in zip(t.rows, rows):
         mine = own[id(table)]
         for a, b in reversed(list(zip([0] + mine, mine))):  # merge from the right: indexes stay put
@@ -251,9 +251,10 @@ def _replacement(doc: _StyledDocument, old: Table, new: Table) -> None:
         _fill(doc, row, table, k, values, widths, TableMark(change=change))
 
 
-def _grid(doc: _StyledDocument, rows: int, widths: list, sized: bool = False):
-    """A table of fixed column widths; a table the outline sized has 1 mm cell margins all round, as
-    in the PDF (Word's default has none above and below: its rows came out 2 mm shorter)."""
+def _grid(doc: _StyledDocument, rows: int, widths: list, sized: bool = False, pad: Optional[float] = None):
+    """A table of fixed column widths; a table the outline sized has 1 mm cell margins left and
+    right, and PAD pt (when the outline decides it; else 1 mm) above and below, as in the PDF
+    (Word's default has none above and below: its rows came out 2 mm shorter)."""
     t = doc.document.add_table(rows=rows, cols=len(widths))
     if "Table Grid" in doc.ids:
         t._tbl.tblPr.get_or_add_tblStyle().val = doc.ids["Table Grid"]
@@ -262,7 +263,7 @@ def _grid(doc: _StyledDocument, rows: int, widths: list, sized: bool = False):
     for grid_col, w in zip(t._tbl.tblGrid.findall(qn("w:gridCol")), widths):
         grid_col.set(qn("w:w"), str(int(w.twips)))
     if sized:
-        set_cell_margins(t._tbl, SIZED_MARGIN)
+        set_cell_margins(t._tbl, SIZED_MARGIN, None if pad is None else round(pad * 20))
     return t
 
 
@@ -277,14 +278,19 @@ def _fill(doc: _StyledDocument, row, table: Table, row_index: int, values: list[
     if change and doc.rev:
         doc.rev.mark_row(row, change)
     cells = [_Cell(tc, row.table) for tc in row._tr.tc_lst]  # one a cell, spanned or not
+    keep = _kept_with_next(table, row_index)
     for col, value in enumerate(values):
         cell = cells[col]
         cell.width = widths[col]
         p = cell.paragraphs[0]
         doc.restyle(p, "Table Heading" if row_index == 0 else "Table Number" if table.numeric[col] else "Table Text")
+        if keep:
+            p.paragraph_format.keep_with_next = True
+        if table.line:  # the line pitch the outline decided (the appendix), exactly as the PDF's
+            p.paragraph_format.line_spacing = Pt(table.line)
         if table.numeric[col] and (row_index or table.role != "summary"):  # numbers never wrap (appendix headers may)
             cell._tc.get_or_add_tcPr().append(element(f"<w:noWrap {nsdecls('w')}/>"))
-        bold = table.total_row and row_index == len(table.rows)
+        bold = table.is_total(row_index)
         runs = mark.cell(row_index, col) if mark else None
         if doc.rev and (change or runs):
             doc.rev.runs(p, runs or BlockMark(change=change).runs(value), "<w:rPr><w:b/></w:rPr>" if bold else "",
@@ -295,6 +301,14 @@ def _fill(doc: _StyledDocument, row, table: Table, row_index: int, values: list[
             if table.role == "summary" or table.size:
                 run.font.size = Pt(table.size or SUMMARY_PT)
             run.font.strike = table.is_dropped(row_index) or None  # a dropped target
+
+
+def _kept_with_next(table: Table, row_index: int) -> bool:
+    """Rows Word keeps on the page of the next row, as the PDF's break rules (plan.css): the
+    header with the first row, the first row with the second (a heading or caption, kept with
+    the table, has two rows under it), and the row before a total row (never alone on a page)."""
+    rows = len(table.rows)
+    return row_index < rows and (row_index <= 1 or table.is_total(row_index + 1))
 
 
 def _pairs(tables: list, marks: list) -> Iterator[tuple[int, Optional[int]]]:

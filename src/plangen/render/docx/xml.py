@@ -370,10 +370,13 @@ def _split_at_code_hyphens(text: str) -> list[str]:
     return parts
 
 
-def set_cell_margins(tbl, twips: int) -> None:
-    """Every cell of TBL gets TWIPS of margin on all four sides (tblCellMar, before tblLook)."""
+def set_cell_margins(tbl, twips: int, above: int | None = None) -> None:
+    """Every cell of TBL gets TWIPS of margin left and right, ABOVE (default TWIPS) above and
+    below (tblCellMar, before tblLook)."""
+    above = twips if above is None else above
+    sides = {"top": above, "left": twips, "bottom": above, "right": twips}
     margins = parse_xml(f'<w:tblCellMar {nsdecls("w")}>' + "".join(
-        f'<w:{side} w:w="{twips}" w:type="dxa"/>' for side in ("top", "left", "bottom", "right")) + "</w:tblCellMar>")
+        f'<w:{side} w:w="{w}" w:type="dxa"/>' for side, w in sides.items()) + "</w:tblCellMar>")
     look = tbl.tblPr.find(qn("w:tblLook"))
     if look is not None:
         look.addprevious(margins)
