@@ -257,6 +257,7 @@ def test_new_plan_resets_values_and_moves_dates(tmp_path):
     assert "in 2026." in text
     again = run("new", "--from", str(ENGLISH), "--year", "2026", "-o", str(out))
     assert again.returncode == 2 and "exists; use --force" in again.stderr
+    assert again.stderr.count("\n") == 1, again.stderr  # the one error: no notices, nothing was done
 
 
 def _diff_json_in_process(old, new) -> dict:

@@ -117,3 +117,5 @@ def test_new_speaks_the_plans_language(tmp_path):
     assert "status: done" not in rolled and "status: in-progress" not in rolled and "status: planned" in rolled
     assert lines[-1] == f"wrote {tmp_path / '2023-plan.yaml'}"  # the tool's own status line, as every command's
     assert not any(english in proc.stderr for english in ("dropped", "left out", "removed"))
+    again = run("new", "--from", str(src), "--year", "2023")  # the file exists: an error, and no notices
+    assert again.returncode == 2 and again.stderr.count("\n") == 1 and "exists; use --force" in again.stderr
