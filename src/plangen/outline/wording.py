@@ -49,6 +49,8 @@ PLACEHOLDERS: dict[str, frozenset[str]] = {
     "report_kind": frozenset(), "report_title": frozenset({"title"}), "report_as_of": frozenset({"date"}),
     "report_summary": frozenset({"date", "total", "done", "progress", "planned", "overdue", "dropped"}),
     "report_summary_unit": frozenset({"unit", "date", "total", "done", "progress", "planned", "overdue", "dropped"}),
+    "report_summary_no_dropped": frozenset({"date", "total", "done", "progress", "planned", "overdue"}),
+    "report_summary_unit_no_dropped": frozenset({"unit", "date", "total", "done", "progress", "planned", "overdue"}),
     "date_format": frozenset({"year", "month", "day", "mon"}), "status_label": frozenset(),
     "status_planned": frozenset(), "status_in_progress": frozenset(), "status_done": frozenset(),
     "status_dropped": frozenset(), "status_none": frozenset(), "status_overdue": frozenset({"status"}),
@@ -66,6 +68,7 @@ RETIRED = frozenset({"date_picker"})  # keys of older wording files, read and ig
 # keys whose wording names units: they may also use {unit_noun} and {Unit_noun} (capitalised)
 NOUN_KEYS = ("all_units", "recipient", "table_for", "appendix_unit", "appendix_shared", "unit_shared", "no_targets", "diff_units",
              "for_all_except", "for_many", "for_all_except_many", "col_school", "report_summary", "report_summary_unit",
+             "report_summary_no_dropped", "report_summary_unit_no_dropped",
              "matrix_title")
 for _key in NOUN_KEYS:
     PLACEHOLDERS[_key] = PLACEHOLDERS[_key] | {"unit_noun", "Unit_noun", "unit_nouns"}
@@ -151,6 +154,8 @@ class Wording:
     report_as_of: str
     report_summary: str
     report_summary_unit: str  # `progress --unit`'s first line: one unit's summary, as a sentence
+    report_summary_no_dropped: str  # the two above when no target was dropped (no "另有0项已取消")
+    report_summary_unit_no_dropped: str
     date_format: str
     status_label: str
     status_planned: str
