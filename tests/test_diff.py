@@ -41,7 +41,7 @@ def test_diff_reports_exactly_the_changes_between_the_example_plans():
     assert targets[("监控摄像头", "zhongxue")] == (None, 4)
     assert ("新课桌", "zhongxue") not in targets
     totals = {t["what"]: (t["old"], t["new"]) for t in d["totals"]}
-    assert totals["新课桌"] == (250, 260) and totals["档案柜"] == (4, 1) and totals["老教学楼改造维修"] == (3, 0)
+    assert totals["新课桌"] == (250, 260) and totals["档案柜"] == (4, 1) and totals["老教学楼改造维修"] == (3, None)  # gone in NEW: no total (—), as its units
     assert d["units"] == []
 
 

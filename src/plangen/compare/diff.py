@@ -335,7 +335,9 @@ def _targets(result: PlanDiff, a: Matrix, b: Matrix, old: Plan, new: Plan) -> No
             if qa != qb:
                 result.targets.append({"what": what, "unit_id": unit, "unit": names.get(unit, unit),
                                        "old": qa, "new": qb, "measure": measures[what]})
-        ta, tb = a.column_total(what), b.column_total(what)
+        # a target only one plan has: no total on the other side (—, as its units' lines), not 0
+        ta = a.column_total(what) if what in dict(a.columns) else None
+        tb = b.column_total(what) if what in dict(b.columns) else None
         if ta != tb:
             result.totals.append({"what": what, "old": ta, "new": tb, "measure": measures[what]})
     for unit in units:
