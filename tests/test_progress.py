@@ -120,6 +120,7 @@ def test_report_pdf_numbers(report):
     assert "（完成情况）" in flat and "新学期后勤总务2021年工作计划完成情况（截至2021年12月20日）" in flat
     assert "截至2021年12月20日，计划目标共20项（按学校计），已完成18项，进行中1项，未开始1项，逾期0项；另有1项已取消。" in flat
     assert "部门：" in flat and "姓名：" in flat and "日期：" in flat  # the plan's fill-in fields
+    assert "Theformulationoftheworkplan" not in flat  # the plan's tagline is not the report's
     assert "（一）进一步加大投入" in flat and "1、积极主动争取" in flat  # numbered like the plan
     assert "完成情况：已完成。黄竹林小学大门、门房、围墙、地皮全部完成" in flat
     layout = subprocess.run(["pdftotext", "-layout", str(report / "r.pdf"), "-"], capture_output=True, text=True,

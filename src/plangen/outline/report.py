@@ -29,6 +29,7 @@ def build_report(loaded: LoadedProgress, state: State, w: Wording) -> Outline:
     cover = Cover(base.cover.number_label, w.format("kind_format", kind=w.report_kind), None, base.cover.fields)
     base.title = w.format("report_title", title=plan.document.title)
     base.subtitle = w.format("report_as_of", date=as_of)
+    base.tagline = None  # the plan's line (本计划经…研究通过) is not the report's
     cover.fit = cover_fit([base.title, base.subtitle], cover, base.tagline)
     base.kind_label, base.cover, base.preface, base.preface_label = w.report_kind, cover, [summary], None
     base.blocks = _blocks(base.blocks, loaded, state, w)
