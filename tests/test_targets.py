@@ -159,3 +159,21 @@ def test_far_deadline_is_a_warning():
     loaded = load_plan_text(text, "p.yaml")
     (w,) = loaded.warnings
     assert w.severity == "warning" and w.line == 22 and "far from the plan's year 2021" in w.message
+
+
+def test_a_deadline_before_the_plans_year_is_a_warning_even_beside_errors(tmp_path):
+    """2026-03-01 in a 2027 plan is most likely a slip; and a warning still shows when the
+    same file has errors (a stranger's far-deadline warning vanished beside an error)."""
+    text = (SEED.parent.parent / "tests" / "data" / "minimal.yaml").read_text(encoding="utf-8")
+    text = text.replace("            unit: 套\n", "            unit: 套\n            deadline: 2020-12-01\n")
+    (w,) = load_plan_text(text, "p.yaml").warnings
+    assert w.line == 22 and w.message == "deadline 2020-12-01 is before the plan's year 2021"
+    plan = tmp_path / "p.yaml"
+    plan.write_text(text.replace("quantity: 50", "quantity: fifty"), encoding="utf-8")
+    proc = run("check", str(plan))
+    assert proc.returncode == 1
+    lines = proc.stderr.splitlines()
+    assert any("quantity: expected a number" in line for line in lines), lines
+    assert any(line.endswith("warning: sections[0].items[0].targets[0].deadline: deadline 2020-12-01 is before the plan's "
+                             "year 2021") for line in lines), lines
+    assert lines[-1] == "1 error(s) in 1 of 1 file(s)"

@@ -38,8 +38,9 @@ def cmd_check(args: argparse.Namespace) -> int:
     for path in paths:
         try:
             warnings += check_file(path)
-        except PlanError as exc:
-            errors += exc.diagnostics
+        except PlanError as exc:  # its errors, and the warnings found beside them
+            errors += [d for d in exc.diagnostics if d.severity != "warning"]
+            warnings += [d for d in exc.diagnostics if d.severity == "warning"]
     if args.format == "json":
         print(json.dumps({"files": len(paths), "errors": [d.as_json() for d in errors],
                           "warnings": [d.as_json() for d in warnings]}, ensure_ascii=False, indent=2))
