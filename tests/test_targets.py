@@ -177,3 +177,20 @@ def test_a_deadline_before_the_plans_year_is_a_warning_even_beside_errors(tmp_pa
     assert any(line.endswith("warning: sections[0].items[0].targets[0].deadline: deadline 2020-12-01 is before the plan's "
                              "year 2021") for line in lines), lines
     assert lines[-1] == "1 error(s) in 1 of 1 file(s)"
+
+
+def test_units_called_danwei_do_not_share_a_header_with_the_unit_of_measure(tmp_path):
+    """unit_noun: 单位 (a water bureau's 下属单位): the measure column says 计量单位, so no table
+    has two columns headed 单位."""
+    import shutil
+    plan = tmp_path / SEED.name
+    plan.write_text(SEED.read_text(encoding="utf-8").replace("  language: zh\n", "  language: zh\n  unit_noun: 单位\n", 1),
+                    encoding="utf-8")
+    shutil.copy(SEED.with_name(SEED.stem + ".progress.yaml"), tmp_path)
+    assert "unit_noun: 单位" in plan.read_text(encoding="utf-8")
+    proc = run("progress", str(plan))
+    assert proc.returncode == 0, proc.stderr
+    header = proc.stdout.splitlines()[1].split()
+    assert "计量单位" in header and header.count("单位") == 1, header
+    default = run("progress", str(SEED)).stdout.splitlines()[1].split()
+    assert "单位" in default and "学校" in default and "计量单位" not in default, default

@@ -119,7 +119,7 @@ def target_table(entries: list[tuple[Target, list[str]]], plan: Plan, w: Wording
     with_budget = any(t.budget is not None or t.budget_total is not None for t, _ in entries)
     cols = ["what", "each", "unit", "for", "total"] + ["budget"] * with_budget
     cols += [c for c in ("deadline", "owner", "status") if c in extra]
-    header = {"what": w.table_what, "each": w.table_each, "unit": w.table_unit, "for": w.named("table_for", noun),
+    header = {"what": w.table_what, "each": w.table_each, "unit": w.measure_header(noun), "for": w.named("table_for", noun),
               "total": w.table_total, "budget": budget_heading(w, "table_budget", currency),
               "deadline": w.table_deadline, "owner": w.table_owner, "status": w.table_status}
     rows = []
@@ -343,7 +343,7 @@ def appendix(m: Matrix, w: Wording, noun: str, language: str) -> list[Table]:
         trailing_title, with_trailing, with_totals = budget, m.has_budget, m.sums
     else:  # a row per item, a column per unit, a totals column
         keys = [uid for uid, _ in m.units]
-        head = [w.table_what, w.table_unit]
+        head = [w.table_what, w.measure_header(noun)]
         col_title = dict(m.units)
         rows = [([k, measure_of[k]], {uid: qty(m.cells.get((uid, k))) for uid in keys}, qty(m.column_total(k)))
                 for k, _ in m.columns]

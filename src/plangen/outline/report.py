@@ -120,7 +120,7 @@ def completion_table(loc: Loc, state: State, w: Wording, plan: Plan) -> Optional
         return None
     lines_all = [u for g in mine for u in g]
     money = (any(u.budget is not None for u in lines_all), any(u.spent is not None for u in lines_all))
-    header = [w.table_what, w.named("col_school", noun), w.table_unit, w.col_planned, w.col_done, w.col_percent, w.col_status]
+    header = [w.table_what, w.named("col_school", noun), w.measure_header(noun), w.col_planned, w.col_done, w.col_percent, w.col_status]
     spent = w.format("col_spent", currency=currency) if currency else w.spent_plain
     header += [budget_heading(w, "table_budget", currency)] * money[0] + [spent] * money[1]
     rows: list[list[str]] = []

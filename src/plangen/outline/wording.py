@@ -21,7 +21,7 @@ PLACEHOLDERS: dict[str, frozenset[str]] = {
     "list_separator": frozenset(), "list_last": frozenset(), "colon": frozenset(),
     "recipient": frozenset({"unit", "all"}),
     "preface_label": frozenset(), "table_what": frozenset(), "table_each": frozenset(),
-    "table_unit": frozenset(), "table_for": frozenset(), "table_total": frozenset(),
+    "table_unit": frozenset(), "table_unit_measure": frozenset(), "table_for": frozenset(), "table_total": frozenset(),
     "table_budget": frozenset({"currency"}), "table_deadline": frozenset(), "table_owner": frozenset(),
     "appendix_label": frozenset(), "appendix_title": frozenset(), "appendix_unit": frozenset(),
     "appendix_total": frozenset(), "appendix_budget": frozenset({"currency"}),
@@ -100,6 +100,7 @@ class Wording:
     table_what: str
     table_each: str
     table_unit: str
+    table_unit_measure: str  # the same column when the units themselves are called 单位 (measure_header)
     table_for: str
     table_total: str
     table_budget: str
@@ -216,6 +217,12 @@ class Wording:
         capitalised ({Unit_noun}) and plural ({unit_nouns}: wards; 科室 stays 科室)."""
         return self.format(key, unit_noun=unit_noun, Unit_noun=unit_noun[:1].upper() + unit_noun[1:],
                            unit_nouns=plural(unit_noun), **values)
+
+    def measure_header(self, unit_noun: str) -> str:
+        """The header of the unit-of-measure column: 单位 / Unit, or 计量单位 / Unit of measure
+        when the plan's units are themselves called 单位 (unit_noun), whose column says 单位 too."""
+        clash = self.named("col_school", unit_noun).casefold() == self.table_unit.casefold()
+        return self.table_unit_measure if clash else self.table_unit
 
     def date(self, value: dt.date, key: str = "date_format") -> str:
         """A date in the document's words: every printed date goes through here (date_format;
