@@ -295,3 +295,22 @@ def test_preface_subtitle_and_tagline_changes_are_marked(tmp_path):
     assert added.find(f"{W}pPr/{W}rPr/{W}ins") is not None
     # and nothing in the redline claims a paragraph's properties or numbering changed
     assert not list(body.iter(f"{W}pPrChange")) and not list(body.iter(f"{W}numberingChange"))
+
+
+def test_a_removed_item_comes_before_the_one_inserted_in_its_place():
+    """OLD: 1、2、3、; NEW: an item in place of 1、, then 2、3、 — the deleted 1、 stands first, where
+    it stood, then the inserted one (a stranger saw the removed （一） after the new （一） and
+    its table)."""
+    from plangen.compare.redline import build_redline
+    from plangen.render.theme import load_theme
+    from plangen.source.load import load_plan_text
+    head = "plangen: 1\ndocument: {number: T-1, title: 测试计划, year: 2021, organization: 测试学校}\nsections:\n" \
+           "  - id: s1\n    title: 目标\n    items:\n"
+    old = head + "".join(f"      - {{id: i{k}, text: 第{k}项旧工作。}}\n" for k in (1, 2, 3))
+    new = head + "      - {id: fresh, text: 全新的工作。}\n" + "".join(f"      - {{id: i{k}, text: 第{k}项旧工作。}}\n" for k in (2, 3))
+    w = load_theme().wording("zh")
+    outline = build_redline(load_plan_text(old, "old.yaml").plan, load_plan_text(new, "new.yaml").plan, w, w, "old", "new")
+    order = [(block.text, mark.change if mark else None) for block, mark in zip(outline.blocks, outline.redline.blocks)
+             if getattr(block, "text", "") and "工作。" in block.text]
+    assert order == [("第1项旧工作。", "del"), ("全新的工作。", "ins"), ("第2项旧工作。", None),
+                     ("第3项旧工作。", None)], order

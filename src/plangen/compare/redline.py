@@ -156,8 +156,24 @@ class _Weave:
             self.after.append((loc, compare_blocks(self.old_after.get(old_loc, []), self.new_after.get(loc, []),
                                                    self.language)))
         else:
+            self._removed_siblings_before(loc)
             self.out.extend(_whole(b, INSERTED) for b in self.new_own.get(loc, []))
             self.after.append((loc, [_whole(b, INSERTED) for b in self.new_after.get(loc, [])]))
+
+    def _removed_siblings_before(self, loc: Loc) -> None:
+        """Before an inserted item, OLD's removed siblings that stood before the next kept one:
+        where one item replaced another, the deleted one comes first, as it stood in OLD."""
+        parent = loc[:-2]
+        old_parent = parent if not parent else self.pairs.get(parent)
+        if old_parent is None:
+            return  # an inserted item inside an inserted one: nothing of OLD stood there
+        later = [n for n, _i, _l in self.new.walk() if n[:-2] == parent and n[-1] > loc[-1]]
+        kept = next((self.pairs[n] for n in later if n in self.pairs and n not in self.move_to), None)
+        end = self.old_order.index(kept) if kept is not None else len(self.old_order)
+        for earlier in self.old_order[:end]:
+            if (earlier[:-2] == old_parent and earlier not in self.staying and earlier not in self.done_old
+                    and self._parent_kept(earlier)):
+                self._old_subtree(earlier)
 
     def _close(self, upto: Optional[Loc]) -> None:
         while self.after and (upto is None or not is_within(upto, self.after[-1][0])):
