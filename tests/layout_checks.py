@@ -67,8 +67,14 @@ def outside_text_block(doc: list[list[Line]]) -> list[str]:
     return problems
 
 
-def page_texts(doc: list[list[Line]]) -> list[str]:
-    return [squash("".join(line.text for line in body_lines(page))) for page in doc]
+def page_texts(doc: list[list[Line]], visual: bool = False) -> list[str]:
+    """Each page's body text, in pdftotext's reading order, or (visual) top to bottom and left
+    to right: poppler may read a paragraph set right under a table before the table's last
+    cells (LibreOffice's PDF of gen-0081 read "i)" before the "a)" above it)."""
+    def ordered(page: list[Line]) -> list[Line]:
+        lines = body_lines(page)
+        return sorted(lines, key=lambda line: (round(line.y0), line.x0)) if visual else lines
+    return [squash("".join(line.text for line in ordered(page))) for page in doc]
 
 
 def _index(doc: list[list[Line]]) -> tuple[str, list[int], list[tuple[int, Line]]]:

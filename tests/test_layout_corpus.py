@@ -99,7 +99,7 @@ def test_libreoffice_agrees_on_pages_and_labels(corpus):
             found.append("agrees on pages now: take it off KNOWN_PAGE_COUNTS")
         labels = [squash(blk.label) for blk in b.outline.blocks if getattr(blk, "label", None)]
         for read, who in ((b.ours, "ours"), (b.lo, "LibreOffice")):
-            missing = in_order(labels, "".join(check.page_texts(read.pages)))
+            missing = in_order(labels, "".join(check.page_texts(read.pages, visual=True)))
             if missing:
                 found.append(f"labels missing in {who}: {missing[:5]}")
         problems[b.name] = found
