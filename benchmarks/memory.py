@@ -10,6 +10,7 @@ per format. No assertions: numbers for people and for the README.
 from __future__ import annotations
 
 import argparse
+import os
 import subprocess
 import sys
 import tempfile
@@ -34,7 +35,8 @@ def items_plan(count: int = 10_000, per_section: int = 100) -> str:
 def measure(plan: Path, fmt: str, out: Path) -> tuple[float, float, int]:
     cmd = [PY, "-m", "plangen", "build", str(plan), "--format", fmt, "--out", str(out), "-j", "1", "--force", "-q",
            "--timeout", "3600"]  # a loaded machine takes minutes for 456 pages; the default 300 s would stop it
-    text = subprocess.run([PY, "-c", MEASURE, *cmd], cwd=ROOT, capture_output=True, text=True, check=True).stdout
+    env = {**os.environ, "PLANGEN_DAEMON": "0"}  # the worker under this command, not the render server's
+    text = subprocess.run([PY, "-c", MEASURE, *cmd], cwd=ROOT, capture_output=True, text=True, check=True, env=env).stdout
     seconds, kb, rc = text.split()
     return float(seconds), int(kb) / 1024, int(rc)
 

@@ -7,6 +7,7 @@ pdftoppm. Each returns a PNG path; ``missing()`` names what is not installed."""
 from __future__ import annotations
 
 import importlib.util
+import json
 import shutil
 import subprocess
 from pathlib import Path
@@ -52,6 +53,17 @@ def render_all(pairs: list[tuple[Path, Path]], dpi: int = DPI) -> None:
     is most of the time)."""
     subprocess.run(["node", str(JS / "render.mjs"), str(dpi / 72), *[str(p) for pair in pairs for p in pair]],
                    check=True, capture_output=True, timeout=300)
+
+
+def typed_in_pdfjs(pdf: Path, typed: list[tuple[str, str]]) -> list[str]:
+    """What pdf.js shows in a field after each typing (field name, text), one after the other,
+    each as a person types it and leaves the field: the field's own JavaScript
+    (AFDate_FormatEx …) run in pdf.js's sandbox. A value the reader refuses fails here."""
+    proc = subprocess.run(["node", str(JS / "type.mjs"), str(pdf), *[f"{k}={v}" for k, v in typed]],
+                          check=True, capture_output=True, text=True, timeout=120)
+    out = json.loads(proc.stdout)
+    assert not out["alerts"], out["alerts"]
+    return list(out["shown"])
 
 
 def _mupdf(pdf: Path, out: Path, dpi: int) -> Path:

@@ -150,3 +150,32 @@ def test_a_closed_pipe_is_quiet():
                           shell=True, executable="/bin/bash", capture_output=True, text=True, cwd=ROOT)
     assert proc.stderr == ""
     assert proc.stdout.strip() in ("0", str(EXIT_PIPE))
+
+
+def test_the_date_pickers_follow_date_format_and_refuse_date_letters(tmp_path):
+    """date_format decides how a language writes dates, the cover's date pickers included:
+    a theme's 'the {day}th' would be read by Word and the PDF reader as date letters. A
+    wording file of an older plangen that still sets date_picker loads (the key is ignored)."""
+    theme = tmp_path / "theme"
+    (theme / "strings").mkdir(parents=True)
+    (theme / "strings" / "en.yaml").write_text("date_picker: MM/dd\ndate_format: '{day}.{month}.{year}'\n", encoding="utf-8")
+    w = plangen.load_theme(theme).wording("en")
+    assert w.date_pictures() == ("d.M.yyyy", "d.m.yyyy")
+    assert plangen.load_theme().wording("en").date_pictures() == ("d MMM yyyy", "d mmm yyyy")
+    assert plangen.load_theme().wording("zh").date_pictures() == ("yyyy年M月d日", "yyyy年m月d日")
+    (theme / "strings" / "en.yaml").write_text("date_format: 'the {day}th of {mon}'\n", encoding="utf-8")
+    with pytest.raises(PlanError) as info:
+        plangen.load_theme(theme).wording("en")
+    assert str(info.value).endswith(":1:1: date_format: 't' between placeholders: a date picker would read it as a "
+                                    "date letter (write words around dates elsewhere)")
+
+
+def test_a_picked_date_is_written_as_its_field_shows_it():
+    import datetime as dt
+
+    from plangen.outline.wording import picture_date
+    day = dt.date(2021, 3, 1)
+    assert picture_date("d MMM yyyy", day) == "1 Mar 2021" and picture_date("d mmm yyyy", day, pdf=True) == "1 Mar 2021"
+    assert picture_date("yyyy年M月d日", day) == "2021年3月1日" and picture_date("dd.MM.yyyy", day) == "01.03.2021"
+    assert picture_date("yyyy-mm-dd", day, pdf=True) == "2021-03-01"
+    assert picture_date("HH:mm yyyy", day) is None  # letters plangen never writes: left to the reader

@@ -49,7 +49,7 @@ def append(text: str) -> str:
 # (id, plan text, expected first diagnostic "line:col: field: message")
 BROKEN = [
     ("yaml-syntax", line(4, "  title: [测试计划"), "5:7: YAML syntax error: did not find expected ',' or ']' (parsing a flow sequence started at line 4)"),
-    ("yaml-tab", line(5, "\tyear: 2021"), "5:1: YAML syntax error"),
+    ("yaml-tab", line(5, "\tyear: 2021"), "5:1: document.year: a tab in the indentation: YAML indents with spaces only"),
     ("unknown-key", line(4, "  tittle: 测试计划"), "4:3: document.tittle: unknown key 'tittle'; did you mean 'title'?"),
     ("unknown-top-key", append("extra: 1\n"), "22:1: extra: unknown key 'extra'"),
     ("missing-title", line(4, "  subtitle: x"), "2:1: document.title: required key is missing"),
@@ -66,6 +66,16 @@ BROKEN = [
     ("quantity-octal-looking", line(20, "            quantity: 050"), "20:23: sections[0].items[0].targets[0].quantity: expected a number; write the number without quotes or leading zeros (found: '050')"),
     ("unknown-school", line(21, "            unit: 套\n            for: [a, c]"), "22:22: sections[0].items[0].targets[0].for[1]: unknown unit 'c' (units: a, b)"),
     ("duplicate-item-id", line(16, "      - id: s1"), "16:13: sections[0].items[0].id: duplicate id 's1' (first at line 13)"),
+    ("duplicate-target-id", line(19, "          - id: desks\n            what: 新课桌") + "      - id: s1.i2\n        text: 再买。\n"
+     "        targets:\n          - {id: DESKS, what: 椅子, quantity: 5, unit: 把}\n",
+     "26:18: sections[0].items[1].targets[0].id: duplicate id 'DESKS', the same as 'desks' ignoring case (first at line 19)"),
+    ("target-id-twice", line(19, "          - id: t\n            what: 新课桌") + "          - {id: t, what: 椅子, quantity: 5, unit: 把}\n",
+     "23:18: sections[0].items[0].targets[1].id: duplicate id 't' (first at line 19)"),
+    ("item-id-case", line(16, "      - id: S1"), "16:13: sections[0].items[0].id: duplicate id 'S1', the same as 's1' ignoring case (first at line 13)"),
+    ("group-name-case", line(11, "    name: 乙校\ngroups:\n  pair: [a, b]\n  Pair: [a]"),
+     "14:9: groups.Pair: duplicate id 'Pair', the same as 'pair' ignoring case (first at line 13)"),
+    ("deadline-impossible", line(21, "            unit: 套\n            deadline: 2021-06-31"),
+     "22:23: sections[0].items[0].targets[0].deadline: 2021-06-31 is not a date: June has 30 days"),
     ("duplicate-unit-id", line(10, "  - id: a"), "10:9: units[1].id: duplicate unit id 'a' (first at line 8)"),
     ("unit-id-case", line(10, "  - id: A"), "10:9: units[1].id: unit id 'A' differs from 'a' only in case (their documents would get the same file name) (first at line 8)"),
     ("duplicate-key", line(4, "  title: 测试计划\n  title: 另一个"), "5:3: document.title: duplicate key 'title' (first given at line 4)"),
@@ -193,3 +203,40 @@ def test_a_misspelt_unit_id_gets_a_did_you_mean():
         load_plan_text(text, "p.yaml")
     assert [str(d) for d in err.value.diagnostics] == [
         "p.yaml:22:22: sections[0].items[0].targets[0].for[1]: unknown unit 'cks'; did you mean 'csk'? (units: a, csk)"]
+
+
+def test_a_tab_is_reported_and_the_rest_of_the_file_still_checked(tmp_path):
+    """YAML stops at a tab in the indentation. Each such tab is one line (with the key on its
+    line), and the file is re-read with those tabs as spaces (a tab as wide as the line needs:
+    one level here, two there) to check the rest: the other errors come out at their own
+    columns in the file; a tab inside a block scalar is text. The file is never built."""
+    text = line(5, "\tyear: 2021\n  preface: |\n    第一段\n    \t缩进的正文",
+                line(20, "\t\t\t\t\t\tquantity: fifty\n\t\t\tunit: 套", line(21, "")))
+    text = text.replace("  organization: 测试学校", "\torganisation: 测试学校")
+    plan = tmp_path / "tabs.yaml"
+    plan.write_text(text, encoding="utf-8")
+    proc = run("check", str(plan))
+    no_traceback(proc)
+    assert proc.returncode == 1
+    tab = "a tab in the indentation: YAML indents with spaces only (replace the tab with spaces)"
+    assert proc.stderr.splitlines() == [
+        f"{plan}:2:1: document.organization: required key is missing",
+        f"{plan}:5:1: document.year: {tab}",
+        f"{plan}:9:1: document.organisation: {tab}",
+        f"{plan}:9:2: document.organisation: unknown key 'organisation'; did you mean 'organization'?",
+        f"{plan}:23:1: sections[0].items[0].targets[0].quantity: {tab}",
+        f"{plan}:23:17: sections[0].items[0].targets[0].quantity: expected a number (found: 'fifty')",
+        f"{plan}:24:1: sections[0].items[0].targets[0].unit: {tab}",
+        "7 error(s) in 1 of 1 file(s)",
+    ]
+    build = run("build", str(plan), "--out", str(tmp_path / "out"), "--format", "html")
+    assert build.returncode == 1 and not (tmp_path / "out" / "tabs.html").exists()
+
+
+def test_a_tab_that_is_not_the_only_yaml_problem(tmp_path):
+    """Tabs replaced, the file still does not read: the tab and the YAML error after it."""
+    with pytest.raises(PlanError) as info:
+        load_plan_text(line(5, "\tyear: 2021", line(4, "  title: [测试计划")), "plan.yaml")
+    assert [str(d) for d in info.value.diagnostics] == [
+        "plan.yaml:5:1: a tab in the indentation: YAML indents with spaces only (replace the tab with spaces)",
+        "plan.yaml:5:6: YAML syntax error: did not find expected ',' or ']' (parsing a flow sequence started at line 4)"]

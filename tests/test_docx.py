@@ -89,6 +89,18 @@ def test_english_docx_uses_english_numbering(built):
     assert '<w:lvlText w:val="%1.%2"/>' in numbering and '<w:lvlText w:val="%3)"/>' in numbering
 
 
+def test_only_chinese_documents_prefer_east_asian_faces_for_shared_characters(built):
+    """w:hint="eastAsia" makes Word draw quotes, dashes and ellipses in the East Asian face:
+    right in a Chinese .docx (“” in 宋体), wrong in an English one (“2025–2030” in 宋体)."""
+    def hints(plan):
+        with zipfile.ZipFile(docx_of(built, plan)) as z:
+            styles = z.read("word/styles.xml").decode()
+        return len(re.findall(r'<w:rFonts [^>]*w:hint="eastAsia"', styles)), styles.count("<w:rFonts ")
+    english, chinese = hints(ENGLISH), hints(SEED)
+    assert english[0] == 0 and english[1] > 10, english
+    assert chinese[0] > 10, chinese
+
+
 @requires("soffice", "pdftotext")
 @pytest.mark.parametrize("plan", PLANS, ids=lambda p: p.stem)
 def test_libreoffice_shows_the_same_labels_as_our_pdf(built, lo_pdfs, plan):

@@ -9,9 +9,11 @@ import unicodedata
 from pathlib import Path
 
 import pytest
+import yaml
 
 import readers
-from conftest import ENGLISH, SEED, run
+from conftest import ENGLISH, SEED, pdftotext, requires, run, soffice_convert, squash
+from plangen.tools.fill import fill
 
 LACKING = readers.missing()
 # poppler (pdftoppm), pdf.js in Node (the browsers' PDF engine) and Tesseract: see conftest.MARKERS
@@ -20,7 +22,7 @@ pytestmark = [pytest.mark.poppler, pytest.mark.browser, pytest.mark.ocr,
 
 VALUES = {  # by label, as a person names them; mixed Chinese, digits, Latin, full-width brackets
     SEED.stem: {"部门": "后勤处（总务科）", "姓名": "张三丰", "日期": "2021年3月1日"},
-    ENGLISH.stem: {"Department": "Facilities (East)", "Name": "Li Lei 李雷", "Date": "2021-03-01"},
+    ENGLISH.stem: {"Department": "Facilities (East)", "Name": "Li Lei 李雷", "Date": "1 Mar 2021"},
 }
 
 
@@ -155,3 +157,46 @@ def test_flattened_copy_prints_the_values_without_fields(built, tmp_path):
         seen = readers.ocr_boxes([(png, boxes[n][1]) for n, _ in wanted])
         assert all(same(s, v) for s, (_, v) in zip(seen, wanted)), (engine, seen)
     assert subprocess.run(["qpdf", "--check", str(out)], capture_output=True).returncode == 0
+
+
+@requires("soffice", "pdftotext")
+def test_a_date_reads_the_same_in_the_pdf_the_docx_and_pdfjs(tmp_path):
+    """One date format a language (wording date_format): a cover date pre-filled as 2021-03-01
+    is printed 1 Mar 2021 / 2021年3月1日 in the PDF's field, in the .docx's date picker (as
+    LibreOffice prints it, with that picture) and in the HTML; typed into the PDF's field,
+    pdf.js's own AFDate_FormatEx shows the same; `plangen fill` of 2021-03-02 writes 2 Mar 2021
+    / 2021年3月2日 into both documents (the .docx's picker holding the date)."""
+    import docx
+    from docx.oxml.ns import qn
+    from pypdf import PdfReader
+    wanted = {ENGLISH: ("1 Mar 2021", "d MMM yyyy"), SEED: ("2021年3月1日", "yyyy年M月d日")}
+    plans = []
+    for plan in wanted:
+        data = yaml.safe_load(plan.read_text(encoding="utf-8"))
+        fields = data["document"].setdefault("fields", [{"label": "日期", "type": "date"}])
+        next(f for f in fields if f.get("type") == "date")["value"] = "2021-03-01"
+        plans.append(tmp_path / f"{plan.stem}.yaml")
+        plans[-1].write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    proc = run("build", *map(str, plans), "--format", "pdf,docx,html", "--out", str(tmp_path / "out"), "-q")
+    assert proc.returncode == 0, proc.stderr
+    for plan in wanted:  # plangen fill with an ISO date writes it as the field shows a picked one
+        for suffix in (".pdf", ".docx"):
+            path = tmp_path / "out" / f"{plan.stem}{suffix}"
+            path.with_name(f"filled-{path.name}").write_bytes(fill(path, path.read_bytes(), {"date": "2021-03-02"}))
+    soffice_convert([tmp_path / "out" / f"{prefix}{p.stem}.docx" for p in wanted for prefix in ("", "filled-")], "pdf",
+                    tmp_path / "lo")
+    for plan, (shown, picture) in wanted.items():
+        pdf = tmp_path / "out" / f"{plan.stem}.pdf"
+        assert PdfReader(pdf).get_fields()["date"]["/V"] == shown
+        # typed as an ISO date, and as the field shows it (the keystroke check takes it back)
+        assert readers.typed_in_pdfjs(pdf, [("date", "2021-03-01"), ("date", shown)]) == [shown, shown]
+        control = docx.Document(tmp_path / "out" / f"{plan.stem}.docx").element.body.find(f".//{qn('w:date')}")
+        assert control.find(qn("w:dateFormat")).get(qn("w:val")) == picture
+        assert control.get(qn("w:fullDate")) == "2021-03-01T00:00:00Z"
+        assert squash(shown) in squash(pdftotext(tmp_path / "lo" / f"{plan.stem}.pdf", "-f", "1", "-l", "1"))
+        assert shown in (tmp_path / "out" / f"{plan.stem}.html").read_text(encoding="utf-8")
+        filled = shown.replace("1", "2", 1) if plan == ENGLISH else shown.replace("1日", "2日")  # 2 Mar 2021, 2021年3月2日
+        assert PdfReader(tmp_path / "out" / f"filled-{plan.stem}.pdf").get_fields()["date"]["/V"] == filled
+        control = docx.Document(tmp_path / "out" / f"filled-{plan.stem}.docx").element.body.find(f".//{qn('w:date')}")
+        assert control.get(qn("w:fullDate")) == "2021-03-02T00:00:00Z"
+        assert squash(filled) in squash(pdftotext(tmp_path / "lo" / f"filled-{plan.stem}.pdf", "-f", "1", "-l", "1"))

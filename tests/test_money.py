@@ -212,6 +212,29 @@ def test_hospital_per_unit_documents_leave_dropped_targets_out(hospital_out):
 
 
 @requires("pdftotext")
+def test_a_units_document_shows_its_own_budget_and_the_shared_one_apart(hospital_out):
+    """儿科病区 has 1.00 万元 of its own (0.63 + 0.30 + 0.07) and takes part in the lift's 12.50
+    for the whole hospital: its appendix shows 1.00 as its budget and 12.50 on a line of its
+    own, worded as shared and not in its budget; never 13.50 (its own plus everyone's lift), and
+    no total column beside its one column. The same in every format and in `targets --unit`."""
+    folder = hospital_out / "hospital"
+    texts = {"docx": _docx_text(folder / "erke.docx"), "html": _html_text(folder / "erke.html"),
+             "pdf": pdftotext(folder / "erke.pdf")}
+    for fmt, text in texts.items():
+        flat = squash(text).replace("|", "")
+        appendix = flat[flat.index("附表：目标汇总表"):]
+        assert appendix.startswith("附表：目标汇总表事项单位儿科病区护理床张6"), (fmt, appendix)  # no 合计 column
+        assert "预算（万元）1.00共同预算（与其他科室共同承担，不计入本科室预算）12.50" in appendix, (fmt, appendix)
+        assert "13.50" not in flat and "合计" not in appendix, fmt
+    one = json.loads(run("targets", str(HOSPITAL), "--unit", "erke", "--format", "json").stdout)
+    assert (one["units"][0]["budget"], one["budget_shared"], one["budget_total"]) == (1.0, 12.5, 1.0)
+    table = run("targets", str(HOSPITAL), "--unit", "儿科病区").stdout.splitlines()
+    assert [line.split()[-1] for line in table[2:5:2]] == ["1.00", "12.50"] and len(table) == 6, table
+    whole = json.loads(run("targets", str(HOSPITAL), "--format", "json").stdout)
+    assert whole["budget_total"] == 15.87  # the plan's own total still adds the shared budgets
+
+
+@requires("pdftotext")
 def test_example_plans_numbers_in_every_format(built):
     for plan in PLANS:
         texts = outputs_text(built, plan.stem, plan)

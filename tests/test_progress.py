@@ -278,6 +278,33 @@ def test_an_unknown_unit_names_close_ones(unit, hint):
     assert str(info.value) == f"p.yaml: --unit: unknown unit '{unit}'{hint} (units: zhongxue, shifan, qingmen, huangzhulin, shuitangba)"
 
 
+@pytest.mark.parametrize("wanted", ["North-High", "NORTH-HIGH", "North High School", "north high school"])
+def test_a_unit_is_found_by_its_id_ignoring_case_or_by_its_full_name(wanted):
+    """Ids are compared ignoring case (the plan's rule), so --unit is too; a full name too when one unit has it."""
+    from plangen.source.load import load_plan
+    from plangen.tools.targets_table import unit_id
+    assert unit_id(load_plan(ENGLISH).plan, "p.yaml", wanted) == "north-high"
+
+
+def test_targets_and_progress_take_a_unit_id_in_any_case():
+    proc = run("targets", str(ENGLISH), "--unit", "North-High", "--format", "json")
+    assert proc.returncode == 0, proc.stderr
+    assert [u["id"] for u in json.loads(proc.stdout)["units"]] == ["north-high"]
+    assert _json("--unit", "ShuiTangBa")["unit"] == {"id": "shuitangba", "name": "水塘坝小学"}
+
+
+def test_a_name_two_units_share_is_not_guessed_between(tmp_path):
+    from plangen.errors import PlangenError
+    from plangen.source.load import load_plan
+    from plangen.tools.targets_table import unit_id
+    plan = tmp_path / "p.yaml"
+    plan.write_text(ENGLISH.read_text(encoding="utf-8").replace("name: Lakeside Elementary", "name: north high school"),
+                    encoding="utf-8")
+    with pytest.raises(PlangenError) as info:
+        unit_id(load_plan(plan).plan, "p.yaml", "North High school")
+    assert str(info.value) == "p.yaml: --unit: 'North High school' names 2 units (north-high, lakeside); give one of their ids"
+
+
 def test_progress_of_an_unknown_unit_is_one_line_exit_1():
     proc = run("progress", str(SEED), "--unit", "huangzulin")
     no_traceback(proc)
@@ -397,3 +424,44 @@ def test_a_dropped_target_is_struck_in_the_report_as_in_the_plan():
     assert all(t.rows[k][6] == "已取消" and all(c == "—" for c in t.rows[k][7:]) for t, k in rows)
     others = [(t, k) for t in tables for k, r in enumerate(t.rows) if r[6] == "已完成"]
     assert others and not any(t.is_dropped(k + 1) for t, k in others)
+
+
+def test_the_progress_table_shows_what_counts_nowhere_as_the_report_does(tmp_path):
+    """A dropped line's budget is — (its total leaves it out); a wholly dropped target's total row
+    says dropped, with no numbers (not "0 0" and a blank percent)."""
+    plan = _with_statuses(tmp_path, 电脑="dropped")
+    plan.write_text(plan.read_text(encoding="utf-8").replace("unit: 套, for: all}", "unit: 套, for: all, budget: 100}"),
+                    encoding="utf-8")
+    progress = tmp_path / PROGRESS.name
+    progress.write_text(progress.read_text(encoding="utf-8") + "  - date: 2021-12-21\n    targets:\n"
+                        "      - {target: desks, unit: zhongxue, done: 50, status: dropped}\n", encoding="utf-8")
+    proc = run("progress", str(plan))
+    assert proc.returncode == 0, proc.stderr
+    rows = {tuple(line.split()[:2]): line.split()[2:] for line in proc.stdout.splitlines()[2:]}
+    assert rows[("新课桌", "中学")] == ["50", "50", "套", "100%", "已取消", "2021年12月31日", "—"]
+    assert rows[("新课桌", "示范小学")][-1] == "100.00"
+    assert rows[("新课桌", "合计")] == ["200", "205", "套", "103%", "400.00"]
+    assert rows[("电脑", "合计")] == ["—", "—", "台", "已取消"]
+
+
+def test_one_units_summary_reads_as_a_sentence():
+    """`progress --unit`'s first line names the unit in the sentence (not "Name: As of …: …")."""
+    from plangen.outline.progress import for_unit
+    from plangen.outline.report import summary_sentence
+    from plangen.render.theme import load_theme
+    from plangen.tools.report import state_at
+    _loaded, state = state_at(str(SEED), None)
+    one = for_unit(state, "shuitangba", "Shuitangba School")
+    assert summary_sentence(one, load_theme().wording("en"), "school") == (
+        "As of 20 Dec 2021, Shuitangba School has 3 targets: 2 done, 0 in progress, 1 not started, 0 overdue; "
+        "0 dropped, not counted.")
+    assert summary_sentence(one, load_theme().wording("zh"), "学校").startswith("Shuitangba School：截至2021年12月20日，")
+
+
+def test_chart_months_are_named_in_the_plans_language():
+    """Under the bars: 1月 … 12月 in Chinese, Jan … Dec in English (not bare 1 … 12)."""
+    from plangen.outline.chart import _month
+    from plangen.render.theme import load_theme
+    theme = load_theme()
+    assert [_month(theme.wording("en"), m) for m in (1, 3, 12)] == ["Jan", "Mar", "Dec"]
+    assert [_month(theme.wording("zh"), m) for m in (1, 12)] == ["1月", "12月"]

@@ -203,3 +203,45 @@ def test_a_replaced_table_says_why_in_the_plans_language(tmp_path):
     html = (tmp_path / "r.html").read_text(encoding="utf-8")
     note = '<p class="replaced-note">状态栏已删除，原表删除，新表插入</p><table class="targets'
     assert html.count(note) == 4 and html.count('class="replaced-note"') == 4
+
+
+def _summary(html_file) -> str:
+    """The redline summary's text as it reads on its page (the HTML's first section)."""
+    import html as html_lib
+    page = html_file.read_text(encoding="utf-8")
+    section = page[page.index('<section class="redline-summary">'):page.index("</section>")]
+    return html_lib.unescape(re.sub(r"<[^>]+>", "", section))
+
+
+@requires("pdftotext")
+def test_the_summary_names_items_by_label_and_words_not_ids_or_paths(redline, revised):
+    """An office reads the summary: items by their printed labels and (shortened) words, schools
+    by name, both plans by title, number and date; never an item's id, a unit's id or a path."""
+    first = squash(pdftotext(redline / "changes.pdf", "-f", "1", "-l", "1"))
+    assert "《新学期后勤总务2021年工作计划（新编版）》（YK-JH-0025，2021年2月20日）" in first
+    assert "（YK-JH-0026，2022年2月18日）" in first and "日期：2021年2月20日→2022年2月18日" in first
+    assert "修改二、（一）2、各校采购50套新课桌，一台电脑；黄竹林小学学生增多…" in first
+    assert "新增二、（四）进一步加强校园安全设施建设" in first
+    assert "删除二、（一）2、争取对中学、示范和箐门老教学楼的改造维修。" in first
+    for machine in ("[", "facilities", "plans/", ".yaml", "guiding", "~", "+二"):
+        assert machine not in first, machine
+    # two revisions of one plan (same title, number and date) say which file each is
+    summary = _summary(revised / "r.html")
+    assert "（YK-JH-0026，2022年2月18日、2022-logistics.yaml） → " in summary
+    assert "  删除 箐门小学\n" in summary and "qingmen" not in summary
+    assert "  移动 二、（五）进一步抓好各中小学的绿化、美化工作。实现校园的香…（原二、（二））\n" in summary
+
+
+def test_an_english_summary_names_items_as_printed(tmp_path):
+    changed = tmp_path / "changed.yaml"
+    text = ENGLISH.read_text(encoding="utf-8")
+    text = text.replace("Survey coverage in each building", "Survey coverage and signal strength in each building")
+    changed.write_text(text.replace("  - {id: hillcrest, name: Hillcrest Middle School}\n", "")
+                       .replace("for: [lakeside, hillcrest]", "for: [lakeside]"), encoding="utf-8")
+    proc = run("redline", str(ENGLISH), str(changed), "-o", str(tmp_path / "r.html"))
+    assert proc.returncode == 0, proc.stderr
+    summary = _summary(tmp_path / "r.html")
+    assert summary.strip().startswith("Changes: District IT Services Plan 2025 (RSD-IT-2025-01, 15 Jan 2025, 2025-it-services.yaml)")
+    assert "  removed Hillcrest Middle School\n" in summary and "hillcrest" not in summary
+    assert "  changed 1.1 a) Survey coverage and signal strength in each…\n" in summary
+    assert "aims.network" not in summary

@@ -61,7 +61,7 @@ def revised(tmp_path_factory):
     old = revision.with_statuses(tmp / "2022-status.yaml")
     proc = run("new", "--from", str(old), "--year", "2023", "-o", str(tmp / "2023.yaml"))
     assert proc.returncode == 0, proc.stderr
-    assert "2022-status.yaml:61: targets: 旗台改造维修: dropped, left out" in proc.stderr
+    assert "2022-status.yaml:61: targets: 旗台改造维修：已取消，不转入2023年计划" in proc.stderr
     return office_round(tmp, old, revision.revision(tmp / "revised.yaml", source=tmp / "2023.yaml"))
 
 

@@ -15,8 +15,7 @@ def test_only_the_moving_values_change_byte_for_byte(tmp_path):
     for old, new in [
         ('"RSD-FIN-0007"', '"RSD-FIN-0008"'), ("plan FY2025", "plan FY2026"), ("year: 2025", "year: 2026"),
         ("date: 2025-03-01", "date: 2026-03-01"),
-        ("{label: Office,\n       value: Finance}", "{label: Office}"),  # a cover value goes, its line stays
-        ("      value: A. Clerk\n", ""),
+        ("{label: Date, type: date,\n       value: 2025-03-01}", "{label: Date, type: date}"),  # a date goes, its line stays
         ("fiscal year 2025 (July 1, 2024 – June 30, 2025)", "fiscal year 2026 (July 1, 2025 – June 30, 2026)"),
         ("the 2024–2025 school year", "the 2025–2026 school year"), ("due 2025-09-30", "due 2026-09-30"),
         ("Budget for FY2025", "Budget for FY2026"), ("12 March 2025", "12 March 2026"),
@@ -89,6 +88,30 @@ def test_dropped_targets_are_left_out_and_listed(tmp_path):
         expected = expected.replace(gone, "", 1)
     assert (tmp_path / "plan-2026.yaml").read_text(encoding="utf-8") == expected
     lines = proc.stderr.splitlines()
-    assert lines[:4] == ["left out 3 dropped target(s):", f"{src}:15: targets: Chairs: dropped, left out",
-                         f"{src}:25: targets: Boards: dropped, left out", f"{src}:29: targets: Pens: dropped, left out"]
+    assert lines[:5] == ["left out 3 dropped target(s):", f"{src}:15: targets: Chairs: dropped, left out of the 2026 plan",
+                         f"{src}:25: targets: Boards: dropped, left out of the 2026 plan",
+                         f"{src}:29: targets: Pens: dropped, left out of the 2026 plan",
+                         # done and planned: the statuses of the targets that stay (a dropped one's goes with it)
+                         "removed 2 target status(es) and 0 cover date(s) (filled in anew each year)"]
     assert run("check", str(tmp_path / "plan-2026.yaml")).returncode == 0
+
+
+def test_new_speaks_the_plans_language(tmp_path):
+    """A Chinese plan's notices are Chinese (wording new_*): what was left out and removed is
+    news for the office; the YAML key (targets) and the path stay as in the file."""
+    import revision  # the 2022 plan with statuses, one of them dropped
+    src = revision.with_statuses(tmp_path / "2022-plan.yaml")
+    text = src.read_text(encoding="utf-8").replace("    - label: 部门\n", "    - label: 部门\n      value: 后勤处\n", 1)
+    text = text.replace("      type: date\n", "      type: date\n      value: 2022-02-18\n", 1)
+    assert "value: 后勤处" in text and "value: 2022-02-18" in text and "status: dropped" in text
+    src.write_text(text, encoding="utf-8")
+    proc = run("new", "--from", str(src), "--year", "2023")
+    assert proc.returncode == 0, proc.stderr
+    dropped = [line for line in text.splitlines() if "status: dropped" in line]
+    statuses = sum("status: " in line for line in text.splitlines()) - len(dropped)
+    lines = proc.stderr.splitlines()
+    assert lines[0] == f"{len(dropped)}个已取消的目标不转入新计划："
+    assert all(line.startswith(f"{src}:") and "：已取消，不转入2023年计划" in line for line in lines[1:1 + len(dropped)])
+    assert lines[1 + len(dropped)] == f"已删除{statuses}项目标状态、1项封面日期（新年度重新填写）"
+    assert lines[-1] == f"wrote {tmp_path / '2023-plan.yaml'}"  # the tool's own status line, as every command's
+    assert not any(english in proc.stderr for english in ("dropped", "left out", "removed"))

@@ -24,7 +24,8 @@ CROSS_FIELD = "compares values across the plan (unique ids, known unit ids, one 
 SCHEMA_CANNOT_SAY = {
     "yaml-syntax": READ_LEVEL, "yaml-tab": READ_LEVEL, "duplicate-key": READ_LEVEL, "python-tag": READ_LEVEL,
     "control-char": READ_LEVEL, "anchor-merge": READ_LEVEL,
-    "duplicate-item-id": CROSS_FIELD, "duplicate-unit-id": CROSS_FIELD, "unit-id-case": CROSS_FIELD,
+    "duplicate-item-id": CROSS_FIELD, "duplicate-target-id": CROSS_FIELD, "target-id-twice": CROSS_FIELD,
+    "item-id-case": CROSS_FIELD, "group-name-case": CROSS_FIELD, "duplicate-unit-id": CROSS_FIELD, "unit-id-case": CROSS_FIELD,
     "unknown-school": CROSS_FIELD, "measure-mismatch": CROSS_FIELD, "too-deep": CROSS_FIELD,
     "all-without-units": CROSS_FIELD,
     # test_hostile.py's corpus

@@ -185,11 +185,16 @@ def cmd_new(args: argparse.Namespace) -> int:
     source = load_plan(args.source)  # the source must be a valid plan
     old_year = source.plan.document.year
     text = read_file(args.source).decode("utf-8")
-    out_text, dropped = roll_forward(text, args.year, args.number, args.number_format)
-    if dropped:
-        print(f"left out {len(dropped)} dropped target(s):", file=sys.stderr)
-    for line, what in dropped:
-        print(f"{args.source}:{line}: targets: {what}: dropped, left out", file=sys.stderr)
+    rolled = roll_forward(text, args.year, args.number, args.number_format)
+    out_text = rolled.text
+    # what was taken out of the plan, in the plan's words (wording new_*): the office reads it
+    w = _wording(source.plan)
+    if rolled.dropped:
+        print(w.format("new_dropped_count", count=str(len(rolled.dropped))), file=sys.stderr)
+    for line, what in rolled.dropped:
+        print(f"{args.source}:{line}: targets: {w.format('new_dropped', what=what, year=str(args.year))}", file=sys.stderr)
+    if rolled.statuses or rolled.values:
+        print(w.format("new_cleared", statuses=str(rolled.statuses), values=str(rolled.values)), file=sys.stderr)
     target = args.output or default_output(args.source, old_year, args.year)
     load_plan_text(out_text, target)  # the new plan is checked before it is written
     if target == "-":

@@ -115,6 +115,9 @@ def warm_up() -> None:
             _render_starters()
     fresh_state()
     _keep_font_lists()
+    import gc
+    gc.collect()
+    gc.freeze()  # the warm objects stay out of every collection, in the server and in its forks
 
 
 def _render_starters() -> None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import difflib
 from dataclasses import replace
+from pathlib import Path
 from typing import Optional
 
 from plangen.compare.diff import ItemChange, diff_plans, inline_diff, match, nodes
@@ -35,9 +36,8 @@ def build_redline(old: Plan, new: Plan, wording_old: Wording, wording_new: Wordi
     for _block, mark in marked + appendix:
         if isinstance(mark, TableMark) and mark.columns:
             mark.note = _replaced_note(mark.columns, wording_new)
-    refs = (PlanRef(o_old.full_title, o_old.number, _revision(old_name)),
-            PlanRef(o_new.full_title, o_new.number, _revision(new_name)))
     w = wording_new
+    refs = _refs((o_old, old, old_name), (o_new, new, new_name), w)
     redline = Redline(
         old=refs[0], new=refs[1], heading=w.format("redline_heading", old=_ref(w, refs[0]), new=_ref(w, refs[1])),
         legend=(w.redline_inserted, w.redline_deleted),
@@ -56,10 +56,21 @@ def _replaced_note(columns: tuple[list[str], list[str]], w: Wording) -> str:
     return w.format("table_replaced", changes=w.list_separator.join(changes)) if changes else ""
 
 
+def _refs(old: tuple[Outline, Plan, str], new: tuple[Outline, Plan, str], w: Wording) -> tuple[PlanRef, PlanRef]:
+    """Both plans as an office names them: title, number and the document's date (2022年2月18日);
+    where those are the same on both sides (two revisions of one plan), each also says which
+    revision or file it is, so the two stay apart. Never a path where a date says it."""
+    dated = [(o, p, name, w.date(p.document.date) if p.document.date else "") for o, p, name in (old, new)]
+    same = len({(o.full_title, o.number, date) for o, _p, _n, date in dated}) == 1
+    refs = [PlanRef(o.full_title, o.number, w.list_separator.join(filter(None, [date, _revision(name)]))
+                    if same or not date else date) for o, _p, name, date in dated]
+    return refs[0], refs[1]
+
+
 def _revision(name: str) -> str:
-    """HEAD~1 for HEAD~1:plans/x.yaml; the path for a file."""
-    rev, sep, _path = name.partition(":")
-    return rev if sep and len(rev) > 1 else name
+    """HEAD~1 for HEAD~1:plans/x.yaml; the file's name for a file."""
+    rev, sep, path = name.partition(":")
+    return rev if sep and len(rev) > 1 else Path(name).name
 
 
 def _ref(w: Wording, ref: PlanRef) -> str:

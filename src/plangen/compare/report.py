@@ -1,16 +1,19 @@
 """A PlanDiff as text (coloured on a terminal), Markdown (for a pull request) or JSON."""
 from __future__ import annotations
 
+import datetime as dt
 import re
+import unicodedata
 from decimal import Decimal
 from typing import Any, Optional
 
-from plangen.compare.diff import ItemChange, PlanDiff, inline_diff
+from plangen.compare.diff import ItemChange, Node, PlanDiff, inline_diff
 from plangen.outline import numbers
 from plangen.outline.wording import Wording
 
 CONTEXT = 12  # characters of unchanged text shown around a change
 SHORT = 80  # characters of a value shown whole
+NAME_WIDTH = 48  # an item's title or text in a document's summary: columns, a CJK character counting 2
 SYMBOL = {"added": "+", "removed": "-", "moved": ">", "changed": "~"}
 COLOR = {"+": "\033[32m", "-": "\033[31m", ">": "\033[36m", "~": "\033[33m", "end": "\033[0m", "bold": "\033[1m"}
 
@@ -47,6 +50,9 @@ class _Lines:
     def __init__(self, d: PlanDiff, w: Wording, style: str, color: bool):
         self.d, self.w, self.style, self.color = d, w, style, color
         self.md = style == "markdown"
+        # a document's summary (the redline's first page) is read in an office: items by their
+        # labels and words, units by their names; ids are for the terminal and pull requests
+        self.people = style == "runs"
         self.bullet = "- " if self.md else "  "
         self.out: list[str] = []
 
@@ -83,15 +89,18 @@ class _Lines:
             sep = self.w.list_separator
             return _short(sep.join(f"{f[0]}{self.w.colon}{f[1] or '—'}" for f in value if isinstance(f, list) and f)
                           or "—")
+        if name == "date" and self.people and isinstance(value, str):
+            return self.w.date(dt.date.fromisoformat(value))  # 2022年2月18日, as the documents print dates
         return _short(value)
 
     def units(self) -> list[str]:
         out = []
         for u in self.d.units:
             ident = f"`{u['id']}`" if self.md else u["id"]
+            ident = "" if self.people else ident + self.w.colon
             what = {"added": self.w.diff_added, "removed": self.w.diff_removed}.get(u["change"], self.w.diff_renamed)
             name = f"{u['old']} → {u['new']}" if u["change"] == "renamed" else u["name"]
-            out.append(f"{self.bullet}{what} {ident}{self.w.colon}{name}")
+            out.append(f"{self.bullet}{what} {ident}{name}")
         return out
 
     def items(self) -> list[str]:
@@ -109,6 +118,8 @@ class _Lines:
         where = c.node.path
         moved = c.change == "moved" and c.old is not None and c.old.path != where
         extra = self.w.format("diff_was", path=c.old.path) if moved and c.old else ""
+        if self.people:  # 修改 二、（一）2、各校采购50套新课桌…, as the document prints it
+            return f"{self.bullet}{getattr(self.w, 'diff_' + c.change)} {where}{self.w.label_gap}{_shortened(c.node)}{extra}"
         if self.md:
             return f"- {getattr(self.w, 'diff_' + c.change)} **{where}** {c.node.name}{ident}{extra}"
         mark = f"{COLOR[sym]}{sym}{COLOR['end']}" if self.color else sym
@@ -136,6 +147,21 @@ class _Lines:
 
 def _lines(d: PlanDiff, w: Wording, style: str, color: bool) -> list[str]:
     return _Lines(d, w, style, color).all()
+
+
+def _shortened(node: Node) -> str:
+    """An item's title, else its first paragraph, cut to NAME_WIDTH columns with …; its id
+    only when it has no words at all (which the plan format does not allow today)."""
+    text = " ".join((node.item.title or (node.item.text or [""])[0]).split())
+    width = 0
+    for i, char in enumerate(text):
+        width += 2 if unicodedata.east_asian_width(char) in "WF" else 1
+        if width > NAME_WIDTH:
+            cut = text[:i]
+            if char.isascii() and char.isalnum() and " " in cut:  # English: not inside a word
+                cut = cut[:cut.rindex(" ")]
+            return cut.rstrip(" ,;:") + "…"
+    return text or f"[{node.item.id}]"
 
 
 def _short(value: object) -> str:

@@ -69,7 +69,7 @@ class PlanRef:
 
     title: str
     number: str
-    revision: str  # HEAD~1, or the file's path
+    revision: str  # which edition: the document's date; with HEAD~1 or the file's name where that alone is not enough
 
 
 @dataclass

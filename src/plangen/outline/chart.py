@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from plangen.outline.progress import State
-from plangen.outline.wording import Wording
+from plangen.outline.wording import MONTHS, Wording
 
 WIDTH, HEIGHT = 440.0, 210.0  # points: the text block is 156 mm = 442 pt wide
 LEFT, RIGHT, TOP, BOTTOM = 34.0, 8.0, 30.0, 24.0
@@ -61,6 +61,11 @@ def month_counts(state: State, year: int) -> list[tuple[int, int, int]]:
     return [(m, p, d) for m, (p, d) in counts.items()]
 
 
+def _month(w: Wording, month: int) -> str:
+    """A month under its bars: 3月, Mar (wording chart_month, {month} or {mon})."""
+    return w.format("chart_month", month=str(month), mon=MONTHS[month - 1])
+
+
 def timeline(state: State, w: Wording, year: int) -> Figure:
     data = month_counts(state, year)
     top = max([p for _, p, _ in data] + [1])
@@ -83,12 +88,12 @@ def timeline(state: State, w: Wording, year: int) -> Figure:
                 bx = x + slot * (0.15 + 0.35 * k)
                 add(Shape("rect", role, bx, base - h, slot * 0.33, h))
                 add(Shape("text", "value", bx + slot * 0.165, base - h - 2, text=str(value)))
-        add(Shape("text", "label", x + slot / 2, base + FONT + 4, text=w.format("chart_month", month=str(month))))
+        add(Shape("text", "label", x + slot / 2, base + FONT + 4, text=_month(w, month)))
     for k, (role, label) in enumerate((("planned", w.chart_planned), ("done", w.chart_done))):
         lx = LEFT + 8 + k * 90
         add(Shape("rect", role, lx, 8, 12, 9))
         add(Shape("text", "legend", lx + 16, 16, text=label, anchor="start"))
-    fig.description = "; ".join(f"{w.format('chart_month', month=str(m))} {w.chart_planned} {p} {w.chart_done} {d}"
+    fig.description = "; ".join(f"{_month(w, m)} {w.chart_planned} {p} {w.chart_done} {d}"
                                 for m, p, d in data if p)
     return fig
 

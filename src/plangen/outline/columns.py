@@ -240,6 +240,12 @@ def chunks(keys: list[str], widths: dict[str, float], fixed: float, trailing: fl
     return out
 
 
+def shared_label(m: Matrix, w: Wording, noun: str) -> str:
+    """The line of budgets given for whole targets: 共同预算（不分科室） in the plan's summary;
+    in a unit's own view, money shared with the other units, not in the unit's own budget."""
+    return w.named("unit_shared" if m.unit is not None else "appendix_shared", noun)
+
+
 def appendix(m: Matrix, w: Wording, noun: str, language: str) -> list[Table]:
     """The units × items summary. The longer side runs down the page; the other side is
     split into tables that fit the text block, continued tables numbered （续1） on. Budgets
@@ -247,7 +253,7 @@ def appendix(m: Matrix, w: Wording, noun: str, language: str) -> list[Table]:
     if not m.columns:
         return []
     total, budget = w.appendix_total, budget_heading(w, "appendix_budget", m.currency)
-    shared = w.named("appendix_shared", noun)
+    shared = shared_label(m, w, noun)
     measure_of = dict(m.columns)
     units_are_rows = len(m.units) > len(m.columns)
     qty = lambda v: "" if v is None else numbers.quantity(v, language)  # noqa: E731
@@ -261,7 +267,7 @@ def appendix(m: Matrix, w: Wording, noun: str, language: str) -> list[Table]:
         if m.has_shared:
             rows.append(([shared], {}, money(m.shared)))
         totals = ([total], {k: qty(m.column_total(k)) for k in keys}, money(m.budget_total))
-        trailing_title, with_trailing, with_totals = budget, m.has_budget, len(m.units) > 1
+        trailing_title, with_trailing, with_totals = budget, m.has_budget, m.sums
     else:  # a row per item, a column per unit, a totals column
         keys = [uid for uid, _ in m.units]
         head = [w.table_what, w.table_unit]
@@ -269,9 +275,9 @@ def appendix(m: Matrix, w: Wording, noun: str, language: str) -> list[Table]:
         rows = [([k, measure_of[k]], {uid: qty(m.cells.get((uid, k))) for uid in keys}, qty(m.column_total(k)))
                 for k, _ in m.columns]
         totals = ([budget, ""], {uid: money(m.unit_budget(uid)) for uid in keys}, money(m.budget_total))
-        if m.has_shared:
-            extra_rows.append(([shared, ""], {}, money(m.shared)))
-        trailing_title, with_trailing = total, len(m.units) > 1 or m.has_shared
+        if m.has_shared:  # in the total column; a unit's own document has none: under its budget
+            extra_rows.append(([shared, ""], {} if m.sums else {keys[0]: money(m.shared)}, money(m.shared)))
+        trailing_title, with_trailing = total, m.sums
         with_totals = m.has_budget
     all_rows = rows + (([totals] + extra_rows) if with_totals else [])
     return _appendix_tables(w, head, keys, col_title, rows, all_rows, trailing_title, with_trailing, with_totals)

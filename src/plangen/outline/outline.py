@@ -5,6 +5,7 @@ from it, so the .docx, the HTML and the PDF show the same labels and the same wo
 """
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any, Optional, Union
 
@@ -28,7 +29,9 @@ class CoverField:
     type: str
     name: str  # form field name: department/name/date for the default lines, else a slug of the label
     caption: str = ""  # what is printed before the blank: the label and a colon
-    date_picture: str = ""  # a date line's display format in the .docx's date picker (wording's date_picker)
+    date_picture: str = ""  # a date line's format in the .docx's date picker (Word's letters: d MMM yyyy)
+    date_pdf: str = ""  # the same format for the PDF field's AFDate_FormatEx (d mmm yyyy)
+    iso_date: Optional[str] = None  # a pre-filled date's YYYY-MM-DD (value is it as printed: 1 Mar 2021)
 
 
 @dataclass
@@ -119,6 +122,13 @@ class Outline:
     redline: Optional[Redline] = None  # a redline's change records (plangen.outline.changes); None in a plan
 
     subtitle_separator: str = " — "  # between title and subtitle where they share a line (wording)
+    locale: Optional[str] = None  # document.locale, when the plan gives one
+
+    @property
+    def lang_tag(self) -> str:
+        """The documents' language tag: the HTML's lang (and so the PDF's /Lang) and Word's
+        proofing language. document.locale, else zh-CN or en-US."""
+        return self.locale or ("zh-CN" if self.language == "zh" else "en-US")
 
     @property
     def full_title(self) -> str:
@@ -154,7 +164,7 @@ def build_outline(plan: Plan, wording: Wording, unit: Optional[str] = None) -> O
         appendix=columns.appendix(matrix(plan, unit), w, unit_noun(plan, w), doc.language),
         label_gap=w.label_gap, page_number=w.split("page_number", "page"),
         recipient=recipient, unit_id=unit, date=doc.date.isoformat() if doc.date else None,
-        keywords=[doc.organization, str(doc.year), kind], subtitle_separator=w.subtitle_separator,
+        keywords=[doc.organization, str(doc.year), kind], subtitle_separator=w.subtitle_separator, locale=doc.locale,
     )
 
 
@@ -175,8 +185,21 @@ def _cover_fields(plan: Plan, w: Wording) -> list[CoverField]:
     for i, f in enumerate(given):
         name = keys.get(f.label) or field_slug(f.label) or f"field{i + 1}"
         names.append(name if name not in names else f"{name}-{i + 1}")
-    return [CoverField(f.label, f.value, f.type, name, f.label + w.colon, w.date_picker if f.type == "date" else "")
-            for f, name in zip(given, names)]
+    return [_cover_field(f, name, w) for f, name in zip(given, names)]
+
+
+def _cover_field(f: Any, name: str, w: Wording) -> CoverField:
+    """A cover line; a date line's formats and pre-filled value follow the wording's date_format
+    (2021-03-01 is printed 2021年3月1日 / 1 Mar 2021, like every date of the documents)."""
+    if f.type != "date":
+        return CoverField(f.label, f.value, f.type, name, f.label + w.colon)
+    word, pdf = w.date_pictures()
+    try:
+        day: Optional[dt.date] = dt.date.fromisoformat(f.value) if f.value else None
+    except ValueError:
+        day = None  # a value written otherwise (2021年3月1日) is printed as written
+    return CoverField(f.label, w.date(day) if day else f.value, f.type, name, f.label + w.colon, word, pdf,
+                      day.isoformat() if day else None)
 
 
 def field_slug(label: str) -> str:

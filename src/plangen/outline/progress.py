@@ -108,6 +108,11 @@ def totals(lines: list[UnitLine]) -> tuple[Decimal, Decimal]:
     return sum((u.planned for u in counted), Decimal(0)), sum((u.done for u in counted), Decimal(0))
 
 
+# What tables for people (the report, `plangen progress`) print where a dropped line's money or
+# a wholly dropped target's totals would be: they count nowhere, so no number stands there.
+NOT_COUNTED = "\u2014"
+
+
 def money_sum(lines: list[UnitLine], name: str) -> Optional[Decimal]:
     """The counted lines' ``budget`` or ``spent`` money; None when none of them has any."""
     values = [getattr(u, name) for u in lines if u.counts and getattr(u, name) is not None]

@@ -12,7 +12,7 @@ from plangen.outline.columns import budget_heading
 from plangen.outline.coverfit import cover_fit
 from plangen.outline.numbers import Printer, currency_of
 from plangen.outline.outline import APPENDIX_MAX_COLUMNS, Block, Cover, Heading, Outline, Para, Table, build_outline, unit_noun
-from plangen.outline.progress import State, UnitLine, groups, item_state, money_sum, percent, percent_text, totals
+from plangen.outline.progress import NOT_COUNTED, State, UnitLine, groups, item_state, money_sum, percent, percent_text, totals
 from plangen.outline.targets import fmt, printer
 from plangen.outline.wording import Wording
 from plangen.source.model import Plan
@@ -82,10 +82,12 @@ def _status(pending: tuple[Loc, Optional[str]], state: State, w: Wording, leaves
 def summary_sentence(state: State, w: Wording, noun: str) -> str:
     """截至…，计划目标共N项（按学校计），已完成…: the report's preface and `plangen progress`'s first line."""
     counted = [u for u in state.lines if u.counts]
-    return w.named("report_summary", noun, date=w.date(state.as_of), total=str(len(counted)),
-                   done=str(state.count("done")), progress=str(state.count("in-progress")),
-                   planned=str(state.count("planned")), overdue=str(len(state.overdue)),
-                   dropped=str(state.count("dropped")))
+    numbers = dict(date=w.date(state.as_of), total=str(len(counted)), done=str(state.count("done")),
+                   progress=str(state.count("in-progress")), planned=str(state.count("planned")),
+                   overdue=str(len(state.overdue)), dropped=str(state.count("dropped")))
+    if state.unit is not None:  # one unit's (`progress --unit`): a sentence that names it
+        return w.named("report_summary_unit", noun, unit=state.unit[1], **numbers)
+    return w.named("report_summary", noun, **numbers)
 
 
 def status_words(u: UnitLine, w: Wording) -> str:
@@ -110,16 +112,16 @@ def completion_table(loc: Loc, state: State, w: Wording, plan: Plan) -> Optional
     for lines in mine:
         t = lines[0].target.target
         for u in lines:
-            cells = _money([u], money, p) if u.counts else ["—"] * sum(money)
+            cells = _money([u], money, p) if u.counts else [NOT_COUNTED] * sum(money)
             rows.append([t.what, u.unit_name, t.unit, fmt(u.planned), fmt(u.done), percent_text(u.percent),
                          status_words(u, w)] + cells)
             dropped.append(not u.counts)
         if len(lines) > 1:
             counted = [u for u in lines if u.counts]
             planned, done = totals(lines)
-            numbers = [fmt(planned), fmt(done), percent_text(percent(done, planned))] if counted else ["—", "—", ""]
+            numbers = [fmt(planned), fmt(done), percent_text(percent(done, planned))] if counted else [NOT_COUNTED] * 2 + [""]
             rows.append([t.what, w.table_total, t.unit, *numbers, ""]
-                        + (_money(counted, money, p) if counted else ["—"] * sum(money)))
+                        + (_money(counted, money, p) if counted else [NOT_COUNTED] * sum(money)))
             dropped.append(not counted)
     numeric = [False, False, False, True, True, True, False] + [True] * sum(money)
     return Table(header, rows, numeric, loc=loc, role="progress", dropped=dropped)

@@ -4,7 +4,9 @@ Quantities and money are Decimal (exact sums). A dropped target (``status: dropp
 row marked as not counting: it is shown where targets are listed, and left out of every
 quantity, total and budget here, so tables, the appendix, per-unit documents, ``targets``
 and ``diff`` agree. A target's budget is per unit (``budget``) or for the whole target
-(``budget_total``, a shared amount not split between its units).
+(``budget_total``, a shared amount not split between its units). A unit's own view (its
+document, ``targets --unit``) shows its own budget as its total and the shared amounts
+of its targets separately, as shared (``Matrix.budget_total``, ``Matrix.sums``).
 """
 from __future__ import annotations
 
@@ -49,6 +51,7 @@ class Matrix:
     dropped: int = 0  # targets left out because they were dropped
     currency: str = ""
     written: int = 0  # the most decimals the plan's amounts use (money in 万元 is printed with them)
+    unit: Optional[str] = None  # set: one unit's own view (its document, `targets --unit`)
 
     def money(self, value: Decimal, language: str) -> str:
         return numbers.money(value, self.currency, language, self.written)
@@ -65,7 +68,19 @@ class Matrix:
 
     @property
     def budget_total(self) -> Decimal:
+        """The plan's money: every unit's budget and the shared budgets. A unit's own view: the
+        unit's own budget only; the shared budgets of targets it takes part in (``shared``) are
+        money it shares with other units, stated beside it as shared, never added to it."""
+        if self.unit is not None:
+            return self.unit_budget(self.unit)
         return sum(self.budgets.values(), ZERO) + self.shared
+
+    @property
+    def sums(self) -> bool:
+        """Whether a total (合计) line or column says anything: several units, or the whole
+        plan's shared budgets added to its units'. A unit's own view has none: its own column
+        is its total."""
+        return len(self.units) > 1 or (self.has_shared and self.unit is None)
 
     def as_json(self) -> dict[str, Any]:
         """The same keys for every plan: null where there is nothing (no budget, no targets)."""
@@ -106,7 +121,8 @@ def matrix(plan: Plan, unit: Optional[str] = None) -> Matrix:
         if r.counts:
             columns.setdefault(r.what, r.measure)
     units = [(u.id, u.name) for u in plan.units if unit is None or u.id == unit]
-    m = Matrix(list(columns.items()), units, currency=numbers.currency_of(plan.document), written=money_written(plan))
+    m = Matrix(list(columns.items()), units, currency=numbers.currency_of(plan.document), written=money_written(plan),
+               unit=unit)
     for r in rows:
         if not r.counts:
             continue

@@ -8,6 +8,7 @@ A theme's file may set only some keys: the others come from the built-in file.
 from __future__ import annotations
 
 import datetime as dt
+import re
 import string
 from collections.abc import Mapping
 from dataclasses import dataclass, fields
@@ -31,7 +32,7 @@ PLACEHOLDERS: dict[str, frozenset[str]] = {
     "for_all_except_many": frozenset({"count"}),
     "table_status": frozenset(), "deadline_format": frozenset({"year", "month", "day", "mon"}),
     "unit_noun": frozenset(), "budget_plain": frozenset(), "budget_shared": frozenset({"amount"}),
-    "appendix_shared": frozenset(),
+    "appendix_shared": frozenset(), "unit_shared": frozenset(),
     "no_targets": frozenset(), "targets_dropped": frozenset({"count"}),
     # redlines and diffs
     "redline_heading": frozenset({"old", "new"}), "redline_plan": frozenset({"title", "number", "revision"}),
@@ -47,6 +48,7 @@ PLACEHOLDERS: dict[str, frozenset[str]] = {
     # the progress report (plangen report)
     "report_kind": frozenset(), "report_title": frozenset({"title"}), "report_as_of": frozenset({"date"}),
     "report_summary": frozenset({"date", "total", "done", "progress", "planned", "overdue", "dropped"}),
+    "report_summary_unit": frozenset({"unit", "date", "total", "done", "progress", "planned", "overdue", "dropped"}),
     "date_format": frozenset({"year", "month", "day", "mon"}), "status_label": frozenset(),
     "status_planned": frozenset(), "status_in_progress": frozenset(), "status_done": frozenset(),
     "status_dropped": frozenset(), "status_none": frozenset(), "status_overdue": frozenset({"status"}),
@@ -54,16 +56,23 @@ PLACEHOLDERS: dict[str, frozenset[str]] = {
     "col_spent": frozenset({"currency"}), "spent_plain": frozenset(), "col_note": frozenset(), "col_school": frozenset(),
     "matrix_title": frozenset(), "open_title": frozenset(), "open_none": frozenset(),
     "chart_label": frozenset(), "chart_title": frozenset(), "chart_planned": frozenset(), "chart_done": frozenset(),
-    "chart_month": frozenset({"month"}), "sentence_end": frozenset(),
-    "date_picker": frozenset(), "subtitle_separator": frozenset(),
+    "chart_month": frozenset({"month", "mon"}), "sentence_end": frozenset(),
+    "subtitle_separator": frozenset(),
+    # plangen new's notices
+    "new_dropped_count": frozenset({"count"}), "new_dropped": frozenset({"what", "year"}),
+    "new_cleared": frozenset({"statuses", "values"}),
 }
+RETIRED = frozenset({"date_picker"})  # keys of older wording files, read and ignored (date_format decides now)
 # keys whose wording names units: they may also use {unit_noun} and {Unit_noun} (capitalised)
-NOUN_KEYS = ("all_units", "recipient", "table_for", "appendix_unit", "appendix_shared", "no_targets", "diff_units",
-             "for_all_except", "for_many", "for_all_except_many", "col_school", "report_summary", "matrix_title")
+NOUN_KEYS = ("all_units", "recipient", "table_for", "appendix_unit", "appendix_shared", "unit_shared", "no_targets", "diff_units",
+             "for_all_except", "for_many", "for_all_except_many", "col_school", "report_summary", "report_summary_unit",
+             "matrix_title")
 for _key in NOUN_KEYS:
     PLACEHOLDERS[_key] = PLACEHOLDERS[_key] | {"unit_noun", "Unit_noun", "unit_nouns"}
 MAX_LENGTH = 200  # characters of one wording string
 MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+# date_format's placeholders as the letters of Word's date picture and of AFDate_FormatEx (PDF)
+PICTURE_LETTERS = {"year": ("yyyy", "yyyy"), "month": ("M", "m"), "day": ("d", "d"), "mon": ("MMM", "mmm")}
 
 
 class WordingError(ValueError):
@@ -112,6 +121,7 @@ class Wording:
     budget_plain: str  # a budget column's heading when the plan has no currency
     budget_shared: str  # a whole target's budget in a unit's own document
     appendix_shared: str  # the appendix line of budgets given for whole targets
+    unit_shared: str  # that line in a unit's own document: money shared with others, not in its budget
     redline_heading: str  # the redline summary's title: {old} → {new}, each a redline_plan
     redline_plan: str  # one plan in that title: its {title}, {number} and {revision}
     redline_inserted: str
@@ -140,6 +150,7 @@ class Wording:
     report_title: str
     report_as_of: str
     report_summary: str
+    report_summary_unit: str  # `progress --unit`'s first line: one unit's summary, as a sentence
     date_format: str
     status_label: str
     status_planned: str
@@ -168,7 +179,9 @@ class Wording:
     chart_month: str
     sentence_end: str
     subtitle_separator: str  # title and subtitle on one line (metadata): " — ", "——"
-    date_picker: str  # the .docx date picker's display format (Word's picture: d, M, MMM, yyyy)
+    new_dropped_count: str  # `plangen new`: how many dropped targets were left out
+    new_dropped: str  # one of them, after path:line: targets:
+    new_cleared: str  # statuses and cover dates removed (filled in anew each year)
 
     def status(self, name: str | None) -> str:
         """The word for a status (planned, in-progress, done, dropped; None: nothing reported)."""
@@ -177,7 +190,7 @@ class Wording:
     @classmethod
     def from_mapping(cls, data: Mapping[str, Any], defaults: Mapping[str, Any] | None = None) -> Wording:
         """Checked wording; keys missing from ``data`` come from ``defaults``."""
-        merged = {**(defaults or {}), **data}
+        merged = {k: v for k, v in {**(defaults or {}), **data}.items() if k not in RETIRED}
         unknown = sorted(set(merged) - set(PLACEHOLDERS))
         if unknown:
             raise WordingError(unknown[0], f"unknown key (keys: {', '.join(PLACEHOLDERS)})")
@@ -205,6 +218,20 @@ class Wording:
         return self.format(key, year=str(value.year), month=str(value.month), day=str(value.day),
                            mon=MONTHS[value.month - 1])
 
+    def date_pictures(self) -> tuple[str, str]:
+        """date_format, the one decision of how a language writes a date, as a .docx date
+        picker's picture (Word's letters: d MMM yyyy, yyyy年M月d日) and as a PDF date field's
+        format (AFDate_FormatEx's letters: d mmm yyyy, yyyy年m月d日), so a date picked in Word
+        or typed into the PDF reads as the documents print dates."""
+        word, pdf = [], []
+        for literal, name, _spec, _conversion in string.Formatter().parse(self.date_format):
+            word.append(literal)
+            pdf.append(literal)
+            if name is not None:
+                word.append(PICTURE_LETTERS[name][0])
+                pdf.append(PICTURE_LETTERS[name][1])
+        return "".join(word), "".join(pdf)
+
     def field_name(self, name: str) -> str:
         return self.field_names.get(name, name)
 
@@ -212,6 +239,29 @@ class Wording:
         """The text before and after a placeholder, e.g. page_number around {page}."""
         before, _, after = getattr(self, key).partition("{" + placeholder + "}")
         return before, after
+
+
+# the picture letters date_pictures writes, as a date's parts (Word's and AFDate_FormatEx's)
+_LETTERS = {False: {"yyyy": "%Y", "MMM": "mon", "MM": "%m", "M": "month", "dd": "%d", "d": "day"},
+            True: {"yyyy": "%Y", "mmm": "mon", "mm": "%m", "m": "month", "dd": "%d", "d": "day"}}
+
+
+def picture_date(picture: str, day: dt.date, pdf: bool = False) -> str | None:
+    """``day`` written as a date field's picture says, Word's (d MMM yyyy) or, with ``pdf``, a
+    PDF reader's (d mmm yyyy): what the field shows once a person picks that date. None when
+    the picture uses letters other than those date_pictures writes (a file from elsewhere)."""
+    letters = _LETTERS[pdf]
+    out = []
+    for part in re.split(r"(yyyy|MMM|mmm|MM|mm|M|m|dd|d)", picture):
+        code = letters.get(part)
+        if code is None and any(c.isascii() and c.isalpha() for c in part):
+            return None
+        if code is None:
+            out.append(part)
+        else:
+            out.append({"mon": MONTHS[day.month - 1], "month": str(day.month), "day": str(day.day)}.get(code)
+                       or day.strftime(code))
+    return "".join(out)
 
 
 def plural(noun: str) -> str:
@@ -237,7 +287,20 @@ def _checked(key: str, value: Any) -> Any:
         return {k: _text(key, v) for k, v in value.items()}
     if isinstance(value, bool) or not isinstance(value, (str, int, float, Decimal)):
         raise WordingError(key, f"must be text (found: {type(value).__name__})")
-    return _with_placeholders(key, _text(key, str(getattr(value, "raw", value))))
+    text = _with_placeholders(key, _text(key, str(getattr(value, "raw", value))))
+    if key == "date_format":
+        _date_literals(text)
+    return text
+
+
+def _date_literals(text: str) -> None:
+    """date_format is also a date picker's picture: its text between placeholders may not hold
+    what Word or a PDF reader would read as date letters or quoting."""
+    for literal, _name, _spec, _conversion in string.Formatter().parse(text):
+        odd = [c for c in literal if (c.isascii() and c.isalpha()) or c in "'\\\""]
+        if odd:
+            raise WordingError("date_format", f"{odd[0]!r} between placeholders: a date picker would read it as a "
+                               "date letter (write words around dates elsewhere)")
 
 
 def _with_placeholders(key: str, text: str) -> str:

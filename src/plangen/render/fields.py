@@ -28,7 +28,6 @@ SIZE = 14  # points, of typed and filled text
 # name it pulls in a non-embedded system font that other readers draw as boxes. The name
 # is only a resource key: every reader reads the font itself.
 TYPING = "Wingdings"
-DATE_FORMAT = {"zh": "yyyy年m月d日", "en": "yyyy-mm-dd"}
 Box = tuple[float, float, float, float]  # x1, y1, x2, y2 in CSS px
 
 
@@ -142,19 +141,19 @@ def _n(x: float) -> float:
     return round(x, 3)
 
 
-def widget(name: str, label: str, kind: str, language: str, rect: list[float], value: str | None, where: str,
+def widget(name: str, label: str, date_format: str, rect: list[float], value: str | None, where: str,
            latin: str | None = None) -> PdfDict:
-    """A merged field/widget dictionary for a one-line text field (without /P)."""
+    """A merged field/widget dictionary for a one-line text field (without /P); ``date_format``
+    (AFDate_FormatEx's letters, the outline's; empty for a text line) makes it a date field."""
     entries: PdfDict = {"Type": Name("Annot"), "Subtype": Name("Widget"), "FT": Name("Tx"), "T": Text(name),
                "TU": Text(label), "F": 4, "Ff": 0, "Q": 0, "Rect": [_n(v) for v in rect],
                "DA": Text(f"/{TYPING} {SIZE} Tf 0 g"), "MK": {},
                "AP": {"N": appearance(value, rect[2] - rect[0], rect[3] - rect[1], where, latin)}}
     if value:
         entries["V"] = Text(value)
-    if kind == "date":
-        fmt = DATE_FORMAT.get(language, DATE_FORMAT["en"])
-        entries["AA"] = {"F": {"S": Name("JavaScript"), "JS": Text(f'AFDate_FormatEx("{fmt}");')},
-                         "K": {"S": Name("JavaScript"), "JS": Text(f'AFDate_KeystrokeEx("{fmt}");')}}
+    if date_format:
+        entries["AA"] = {"F": {"S": Name("JavaScript"), "JS": Text(f'AFDate_FormatEx("{date_format}");')},
+                         "K": {"S": Name("JavaScript"), "JS": Text(f'AFDate_KeystrokeEx("{date_format}");')}}
     return entries
 
 
@@ -186,7 +185,7 @@ def finisher(outline: Outline, blanks: dict[str, Box], px: float = 0.75,
                 continue
             x1, y1, x2, y2 = blanks[f.name]
             rect = [x1 * px, height - y2 * px, x2 * px, height - y1 * px]
-            entries = widget(f.name, f.label, f.type, outline.language, rect, f.value, f"cover field {f.name}", latin)
+            entries = widget(f.name, f.label, f.date_pdf, rect, f.value, f"cover field {f.name}", latin)
             fields.append(Ref(entries))
             entries["P"] = Raw(page.reference)
             if "Annots" not in page:

@@ -14,6 +14,7 @@ one piece as before (byte for byte).
 """
 from __future__ import annotations
 
+import gc
 import io
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -132,6 +133,7 @@ def render_parts(sp: Split, render: Callable[[str], Any], write: Callable[[Any, 
         parts.append(Part(write(document, kept, start == 0),
                           [(p.height, p.bookmarks, p.anchors) for p in kept]))
         del document, html, pages, kept
+        gc.collect()  # a worker renders with the collector paused (build/workers.py, GC_NOTE)
         start = len(sp.blocks) if seam is None else start + seam[1]
         first_page += len(parts[-1].pages)
     return join(parts)

@@ -9,6 +9,8 @@ from __future__ import annotations
 import difflib
 from typing import Any, Optional
 
+from plangen.source.ids import IdSeen, note_id
+
 Problem = tuple  # (loc, message, severity, first_loc), as model.check_plan_data returns
 
 
@@ -45,7 +47,9 @@ def check_groups(data: dict, units: dict, out: list) -> dict[str, list[str]]:
     returns the groups that can be used (name -> member ids)."""
     raw = data.get("groups")
     groups: dict[str, list[str]] = {}
+    names: IdSeen = {}  # mobile and Mobile: YAML sees two keys, a reader one group
     for name, members in (raw.items() if isinstance(raw, dict) else []):
+        note_id(name, ("groups", name), names, out)
         if name in units or name == "all":
             what = "'all'" if name == "all" else "a unit's id"
             out.append((("groups", name), f"group '{name}' has {what} as its name; choose another", "error", None))

@@ -4,7 +4,9 @@ All problems of a file are collected and raised together in one ``PlanError``.
 """
 from __future__ import annotations
 
+import calendar
 import difflib
+import re
 import typing
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -16,9 +18,10 @@ from pydantic_core import ErrorDetails
 from plangen.errors import Diagnostic, PlanError
 from plangen.source.model import Plan, check_plan_data
 from plangen.source.walk import Loc
-from plangen.source.yamlsafe import DEFAULT_LIMITS, Limits, SourceMap, decode, dotted, load_yaml, read_file
+from plangen.source.yamlsafe import DEFAULT_LIMITS, Limits, SourceMap, decode, dotted, load_yaml, read_file, refused_fields
 
 _YAML11_WORDS = {"yes", "no", "on", "off", "y", "n"}
+_DATE_SHAPE = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
 
 
 @dataclass
@@ -55,7 +58,7 @@ def load_plan_text(text: str, path: str = "<plan>", limits: Limits = DEFAULT_LIM
     except ValidationError as exc:
         # a value the YAML layer already refused (a tag, a control character) is not
         # reported a second time as "expected text (found: None)"
-        refused = {d.field for d in diags if d.field}
+        refused = refused_fields(diags)
         more = [d for d in (_diagnostic(err, smap) for err in exc.errors())
                 if not any(d.field == f or d.field.startswith(f + ".") or d.field.startswith(f + "[") for f in refused)]
         references = [d for d in (_problem(p, smap) for p in check_plan_data(data)) if d.severity == "error"]
@@ -103,7 +106,8 @@ def _diagnostic(err: ErrorDetails, smap: SourceMap, root: type = Plan) -> Diagno
     if isinstance(value, str) and kind in ("number_type", "int_type", "float_type") and value.lstrip("+-").isdigit():
         message += "; write the number without quotes or leading zeros"
     line, col = smap.locate(loc)
-    found = "" if kind in ("item_needs_words", "one_budget") else f" (found: {_found(value)})"
+    quiet = kind in ("item_needs_words", "one_budget") or message.startswith(f"{value} is not a date")
+    found = "" if quiet else f" (found: {_found(value)})"
     return Diagnostic(smap.path, line, col, dotted(loc), message + found)
 
 
@@ -129,14 +133,31 @@ def _message(err: ErrorDetails, kind: str, value: typing.Any) -> str:
         message = "must not be empty"
     elif kind in ("greater_than_equal", "less_than_equal"):
         message = f"must be {'>=' if kind == 'greater_than_equal' else '<='} {err['ctx'].get('ge', err['ctx'].get('le'))}"
+    elif kind == "string_pattern_mismatch" and err["loc"][-1:] == ("locale",):
+        message = "expected a language tag: en-GB, en-US, en-AU ... (an English plan) or zh-CN"
     elif kind == "string_pattern_mismatch":
         message = ("an id is made of letters, digits, '-', '_' and '.', starts with a letter or digit "
                    "and has at most 64 characters")
     elif kind == "item_needs_words":
         message = "an item needs a title or text"
     elif kind in ("date_from_datetime_parsing", "date_parsing", "date_type"):
-        message = "expected a date written as YYYY-MM-DD"
+        message = impossible_date(value) or "expected a date written as YYYY-MM-DD"
     return message
+
+
+def impossible_date(value: typing.Any) -> Optional[str]:
+    """Why a value written as YYYY-MM-DD is no date (2027-09-31: September has 30 days), or None."""
+    match = _DATE_SHAPE.fullmatch(value) if isinstance(value, str) else None
+    if match is None:
+        return None
+    year, month, day = (int(part) for part in match.groups())
+    if not 1 <= month <= 12:
+        return f"{value} is not a date: there is no month {month}"
+    days = calendar.monthrange(year, month)[1]
+    if not 1 <= day <= days:
+        name = calendar.month_name[month] + (f" {year}" if month == 2 else "")
+        return f"{value} is not a date: {name} has {days} days"
+    return None
 
 
 def _valid_keys(loc: Loc, root: type = Plan) -> list[str]:

@@ -28,6 +28,7 @@ from pydantic_core import PydanticCustomError
 from plangen.outline import numbers
 from plangen.outline.numbering import SCHEMES
 from plangen.source.groups import check_for, check_groups
+from plangen.source.ids import IdSeen, note_id
 from plangen.source.walk import walk
 
 MAX_DEPTH = 6
@@ -148,6 +149,10 @@ class Document(_Strict):
     year: Annotated[int, Field(strict=True, ge=1900, le=2200)]
     organization: Text = Field(json_schema_extra={"maxLength": METADATA_LIMITS["organization"]})
     language: Literal["zh", "en"] = "zh"
+    locale: Optional[Annotated[str, Field(strict=True, pattern=r"^(zh-CN|en(-[A-Z]{2})?)$")]] = Field(
+        None, description="The documents' language tag, for Word's spelling and grammar checks, the PDF's and the "
+                          "HTML's language: en-GB, en-US, en-AU ... for an English plan (default en-US), zh-CN for a "
+                          "Chinese one (the default).")
     numbering: Optional[SchemeName] = Field(
         None, description="Label style: 'seed' (一、（一）1、（1）①a.), 'gbt9704' (1. at level 3) or 'en' (1. 1.1 a)). "
                           "Defaults to 'seed' for zh and 'en' for en.")
@@ -269,21 +274,22 @@ def check_plan_data(data: dict) -> list[tuple[tuple, str, str, Optional[tuple]]]
     document = raw_document if isinstance(raw_document, dict) else {}
     year = document.get("year") if isinstance(document.get("year"), int) and not isinstance(document.get("year"), bool) else None
     _check_metadata(document, out)
-    ids: dict[str, tuple] = {}
     measures: dict = {}
-    scope = _Scope(seen_units, check_groups(data, seen_units, out), _currency(document))
+    scope = _Scope(seen_units, check_groups(data, seen_units, out), _currency(document), {}, {})
     for here, item, level in walk(data.get("sections")):
         if isinstance(item, dict):
-            _check_item(item, here, level, scope, year, ids, measures, out)
+            _check_item(item, here, level, scope, year, measures, out)
     return out
 
 
 class _Scope(NamedTuple):
-    """What a target's references and amounts are checked against."""
+    """What a target's references and amounts are checked against, and the ids seen so far."""
 
     units: dict  # unit id -> loc
     groups: dict  # group name -> member ids
     currency: str
+    item_ids: IdSeen  # items' ids and targets' ids: each unique in the plan, ignoring case
+    target_ids: IdSeen
 
 
 def _currency(document: dict) -> str:
@@ -311,18 +317,19 @@ def _check_metadata(document: dict, out: list) -> None:
     for key, limit in METADATA_LIMITS.items():
         if length(key) > limit:
             out.append((("document", key), f"too long ({length(key)} characters; at most {limit})", "error", None))
+    locale, language = document.get("locale"), document.get("language", "zh")
+    stem = locale.split("-")[0] if isinstance(locale, str) else None
+    if stem in ("zh", "en") and isinstance(language, str) and stem != language:  # a malformed tag: the model says
+        out.append((("document", "locale"), f"{locale} is not a tag of the plan's language '{language}' "
+                                            f"(for example {'en-GB' if language == 'en' else 'zh-CN'})", "error", None))
     if length("title") + length("subtitle") > MAX_METADATA:
         where = ("document", "subtitle" if length("subtitle") else "title")
         out.append((where, f"title and subtitle together are too long ({length('title') + length('subtitle')} "
                            f"characters; at most {MAX_METADATA})", "error", None))
 
 
-def _check_item(item: dict, here: tuple, level: int, units: _Scope, year, ids: dict, measures: dict, out: list) -> None:
-    ident = item.get("id")
-    if isinstance(ident, str):
-        if ident in ids:
-            out.append((here + ("id",), f"duplicate id '{ident}'", "error", ids[ident]))
-        ids.setdefault(ident, here + ("id",))
+def _check_item(item: dict, here: tuple, level: int, units: _Scope, year, measures: dict, out: list) -> None:
+    note_id(item.get("id"), here + ("id",), units.item_ids, out)
     if level > MAX_DEPTH:
         out.append((here, f"items nest deeper than {MAX_DEPTH} numbered levels", "error", None))
     raw_targets = item.get("targets")
@@ -333,6 +340,7 @@ def _check_item(item: dict, here: tuple, level: int, units: _Scope, year, ids: d
 
 
 def _check_target(target: dict, tloc: tuple, scope: _Scope, year, measures: dict, out: list) -> None:
+    note_id(target.get("id"), tloc + ("id",), scope.target_ids, out)
     check_for(target.get("for", "all"), tloc + ("for",), scope.units, scope.groups, out)
     _check_money(target, tloc, scope.currency, out)
     what, measure = target.get("what"), target.get("unit")

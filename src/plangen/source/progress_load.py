@@ -3,8 +3,10 @@
 
 Read by the same YAML reader as plans (``yamlsafe``), typed by ``progress.Progress``, then
 checked against the plan: an unknown item, target or unit, a date outside the plan's year,
-the same thing reported twice on one date (errors), and a done quantity above the planned
-one without a note (a warning).
+the same thing reported twice on one date, money spent with more decimals than the plan's
+currency has (errors), and a done quantity above the planned one without a note (a warning).
+A file with type errors still has its other lines checked against the plan (``_salvaged``),
+so every error comes in one run.
 """
 from __future__ import annotations
 
@@ -12,19 +14,22 @@ import datetime as dt
 import difflib
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Optional, Protocol, Union
+from typing import NamedTuple, Optional, Protocol, TypeVar, Union
 
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
 from plangen.errors import Diagnostic, PlanError
+from plangen.outline.numbers import check_money, currency_of
 from plangen.outline.targets import fmt, target_units
+from plangen.source.ids import same_id
 from plangen.source.load import LoadedPlan, _diagnostic
 from plangen.source.model import Target
-from plangen.source.progress import Progress, TargetEntry, exact
+from plangen.source.progress import Entry, ItemEntry, Progress, TargetEntry, exact
 from plangen.source.walk import Loc
-from plangen.source.yamlsafe import DEFAULT_LIMITS, SourceMap, decode, dotted, load_yaml, read_file
+from plangen.source.yamlsafe import DEFAULT_LIMITS, SourceMap, decode, dotted, load_yaml, read_file, refused_fields
 
 # what a thing reported once per date is known by: ("item", date, item id) or ("target", date, target loc, unit)
+M = TypeVar("M", bound=BaseModel)
 OnceKey = Union[tuple[str, dt.date, str], tuple[str, dt.date, Loc, str]]
 
 
@@ -75,15 +80,14 @@ class TargetIndex:
 
     def find(self, name: str) -> PlanTarget | str:
         """The target a progress line names, or why none."""
-        by_id = [t for t in self.all if t.target.id == name]
-        if by_id:
-            return by_id[0]
+        by_id = [t for t in self.all if t.target.id is not None and same_id(t.target.id, name)]
         by_what = [t for t in self.all if t.target.what == name]
-        if len(by_what) == 1:
-            return by_what[0]
-        if by_what:
-            places = ", ".join(self.where(t.loc) for t in by_what)
-            return f"'{name}' names {len(by_what)} targets ({places}); give each an id and use it"
+        for found in (by_id, by_what):  # an id first; never one of two picked silently
+            if len(found) == 1:
+                return found[0]
+            if found:
+                places = ", ".join(self.where(t.loc) for t in found)
+                return f"'{name}' names {len(found)} targets ({places}); give each its own id and use it"
         names = sorted({t.key for t in self.all})
         hint = difflib.get_close_matches(name, names, n=1, cutoff=0.5)
         return (f"unknown target '{name}' in {self.loaded.path}"
@@ -111,21 +115,70 @@ def load_progress_text(text: str, path: str, plan: LoadedPlan) -> LoadedProgress
         raise PlanError(diags or [Diagnostic(path, 1, 1, "", "the file is empty")])
     if not isinstance(data, dict):
         raise PlanError(diags + [Diagnostic(path, 1, 1, "", "a progress file is a mapping of keys (progress, entries)")])
+    index = TargetIndex(plan)
     try:
         progress = Progress.model_validate(data)
     except ValidationError as exc:
-        refused = {d.field for d in diags if d.field}
+        refused = refused_fields(diags)
         more = [d for d in (_diagnostic(err, smap, Progress) for err in exc.errors()) if d.field not in refused]
-        raise PlanError(diags + more) from None
-    index = TargetIndex(plan)
-    problems = check_progress(progress, index, smap)
+        # the lines that did parse are checked against the plan in the same run (every error at once)
+        rules = [d for d in check_progress(_salvaged(data), index, smap) if d.severity == "error"]
+        raise PlanError(diags + more + rules) from None
+    problems = check_progress(_parsed(progress), index, smap)
     errors = [d for d in problems if d.severity == "error"]
     if diags or errors:
         raise PlanError(diags + errors)
     return LoadedProgress(progress, path, smap, plan, index, [d for d in problems if d.severity == "warning"])
 
 
-def check_progress(progress: Progress, index: TargetIndex, smap: SourceMap) -> list[Diagnostic]:
+class EntryLines(NamedTuple):
+    """One entry's lines that parsed, each with its index in the file; date None when it did not."""
+
+    position: int
+    date: Optional[dt.date]
+    targets: list[tuple[int, TargetEntry]]
+    items: list[tuple[int, ItemEntry]]
+
+
+def _parsed(progress: Progress) -> list[EntryLines]:
+    return [EntryLines(e, entry.date, list(enumerate(entry.targets)), list(enumerate(entry.items)))
+            for e, entry in enumerate(progress.entries)]
+
+
+def _salvaged(data: dict[str, object]) -> list[EntryLines]:
+    """From a file with type errors: every line that is valid on its own, or once its wrong
+    optional keys (a bad status, a misspelt key) are left out; those keys are reported already."""
+    raw = data.get("entries")
+    out: list[EntryLines] = []
+    for e, entry in enumerate(raw if isinstance(raw, list) else []):
+        if not isinstance(entry, dict):
+            continue
+        dated = _part(Entry, {"date": entry.get("date")})
+        targets = [(t, line) for t, line in _lines(entry.get("targets"), TargetEntry)]
+        items = [(i, line) for i, line in _lines(entry.get("items"), ItemEntry)]
+        out.append(EntryLines(e, dated.date if dated else None, targets, items))
+    return out
+
+
+def _lines(raw: object, model: type[M]) -> list[tuple[int, M]]:
+    found = ((n, _part(model, line)) for n, line in enumerate(raw if isinstance(raw, list) else []))
+    return [(n, line) for n, line in found if line is not None]
+
+
+def _part(model: type[M], raw: object) -> Optional[M]:
+    if not isinstance(raw, dict):
+        return None
+    try:
+        return model.model_validate(raw)
+    except ValidationError as exc:
+        wrong = {err["loc"][0] for err in exc.errors() if err["loc"]}
+    try:
+        return model.model_validate({key: value for key, value in raw.items() if key not in wrong})
+    except ValidationError:
+        return None
+
+
+def check_progress(entries: list[EntryLines], index: TargetIndex, smap: SourceMap) -> list[Diagnostic]:
     plan = index.loaded.plan
     item_ids = {item.id: loc for loc, item, _ in plan.walk() if item.id}
     out: list[Diagnostic] = []
@@ -135,26 +188,30 @@ def check_progress(progress: Progress, index: TargetIndex, smap: SourceMap) -> l
         out.append(Diagnostic(smap.path, line, col, dotted(loc), message, severity))
 
     seen: dict[OnceKey, Loc] = {}
-    for e, entry in enumerate(progress.entries):
-        here = ("entries", e)
+    for entry in entries:
+        here = ("entries", entry.position)
         year = plan.document.year
-        if entry.date.year != year:
+        if entry.date is not None and entry.date.year != year:
             problem(here + ("date",), f"{entry.date} is outside the plan's year {year} "
                                       f"({index.where(('document', 'year'))})")
-        for i, line in enumerate(entry.items):
+        for i, line in entry.items:
             if line.item not in item_ids:
                 hint = difflib.get_close_matches(line.item, list(item_ids), n=1, cutoff=0.6)
                 problem(here + ("items", i, "item"), f"unknown item '{line.item}' in {index.loaded.path}"
                         + (f"; did you mean '{hint[0]}'?" if hint else ""))
-            key = ("item", entry.date, line.item)
-            _once(key, here + ("items", i, "item"), seen, smap, problem)
-        for t, reported in enumerate(entry.targets):
+            if entry.date is not None:
+                _once(("item", entry.date, line.item), here + ("items", i, "item"), seen, smap, problem)
+        for t, reported in entry.targets:
             _check_target_line(reported, here + ("targets", t), entry.date, index, seen, smap, problem)
     return out
 
 
-def _check_target_line(line: TargetEntry, loc: Loc, date: dt.date, index: TargetIndex, seen: dict[OnceKey, Loc],
+def _check_target_line(line: TargetEntry, loc: Loc, date: Optional[dt.date], index: TargetIndex, seen: dict[OnceKey, Loc],
                        smap: SourceMap, problem: Problem) -> None:
+    if line.spent is not None:
+        too_fine = check_money(line.spent, currency_of(index.loaded.plan.document))  # the plan's budgets' rule
+        if too_fine:
+            problem(loc + ("spent",), too_fine)
     found = index.find(line.target)
     if isinstance(found, str):
         problem(loc + ("target",), found)
@@ -166,15 +223,19 @@ def _check_target_line(line: TargetEntry, loc: Loc, date: dt.date, index: Target
         return
     unit = line.unit or found.units[0]
     if unit not in found.units:
-        known = "unknown unit" if unit not in names else "unit not in this target"
-        problem(loc + ("unit",), f"{known} '{unit}' for '{found.target.what}' "
-                                 f"(its units: {', '.join(found.units)}; {index.where(found.loc + ('for',))})")
+        what = (f"'{unit}' ({names[unit]}) is not one of the units of target" if unit in names
+                else f"unknown unit '{unit}' for")
+        case = [u for u in names if same_id(u, unit) and unit not in names]  # Brecon for brecon
+        hint = f"; write it as the plan does: '{case[0]}'" if case else ""
+        problem(loc + ("unit",), f"{what} '{found.target.what}' "
+                                 f"(its units: {', '.join(found.units)}; {index.where(found.loc + ('for',))}){hint}")
         return
     planned = found.target.quantity
     if line.done > exact(planned) and line.note is None:
         problem(loc + ("done",), f"done {fmt(line.done)} is more than the {fmt(planned)} {found.target.unit} planned "
                                  f"({index.where(found.loc + ('quantity',))}); add a note saying why", "warning")
-    _once(("target", date, found.loc, unit), loc + ("target",), seen, smap, problem)
+    if date is not None:
+        _once(("target", date, found.loc, unit), loc + ("target",), seen, smap, problem)
 
 
 def _once(key: OnceKey, loc: Loc, seen: dict[OnceKey, Loc], smap: SourceMap, problem: Problem) -> None:

@@ -14,6 +14,7 @@ ours, so that:
 """
 from __future__ import annotations
 
+import dataclasses
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -24,6 +25,7 @@ import yaml
 
 from plangen.errors import Diagnostic, PlanError
 from plangen.files import FileRefused, read_capped
+from plangen.source import tabs
 from plangen.source.walk import Loc
 
 if TYPE_CHECKING:
@@ -252,33 +254,80 @@ dotted = _dotted
 
 
 def load_yaml(text: str, path: str, limits: Limits = DEFAULT_LIMITS) -> tuple[Any, SourceMap, list[Diagnostic]]:
-    """Parse text into plain Python data. Returns (data, source map, diagnostics)."""
+    """Parse text into plain Python data. Returns (data, source map, diagnostics). Tabs in the
+    indentation are reported each and the rest of the file still checked (``source.tabs``)."""
     try:
-        _scan(text, limits)
-        node = yaml.compose(text, Loader=_Loader)
-    except YamlLimitError as exc:
-        return None, SourceMap(path), [Diagnostic(path, exc.line, exc.col, "", str(exc))]
+        node = _compose(text, limits)
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line, col = _pos(mark) if mark else (0, 0)
-        problem = exc.problem or exc.context or "invalid YAML"
-        if exc.context and exc.context_mark and exc.problem_mark and exc.context_mark.line != exc.problem_mark.line:
-            problem += f" ({exc.context.removeprefix('while ')} started at line {exc.context_mark.line + 1})"
-        return None, SourceMap(path), [Diagnostic(path, line, col, "", f"YAML syntax error: {problem}")]
-    except yaml.reader.ReaderError as exc:
-        # libyaml counts bytes of the UTF-8 encoding; turn that into line and character column
-        before = text.encode("utf-8")[: exc.position].decode("utf-8", errors="ignore")
-        line = before.count("\n") + 1
-        col = len(before) - (before.rfind("\n") + 1) + 1
-        msg = f"character U+{exc.character:04X} is not allowed in a plan file" if isinstance(exc.character, int) else exc.reason
-        return None, SourceMap(path), [Diagnostic(path, line, col, "", msg)]
-    except yaml.YAMLError as exc:
-        return None, SourceMap(path), [Diagnostic(path, 0, 0, "", f"YAML error: {exc}")]
+        if tabs.at_tab(text, exc):
+            return _untabbed(text, path, limits)
+        return None, SourceMap(path), [_yaml_problem(exc, text, path)]
+    except (YamlLimitError, yaml.YAMLError) as exc:
+        return None, SourceMap(path), [_yaml_problem(exc, text, path)]
     if node is None:
         return None, SourceMap(path), [Diagnostic(path, 1, 1, "", "the file is empty")]
+    return _convert(node, path, limits)
+
+
+def refused_fields(diags: list[Diagnostic]) -> set[str]:
+    """Fields whose value the YAML layer refused (a tag, a control character): the model's
+    "expected text (found: None)" for them would say it twice. A tab names its line's key
+    but refuses nothing: that value is still checked."""
+    return {d.field for d in diags if d.field and d.message != tabs.MESSAGE}
+
+
+def _compose(text: str, limits: Limits) -> Any:
+    _scan(text, limits)
+    return yaml.compose(text, Loader=_Loader)
+
+
+def _convert(node: Any, path: str, limits: Limits) -> tuple[Any, SourceMap, list[Diagnostic]]:
     conv = _Converter(path, limits)
     try:
         data = conv.convert(node)
     except YamlLimitError as exc:
         return None, conv.smap, [Diagnostic(path, exc.line, exc.col, "", str(exc))]
     return data, conv.smap, conv.diags
+
+
+def _yaml_problem(exc: Exception, text: str, path: str) -> Diagnostic:
+    """The one line for a file YAML cannot read (or that exceeds a cap while read)."""
+    if isinstance(exc, YamlLimitError):
+        return Diagnostic(path, exc.line, exc.col, "", str(exc))
+    if isinstance(exc, yaml.MarkedYAMLError):
+        mark = exc.problem_mark or exc.context_mark
+        line, col = _pos(mark) if mark else (0, 0)
+        problem = exc.problem or exc.context or "invalid YAML"
+        if exc.context and exc.context_mark and exc.problem_mark and exc.context_mark.line != exc.problem_mark.line:
+            problem += f" ({exc.context.removeprefix('while ')} started at line {exc.context_mark.line + 1})"
+        return Diagnostic(path, line, col, "", f"YAML syntax error: {problem}")
+    if isinstance(exc, yaml.reader.ReaderError):
+        # libyaml counts bytes of the UTF-8 encoding; turn that into line and character column
+        before = text.encode("utf-8")[: exc.position].decode("utf-8", errors="ignore")
+        line = before.count("\n") + 1
+        col = len(before) - (before.rfind("\n") + 1) + 1
+        msg = f"character U+{exc.character:04X} is not allowed in a plan file" if isinstance(exc.character, int) else exc.reason
+        return Diagnostic(path, line, col, "", msg)
+    return Diagnostic(path, 0, 0, "", f"YAML error: {exc}")
+
+
+def _untabbed(text: str, path: str, limits: Limits) -> tuple[Any, SourceMap, list[Diagnostic]]:
+    """Each refused tab an error, and the rest of the file checked with those tabs as spaces
+    (positions moved back to the file's columns); the data is returned with the tab errors,
+    so no caller builds from it."""
+    try:
+        found = tabs.Untabbed(text, lambda t: _compose(t, limits))
+    except (YamlLimitError, yaml.YAMLError) as exc:
+        return None, SourceMap(path), [_yaml_problem(exc, text, path)]
+    if found.node is None:  # still unreadable: the tabs, and what stopped YAML after them
+        stopped = _yaml_problem(found.error, found.text, path) if found.error and not tabs.at_tab(found.text, found.error) else None
+        more = [dataclasses.replace(stopped, col=found.where(stopped.line, stopped.col)[1])] if stopped else []
+        return None, SourceMap(path), tabs.tab_errors(path, found, {}) + more
+    data, smap, diags = _convert(found.node, path, limits)
+    smap.values = {loc: found.where(*pos) for loc, pos in smap.values.items()}
+    smap.keys = {loc: found.where(*pos) for loc, pos in smap.keys.items()}
+    fields: dict[int, str] = {}
+    for loc, (line, _col) in sorted(smap.keys.items(), key=lambda kv: kv[1]):
+        fields.setdefault(line, _dotted(loc))
+    moved = [dataclasses.replace(d, col=found.where(d.line, d.col)[1]) for d in diags]
+    return data, smap, tabs.tab_errors(path, found, fields) + moved

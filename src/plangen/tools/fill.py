@@ -102,6 +102,30 @@ def _pdf_widgets(reader: Union[PdfReader, PdfWriter]) -> Iterator[Widget]:
                 yield str(field["/T"]), str(field.get("/TU", "")), annot, field
 
 
+def _pdf_date_format(annot: DictionaryObject) -> str | None:
+    """A date field's format, from its AFDate_FormatEx action (plangen writes one per date line)."""
+    actions = annot.get("/AA")
+    format_action = actions.get_object().get("/F") if actions is not None else None
+    script = str(format_action.get_object().get("/JS", "")) if format_action is not None else ""
+    found = re.search(r'AFDate_FormatEx\("([^"]*)"\)', script)
+    return found.group(1) if found else None
+
+
+def _as_picked(value: str, picture: str | None, pdf: bool) -> tuple[str, str | None]:
+    """A value for a date field: 2021-03-01 written as the field shows a picked date (1 Mar 2021,
+    2021年3月1日), with its ISO date; any other value as given (no ISO date)."""
+    import datetime as dt
+
+    from plangen.outline.wording import picture_date
+    if picture is None or not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+        return value, None
+    try:
+        day = dt.date.fromisoformat(value)
+    except ValueError:
+        return value, None
+    return picture_date(picture, day, pdf) or value, day.isoformat()
+
+
 def _fill_pdf(path: Path, data: bytes, values: dict[str, str], flatten: bool) -> bytes:
     from pypdf import PdfWriter
     from pypdf.generic import IndirectObject, NameObject
@@ -116,7 +140,7 @@ def _fill_pdf(path: Path, data: bytes, values: dict[str, str], flatten: bool) ->
         if name not in values:
             continue
         x1, y1, x2, y2 = _rect(annot)
-        value = values[name].strip()
+        value = _as_picked(values[name].strip(), _pdf_date_format(annot), pdf=True)[0]
         if value:
             field[NameObject("/V")] = to_pypdf(Text(value), writer)
         elif "/V" in field:
@@ -215,12 +239,17 @@ def _fill_docx(path: Path, data: bytes, values: dict[str, str], flatten: bool) -
         content = sdt.find(f"{W}sdtContent")
         runs = content.findall(f"{W}r") if content is not None else []
         if name in values and runs and values[name].strip():
+            picker = sdt.find(f"{W}sdtPr/{W}date")
+            picture = picker.find(f"{W}dateFormat") if picker is not None else None
+            shown, iso = _as_picked(values[name].strip(), picture.get(f"{W}val") if picture is not None else None, pdf=False)
+            if iso and picker is not None:
+                picker.set(f"{W}fullDate", iso + "T00:00:00Z")  # the picker holds the date itself
             run = copy.deepcopy(runs[0])
             for child in list(run):
                 if child.tag != f"{W}rPr":
                     run.remove(child)
             text = etree.SubElement(run, f"{W}t")
-            text.text = _xml_safe(values[name].strip(), f"{path}: {name}")
+            text.text = _xml_safe(shown, f"{path}: {name}")
             text.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
             for r in runs:
                 content.remove(r)

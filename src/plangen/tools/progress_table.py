@@ -9,9 +9,10 @@ import unicodedata
 from plangen.outline.columns import budget_heading
 from plangen.outline.numbers import Printer, currency_of, to_json
 from plangen.outline.outline import unit_noun
-from plangen.outline.progress import State, for_unit, groups, money_sum, percent, percent_text, totals
+from plangen.outline.progress import NOT_COUNTED, State, UnitLine, for_unit, groups, money_sum, percent, percent_text, totals
 from plangen.outline.report import status_words, summary_sentence
 from plangen.outline.targets import printer
+from plangen.outline.wording import Wording
 from plangen.render.theme import load_theme
 from plangen.source.model import Plan
 from plangen.tools.targets_table import unit_id
@@ -57,21 +58,35 @@ def progress_table(state: State, plan: Plan) -> str:
     for lines in groups(state):
         t = lines[0].target.target
         for u in lines:
-            body.append([t.what, u.unit_name, p.quantity(u.planned), p.quantity(u.done), t.unit,
-                         percent_text(u.percent), status_words(u, w), w.date(u.due, "deadline_format"), p.money(u.budget), p.money(u.spent), u.note or ""])
+            body.append([t.what, u.unit_name, p.quantity(u.planned), p.quantity(u.done), t.unit, percent_text(u.percent),
+                         status_words(u, w), w.date(u.due, "deadline_format"), *_money([u], p), u.note or ""])
         if len(lines) > 1:
-            planned, done = totals(lines)
-            body.append([t.what, w.table_total, p.quantity(planned), p.quantity(done), t.unit,
-                         percent_text(percent(done, planned)), "", "", p.money(money_sum(lines, "budget")),
-                         p.money(money_sum(lines, "spent")), ""])
+            body.append(_total_row(lines, w, p))
     used = [c for c in range(len(header)) if c < 7 or any(r[c] for r in body)]  # no empty money/note columns
     table = [[r[c] for c in used] for r in [header, *body]]
     widths = [max(_width(r[i]) for r in table) for i in range(len(used))]
     right = {2, 3, 5, 8, 9}
     out = ["  ".join(_pad(cell, widths[i], used[i] in right) for i, cell in enumerate(r)).rstrip() for r in table]
-    summary = summary_sentence(state, w, noun)
-    first = f"{state.unit[1]}{w.colon}{summary}" if state.unit else summary  # one unit's: named after it
-    return "\n".join([first, *out]) + "\n"
+    return "\n".join([summary_sentence(state, w, noun), *out]) + "\n"
+
+
+def _money(lines: list[UnitLine], p: Printer) -> list[str]:
+    """Budget and spent of counted lines; a dropped line's money, counted nowhere, is shown as
+    NOT_COUNTED (as the report does), where it has any."""
+    if any(u.counts for u in lines):
+        return [p.money(money_sum(lines, name)) for name in ("budget", "spent")]
+    return [NOT_COUNTED if any(getattr(u, name) is not None for u in lines) else "" for name in ("budget", "spent")]
+
+
+def _total_row(lines: list[UnitLine], w: Wording, p: Printer) -> list[str]:
+    """A target's total over its counted lines; a wholly dropped target's says so, no numbers."""
+    t = lines[0].target.target
+    if not any(u.counts for u in lines):
+        return [t.what, w.table_total, NOT_COUNTED, NOT_COUNTED, t.unit, "", w.status("dropped"), "",
+                *_money(lines, p), ""]
+    planned, done = totals(lines)
+    return [t.what, w.table_total, p.quantity(planned), p.quantity(done), t.unit, percent_text(percent(done, planned)),
+            "", "", *_money(lines, p), ""]
 
 
 def progress_csv(state: State, plan: Plan) -> bytes:

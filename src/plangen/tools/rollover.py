@@ -9,7 +9,8 @@ What changes: ``document.year``; in every text, the old year and the years aroun
 people write them: fiscal years (FY2025 → FY2026), year ranges (2024–2025 → 2025–2026, both
 ends move), and dates (2024-07-01, July 1, 2024, 2024年7月1日 move by the same number of
 years); the document number (its last group of digits advanced, or a format you give); the
-document date and target deadlines. Filled-in cover values and target statuses are removed;
+document date and target deadlines. A date filled in on the cover and target statuses are
+removed (the cover's text values, such as the department, carry over);
 a dropped target (``status: dropped``) is left out whole (with its ``targets:`` key when
 every target of the item was dropped): it does not come back next year. Ids and unit lists
 are never touched, so the two years diff cleanly."""
@@ -18,7 +19,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Callable, Iterator
-from typing import Optional
+from typing import NamedTuple, Optional
 
 import yaml
 
@@ -86,9 +87,18 @@ def shift_years(text: str, old_year: int, years: int) -> str:
 Dropped = tuple[int, str]  # (line, what) of a dropped target left out
 
 
+class Rolled(NamedTuple):
+    """Next year's plan text and what was taken out of it, for the notices `new` prints."""
+
+    text: str
+    dropped: list[Dropped]  # dropped targets left out
+    statuses: int  # statuses removed from the targets that stay
+    values: int  # cover dates removed
+
+
 def roll_forward(text: str, year: int, number: Optional[str] = None,
-                 number_format: Optional[str] = None) -> tuple[str, list[Dropped]]:
-    """The new plan's text, and the dropped targets left out of it."""
+                 number_format: Optional[str] = None) -> Rolled:
+    """The new plan's text, and what was left out of it."""
     root = yaml.compose(text, Loader=yaml.SafeLoader)
     if root is None:
         raise UsageError("the plan is empty")
@@ -102,11 +112,13 @@ def roll_forward(text: str, year: int, number: Optional[str] = None,
     gone, dropped = _dropped(text, root)
     for path, node in _scalars(root, ()):
         edits.extend(_edit(text, path, node, year, years, old_year, numbering))
-    edits.extend(_removals(text, root))
+    removals = [(edit, key) for edit, key in _removals(text, root)
+                if not any(a <= edit[0] and edit[1] <= b for a, b, _n in gone)]  # not inside a dropped target
+    edits.extend(edit for edit, _key in removals)
     edits = [e for e in edits if not any(a <= e[0] and e[1] <= b for a, b, _n in gone)] + gone
     for start, end, new in sorted(edits, reverse=True):
         text = text[:start] + new + text[end:]
-    return text, dropped
+    return Rolled(text, dropped, sum(k == "status" for _e, k in removals), sum(k == "value" for _e, k in removals))
 
 
 def _edit(text: str, path: KeyPath, node: yaml.ScalarNode, year: int, years: int, old_year: int,
@@ -146,15 +158,26 @@ def _scalars(node: yaml.Node, path: KeyPath) -> Iterator[tuple[KeyPath, yaml.Sca
             yield from _scalars(v, path)
 
 
-def _removals(text: str, root: yaml.Node) -> list[Edit]:
-    """document.fields[].value and every target's status: removed with their keys."""
-    out: list[Edit] = []
+def _removals(text: str, root: yaml.Node) -> list[tuple[Edit, str]]:
+    """A date filled in on the cover and every target's status: removed with their keys (each
+    with the key it removes). A cover's text values (部门: 后勤处, the writer's name) carry
+    over: they are the office's, not the year's, and stay editable on the new cover."""
+    out: list[tuple[Edit, str]] = []
     for path, mapping in _mappings(root, ()):
-        drop = "value" if path[-2:] == ("document", "fields") else "status" if path[-1:] == ("targets",) else None
+        field = path[-2:] == ("document", "fields")
+        if field and not _is_date_field(mapping):
+            continue
+        drop = "value" if field else "status" if path[-1:] == ("targets",) else None
         for k, (key, _value) in enumerate(mapping.value):
-            if key.value == drop:
-                out.append(_entry_span(text, mapping, k))
+            if drop is not None and key.value == drop:
+                out.append((_entry_span(text, mapping, k), drop))
     return out
+
+
+def _is_date_field(mapping: yaml.MappingNode) -> bool:
+    """A cover line of type date, or one whose value is a date (YYYY-MM-DD)."""
+    values = {str(k.value): v.value for k, v in mapping.value if isinstance(v, yaml.ScalarNode)}
+    return values.get("type") == "date" or bool(re.fullmatch(r"\d{4}-\d{2}-\d{2}", str(values.get("value", ""))))
 
 
 def _dropped(text: str, root: yaml.Node) -> tuple[list[Edit], list[Dropped]]:

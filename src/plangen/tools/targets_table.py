@@ -11,24 +11,30 @@ from typing import Optional
 
 from plangen.errors import PlangenError
 from plangen.outline import numbers
-from plangen.outline.columns import budget_heading
+from plangen.outline.columns import budget_heading, shared_label
 from plangen.outline.outline import unit_noun
 from plangen.outline.targets import Matrix, matrix, printer, target_units
 from plangen.outline.wording import Wording
+from plangen.source.ids import same_id
 from plangen.source.model import Plan
 
 
 def unit_id(plan: Plan, path: str, wanted: str) -> str:
-    """The unit --unit names (its id or its name); an unknown one is an error naming the closest
-    ids and names (exit 1: the command line is fine, the plan has no such unit)."""
+    """The unit --unit names: its id, ignoring case as ids are compared (Brecon is brecon), or its
+    full name, exactly or ignoring case when one unit has it. An unknown or ambiguous one is an
+    error naming the candidates (exit 1: the command line is fine, the plan has no such unit)."""
     names = plan.unit_names()
+    for matches in ([u for u in names if same_id(u, wanted)], [u for u, n in names.items() if n == wanted],
+                    [u for u, n in names.items() if n.casefold() == wanted.casefold()]):
+        if len(matches) == 1:
+            return matches[0]
+        if matches:
+            raise PlangenError(f"{path}: --unit: '{wanted}' names {len(matches)} units "
+                               f"({', '.join(matches)}); give one of their ids")
     by_name = {name: uid for uid, name in names.items()}
-    found = wanted if wanted in names else by_name.get(wanted)
-    if found is None:
-        close = difflib.get_close_matches(wanted, [*names, *by_name], n=3, cutoff=0.6)
-        hint = f"; did you mean {' or '.join(repr(c) for c in close)}?" if close else ""
-        raise PlangenError(f"{path}: --unit: unknown unit '{wanted}'{hint} (units: {', '.join(names)})")
-    return found
+    close = difflib.get_close_matches(wanted, [*names, *by_name], n=3, cutoff=0.6)
+    hint = f"; did you mean {' or '.join(repr(c) for c in close)}?" if close else ""
+    raise PlangenError(f"{path}: --unit: unknown unit '{wanted}'{hint} (units: {', '.join(names)})")
 
 
 def _wording(plan: Plan) -> Wording:
@@ -47,8 +53,8 @@ def _rows(plan: Plan, m: Matrix, w: Wording, people: bool, unit: Optional[str] =
     rows = [[name] + [qty(m.cells[(uid, what)]) if (uid, what) in m.cells else "" for what, _ in m.columns]
             + ([money(m.unit_budget(uid))] if m.has_budget else []) for uid, name in m.units]
     if m.has_shared:
-        rows.append([w.named("appendix_shared", noun)] + [""] * len(m.columns) + [money(m.shared)])
-    if len(m.units) > 1 or m.has_shared:
+        rows.append([shared_label(m, w, noun)] + [""] * len(m.columns) + [money(m.shared)])
+    if m.sums:
         rows.append([w.appendix_total] + [qty(m.column_total(what)) for what, _ in m.columns]
                     + ([money(m.budget_total)] if m.has_budget else []))
     who_when = schedule(plan, unit, w)  # statuses worded for people and spreadsheets; JSON keeps the codes

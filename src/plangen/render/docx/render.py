@@ -39,6 +39,7 @@ from plangen.render.docx.xml import (
     element,
     no_break_hyphens,
     set_cell_margins,
+    set_document_language,
     set_numbering,
     stable_zip,
 )
@@ -94,6 +95,7 @@ def render_docx(outline: Outline, theme: Theme) -> bytes:
     name = reference_name(outline.language)
     reference = theme.path(name)
     document = _open_reference(theme, name)
+    set_document_language(document, outline.lang_tag, outline.language == "zh")
     red = outline.redline
     doc = _StyledDocument(document, reference, Revisions(red.author, red.date, red.blocks) if red else None)
     body = document.element.body
@@ -210,7 +212,7 @@ def _cover_field(doc: _StyledDocument, outline: Outline, i: int, field):
     # a pre-filled value is the control's content, so it stays editable (a date keeps its picker)
     shown = field.value or BLANKS.get(outline.language, BLANKS["en"])
     lid = document_language(doc.document, outline.language == "zh") or DATE_LANGUAGE.get(outline.language, "en-US")
-    add_content_control(p, i, field.name, field.label, field.type, shown, full_date=_iso_date(field.value),
+    add_content_control(p, i, field.name, field.label, field.type, shown, full_date=_full_date(field.iso_date),
                         picture=field.date_picture, lid=lid)
     return p
 
@@ -230,11 +232,8 @@ def _lines(text: str, language: str) -> float:
     return len(text) / CHARS_PER_LINE.get(language, 90)
 
 
-def _iso_date(value) -> str | None:
-    try:
-        return dt.date.fromisoformat(value).isoformat() + "T00:00:00Z" if value else None
-    except ValueError:
-        return None
+def _full_date(iso_date: str | None) -> str | None:
+    return iso_date + "T00:00:00Z" if iso_date else None
 
 
 def _body_section(doc: _StyledDocument, outline: Outline) -> None:

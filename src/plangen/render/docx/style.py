@@ -76,7 +76,7 @@ ALIGN = {"left": WD_ALIGN_PARAGRAPH.LEFT, "center": WD_ALIGN_PARAGRAPH.CENTER,
 def make_reference(language: str) -> DocxDocument:
     document = docx.Document()
     lang = "zh-CN" if language == "zh" else "en-US"
-    _set_language(document, lang)
+    _set_language(document, lang, hint=language == "zh")
     styles = dict(ZH_STYLES)
     if language == "en":
         styles.update(EN_OVERRIDES)
@@ -117,7 +117,7 @@ def _line_breaking(defaults: Any) -> None:
             ppr.append(element)
 
 
-def _set_language(document: DocxDocument, lang: str) -> None:
+def _set_language(document: DocxDocument, lang: str, hint: bool) -> None:
     settings = document.settings.element
     theme_lang = child(settings, "w:themeFontLang")
     theme_lang.set(qn("w:val"), "en-US")
@@ -125,7 +125,7 @@ def _set_language(document: DocxDocument, lang: str) -> None:
     defaults = document.styles.element.find(qn("w:docDefaults"))
     _line_breaking(defaults)
     rpr = defaults.find(qn("w:rPrDefault")).find(qn("w:rPr"))
-    set_fonts(defaults.find(qn("w:rPrDefault")), LATIN, SONG)
+    set_fonts(defaults.find(qn("w:rPrDefault")), LATIN, SONG, hint=hint)
     for old in rpr.findall(qn("w:lang")):
         rpr.remove(old)
     # w:val is the language of Latin text, even in a Chinese document: with zh-CN there,
@@ -135,8 +135,8 @@ def _set_language(document: DocxDocument, lang: str) -> None:
 
 def _style(document: DocxDocument, name: str, base: str | None, east_asia: str, latin: str, size: float, bold: bool,
            align: str, indent: bool, extra: dict[str, Any], lang: str) -> None:
-    """One paragraph style from its row in ZH_STYLES / EN_OVERRIDES (lang: unused, the
-    document's language is set once in docDefaults)."""
+    """One paragraph style from its row in ZH_STYLES / EN_OVERRIDES (lang: the reference's
+    language, set once in docDefaults; here it decides only the East Asian font hint)."""
     styles = document.styles
     try:
         style = styles[name]
@@ -146,7 +146,7 @@ def _style(document: DocxDocument, name: str, base: str | None, east_asia: str, 
         style.base_style = styles[base]
     style.hidden = False
     style.quick_style = True
-    _character(style, east_asia, latin, size, bold, extra)
+    _character(style, east_asia, latin, size, bold, extra, hint=lang.startswith("zh"))
     _spacing(style, align, extra)
     ppr = style.element.get_or_add_pPr()
     for border in ppr.findall(qn("w:pBdr")):  # the default Title has a blue rule
@@ -156,7 +156,8 @@ def _style(document: DocxDocument, name: str, base: str | None, east_asia: str, 
         _outline_level(ppr, int(name.split()[1]) - 1)
 
 
-def _character(style: ParagraphStyle, east_asia: str, latin: str, size: float, bold: bool, extra: dict[str, Any]) -> None:
+def _character(style: ParagraphStyle, east_asia: str, latin: str, size: float, bold: bool, extra: dict[str, Any],
+               hint: bool) -> None:
     """Faces, size, weight; no italic, theme colour or colour; underline only when asked."""
     font = style.font
     font.size = Pt(size)
@@ -165,7 +166,7 @@ def _character(style: ParagraphStyle, east_asia: str, latin: str, size: float, b
     font.color.rgb = None
     font.color.theme_color = None
     font.underline = True if extra.get("underline") else None
-    set_fonts(style.element, latin, east_asia)
+    set_fonts(style.element, latin, east_asia, hint=hint)
     rpr = style.element.get_or_add_rPr()
     color = rpr.find(qn("w:color"))
     if color is not None:

@@ -38,9 +38,11 @@ def child(parent, tag: str):
     return found
 
 
-def set_fonts(rpr_parent, latin: str | None = None, east_asia: str | None = None) -> None:
+def set_fonts(rpr_parent, latin: str | None = None, east_asia: str | None = None, hint: bool = True) -> None:
     """Set w:rFonts on a style or run (w:eastAsia included) and drop theme font attributes,
-    which otherwise win over the names in Word and LibreOffice."""
+    which otherwise win over the names in Word and LibreOffice. hint: w:hint="eastAsia",
+    Word's East Asian face for characters both scripts share (quotes, dashes, ellipses): right
+    in a Chinese document, wrong in an English one (“2025–2030” in 宋体)."""
     rpr = rpr_parent.get_or_add_rPr() if hasattr(rpr_parent, "get_or_add_rPr") else rpr_parent.find(qn("w:rPr"))
     fonts = rpr.find(qn("w:rFonts"))
     if fonts is None:
@@ -54,7 +56,10 @@ def set_fonts(rpr_parent, latin: str | None = None, east_asia: str | None = None
         fonts.set(qn("w:cs"), latin)
     if east_asia:
         fonts.set(qn("w:eastAsia"), east_asia)
-        fonts.set(qn("w:hint"), "eastAsia")
+        if hint:
+            fonts.set(qn("w:hint"), "eastAsia")
+        else:
+            fonts.attrib.pop(qn("w:hint"), None)
 
 
 def numbering_xml_levels(scheme: str, gap: str) -> str:
@@ -280,6 +285,15 @@ class Revisions:
     def mark_row(self, row, change: str) -> None:
         tag = "w:ins" if change == "ins" else "w:del"
         row._tr.get_or_add_trPr().append(parse_xml(f'<{tag} {nsdecls("w")} {self.attrs()}/>'))
+
+
+def set_document_language(document, tag: str, east_asian: bool) -> None:
+    """The document's language (styles.xml docDefaults), for Word's proofing and the date
+    picker: the East Asian language of a Chinese document, the Latin one of an English
+    document (a Chinese document's Latin language stays what its reference says)."""
+    lang = document.styles.element.find(f"{qn('w:docDefaults')}/{qn('w:rPrDefault')}/{qn('w:rPr')}/{qn('w:lang')}")
+    if lang is not None:
+        lang.set(qn("w:eastAsia") if east_asian else qn("w:val"), tag)
 
 
 def document_language(document, east_asian: bool) -> str | None:
