@@ -64,4 +64,9 @@ def revision(path: Path, source: Path = NEXT) -> Path:
     safety["targets"] = [t for t in safety["targets"] if t["id"] != "extinguishers"]
     training = _find(plan, "training")
     training["text"] = training["text"].replace("进一步加强", "切实加强")
+    document = plan["document"]  # the document's own text: the preface reworded, a paragraph added
+    preface = document["preface"] if isinstance(document["preface"], list) else [document["preface"]]
+    assert "总结出一些经验" in preface[0]
+    document["preface"] = [preface[0].replace("总结出一些经验", "总结出更多经验"), "本计划自印发之日起施行。"]
+    document["tagline"] = document["tagline"].replace("continuous progress", "steady progress")
     return write(plan, path)

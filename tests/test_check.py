@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from conftest import PLANS, no_traceback, run
+from conftest import PLANS, SEED, no_traceback, run
 from plangen.errors import PlanError
 from plangen.source.load import load_plan_text
 
@@ -240,3 +240,28 @@ def test_a_tab_that_is_not_the_only_yaml_problem(tmp_path):
     assert [str(d) for d in info.value.diagnostics] == [
         "plan.yaml:5:1: a tab in the indentation: YAML indents with spaces only (replace the tab with spaces)",
         "plan.yaml:5:6: YAML syntax error: did not find expected ',' or ']' (parsing a flow sequence started at line 4)"]
+
+
+def test_a_full_width_colon_after_a_key_is_named_and_the_rest_still_checked(tmp_path):
+    """A Chinese input method types '：' for ':'. YAML then reports a syntax error elsewhere (or
+    "expected a valid dictionary"), never the colon: each is one line naming its key, and the
+    file is read with them as ':' so its other errors still show. The file is never built."""
+    text = SEED.read_text(encoding="utf-8")
+    for old, new in (("  organization: ", "  organization： "), ("    - label: 姓名", "    - label：姓名"),
+                     ("quantity: 50,", "quantity： 50,"), ("  year: 2021", "  year: 二〇二一")):
+        assert old in text, old
+        text = text.replace(old, new, 1)
+    plan = tmp_path / "colons.yaml"
+    plan.write_text(text, encoding="utf-8")
+    proc = run("check", str(plan))
+    no_traceback(proc)
+    assert proc.returncode == 1
+    lines = proc.stderr.splitlines()
+    colon = [entry for entry in lines if "a full-width colon '：'" in entry]
+    assert [entry.split(": a full-width")[0].rsplit(":", 1)[-1].strip() for entry in colon] == \
+        ["document.organization", "document.fields[1].label", "sections[1].items[0].items[2].targets[0].quantity"], lines
+    assert all(f"{plan}:" in entry for entry in colon)
+    assert any("document.year" in entry for entry in lines)  # the rest of the file is still checked
+    assert not any("YAML syntax error" in entry or "valid dictionary" in entry for entry in lines), lines
+    assert run("build", str(plan), "--out", str(tmp_path / "o")).returncode == 1
+    assert not (tmp_path / "o").exists() or not any((tmp_path / "o").iterdir())

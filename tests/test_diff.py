@@ -41,7 +41,7 @@ def test_diff_reports_exactly_the_changes_between_the_example_plans():
     assert targets[("监控摄像头", "zhongxue")] == (None, 4)
     assert ("新课桌", "zhongxue") not in targets
     totals = {t["what"]: (t["old"], t["new"]) for t in d["totals"]}
-    assert totals["新课桌"] == (250, 260) and totals["档案柜"] == (4, 1) and totals["老教学楼改造维修"] == (3, 0)
+    assert totals["新课桌"] == (250, 260) and totals["档案柜"] == (4, 1) and totals["老教学楼改造维修"] == (3, None)  # gone in NEW: no total (—), as its units
     assert d["units"] == []
 
 
@@ -128,8 +128,23 @@ def test_moved_and_renumbered_items_without_ids(tmp_path):
     new.write_text(old_text.replace(a + b, b + a), encoding="utf-8")
     d = diff_json(old, new)
     changes = [(i["change"], i["title"], i["path"], i.get("old_path")) for i in d["items"]]
-    assert ("moved", "Staff training", "2.2", "2.1") in changes or ("moved", "Helpdesk", "2.1", "2.2") in changes
+    # a swap: the item now standing earlier (Helpdesk, moved up) is the one reported as moved
+    assert [c for c in changes if c[0] == "moved"] == [("moved", "Helpdesk", "2.1", "2.2")]
     assert not [c for c in changes if c[0] in ("added", "removed")]
+
+
+@pytest.mark.parametrize("values, moved", [
+    ([1, 0], {0}),  # two siblings swapped: the one moved up
+    ([0, 2, 1, 3], {1}),  # C lifted above B
+    ([4, 0, 1, 2, 3], {0}),  # the last one moved to the top
+    ([1, 2, 3, 4, 0], {4}),  # the first one moved to the end: fewest moves win over "moved up"
+    ([2, 3, 0, 1], {0, 1}),  # two pairs swapped as blocks: the block now in front moved
+    ([3, 1, 2, 0], {0, 3}),
+    ([], set()),
+])
+def test_the_fewest_siblings_are_reported_as_moved_and_a_tie_goes_to_the_one_moved_up(values, moved):
+    from plangen.compare.diff import _increasing
+    assert set(range(len(values))) - _increasing(values) == moved
 
 
 def git(repo, *args):
@@ -166,6 +181,8 @@ def test_diff_between_git_revisions(repo):
     red = run("redline", "HEAD~1:plans/plan.yaml", "plans/plan.yaml", "-o", "changes.html", cwd=repo)
     assert red.returncode == 0, red.stderr
     heading = (repo / "changes.html").read_text(encoding="utf-8").split("<h1>")[1].split("</h1>")[0]
+    assert heading.count('<span class="nobr">YK-JH-002') == 2  # document numbers never break at a hyphen
+    heading = heading.replace('<span class="nobr">', "").replace("</span>", "")
     # an office names a plan by its title, number and date; the revision only where those are the same
     assert heading == ("修订对照：《新学期后勤总务2021年工作计划（新编版）》（YK-JH-0025，2021年2月20日） → "
                        "《新学期后勤总务2022年工作计划（新编版）》（YK-JH-0026，2022年2月18日）")
@@ -240,6 +257,7 @@ def test_new_plan_resets_values_and_moves_dates(tmp_path):
     assert "in 2026." in text
     again = run("new", "--from", str(ENGLISH), "--year", "2026", "-o", str(out))
     assert again.returncode == 2 and "exists; use --force" in again.stderr
+    assert again.stderr.count("\n") == 1, again.stderr  # the one error: no notices, nothing was done
 
 
 def _diff_json_in_process(old, new) -> dict:
@@ -318,3 +336,42 @@ def test_a_long_text_change_shows_its_changed_words_not_two_equal_shortened_valu
     assert "Cut use by 52.3% → Cut use by 58.1%" in as_text(d)
     from plangen.compare.diff import inline_diff
     assert inline_diff("降低52.3%", "降低58.1%", "zh") == [["=", "降低"], ["-", "52.3"], ["+", "58.1"], ["=", "%"]]
+
+
+def test_a_preface_change_past_the_shortened_length_is_shown_as_its_changed_words(tmp_path):
+    text = ENGLISH.read_text(encoding="utf-8")
+    old_line = "    - This plan sets out what IT Services will deliver to the district's schools in 2025.\n"
+    assert old_line in text and len(old_line.strip()) > 80  # the change is past the 80th character
+    new = tmp_path / "new.yaml"
+    new.write_text(text.replace(old_line, old_line.replace("in 2025.", "in 2026.")), encoding="utf-8")
+    proc = run("diff", str(ENGLISH), str(new))
+    line = next(x for x in proc.stdout.splitlines() if x.strip().startswith("preface:"))
+    assert line == "  preface: …district's schools in [-2025-]{+2026+}. ¶ Every target…"  # whole words of context
+    proc = run("diff", str(ENGLISH), str(new), "--format", "markdown")
+    assert "- preface: …district's schools in ~~2025~~**2026**. ¶ Every target…" in proc.stdout.splitlines()
+
+
+def test_a_changed_deadline_owner_or_status_is_a_difference(tmp_path):
+    """A stranger changed an owner and a deadline: diff said nothing and exited 0, and the
+    redline's summary said 无变化 while its body marked the change."""
+    new = tmp_path / "new.yaml"
+    text = NEXT.read_text(encoding="utf-8")
+    for old, changed in (("owner: 后勤办, deadline: 2022-06-30}", "owner: 总务处, deadline: 2022-04-30}"),
+                         ("budget: 1500, owner: 后勤办}", "budget: 1500, owner: 后勤办, status: done}")):
+        assert old in text, old
+        text = text.replace(old, changed, 1)
+    new.write_text(text, encoding="utf-8")
+    proc = run("diff", str(NEXT), str(new))
+    assert proc.returncode == 1, proc.stderr
+    lines = proc.stdout.splitlines()
+    assert "  监控摄像头 · 负责人：后勤办 → 总务处" in lines
+    assert "  监控摄像头 · 完成时限：2022年6月30日 → 2022年4月30日" in lines
+    assert "  灭火器 · 状态：— → 已完成" in lines
+    d = diff_json(NEXT, new)
+    assert not d["identical"] and [(s["what"], s["field"], s["old"], s["new"]) for s in d["schedule"]] == [
+        ("监控摄像头", "deadline", "2022-06-30", "2022-04-30"), ("监控摄像头", "owner", "后勤办", "总务处"),
+        ("灭火器", "status", None, "done")]
+    summary = run("redline", str(NEXT), str(new), "-o", str(tmp_path / "r.html"))
+    assert summary.returncode == 0, summary.stderr
+    page = (tmp_path / "r.html").read_text(encoding="utf-8")
+    assert "无变化" not in page and "负责人：后勤办 → 总务处" in page

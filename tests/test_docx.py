@@ -202,8 +202,8 @@ def test_libreoffice_draws_simplified_chinese_forms_not_japanese(tmp_path):
     assert to_sc < to_jp, (to_sc, to_jp)
 
 
-def test_a_hyphen_between_digits_never_ends_a_line_in_word():
-    """0571-87654321 and 2025-08-15: Word's non-breaking hyphen inside the run (LibreOffice broke
+def test_a_hyphen_inside_a_number_or_code_never_ends_a_line_in_word():
+    """0571-87654321, 2025-08-15 and LIB-FAC-2028-01: Word's non-breaking hyphen inside the run (LibreOffice broke
     "0571-" / "87654321" at the hyphen); python-docx still reads a plain hyphen."""
     import io
 
@@ -213,12 +213,14 @@ def test_a_hyphen_between_digits_never_ends_a_line_in_word():
     from plangen.source.load import load_plan_text
     text = ("plangen: 1\ndocument:\n  number: T-1\n  title: 测试计划\n  year: 2021\n  organization: 测试学校\n"
             "units:\n  - {id: a, name: 甲校}\nsections:\n  - title: 目标\n    items:\n"
-            "      - text: 报修电话0571-87654321，Wi-Fi 6 覆盖，2025-08-15前完成。\n")
+            "      - text: 报修电话0571-87654321，Wi-Fi 6 覆盖，2025-08-15前完成，见LIB-FAC-2028-01号文。\n")
     theme = load_theme()
     outline = build_outline(load_plan_text(text, "p.yaml").plan, theme.wording("zh"))
     data = renderer("docx").render(outline, theme)
     xml = zipfile.ZipFile(io.BytesIO(data)).read("word/document.xml").decode()
-    assert xml.count("<w:noBreakHyphen/>") == 3  # two in the date, one in the phone number; Wi-Fi keeps its hyphen
+    # two in the date, one in the phone number, three in the code LIB-FAC-2028-01, one in the cover's
+    # number T-1; Wi-Fi keeps its hyphen
+    assert xml.count("<w:noBreakHyphen/>") == 7
     assert "Wi-Fi" in xml
     words = [unglued(p.text) for p in docx.Document(io.BytesIO(data)).paragraphs]
-    assert any("报修电话0571-87654321，Wi-Fi 6 覆盖，2025-08-15前完成。" in w for w in words), words
+    assert any("报修电话0571-87654321，Wi-Fi 6 覆盖，2025-08-15前完成，见LIB-FAC-2028-01号文。" in w for w in words), words

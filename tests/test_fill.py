@@ -83,6 +83,7 @@ def test_fill_from_csv_writes_a_pdf_and_a_docx_per_row(built, tmp_path):
     ("file,部门\na,后勤处\nb\n", "values.csv:3: 1 cell(s), the header has 2"),
     ("file,部门\na,后勤处\na,教务处\n", "values.csv:3: file: 'a' again"),
     ("file,部门\n../x,后勤处\n", "values.csv:2: file: not a usable file name"),
+    ("file,日期\na,2027-02-30\n", "values.csv:2: 日期: 2027-02-30 is not a date: February 2027 has 28 days"),
     ("file,部门\na,后勤处\nb,".encode() + "教务处".encode("gbk") + b"\n", "values.csv:3: not UTF-8"),
 ])
 def test_bad_csv_is_one_line_and_writes_nothing(built, tmp_path, content, message):
@@ -103,6 +104,9 @@ def test_fill_usage_errors(built, tmp_path):
     assert proc.returncode == 2 and "FIELD=VALUE" in proc.stderr
     proc = run("fill", pdf, "--set", "职务=x", "-o", str(tmp_path / "x.pdf"))
     assert proc.returncode == 1 and "职务: no such field (fields: department (部门)" in proc.stderr
+    proc = run("fill", pdf, "--set", "日期=2021-02-30", "-o", str(tmp_path / "x.pdf"))
+    assert proc.returncode == 1 and "日期: 2021-02-30 is not a date: February 2021 has 28 days" in proc.stderr
+    assert not (tmp_path / "x.pdf").exists()
     proc = run("fill", pdf, "--set", "姓名=x", "-o", str(tmp_path / "x.docx"))
     assert proc.returncode == 2 and not (tmp_path / "x.docx").exists()
 

@@ -81,6 +81,33 @@ def test_a_wide_appendix_splits_into_tables_that_fit_with_continued_captions():
     assert len(items) == 25 and len(set(items)) == 25
 
 
+def test_appendix_widths_are_decided_once_and_drawn_as_given_in_both_formats():
+    """Units as rows (29 English schools, long names): the outline's widths fill the text
+    block, keep every number and header word whole, give the names the rest; the .docx's grid
+    and the HTML's <col>s are those widths, its cells' line pitch and margins the outline's."""
+    o = outline(29, [{"what": w, "quantity": 2.5, "unit": "units", "budget": 86000}
+                     for w in ("Library books", "Water dispensers", "Air conditioners")], language="en")
+    for n, unit in enumerate(o.appendix[0].rows[:-1]):
+        unit[0] = f"Maple Hollow Primary Academy of the Riverside District {n}"
+    t = o.appendix[0]
+    t.widths = columns.appendix_widths(t.header, t.rows, t.numeric, "en")
+    assert sum(t.widths) == pytest.approx(columns.TEXT_WIDTH_PT)
+    for c, w in enumerate(t.widths[1:], 1):
+        assert w >= columns.min_width([t.header[c]], False, language="en", role="head") - 2, t.header[c]  # "conditioners" whole
+        assert w >= max(columns.measure(row[c], "en") for row in t.rows) + 5, t.header[c]
+    assert t.widths[0] == max(t.widths) and t.line == pytest.approx(1.15 * 10.5) and t.pad == pytest.approx(72 / 25.4 / 2)
+    d = docx.Document(io.BytesIO(renderer("docx").render(o, load_theme())))
+    grid = [int(g.get(qn("w:w"))) for g in d.tables[-1]._tbl.tblGrid.findall(qn("w:gridCol"))]
+    assert [g / 20 for g in grid] == pytest.approx(t.widths, abs=0.1)
+    margins = d.tables[-1]._tbl.tblPr.find(qn("w:tblCellMar"))
+    assert [int(margins.find(qn(f"w:{side}")).get(qn("w:w"))) for side in ("top", "left")] == [round(t.pad * 20), 57]
+    cell = d.tables[-1].rows[1].cells[0].paragraphs[0]
+    assert cell.paragraph_format.line_spacing.pt == pytest.approx(t.line, abs=0.05)
+    html = renderer("html").render(o, load_theme()).decode()
+    assert "".join(f'<col style="width: {w:.2f}pt">' for w in t.widths) in html
+    assert f"line-height: {t.line:.2f}pt; --pad: {t.pad:.2f}pt;" in html
+
+
 def test_docx_metadata_is_clean():
     o = outline(2, [{"what": "课桌", "quantity": 1, "unit": "套"}])
     data = renderer("docx").render(o, load_theme())
@@ -155,7 +182,7 @@ def test_a_font_coverage_error_names_the_plan_line(tmp_path):
 
 def test_many_column_target_tables_share_widths_decided_in_the_outline():
     """Deadline, owner, status and a long 对象 list: every number keeps its whole width (digits
-    measured at Noto Serif CJK's 0.557 em), the widths fill the text block, and the PDF and the
+    measured with Noto Serif CJK's own widths), the widths fill the text block, and the PDF and the
     .docx draw the same widths."""
     names = "、".join(f"第{i}小学" for i in range(1, 6))
     o = outline(6, [{"what": "课桌", "quantity": 1200, "unit": "套", "budget": 123456.5, "for": [f"u{i}" for i in range(1, 6)],
@@ -165,13 +192,13 @@ def test_many_column_target_tables_share_widths_decided_in_the_outline():
     assert abs(sum(table.widths) - columns.TEXT_WIDTH_PT) < 0.01
     for col in (i for i, n in enumerate(table.numeric) if n):
         value = table.rows[0][col]
-        assert table.widths[col] >= columns.NUMBER_SLACK * columns.text_width(value) + columns.SIZED_PADDING_PT, value
+        assert table.widths[col] >= columns.measure(value, "zh") + columns.SIZED_PADDING_PT, value
     html = renderer("html").render(o, load_theme())
     html = html.decode() if isinstance(html, bytes) else html
     assert f'<col style="width: {table.widths[1]:.2f}pt">' in html
     data = renderer("docx").render(o, load_theme())
     grid = [int(g.get(qn("w:w"))) for g in docx.Document(io.BytesIO(data)).tables[0]._tbl.tblGrid]
-    assert [round(g / 20) for g in grid] == [round(w) for w in table.widths]
+    assert [g / 20 for g in grid] == pytest.approx(table.widths, abs=0.1)
 
 
 def test_word_titles_and_headings_keep_their_last_two_characters_together():

@@ -81,11 +81,7 @@ def test_every_font_is_one_the_theme_names(corpus):
 
 # Known disagreements the corpus found and this turn did not fix (issue 13 stays open for
 # them). Strict: a plan listed here that agrees again fails, so the list only shrinks.
-KNOWN_PAGE_COUNTS = {
-    "gen-0075": "English appendix, 29 schools as rows: Word gives the names column less room than "
-                "the PDF (appendix widths are not yet decided once in the outline): 3 vs 5 pages",
-    "gen-0135": "9 vs 11 pages, not yet investigated",
-}
+KNOWN_PAGE_COUNTS: dict[str, str] = {}
 
 
 @requires("soffice")

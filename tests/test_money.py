@@ -147,7 +147,7 @@ def assert_numbers(plan: Path, texts: dict[str, str], data: dict) -> None:
         assert Decimal(str(js["budget_total"])) == e["budget_total"]
         assert Decimal(total_row[-1]) == e["budget_total"]
         amounts = [Decimal(str(t[k])) for t in targets_of(data) for k in ("budget", "budget_total") if k in t]
-        written = max(max(0, -a.as_tuple().exponent) for a in amounts)
+        written = numbers.written_places(amounts)
         shown = numbers.money(e["budget_total"], currency, lang, written)
         for fmt in ("docx", "html", "pdf", "table"):
             if fmt in texts:
@@ -394,7 +394,7 @@ def test_diff_leaves_dropped_targets_out_and_names_units(tmp_path):
                    .replace("  - {id: jizhen, name: 急诊科}\n", "  - {id: jizhen, name: 急诊科}\n  - {id: icu, name: 重症监护室}\n"),
                    encoding="utf-8")
     data = json.loads(run("diff", str(HOSPITAL), str(new), "--format", "json").stdout, parse_float=Decimal)
-    assert {"what": "护理床", "old": 18, "new": 0, "measure": "张"} in data["totals"]
+    assert {"what": "护理床", "old": 18, "new": None, "measure": "张"} in data["totals"]  # dropped: counts nowhere
     old_total, new_total = expected(read(HOSPITAL_TEXT))["budget_total"], expected(read(new.read_text("utf-8")))["budget_total"]
     assert new_total == Decimal("14.28")  # 15.87 − 3 × 0.63 (dropped) + 0.3 (the new unit's pump)
     assert (data["budget_total"]["old"], data["budget_total"]["new"]) == (old_total, new_total)
@@ -442,3 +442,12 @@ def test_a_split_appendix_shows_the_shared_budget_row_only_beside_the_budget_col
     shared = [[row for row in t.rows if row[0] == "共同预算（不分科室）"] for t in tables]
     assert all(not rows for rows in shared[:-1]), shared
     assert shared[-1] and shared[-1][0][-1] == "12.5"  # as the plan writes its amounts
+
+
+def test_one_finely_written_amount_does_not_set_every_amount_to_its_decimals():
+    """万元: 0.3125 prints whole, and 42.5 beside it prints 42.50, not 42.5000 (a stranger's
+    plan printed every amount of every document with four decimals)."""
+    p = numbers.Printer("万元", "zh", numbers.written_places([Decimal("42.5"), Decimal("0.3125"), Decimal("64.25")]))
+    assert [p.money(Decimal(x)) for x in ("42.5", "0.3125", "64.25", "487.7725", "3")] == \
+        ["42.50", "0.3125", "64.25", "487.7725", "3.00"]
+    assert numbers.written_places([Decimal("1.5"), Decimal("2")]) == 1  # as written, when fewer than the cap

@@ -58,6 +58,11 @@ CASES = [
      [f"{P}:3:11: entries[0].date: expected a date written as YYYY-MM-DD (found: '30/06/2021')"]),
     ("spent-too-fine", HEAD + "    targets:\n      - {target: cabinets, unit: shuitangba, done: 1, spent: 12.345}\n",
      [f"{P}:5:62: entries[0].targets[0].spent: at most 2 decimals for 元 (found: 12.345)"]),
+    # the plan's bounds on every number (a 万元 plan allows 6 decimals, never 7)
+    ("spent-beyond-any-currency", HEAD + "    targets:\n      - {target: cabinets, unit: shuitangba, done: 1, spent: 1.2345678}\n",
+     [f"{P}:5:62: entries[0].targets[0].spent: at most 6 decimals (found: 1.2345678)"]),
+    ("done-beyond-any-quantity", HEAD + "    targets:\n      - {target: desks, unit: zhongxue, done: 0.0000001}\n",
+     [f"{P}:5:47: entries[0].targets[0].done: a non-zero number must be at least 0.000001 (found: 0.0000001)"]),
     # type errors and the plan's rules in one run: the lines that parsed are checked against the plan
     ("types-and-rules-at-once", "progress: 1\nentries:\n  - date: 2021-06-31\n    targets:\n"
                                 "      - {target: desks, unit: zhongxue, done: 1, status: finished}\n"

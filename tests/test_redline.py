@@ -193,11 +193,15 @@ def test_a_removed_unit_replaces_the_appendix_table_whole(revised):
 
 
 def test_a_replaced_table_says_why_in_the_plans_language(tmp_path):
-    """Next year's plan has no statuses: each target table lost its status column and is
-    replaced whole; the HTML/PDF redline says so above it, the .docx cannot (render.docx)."""
+    """Next year's plan has no statuses (`new` sets them back to planned; here they are then
+    deleted by hand): each target table lost its status column and is replaced whole; the
+    HTML/PDF redline says so above it, the .docx cannot (render.docx)."""
     old = revision.with_statuses(tmp_path / "2022-status.yaml")
     proc = run("new", "--from", str(old), "--year", "2023", "-o", str(tmp_path / "2023.yaml"))
     assert proc.returncode == 0, proc.stderr
+    rolled = (tmp_path / "2023.yaml").read_text(encoding="utf-8")
+    (tmp_path / "2023.yaml").write_text(re.sub(r",\s*status: planned", "", rolled), encoding="utf-8")
+    assert "status:" not in (tmp_path / "2023.yaml").read_text(encoding="utf-8")
     proc = run("redline", str(old), str(tmp_path / "2023.yaml"), "-o", str(tmp_path / "r.html"))
     assert proc.returncode == 0, proc.stderr
     html = (tmp_path / "r.html").read_text(encoding="utf-8")
@@ -245,3 +249,49 @@ def test_an_english_summary_names_items_as_printed(tmp_path):
     assert "  removed Hillcrest Middle School\n" in summary and "hillcrest" not in summary
     assert "  changed 1.1 a) Survey coverage and signal strength in each…\n" in summary
     assert "aims.network" not in summary
+
+
+def _front_matter_revision(tmp_path):
+    """The English plan with its document-level text revised: a preface paragraph reworded
+    (the change past the 80th character), one removed and one added, a subtitle and a tagline added."""
+    text = ENGLISH.read_text(encoding="utf-8")
+    old_preface = ("    - This plan sets out what IT Services will deliver to the district's schools in 2025.\n"
+                   "    - Every target is per school unless a list of schools is given.\n")
+    assert old_preface in text
+    new_preface = ("    - This plan sets out what IT Services will deliver to the district's schools in the 2026 school year.\n"
+                   "    - Questions go to the IT Services helpdesk.\n")
+    text = text.replace(old_preface, new_preface).replace(
+        "  title: District IT Services Plan 2025\n",
+        "  title: District IT Services Plan 2025\n  subtitle: (Revised edition)\n  tagline: Reliable IT for every classroom.\n")
+    new = tmp_path / "revised.yaml"
+    new.write_text(text, encoding="utf-8")
+    return new
+
+
+def test_preface_subtitle_and_tagline_changes_are_marked(tmp_path):
+    new = _front_matter_revision(tmp_path)
+    for suffix in ("html", "docx"):
+        proc = run("redline", str(ENGLISH), str(new), "-o", str(tmp_path / f"red.{suffix}"))
+        assert proc.returncode == 0, proc.stderr
+    html = (tmp_path / "red.html").read_text(encoding="utf-8")
+    assert "district&#39;s schools in <del>2025</del><ins>the 2026 school year</ins>." in html
+    assert '<p class="preface del"><del>Every target is per school unless a list of schools is given.</del></p>' in html
+    assert '<p class="preface ins"><ins>Questions go to the IT Services helpdesk.</ins></p>' in html
+    assert "<ins><br>(Revised edition)</ins>" in html
+    # the summary's title keeps the document numbers whole (no line break at their hyphens)
+    heading = re.search(r'<section class="redline-summary">\s*<h1>(.*?)</h1>', html, re.S).group(1)
+    assert heading.count('<span class="nobr">RSD-IT-2025-01</span>') == 2
+    body = docx.Document(str(tmp_path / "red.docx")).element.body
+    texts = lambda tag: ["".join(t.text or "" for t in p.iter(f"{W}{tag}")) for p in body.iter(f"{W}p")]  # noqa: E731
+    assert "Every target is per school unless a list of schools is given." in texts("delText")
+    assert any(t.endswith("2025") and "district's schools in" in "".join(p.itertext())
+               for t, p in zip(texts("delText"), body.iter(f"{W}p")))
+    inserted = ["".join(t.text or "" for t in ins.iter(f"{W}t")) for ins in body.iter(f"{W}ins")]
+    assert "the 2026 school year" in inserted and "Reliable IT for every classroom." in inserted
+    assert "(Revised edition)" in inserted
+    # the added subtitle's line break is inserted with it; the added preface paragraph's mark too
+    assert any(ins.find(f"{W}r/{W}br") is not None for ins in body.iter(f"{W}ins"))
+    added = next(p for p in body.iter(f"{W}p") if "Questions go to" in "".join(p.itertext()))
+    assert added.find(f"{W}pPr/{W}rPr/{W}ins") is not None
+    # and nothing in the redline claims a paragraph's properties or numbering changed
+    assert not list(body.iter(f"{W}pPrChange")) and not list(body.iter(f"{W}numberingChange"))

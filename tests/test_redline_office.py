@@ -54,8 +54,8 @@ def same(tmp_path, result: str, expected: str) -> None:
 @pytest.fixture(scope="module")
 def revised(tmp_path_factory):
     """The 2022 plan with target statuses (one dropped) against next year's: `plangen new`
-    (statuses removed, so every target table loses its status column and is replaced; the
-    dropped target left out), then revised: a moved item, a removed unit, an added and a
+    (statuses set back to planned, so the target tables keep their status column and are
+    compared cell by cell; the dropped target left out), then revised: a moved item, a removed unit, an added and a
     removed target, a rewording."""
     tmp = tmp_path_factory.mktemp("office-revision")
     old = revision.with_statuses(tmp / "2022-status.yaml")
@@ -86,8 +86,14 @@ def test_rejecting_the_seed_redline_gives_2021(seed):
     same(seed, "rejected", "old")
 
 
-def test_a_rolled_over_plan_replaces_the_tables_that_lost_their_status_column(revised):
+def test_a_rolled_over_plan_keeps_its_tables_and_marks_the_reset_statuses(revised):
+    """A yearly redline after `plangen new`: the status column stays (planned), so a target
+    table is compared cell by cell, not struck and inserted whole (a stranger's complaint:
+    the one real change, 150 → 200, was lost in replaced tables)."""
     red = docx.Document(str(revised / "red.docx")).element.body
-    deleted = ["".join(t.text or "" for t in cell.iter(f"{W_NS}delText")) for cell in red.iter(f"{W_NS}tc")]
-    assert deleted.count("状态") == 4  # every target table of the plan had the column
-    assert "旗台改造维修" in deleted  # the dropped target goes with its old table
+    cells = list(red.iter(f"{W_NS}tc"))
+    deleted = ["".join(t.text or "" for t in cell.iter(f"{W_NS}delText")) for cell in cells]
+    inserted = ["".join(t.text or "" for ins in cell.iter(f"{W_NS}ins") for t in ins.iter(f"{W_NS}t")) for cell in cells]
+    assert "状态" not in deleted and "状态" not in inserted  # no table replaced for its status column
+    assert "已完成" in deleted and "进行中" in deleted and inserted.count("未开始") >= 2
+    assert "旗台改造维修" in deleted  # the dropped target's row, deleted where it stood

@@ -19,8 +19,8 @@ def test_only_the_moving_values_change_byte_for_byte(tmp_path):
         ("fiscal year 2025 (July 1, 2024 – June 30, 2025)", "fiscal year 2026 (July 1, 2025 – June 30, 2026)"),
         ("the 2024–2025 school year", "the 2025–2026 school year"), ("due 2025-09-30", "due 2026-09-30"),
         ("Budget for FY2025", "Budget for FY2026"), ("12 March 2025", "12 March 2026"),
-        ("deadline: 2025-12-31, status: done}", "deadline: 2026-12-31}"),
-        ("        status: planned     # removed next year\n", ""), ("deadline: 2026-02-28", "deadline: 2027-02-28"),
+        ("deadline: 2025-12-31, status: done}", "deadline: 2026-12-31, status: planned}"),  # set back, not removed
+        ("deadline: 2026-02-28", "deadline: 2027-02-28"),
     ]:
         assert old in expected, old
         expected = expected.replace(old, new, 1)
@@ -79,9 +79,9 @@ def test_dropped_targets_are_left_out_and_listed(tmp_path):
     src.write_text(DROPPED, encoding="utf-8")
     proc = run("new", "--from", str(src), "--year", "2026")
     assert proc.returncode == 0, proc.stderr
-    expected = DROPPED.replace("2025", "2026").replace("X-0001", "X-0002").replace("        status: done\n", "")
+    expected = DROPPED.replace("2025", "2026").replace("X-0001", "X-0002").replace("status: done\n", "status: planned\n")
     for gone in ("      - what: Chairs   # given up\n        quantity: 3\n        unit: chair\n        for: all\n"
-                 "        status: dropped\n", ", status: planned",
+                 "        status: dropped\n",
                  "    targets:\n      - {what: Boards, quantity: 1, unit: board, for: all, status: dropped}\n",
                  "{what: Pens, quantity: 1, unit: box, for: all, status: dropped}, "):
         assert gone in expected, gone
@@ -91,8 +91,8 @@ def test_dropped_targets_are_left_out_and_listed(tmp_path):
     assert lines[:5] == ["left out 3 dropped target(s):", f"{src}:15: targets: Chairs: dropped, left out of the 2026 plan",
                          f"{src}:25: targets: Boards: dropped, left out of the 2026 plan",
                          f"{src}:29: targets: Pens: dropped, left out of the 2026 plan",
-                         # done and planned: the statuses of the targets that stay (a dropped one's goes with it)
-                         "removed 2 target status(es) and 0 cover date(s) (filled in anew each year)"]
+                         # done: set back to planned (planned stays; a dropped one's goes with its target)
+                         "set 1 target status(es) back to planned and removed 0 cover date(s) (filled in anew each year)"]
     assert run("check", str(tmp_path / "plan-2026.yaml")).returncode == 0
 
 
@@ -108,10 +108,14 @@ def test_new_speaks_the_plans_language(tmp_path):
     proc = run("new", "--from", str(src), "--year", "2023")
     assert proc.returncode == 0, proc.stderr
     dropped = [line for line in text.splitlines() if "status: dropped" in line]
-    statuses = sum("status: " in line for line in text.splitlines()) - len(dropped)
+    statuses = sum("status: " in line and "status: planned" not in line for line in text.splitlines()) - len(dropped)
     lines = proc.stderr.splitlines()
     assert lines[0] == f"{len(dropped)}个已取消的目标不转入新计划："
     assert all(line.startswith(f"{src}:") and "：已取消，不转入2023年计划" in line for line in lines[1:1 + len(dropped)])
-    assert lines[1 + len(dropped)] == f"已删除{statuses}项目标状态、1项封面日期（新年度重新填写）"
+    assert lines[1 + len(dropped)] == f"已将{statuses}项目标状态重置为未开始，删除1项封面日期（新年度重新填写）"
+    rolled = (tmp_path / "2023-plan.yaml").read_text(encoding="utf-8")
+    assert "status: done" not in rolled and "status: in-progress" not in rolled and "status: planned" in rolled
     assert lines[-1] == f"wrote {tmp_path / '2023-plan.yaml'}"  # the tool's own status line, as every command's
     assert not any(english in proc.stderr for english in ("dropped", "left out", "removed"))
+    again = run("new", "--from", str(src), "--year", "2023")  # the file exists: an error, and no notices
+    assert again.returncode == 2 and again.stderr.count("\n") == 1 and "exists; use --force" in again.stderr

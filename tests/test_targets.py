@@ -159,3 +159,38 @@ def test_far_deadline_is_a_warning():
     loaded = load_plan_text(text, "p.yaml")
     (w,) = loaded.warnings
     assert w.severity == "warning" and w.line == 22 and "far from the plan's year 2021" in w.message
+
+
+def test_a_deadline_before_the_plans_year_is_a_warning_even_beside_errors(tmp_path):
+    """2026-03-01 in a 2027 plan is most likely a slip; and a warning still shows when the
+    same file has errors (a stranger's far-deadline warning vanished beside an error)."""
+    text = (SEED.parent.parent / "tests" / "data" / "minimal.yaml").read_text(encoding="utf-8")
+    text = text.replace("            unit: 套\n", "            unit: 套\n            deadline: 2020-12-01\n")
+    (w,) = load_plan_text(text, "p.yaml").warnings
+    assert w.line == 22 and w.message == "deadline 2020-12-01 is before the plan's year 2021"
+    plan = tmp_path / "p.yaml"
+    plan.write_text(text.replace("quantity: 50", "quantity: fifty"), encoding="utf-8")
+    proc = run("check", str(plan))
+    assert proc.returncode == 1
+    lines = proc.stderr.splitlines()
+    assert any("quantity: expected a number" in line for line in lines), lines
+    assert any(line.endswith("warning: sections[0].items[0].targets[0].deadline: deadline 2020-12-01 is before the plan's "
+                             "year 2021") for line in lines), lines
+    assert lines[-1] == "1 error(s) in 1 of 1 file(s)"
+
+
+def test_units_called_danwei_do_not_share_a_header_with_the_unit_of_measure(tmp_path):
+    """unit_noun: 单位 (a water bureau's 下属单位): the measure column says 计量单位, so no table
+    has two columns headed 单位."""
+    import shutil
+    plan = tmp_path / SEED.name
+    plan.write_text(SEED.read_text(encoding="utf-8").replace("  language: zh\n", "  language: zh\n  unit_noun: 单位\n", 1),
+                    encoding="utf-8")
+    shutil.copy(SEED.with_name(SEED.stem + ".progress.yaml"), tmp_path)
+    assert "unit_noun: 单位" in plan.read_text(encoding="utf-8")
+    proc = run("progress", str(plan))
+    assert proc.returncode == 0, proc.stderr
+    header = proc.stdout.splitlines()[1].split()
+    assert "计量单位" in header and header.count("单位") == 1, header
+    default = run("progress", str(SEED)).stdout.splitlines()[1].split()
+    assert "单位" in default and "学校" in default and "计量单位" not in default, default

@@ -38,8 +38,9 @@ def cmd_check(args: argparse.Namespace) -> int:
     for path in paths:
         try:
             warnings += check_file(path)
-        except PlanError as exc:
-            errors += exc.diagnostics
+        except PlanError as exc:  # its errors, and the warnings found beside them
+            errors += [d for d in exc.diagnostics if d.severity != "warning"]
+            warnings += [d for d in exc.diagnostics if d.severity == "warning"]
     if args.format == "json":
         print(json.dumps({"files": len(paths), "errors": [d.as_json() for d in errors],
                           "warnings": [d.as_json() for d in warnings]}, ensure_ascii=False, indent=2))
@@ -187,6 +188,9 @@ def cmd_new(args: argparse.Namespace) -> int:
     text = read_file(args.source).decode("utf-8")
     rolled = roll_forward(text, args.year, args.number, args.number_format)
     out_text = rolled.text
+    target = args.output or default_output(args.source, old_year, args.year)
+    if target != "-" and Path(target).exists() and not args.force:  # before any notice: nothing is done
+        raise UsageError(f"{target} exists; use --force to overwrite it, or -o another path")
     # what was taken out of the plan, in the plan's words (wording new_*): the office reads it
     w = _wording(source.plan)
     if rolled.dropped:
@@ -195,13 +199,10 @@ def cmd_new(args: argparse.Namespace) -> int:
         print(f"{args.source}:{line}: targets: {w.format('new_dropped', what=what, year=str(args.year))}", file=sys.stderr)
     if rolled.statuses or rolled.values:
         print(w.format("new_cleared", statuses=str(rolled.statuses), values=str(rolled.values)), file=sys.stderr)
-    target = args.output or default_output(args.source, old_year, args.year)
     load_plan_text(out_text, target)  # the new plan is checked before it is written
     if target == "-":
         sys.stdout.write(out_text)
         return EXIT_OK
-    if Path(target).exists() and not args.force:
-        raise UsageError(f"{target} exists; use --force to overwrite it, or -o another path")
     atomic_write(Path(target), out_text.encode("utf-8"))
     print(f"wrote {target}", file=sys.stderr)
     return EXIT_OK

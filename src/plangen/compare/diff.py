@@ -68,19 +68,20 @@ class PlanDiff:
     units: list[dict] = field(default_factory=list)
     items: list[ItemChange] = field(default_factory=list)
     targets: list[dict] = field(default_factory=list)
+    schedule: list[dict] = field(default_factory=list)  # a target's deadline, owner or status changed
     totals: list[dict] = field(default_factory=list)
     budgets: list[dict] = field(default_factory=list)
     budget_total: Optional[dict] = None  # {"old", "new"}: the plan's whole budget, when it changed
 
     @property
     def identical(self) -> bool:
-        return not (self.metadata or self.units or self.items or self.targets or self.totals or self.budgets
-                    or self.budget_total)
+        return not (self.metadata or self.units or self.items or self.targets or self.schedule or self.totals
+                    or self.budgets or self.budget_total)
 
     def as_json(self) -> dict:
         return {"old": self.old_name, "new": self.new_name, "identical": self.identical,
                 "metadata": self.metadata, "units": self.units, "items": [c.as_json() for c in self.items],
-                "targets": self.targets, "totals": self.totals, "budgets": self.budgets,
+                "targets": self.targets, "schedule": self.schedule, "totals": self.totals, "budgets": self.budgets,
                 "budget_total": self.budget_total}
 
 
@@ -93,6 +94,7 @@ def diff_plans(old: Plan, new: Plan, wording_old: Wording, wording_new: Wording,
     old_nodes, new_nodes = nodes(old, wording_old), nodes(new, wording_new)
     pairs = match(old_nodes, new_nodes)
     result.items = _item_changes(old_nodes, new_nodes, pairs, new.document.language)
+    result.schedule = _schedule(new_nodes, pairs)
     _targets(result, matrix(old), matrix(new), old, new)
     return result
 
@@ -172,6 +174,28 @@ def _item_changes(old: list[Node], new: list[Node], pairs: dict[tuple, Node], la
     return changes
 
 
+SCHEDULE = ("deadline", "owner", "status")  # what a target's row says besides its numbers
+
+
+def _schedule(new: list[Node], pairs: dict[tuple, Node]) -> list[dict]:
+    """Deadlines, owners and statuses that changed, of the targets both plans have (matched
+    by id, else by what, within matched items); quantities and money are compared apart."""
+    out = []
+    for n in new:
+        o = pairs.get(n.loc)
+        if o is None:
+            continue
+        before = {t.id or t.what: t for t in o.item.targets or []}
+        for t in n.item.targets or []:
+            was = before.get(t.id or t.what)
+            for name in SCHEDULE if was is not None else ():
+                a, b = getattr(was, name), getattr(t, name)
+                if a != b:
+                    out.append({"what": t.what, "id": t.id, "path": n.path, "field": name,
+                                "old": None if a is None else str(a), "new": None if b is None else str(b)})
+    return out
+
+
 def _moved(new: list[Node], pairs: dict[tuple, Node]) -> set[tuple]:
     """Matched items whose parent changed, or whose order among their siblings changed."""
     moved = set()
@@ -194,14 +218,24 @@ def _moved(new: list[Node], pairs: dict[tuple, Node]) -> set[tuple]:
 
 
 def _increasing(values: list[int]) -> set[int]:
-    """Positions of a longest increasing subsequence (the siblings that kept their order)."""
-    best: list[list[int]] = []
-    for k, v in enumerate(values):
-        options = [b for b in best if values[b[-1]] < v]
-        chain = max(options, key=len) + [k] if options else [k]
-        best.append(chain)
-    longest: list[int] = max(best, key=len) if best else []
-    return set(longest)
+    """Positions of a longest increasing subsequence (the siblings that kept their order): the
+    fewest items are reported as moved. Where several are equally long (two siblings swapped),
+    the one kept is the one whose old positions come first, so the item reported as moved is
+    the one that now stands earlier than it did: moving an item up above others is the usual
+    edit, and its old neighbours read as undisturbed. Greedy from the left over the lengths of
+    the longest chains starting at each position, so the answer is deterministic."""
+    n = len(values)
+    longest = [1] * n  # longest increasing chain starting at k
+    for k in range(n - 1, -1, -1):
+        longest[k] = 1 + max((longest[j] for j in range(k + 1, n) if values[j] > values[k]), default=0)
+    kept: list[int] = []
+    need = max(longest, default=0)
+    while need:
+        after = kept[-1] if kept else -1
+        options = [k for k in range(after + 1, n) if longest[k] == need and (not kept or values[k] > values[after])]
+        kept.append(min(options, key=lambda k: values[k]))
+        need -= 1
+    return set(kept)
 
 
 def _fields(old: Item, new: Item, language: str) -> dict:
@@ -301,7 +335,9 @@ def _targets(result: PlanDiff, a: Matrix, b: Matrix, old: Plan, new: Plan) -> No
             if qa != qb:
                 result.targets.append({"what": what, "unit_id": unit, "unit": names.get(unit, unit),
                                        "old": qa, "new": qb, "measure": measures[what]})
-        ta, tb = a.column_total(what), b.column_total(what)
+        # a target only one plan has: no total on the other side (—, as its units' lines), not 0
+        ta = a.column_total(what) if what in dict(a.columns) else None
+        tb = b.column_total(what) if what in dict(b.columns) else None
         if ta != tb:
             result.totals.append({"what": what, "old": ta, "new": tb, "measure": measures[what]})
     for unit in units:

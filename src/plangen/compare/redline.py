@@ -14,7 +14,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Optional
 
-from plangen.compare.diff import ItemChange, diff_plans, inline_diff, match, nodes
+from plangen.compare.diff import SIMILAR, ItemChange, diff_plans, inline_diff, match, nodes
 from plangen.compare.report import as_runs
 from plangen.compare.tables import compare_appendix, compare_table, whole
 from plangen.outline.changes import DELETED, INSERTED, BlockMark, Mark, Move, PlanRef, Redline, Runs, TableMark
@@ -43,7 +43,11 @@ def build_redline(old: Plan, new: Plan, wording_old: Wording, wording_new: Wordi
         legend=(w.redline_inserted, w.redline_deleted),
         summary=as_runs(d, w) or [[["=", w.redline_none]]], author=author,
         date=date or (new.document.date.isoformat() if new.document.date else f"{new.document.year}-01-01"),
-        number=_runs(o_old.number, o_new.number, language), title=_runs(o_old.title, o_new.title, language),
+        number=_code(o_old.number, o_new.number), title=_runs(o_old.title, o_new.title, language),
+        subtitle=_runs(o_old.subtitle or "", o_new.subtitle or "", language),
+        kind_line=_runs(o_old.cover.kind_line, o_new.cover.kind_line, language),
+        tagline=_runs(o_old.tagline or "", o_new.tagline or "", language),
+        preface=preface(o_old.preface, o_new.preface, language),
         blocks=[m for _b, m in marked], appendix=[m for _t, m in appendix])
     return replace(o_new, blocks=[b for b, _m in marked], appendix=[t for t, _m in appendix], redline=redline)
 
@@ -79,6 +83,36 @@ def _ref(w: Wording, ref: PlanRef) -> str:
 
 def _runs(old: str, new: str, language: str) -> Optional[Runs]:
     return None if old == new else inline_diff(old, new, language)
+
+
+def _code(old: str, new: str) -> Optional[Runs]:
+    """A document number is a code, replaced whole: LIB-FAC-2027-01 struck, LIB-FAC-2028-01 inserted."""
+    return None if old == new else [[op, text] for op, text in (("-", old), ("+", new)) if text]
+
+
+def preface(old: list[str], new: list[str], language: str) -> list[tuple[str, BlockMark]]:
+    """The preface's paragraphs, OLD's woven into NEW's: a kept one with its changed words (when
+    the two are similar, as items are matched in ``diff``), else the old one deleted where it
+    stood and the new one inserted. Empty when nothing changed."""
+    if old == new:
+        return []
+    out: list[tuple[str, BlockMark]] = []
+    for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(None, old, new, autojunk=False).get_opcodes():
+        if tag == "equal":
+            out.extend((b, BlockMark()) for b in new[j1:j2])
+            continue
+        olds, news = old[i1:i2], new[j1:j2]
+        paired = 0
+        while paired < min(len(olds), len(news)) and _similar(olds[paired], news[paired]):
+            out.append((news[paired], BlockMark(words=inline_diff(olds[paired], news[paired], language))))
+            paired += 1
+        out.extend((a, BlockMark(change=DELETED)) for a in olds[paired:])
+        out.extend((b, BlockMark(change=INSERTED)) for b in news[paired:])
+    return out
+
+
+def _similar(old: str, new: str) -> bool:
+    return difflib.SequenceMatcher(None, old, new, autojunk=False).ratio() >= SIMILAR
 
 
 class _Weave:

@@ -12,6 +12,8 @@ from plangen.outline import numbers
 from plangen.outline.wording import Wording
 
 CONTEXT = 12  # characters of unchanged text shown around a change
+WORD_SLACK = 12  # ... and at most this many more, to end on a word's boundary
+_HEAD, _TAIL = rf".{{{CONTEXT}}}\S*", rf"\S*.{{0,{CONTEXT}}}$"  # CONTEXT characters, then to the word's end / from its start
 SHORT = 80  # characters of a value shown whole
 NAME_WIDTH = 48  # an item's title or text in a document's summary: columns, a CJK character counting 2
 SYMBOL = {"added": "+", "removed": "-", "moved": ">", "changed": "~"}
@@ -29,8 +31,8 @@ def _inline(runs: list[list[str]], style: str, color: bool) -> str:
         text = text.replace("\n", " ¶ ")
         if op == "=":
             if len(text) > 2 * CONTEXT:
-                head = text[:CONTEXT] if k > 0 else ""
-                tail = text[-CONTEXT:] if k < len(runs) - 1 else ""
+                head = _context(text, True) if k > 0 else ""
+                tail = _context(text, False) if k < len(runs) - 1 else ""
                 text = f"{head}…{tail}" if head or tail else "…"
             out.append(text)
         elif style == "markdown":
@@ -42,6 +44,16 @@ def _inline(runs: list[list[str]], style: str, color: bool) -> str:
         else:
             out.append(f"[-{text}-]" if op == "-" else f"{{+{text}+}}")
     return "".join(out)
+
+
+def _context(text: str, head: bool) -> str:
+    """About CONTEXT characters of kept text after (head) or before a change, whole words where
+    the text has spaces ("financial year," rather than "financial y"); CJK text is cut by characters."""
+    found = re.match(_HEAD, text, re.S) if head else re.search(_TAIL, text, re.S)
+    words = found.group() if found else ""
+    if words and len(words) <= CONTEXT + WORD_SLACK:
+        return words
+    return text[:CONTEXT] if head else text[-CONTEXT:]
 
 
 class _Lines:
@@ -78,10 +90,10 @@ class _Lines:
     def _change(self, m: dict[str, Any]) -> str:
         """old → new; a long text (a preface, a title) as its changed words in context, so a
         change past the 80th character is not hidden behind two equal shortened values."""
-        old, new = m["old"], m["new"]
+        old, new = (_paragraphs(m["old"]), _paragraphs(m["new"])) if m["field"] != "fields" else (m["old"], m["new"])
         if isinstance(old, str) and isinstance(new, str) and max(len(old), len(new)) > SHORT:
             return _inline(inline_diff(old, new, self.d.language), self.style, self.color)
-        return f"{self._value(m['field'], old)} → {self._value(m['field'], new)}"
+        return f"{self._value(m['field'], m['old'])} → {self._value(m['field'], m['new'])}"
 
     def _value(self, name: str, value: object) -> str:
         """A metadata value as a person reads it: cover fields as 部门：后勤处, 姓名：—."""
@@ -142,7 +154,27 @@ class _Lines:
         if self.d.budget_total:
             t = self.d.budget_total
             out.append(f"{b}{w.diff_budget} · {w.diff_total}{w.colon}{money(t['old'])} → {money(t['new'])}{cur}")
-        return out
+        return out + self.schedule()
+
+    def schedule(self) -> list[str]:
+        """电脑 · 完成时限：2021年12月31日 → 2022年4月30日, as the target tables print them."""
+        w = self.w
+        label = {"deadline": w.table_deadline, "owner": w.table_owner, "status": w.table_status}
+        return [f"{self.bullet}{s['what']} · {label[s['field']]}{w.colon}{self.scheduled(s, 'old')} → {self.scheduled(s, 'new')}"
+                for s in self.d.schedule]
+
+    def scheduled(self, s: dict[str, Any], side: str) -> str:
+        value = s[side]
+        if value is None:
+            return "—"
+        if s["field"] == "deadline":
+            return self.w.date(dt.date.fromisoformat(value), "deadline_format")
+        return self.w.status(value) if s["field"] == "status" else value
+
+
+def _paragraphs(value: object) -> object:
+    """A preface's paragraphs as one text, a paragraph a line (shown as ¶), to compare word by word."""
+    return "\n".join(value) if isinstance(value, list) and all(isinstance(v, str) for v in value) else value
 
 
 def _lines(d: PlanDiff, w: Wording, style: str, color: bool) -> list[str]:

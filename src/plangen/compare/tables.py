@@ -28,20 +28,20 @@ def compare_table(old: Table, new: Table, language: str) -> list[tuple[Table, Ta
         columns = ([h for h in old.header if h not in new.header], [h for h in new.header if h not in old.header])
         return [(old, TableMark(change=DELETED, accepted=old, columns=columns)), whole(new, INSERTED)]
     rows: list[list[str]] = []
+    totals: list[bool] = []  # the rows' total flags, each from its own table
     mark = TableMark(accepted=new)
     for i, j in _order(_match(old, new), len(old.rows), len(new.rows)):
         r = len(rows) + 1  # row 0 is the header
+        table, k = (old, i) if j is None else (new, j)
+        rows.append(table.rows[k])  # type: ignore[index]
+        totals.append(table.is_total(k + 1))  # type: ignore[operator]
         if j is None:
-            rows.append(old.rows[i])  # type: ignore[index]
             mark.rows[r] = DELETED
         elif i is None:
-            rows.append(new.rows[j])
             mark.rows[r] = INSERTED
         else:
-            rows.append(new.rows[j])
             _cells(mark, r, old.rows[i], new.rows[j], new.numeric, language)
-    last_kept = bool(rows) and mark.rows.get(len(rows)) != DELETED
-    return [(replace(new, rows=rows, total_row=new.total_row and last_kept), mark)]
+    return [(replace(new, rows=rows, total_row=False, totals=totals), mark)]
 
 
 def _cells(mark: TableMark, r: int, old: list[str], new: list[str], numeric: list[bool], language: str) -> None:

@@ -4,8 +4,13 @@ short word. Decided here once; the HTML/PDF wraps the tail in a no-break span, t
 glues it with characters Word and LibreOffice honour (no line can be measured there)."""
 from __future__ import annotations
 
+import re
+
 WORD_JOINER = "\u2060"  # no break on either side, no width (Unicode line-break class WJ)
 NO_BREAK_SPACE = "\u00a0"
+# a document number or similar code: capitals and digits joined by hyphens or slashes, with a
+# digit somewhere (LIB-FAC-2028-01, YK-JH-0026, 0571-87654321, 2025-08-15); never broken at its marks
+CODE = re.compile(r"(?<![A-Za-z0-9-])(?=[A-Z/-]*\d)[A-Z0-9]+(?:[-/][A-Z0-9]+)+(?![A-Za-z0-9-])")
 _CLOSING = "。，、；：？！）】》」』”’.,;:?!)"  # never start a line: they follow the characters before
 
 
@@ -47,3 +52,14 @@ def glued_runs(runs: list) -> list:
 def unglued(text: str) -> str:
     """Text as a reader searches it: joiners dropped, no-break spaces plain."""
     return text.replace(WORD_JOINER, "").replace(NO_BREAK_SPACE, " ")
+
+
+def codes(text: str) -> list[tuple[str, bool]]:
+    """TEXT in pieces, each (piece, is it a code that must not break)."""
+    out: list[tuple[str, bool]] = []
+    at = 0
+    for m in CODE.finditer(text):
+        out.extend([(text[at:m.start()], False)] if m.start() > at else [])
+        out.append((m.group(), True))
+        at = m.end()
+    return out + ([(text[at:], False)] if at < len(text) else [])

@@ -83,6 +83,10 @@ class Redline:
     date: str  # YYYY-MM-DD, NEW's document date
     number: Optional[Runs] = None  # the document number's change
     title: Optional[Runs] = None
+    subtitle: Optional[Runs] = None  # None: unchanged; one run "+" or "-": added or removed whole
+    kind_line: Optional[Runs] = None  # the cover's （工作计划） line
+    tagline: Optional[Runs] = None
+    preface: list[tuple[str, BlockMark]] = field(default_factory=list)  # OLD's and NEW's paragraphs woven; empty: unchanged
     blocks: list[Optional[Mark]] = field(default_factory=list)
     appendix: list[Optional[Mark]] = field(default_factory=list)
 

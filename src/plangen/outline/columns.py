@@ -11,7 +11,7 @@ import datetime as dt
 import re
 from typing import TYPE_CHECKING, Optional
 
-from plangen.outline import numbers
+from plangen.outline import metrics, numbers
 from plangen.outline.targets import Matrix, target_budget
 from plangen.outline.wording import Wording
 from plangen.source.model import Plan, Target
@@ -21,6 +21,8 @@ if TYPE_CHECKING:
 
 TEXT_WIDTH_PT = 156 * 72 / 25.4  # the text block of GB/T 9704: 156 mm
 APPENDIX_PT = 10.5  # the appendix's type size (五号)
+SIZES = (10.5, 10.0, 9.5, 9.0)  # a sized table's type size: 五号, smaller down to 小五 where its words need it
+TABLE_PT = {"zh": 12.0, "en": 10.5}  # a plain table's type size (plan.css; the reference documents' Table Text)
 CELL_PADDING_PT = 3 * 72 / 25.4 + 1.5  # 1.5 mm each side (Word's default cell margins are 1.9 mm), plus the rules
 SIZED_PADDING_PT = 2 * 72 / 25.4 + 2.5  # a sized table's cells: 1 mm each side, the rules, and some slack
 NUMBER_SLACK = 1.12  # Chinese documents: digits are 0.557 em in Noto Serif CJK (char_em says 0.5, right for Liberation Serif)
@@ -28,8 +30,15 @@ MAX_NAMED = 5  # a target for more units than this names them as a group, not on
 MAX_NAMED_CHARS = 60  # ... and so does a list of names longer than this (about three lines of its cell)
 MAX_ONE_NAME_CHARS = 90  # a single unit is named, its name shortened beyond this (the appendix has it whole)
 MAX_ITEM_COLUMNS = 8  # item columns per appendix table, however narrow
+APPENDIX_LINE = {"zh": 1.35, "en": 1.15}  # the appendix's line pitch in em (en: Word's single spacing of Liberation)
+APPENDIX_PAD_PT = {"zh": 72 / 25.4, "en": 0.5 * 72 / 25.4}  # its cells' padding above and below (1 mm, 0.5 mm)
+NAME_CHARS = 22  # a name column wants this many characters a line before the numbers get more room
 DROPPED_CELL = "—"  # a dropped target's total and budget: it counts nowhere
 _TOKEN = re.compile(r"[\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef]|[^\s\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef]+")
+_CJK = "\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef"
+# what a line may not break inside (a text cell's min-content): a CJK character, or a Latin word up to
+# and with a hyphen before a letter (Hay- / on- / Wye; both formats break there, never in 2027-09-30)
+_WORD = re.compile(rf"[{_CJK}]|[^\s{_CJK}]+?(?:[-\u2010\u2013](?=[^\d\s{_CJK}-])|(?=[\s{_CJK}])|$)")
 
 
 def _table(*args, **kw) -> Table:
@@ -110,7 +119,7 @@ def target_table(entries: list[tuple[Target, list[str]]], plan: Plan, w: Wording
     with_budget = any(t.budget is not None or t.budget_total is not None for t, _ in entries)
     cols = ["what", "each", "unit", "for", "total"] + ["budget"] * with_budget
     cols += [c for c in ("deadline", "owner", "status") if c in extra]
-    header = {"what": w.table_what, "each": w.table_each, "unit": w.table_unit, "for": w.named("table_for", noun),
+    header = {"what": w.table_what, "each": w.table_each, "unit": w.measure_header(noun), "for": w.named("table_for", noun),
               "total": w.table_total, "budget": budget_heading(w, "table_budget", currency),
               "deadline": w.table_deadline, "owner": w.table_owner, "status": w.table_status}
     rows = []
@@ -129,56 +138,105 @@ def target_table(entries: list[tuple[Target, list[str]]], plan: Plan, w: Wording
                   size=APPENDIX_PT if sized else None)
 
 
-def size_tables(tables: list[Table], language: str) -> None:
-    """The widths of a document's sized target tables: tables with the same columns get the
-    same widths (measured on all their rows), so they line up page after page."""
+def size_tables(tables: list[Table], language: str, first: float = APPENDIX_PT) -> None:
+    """The type size (FIRST, smaller where the words need it) and widths of a document's sized
+    tables: tables with the same columns get the same (measured on all their rows), so they line
+    up page after page."""
     groups: dict[tuple, list[Table]] = {}
     for t in tables:
-        groups.setdefault(tuple(t.columns), []).append(t)
+        groups.setdefault((tuple(t.columns), tuple(t.header), t.role), []).append(t)
     for group in groups.values():
-        widths = sized_widths(group[0].header, [row for t in group for row in t.rows], group[0].numeric,
-                              NUMBER_SLACK if language == "zh" else 1.0)
+        rows = [(row, t.is_total(k)) for t in group for k, row in enumerate(t.rows, 1)]
+        size, widths = sized_widths(group[0].header, [r for r, _ in rows], group[0].numeric, language,
+                                    totals=[b for _, b in rows], first=first)
         for t in group:
-            t.widths = widths
+            t.size, t.widths = size, widths
 
 
-def sized_widths(header: list[str], rows: list[list[str]], numeric: list[bool], slack: float = NUMBER_SLACK) -> list[float]:
-    """Column widths (pt, padding included) that fill the text block at 五号: numbers never
-    wrap (their headers may), words never break; each column gets up to what its widest
-    cell wants, and what is short is taken from the text columns that want the most."""
+def sized_widths(header: list[str], rows: list[list[str]], numeric: list[bool], language: Optional[str] = None,
+                 totals: Optional[list[bool]] = None, first: float = APPENDIX_PT) -> tuple[float, list[float]]:
+    """The type size (FIRST, or down to 小五 when the columns' longest words cannot stand side by
+    side at FIRST: SIZES) and column widths (pt, padding included) that fill the text block,
+    measured with the fonts (metrics): numbers never wrap (their headers may, between words);
+    no column is narrower than its longest word (its min-content) unless even at the smallest
+    size the words cannot stand side by side; each column gets up to what its widest cell
+    wants, and what is short is taken from the text columns that want the most."""
+    bold = totals or [False] * len(rows)
+    for size in [first] + [s for s in SIZES if s < first]:
+        hard, least, wants = _needs(header, rows, numeric, language, bold, size)
+        if sum(least) <= TEXT_WIDTH_PT:
+            break
+    return size, _share(hard, least, wants, numeric)
+
+
+def _needs(header: list[str], rows: list[list[str]], numeric: list[bool], language: Optional[str],
+           bold: list[bool], size: float) -> tuple[list[float], list[float], list[float]]:
+    """Per column at SIZE: the least it may have when squeezed hard (numbers whole), its
+    min-content (longest word, or widest number line) and what it wants."""
     hard, least, wants = [], [], []
     for col, head in enumerate(header):
-        cells = [row[col] for row in rows]
-        tokens = [text_width(t, bold=True) for t in _TOKEN.findall(head)]
-        if numeric[col]:
-            whole = max([slack * text_width(c) for c in cells] + [0.0])
+        cells = [(row[col], "bold" if b else "text") for row, b in zip(rows, bold)]
+        head_words = [_head_least(head, language, size)]
+        head_line = measure(head, language, "head", size)
+        if numeric[col]:  # a number cell's lines (18,600.00 / (shared)) each whole
+            whole = max([measure(line, language, role, size) for c, role in cells for line in c.split("\n")] + [0.0])
             hard.append(whole + SIZED_PADDING_PT)
-            least.append(max([whole] + tokens) + SIZED_PADDING_PT)
-            wants.append(max(whole, min(text_width(head, bold=True), 4 * APPENDIX_PT)) + SIZED_PADDING_PT)
+            least.append(max([whole] + head_words) + SIZED_PADDING_PT)
+            wants.append(max(whole, min(head_line, 4 * size)) + SIZED_PADDING_PT)
         else:
-            words = [text_width(t) for c in cells for t in _TOKEN.findall(c)] + tokens
-            hard.append(APPENDIX_PT + SIZED_PADDING_PT)
-            least.append(max(words + [2 * APPENDIX_PT]) + SIZED_PADDING_PT)
-            natural = max([text_width(c) for c in cells] + [text_width(head, bold=True)])
-            wants.append(max(min(natural, 12 * APPENDIX_PT) + SIZED_PADDING_PT, least[-1]))
-    return _share(hard, least, wants, numeric)
+            words = [measure(t, language, role, size) for c, role in cells for t in _WORD.findall(c)] + head_words
+            hard.append(size + SIZED_PADDING_PT)
+            least.append(max(words + [2 * size]) + SIZED_PADDING_PT)
+            natural = max([measure(c, language, role, size) for c, role in cells] + [head_line])
+            wants.append(max(min(natural, 12 * size) + SIZED_PADDING_PT, least[-1]))
+    return hard, least, wants
+
+
+def _head_least(head: str, language: Optional[str], size: float) -> float:
+    """A header's narrowest line: its longest word, a CJK header of up to six characters whole
+    (a longer one four characters a line, as min_width), wrapping before a bracket (电脑 / （台））."""
+    parts = re.split(r"(?=[（(])", head)
+    scale = size / APPENDIX_PT
+    return max(min_width([part], False, language=language, role="head") - CELL_PADDING_PT for part in parts) * scale
 
 
 def _share(hard: list[float], least: list[float], wants: list[float], numeric: list[bool]) -> list[float]:
     """Widths between LEAST and WANTS that add up to the text block: room to spare goes to
-    the text columns; too little is taken from what each column wants beyond its least; when
-    even the least is too wide (the estimate of words is generous, Latin ones by 10-30 %),
-    every column gives up the same share of what it has beyond HARD (numbers whole)."""
+    the text columns; too little is taken from what each column wants beyond its least. When
+    even the least is too wide, the widest text columns are capped (_capped): only their
+    longest words break, where no column could hold them beside the others."""
     if sum(wants) <= TEXT_WIDTH_PT:
         grows = [not n for n in numeric] if not all(numeric) else [True] * len(numeric)
         base = sum(w for w, g in zip(wants, grows) if g)
         return [w + (TEXT_WIDTH_PT - sum(wants)) * w / base if g else w for w, g in zip(wants, grows)]
     if sum(least) > TEXT_WIDTH_PT:
-        wants, least = least, hard
-        if sum(least) > TEXT_WIDTH_PT:  # numbers alone overflow: everything in proportion
-            return [w * TEXT_WIDTH_PT / sum(least) for w in least]
+        return _capped(hard, least, numeric)
     room, over = TEXT_WIDTH_PT - sum(least), sum(w - m for w, m in zip(wants, least))
     return [m + (w - m) * room / over for w, m in zip(wants, least)]
+
+
+def _capped(hard: list[float], least: list[float], numeric: list[bool]) -> list[float]:
+    """LEAST cut to one common cap, the largest that lets the table fit, never below HARD
+    (numbers whole): only the widest words break, a column narrower than the cap keeps its
+    least. When even HARD overflows, every column in proportion to it."""
+    if sum(hard) >= TEXT_WIDTH_PT:
+        return [w * TEXT_WIDTH_PT / sum(hard) for w in hard]
+    low, high = 0.0, max(least)
+    for _ in range(40):  # bisection: the widths grow with the cap
+        cap = (low + high) / 2
+        if sum(max(h, min(m, cap)) for h, m in zip(hard, least)) > TEXT_WIDTH_PT:
+            high = cap
+        else:
+            low = cap
+    return [max(h, min(m, low)) for h, m in zip(hard, least)]
+
+
+def measure(text: str, language: Optional[str], role: str = "text", size: float = APPENDIX_PT) -> float:
+    """TEXT's width in pt set at SIZE for ROLE (text, bold, head) in LANGUAGE's fonts (metrics);
+    the char_em estimate (bold 8 % wider) without a language."""
+    if language is None:
+        return text_width(text, size, bold=role != "text")
+    return metrics.width(text, size, language, role, char_em)
 
 
 def _budget_cell(target: Target, n_units: int, currency: str, lang: str, written: int, w: Wording,
@@ -189,8 +247,20 @@ def _budget_cell(target: Target, n_units: int, currency: str, lang: str, written
     if not target.counts:
         return DROPPED_CELL
     shown = numbers.money(amount, currency, lang, written)
-    shared = target.budget_total is not None and shared_here
-    return w.format("budget_shared", amount=shown) if shared else shown
+    if target.budget_total is None or not shared_here:
+        return shown
+    return shared_cell(w.format("budget_shared", amount=shown), shown)
+
+
+def shared_cell(worded: str, amount: str) -> str:
+    """A budget shared with other units, in one unit's own copy: the amount on its line and
+    the wording around it (shared, 共同) on the next, so the number column is as wide as the
+    amount, not as the amount and its note (both formats break at the newline, nowhere else)."""
+    at = worded.find(amount)
+    if at < 0:
+        return worded
+    note = (worded[:at] + worded[at + len(amount):]).strip()
+    return f"{amount}\n{note}" if note else amount
 
 
 def text_width(text: str, size: float = APPENDIX_PT, bold: bool = False) -> float:
@@ -203,16 +273,19 @@ def char_em(ch: str) -> float:
     return 1.0 if "\u2e80" <= ch <= "\uffef" else 0.5 if ch in "0123456789,.%-" else 0.62
 
 
-def min_width(texts: list[str], numeric: bool, bold: bool = False) -> float:
+def min_width(texts: list[str], numeric: bool, bold: bool = False, language: Optional[str] = None,
+              role: Optional[str] = None) -> float:
     """The narrowest a column may be: numbers never wrap; text wraps between words, and CJK
-    text keeps a name of up to six characters whole, a longer one four characters a line."""
+    text keeps a name of up to six characters whole, a longer one four characters a line.
+    Measured with LANGUAGE's fonts (metrics) where given, as ROLE (default: head when BOLD)."""
+    role = role or ("head" if bold else "text")
     widest = 0.0
     for text in texts:
         if numeric:
-            widest = max(widest, text_width(text, bold=bold))
+            widest = max(widest, measure(text, language, role))
             continue
-        for token in _TOKEN.findall(text):
-            widest = max(widest, text_width(token, bold=bold))
+        for token in (_WORD if language else _TOKEN).findall(text):
+            widest = max(widest, measure(token, language, role))
         cjk = sum(1 for ch in text if "\u2e80" <= ch <= "\uffef")
         widest = max(widest, (cjk if cjk <= 6 else 4) * APPENDIX_PT * (1.08 if bold else 1.0))
     return widest + CELL_PADDING_PT
@@ -270,7 +343,7 @@ def appendix(m: Matrix, w: Wording, noun: str, language: str) -> list[Table]:
         trailing_title, with_trailing, with_totals = budget, m.has_budget, m.sums
     else:  # a row per item, a column per unit, a totals column
         keys = [uid for uid, _ in m.units]
-        head = [w.table_what, w.table_unit]
+        head = [w.table_what, w.measure_header(noun)]
         col_title = dict(m.units)
         rows = [([k, measure_of[k]], {uid: qty(m.cells.get((uid, k))) for uid in keys}, qty(m.column_total(k)))
                 for k, _ in m.columns]
@@ -280,12 +353,67 @@ def appendix(m: Matrix, w: Wording, noun: str, language: str) -> list[Table]:
         trailing_title, with_trailing = total, m.sums
         with_totals = m.has_budget
     all_rows = rows + (([totals] + extra_rows) if with_totals else [])
-    return _appendix_tables(w, head, keys, col_title, rows, all_rows, trailing_title, with_trailing, with_totals)
+    tables = _appendix_tables(w, head, keys, col_title, all_rows, trailing_title, with_trailing,
+                              len(rows) if with_totals else None)
+    for t in tables:
+        lay_out_summary(t, language)
+    return tables
 
 
-def _appendix_tables(w: Wording, head: list[str], keys: list[str], col_title: dict[str, str], rows: list,
-                     all_rows: list, trailing_title: str, with_trailing: bool, with_totals: bool) -> list[Table]:
-    """The appendix cut by columns into tables that fit the text block."""
+def lay_out_summary(t: Table, language: str) -> None:
+    """A summary table's widths, type size, line pitch and padding, decided here and drawn as
+    given by the PDF and the .docx: the same rows a page (the plan's appendix, the report's matrix)."""
+    totals = [t.is_total(k) for k in range(1, len(t.rows) + 1)]
+    t.widths, t.size = appendix_widths(t.header, t.rows, t.numeric, language, totals), APPENDIX_PT
+    t.line, t.pad = APPENDIX_LINE[language] * APPENDIX_PT, APPENDIX_PAD_PT[language]
+
+
+def appendix_widths(header: list[str], rows: list[list[str]], numeric: list[bool], language: str,
+                    totals: Optional[list[bool]] = None) -> list[float]:
+    """An appendix table's column widths (pt, padding included) that fill the text block:
+    numbers never wrap, a CJK name of up to six characters keeps one line (a longer one four
+    characters a line, as min_width), words never break, a header may wrap before its
+    bracket; a text column wants up to NAME_CHARS
+    characters a line, a number column its header on one line (up to four characters), and
+    what is short is taken from what each wants beyond its least (columns._share). Measured
+    with the fonts (metrics), a total row's cells bold."""
+    roles = ["bold" if b else "text" for b in (totals or [False] * len(rows))]
+    hard, least, wants = [], [], []
+    for col, head in enumerate(header):
+        cells = [(row[col], role) for row, role in zip(rows, roles)]
+        pad = SIZED_PADDING_PT - CELL_PADDING_PT  # min_width's padding swapped for a sized table's
+        # a header may wrap before its bracket: 电脑 / （台）
+        head_least = max(min_width([part], False, language=language, role="head") for part in re.split(r"(?=[（(])", head))
+        head_line = measure(head, language, "head")
+        if numeric[col]:
+            whole = max([measure(c, language, role) for c, role in cells] + [0.0]) + SIZED_PADDING_PT
+            hard.append(whole)
+            least.append(max(whole, head_least + pad))
+            wants.append(max(least[-1], min(head_line, 4 * APPENDIX_PT) + SIZED_PADDING_PT))
+        else:
+            hard.append(APPENDIX_PT + SIZED_PADDING_PT)
+            least.append(max([head_least] + [min_width([c], False, language=language, role=r) for c, r in cells]) + pad)
+            natural = max([measure(c, language, role) for c, role in cells] + [head_line])
+            wants.append(max(min(natural, NAME_CHARS * APPENDIX_PT) + SIZED_PADDING_PT, least[-1]))
+    return _share(hard, least, _headers_grown(wants, header, numeric, language), numeric)
+
+
+def _headers_grown(wants: list[float], header: list[str], numeric: list[bool], language: Optional[str] = None) -> list[float]:
+    """WANTS with room to spare given first to number columns, up to their header on one line
+    (a school's name over its column, on fewer lines), in proportion to what each lacks."""
+    spare = TEXT_WIDTH_PT - sum(wants)
+    lack = [max(0.0, measure(h, language, "head") + SIZED_PADDING_PT - w) if n else 0.0
+            for w, h, n in zip(wants, header, numeric)]
+    if spare <= 0 or not sum(lack):
+        return wants
+    share = min(1.0, spare / sum(lack))
+    return [w + m * share for w, m in zip(wants, lack)]
+
+
+def _appendix_tables(w: Wording, head: list[str], keys: list[str], col_title: dict[str, str],
+                     all_rows: list, trailing_title: str, with_trailing: bool, total_at: Optional[int]) -> list[Table]:
+    """The appendix cut by columns into tables that fit the text block; the row at TOTAL_AT holds
+    the totals (a shared budget's line may follow it)."""
     widths = {k: max(min_width([col_title[k]], False, bold=True), min_width([v.get(k, "") for _, v, _ in all_rows], True))
               for k in keys}
     fixed = sum(max(min_width([h], False, bold=True), min_width([lead[i] for lead, _, _ in all_rows], False),
@@ -298,12 +426,14 @@ def _appendix_tables(w: Wording, head: list[str], keys: list[str], col_title: di
     for n, chunk in enumerate(parts):
         trail = n == len(parts) - 1 and with_trailing
         header = head + [col_title[k] for k in chunk] + ([trailing_title] if trail else [])
-        body = [lead + [vals.get(k, "") for k in chunk] + ([extra] if trail else []) for lead, vals, extra in all_rows
+        kept = [(n_row, lead + [vals.get(k, "") for k in chunk] + ([extra] if trail else []))
+                for n_row, (lead, vals, extra) in enumerate(all_rows)
                 if vals or trail]  # a row with only a trailing value (共同预算) only where that column is
+        body = [row for _, row in kept]
         numeric = [False] * len(head) + [True] * (len(header) - len(head))
         part = w.format("appendix_part", part=str(n)) if n else ""
         # one leading column: the units are the rows, and the renderers give their names room
         columns = ["names"] + ["number"] * (len(header) - 1) if len(head) == 1 else []
-        tables.append(_table(header, body, numeric, caption + part, with_totals, "summary",
+        tables.append(_table(header, body, numeric, caption + part, False, "summary", totals=[k == total_at for k, _ in kept],
                              bookmark=caption if n == 0 else None, columns=columns))
     return tables

@@ -9,8 +9,10 @@ and nothing prints a binary-float artefact such as ``7.5600000000000005``.
   programs see plain digits (1200).
 - **Money** prints with its currency's decimals where the currency has fixed ones
   (元, USD …: ``12,500.00``); other currencies (万元, 千元, none) print with the most
-  decimals the plan's amounts are written with (``1.26``, and ``12.50`` beside it). An
-  amount may not have more decimals than its currency allows.
+  decimals the plan's amounts are written with, up to ``WRITTEN_CAP`` (``1.26``, and ``12.50``
+  beside it); an amount written with more (0.3125) prints whole, never rounded, and does not
+  make every other amount 42.5000. An amount may not have more decimals than its currency
+  allows.
 - Bounds, for every number: finite, not negative, at most ``MAX_NUMBER``, at most
   ``MAX_DECIMALS`` decimals (a non-zero number at least ``MIN_NUMBER``).
 """
@@ -24,6 +26,7 @@ from typing import Any, Optional
 
 MAX_NUMBER = 10 ** 12
 MAX_DECIMALS = 6
+WRITTEN_CAP = 2  # money without fixed decimals: the plan's decimals, up to this many for all amounts
 MIN_NUMBER = Decimal(1).scaleb(-MAX_DECIMALS)  # 0.000001: a smaller non-zero number would print as 0
 # currencies with fixed decimals; any other currency (万元, 千元, none) prints money as written
 CURRENCY_DECIMALS = {"元": 2, "CNY": 2, "RMB": 2, "¥": 2, "￥": 2, "USD": 2, "$": 2, "US$": 2, "EUR": 2, "€": 2,
@@ -107,9 +110,11 @@ def quantity(value: Decimal, language: str = "zh") -> str:
 
 
 def written_places(amounts) -> int:
-    """The most decimals the plan's amounts are written with: how money in a currency
-    without fixed decimals (万元) is printed, so a column reads 1.20, 1.89, 12.50."""
-    return max((max(0, -a.as_tuple().exponent) for a in amounts if a is not None and a.is_finite()), default=0)
+    """The most decimals the plan's amounts are written with, at most WRITTEN_CAP: how money
+    in a currency without fixed decimals (万元) is printed, so a column reads 1.20, 1.89,
+    12.50 (an amount with more decimals prints whole: money_plain never rounds)."""
+    found = max((max(0, -a.as_tuple().exponent) for a in amounts if a is not None and a.is_finite()), default=0)
+    return min(found, WRITTEN_CAP)
 
 
 def money_plain(value: Decimal, currency: str, written: Optional[int] = None) -> str:

@@ -86,10 +86,19 @@ class Table:
     widths: list = field(default_factory=list)  # per column, its whole width in pt (cell padding included), when
     # the outline decides them (target tables with deadline/owner/status): both formats draw them as given
     size: Optional[float] = None  # the type size in pt the widths are measured for
+    line: Optional[float] = None  # the line pitch of its cells in pt, when the outline decides it (the appendix)
+    pad: Optional[float] = None  # its cells' padding above and below in pt, when the outline decides it
+    totals: list = field(default_factory=list)  # per body row: True for a total row inside the table (a report's
+    # per-target total); bold like the last row of a total_row table, and kept with the row before it
 
     def is_dropped(self, row: int) -> bool:
         """Whether body row ``row`` (1-based, the header is 0) is a dropped target."""
         return 0 < row <= len(self.dropped) and bool(self.dropped[row - 1])
+
+    def is_total(self, row: int) -> bool:
+        """Whether body row ``row`` (1-based) holds totals: bold, and never alone at a page's top."""
+        return 0 < row <= len(self.rows) and (self.total_row and row == len(self.rows)
+                                               or row <= len(self.totals) and bool(self.totals[row - 1]))
 
 
 Block = Union[Heading, Para, Table]

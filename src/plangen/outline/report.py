@@ -8,7 +8,7 @@ from __future__ import annotations
 from typing import Optional
 
 from plangen.outline.chart import timeline
-from plangen.outline.columns import budget_heading
+from plangen.outline.columns import TABLE_PT, budget_heading, lay_out_summary, size_tables
 from plangen.outline.coverfit import cover_fit
 from plangen.outline.numbers import Printer, currency_of
 from plangen.outline.outline import APPENDIX_MAX_COLUMNS, Block, Cover, Heading, Outline, Para, Table, build_outline, unit_noun
@@ -29,15 +29,28 @@ def build_report(loaded: LoadedProgress, state: State, w: Wording) -> Outline:
     cover = Cover(base.cover.number_label, w.format("kind_format", kind=w.report_kind), None, base.cover.fields)
     base.title = w.format("report_title", title=plan.document.title)
     base.subtitle = w.format("report_as_of", date=as_of)
+    base.tagline = None  # the plan's line (本计划经…研究通过) is not the report's
     cover.fit = cover_fit([base.title, base.subtitle], cover, base.tagline)
     base.kind_label, base.cover, base.preface, base.preface_label = w.report_kind, cover, [summary], None
     base.blocks = _blocks(base.blocks, loaded, state, w)
     base.appendix = matrix_tables(state, w, plan) + [open_table(state, w, noun)]
+    _lay_out(base)
     base.figures = [timeline(state, w, plan.document.year)] if state.lines else []
     base.date = state.as_of.isoformat()
     base.role = "report"
     base.keywords = base.keywords + [w.report_kind]
     return base
+
+
+def _lay_out(outline: Outline) -> None:
+    """Every table's widths and type size decided once, as a plan's: completion tables and the
+    list of open targets sized like target tables (numbers whole, words whole) at the type size
+    of the document's tables, the matrix like the plan's appendix."""
+    tables = [b for b in outline.blocks + outline.appendix if isinstance(b, Table)]
+    size_tables([t for t in tables if t.role == "progress"], outline.language, TABLE_PT.get(outline.language, 12.0))
+    for t in tables:
+        if t.role == "summary":
+            lay_out_summary(t, outline.language)
 
 
 def _blocks(blocks: list[Block], loaded: LoadedProgress, state: State, w: Wording) -> list[Block]:
@@ -85,9 +98,12 @@ def summary_sentence(state: State, w: Wording, noun: str) -> str:
     numbers = dict(date=w.date(state.as_of), total=str(len(counted)), done=str(state.count("done")),
                    progress=str(state.count("in-progress")), planned=str(state.count("planned")),
                    overdue=str(len(state.overdue)), dropped=str(state.count("dropped")))
+    key = "report_summary" if state.unit is None else "report_summary_unit"
+    if numbers["dropped"] == "0":  # no "另有0项已取消" / "0 dropped, not counted"
+        key, _ = key + "_no_dropped", numbers.pop("dropped")
     if state.unit is not None:  # one unit's (`progress --unit`): a sentence that names it
-        return w.named("report_summary_unit", noun, unit=state.unit[1], **numbers)
-    return w.named("report_summary", noun, **numbers)
+        return w.named(key, noun, unit=state.unit[1], **numbers)
+    return w.named(key, noun, **numbers)
 
 
 def status_words(u: UnitLine, w: Wording) -> str:
@@ -104,11 +120,12 @@ def completion_table(loc: Loc, state: State, w: Wording, plan: Plan) -> Optional
         return None
     lines_all = [u for g in mine for u in g]
     money = (any(u.budget is not None for u in lines_all), any(u.spent is not None for u in lines_all))
-    header = [w.table_what, w.named("col_school", noun), w.table_unit, w.col_planned, w.col_done, w.col_percent, w.col_status]
+    header = [w.table_what, w.named("col_school", noun), w.measure_header(noun), w.col_planned, w.col_done, w.col_percent, w.col_status]
     spent = w.format("col_spent", currency=currency) if currency else w.spent_plain
     header += [budget_heading(w, "table_budget", currency)] * money[0] + [spent] * money[1]
     rows: list[list[str]] = []
     dropped: list[bool] = []  # a dropped target's rows are struck, with — for its money, as in the plan
+    total: list[bool] = []  # a target's total row, after its units' rows
     for lines in mine:
         t = lines[0].target.target
         for u in lines:
@@ -116,6 +133,7 @@ def completion_table(loc: Loc, state: State, w: Wording, plan: Plan) -> Optional
             rows.append([t.what, u.unit_name, t.unit, fmt(u.planned), fmt(u.done), percent_text(u.percent),
                          status_words(u, w)] + cells)
             dropped.append(not u.counts)
+            total.append(False)
         if len(lines) > 1:
             counted = [u for u in lines if u.counts]
             planned, done = totals(lines)
@@ -123,8 +141,9 @@ def completion_table(loc: Loc, state: State, w: Wording, plan: Plan) -> Optional
             rows.append([t.what, w.table_total, t.unit, *numbers, ""]
                         + (_money(counted, money, p) if counted else [NOT_COUNTED] * sum(money)))
             dropped.append(not counted)
+            total.append(True)
     numeric = [False, False, False, True, True, True, False] + [True] * sum(money)
-    return Table(header, rows, numeric, loc=loc, role="progress", dropped=dropped)
+    return Table(header, rows, numeric, loc=loc, role="progress", dropped=dropped, totals=total)
 
 
 def _money(lines: list[UnitLine], columns: tuple[bool, bool], p: Printer) -> list[str]:

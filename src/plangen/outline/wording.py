@@ -21,7 +21,7 @@ PLACEHOLDERS: dict[str, frozenset[str]] = {
     "list_separator": frozenset(), "list_last": frozenset(), "colon": frozenset(),
     "recipient": frozenset({"unit", "all"}),
     "preface_label": frozenset(), "table_what": frozenset(), "table_each": frozenset(),
-    "table_unit": frozenset(), "table_for": frozenset(), "table_total": frozenset(),
+    "table_unit": frozenset(), "table_unit_measure": frozenset(), "table_for": frozenset(), "table_total": frozenset(),
     "table_budget": frozenset({"currency"}), "table_deadline": frozenset(), "table_owner": frozenset(),
     "appendix_label": frozenset(), "appendix_title": frozenset(), "appendix_unit": frozenset(),
     "appendix_total": frozenset(), "appendix_budget": frozenset({"currency"}),
@@ -49,6 +49,8 @@ PLACEHOLDERS: dict[str, frozenset[str]] = {
     "report_kind": frozenset(), "report_title": frozenset({"title"}), "report_as_of": frozenset({"date"}),
     "report_summary": frozenset({"date", "total", "done", "progress", "planned", "overdue", "dropped"}),
     "report_summary_unit": frozenset({"unit", "date", "total", "done", "progress", "planned", "overdue", "dropped"}),
+    "report_summary_no_dropped": frozenset({"date", "total", "done", "progress", "planned", "overdue"}),
+    "report_summary_unit_no_dropped": frozenset({"unit", "date", "total", "done", "progress", "planned", "overdue"}),
     "date_format": frozenset({"year", "month", "day", "mon"}), "status_label": frozenset(),
     "status_planned": frozenset(), "status_in_progress": frozenset(), "status_done": frozenset(),
     "status_dropped": frozenset(), "status_none": frozenset(), "status_overdue": frozenset({"status"}),
@@ -66,6 +68,7 @@ RETIRED = frozenset({"date_picker"})  # keys of older wording files, read and ig
 # keys whose wording names units: they may also use {unit_noun} and {Unit_noun} (capitalised)
 NOUN_KEYS = ("all_units", "recipient", "table_for", "appendix_unit", "appendix_shared", "unit_shared", "no_targets", "diff_units",
              "for_all_except", "for_many", "for_all_except_many", "col_school", "report_summary", "report_summary_unit",
+             "report_summary_no_dropped", "report_summary_unit_no_dropped",
              "matrix_title")
 for _key in NOUN_KEYS:
     PLACEHOLDERS[_key] = PLACEHOLDERS[_key] | {"unit_noun", "Unit_noun", "unit_nouns"}
@@ -97,6 +100,7 @@ class Wording:
     table_what: str
     table_each: str
     table_unit: str
+    table_unit_measure: str  # the same column when the units themselves are called 单位 (measure_header)
     table_for: str
     table_total: str
     table_budget: str
@@ -151,6 +155,8 @@ class Wording:
     report_as_of: str
     report_summary: str
     report_summary_unit: str  # `progress --unit`'s first line: one unit's summary, as a sentence
+    report_summary_no_dropped: str  # the two above when no target was dropped (no "另有0项已取消")
+    report_summary_unit_no_dropped: str
     date_format: str
     status_label: str
     status_planned: str
@@ -181,7 +187,7 @@ class Wording:
     subtitle_separator: str  # title and subtitle on one line (metadata): " — ", "——"
     new_dropped_count: str  # `plangen new`: how many dropped targets were left out
     new_dropped: str  # one of them, after path:line: targets:
-    new_cleared: str  # statuses and cover dates removed (filled in anew each year)
+    new_cleared: str  # statuses set back to planned, cover dates removed (filled in anew each year)
 
     def status(self, name: str | None) -> str:
         """The word for a status (planned, in-progress, done, dropped; None: nothing reported)."""
@@ -211,6 +217,12 @@ class Wording:
         capitalised ({Unit_noun}) and plural ({unit_nouns}: wards; 科室 stays 科室)."""
         return self.format(key, unit_noun=unit_noun, Unit_noun=unit_noun[:1].upper() + unit_noun[1:],
                            unit_nouns=plural(unit_noun), **values)
+
+    def measure_header(self, unit_noun: str) -> str:
+        """The header of the unit-of-measure column: 单位 / Unit, or 计量单位 / Unit of measure
+        when the plan's units are themselves called 单位 (unit_noun), whose column says 单位 too."""
+        clash = self.named("col_school", unit_noun).casefold() == self.table_unit.casefold()
+        return self.table_unit_measure if clash else self.table_unit
 
     def date(self, value: dt.date, key: str = "date_format") -> str:
         """A date in the document's words: every printed date goes through here (date_format;

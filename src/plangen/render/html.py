@@ -18,7 +18,7 @@ from markupsafe import Markup
 
 from plangen.errors import RenderError
 from plangen.files import FileRefused, read_capped
-from plangen.outline.breaks import tail
+from plangen.outline.breaks import codes, tail
 from plangen.outline.outline import Outline
 from plangen.render import RenderOptions
 from plangen.render.stylesheet import CSS_FILES, marker, split
@@ -31,6 +31,12 @@ def keep_tail(text: str) -> Markup:
     """A title or heading whose tail (breaks.tail) stays on one line."""
     head, end = tail(text)
     return Markup("{}<span class=\"nobr\">{}</span>").format(head, end)
+
+
+def keep_codes(text: str) -> Markup:
+    """Text whose document numbers and similar codes (breaks.CODE) never break at a hyphen."""
+    return Markup("").join(Markup('<span class="nobr">{}</span>').format(piece) if code else piece
+                           for piece, code in codes(text))
 
 
 MAX_TEMPLATE_BYTES = 1_000_000
@@ -84,6 +90,7 @@ def environment(theme: Theme) -> SandboxedEnvironment:
         lstrip_blocks=True,
     )
     env.filters["keep_tail"] = keep_tail
+    env.filters["keep_codes"] = keep_codes
     return env
 
 

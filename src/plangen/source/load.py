@@ -61,13 +61,14 @@ def load_plan_text(text: str, path: str = "<plan>", limits: Limits = DEFAULT_LIM
         refused = refused_fields(diags)
         more = [d for d in (_diagnostic(err, smap) for err in exc.errors())
                 if not any(d.field == f or d.field.startswith(f + ".") or d.field.startswith(f + "[") for f in refused)]
-        references = [d for d in (_problem(p, smap) for p in check_plan_data(data)) if d.severity == "error"]
-        raise PlanError(diags + more + references) from None
+        found = [_problem(p, smap) for p in check_plan_data(data)]
+        raise PlanError(diags + more + [d for d in found if d.severity == "error"]
+                        + [d for d in found if d.severity == "warning"]) from None  # warnings too: one round
     problems = check_plan_data(data)  # the data as written: locations name what the author wrote
     errors = [d for d in (_problem(p, smap) for p in problems) if d.severity == "error"]
-    if diags or errors:
-        raise PlanError(diags + errors)
     warnings = [d for d in (_problem(p, smap) for p in problems) if d.severity == "warning"]
+    if diags or errors:
+        raise PlanError(diags + errors + warnings)
     return LoadedPlan(plan, path, smap, warnings)
 
 

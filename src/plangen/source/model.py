@@ -354,5 +354,7 @@ def _check_target(target: dict, tloc: tuple, scope: _Scope, year, measures: dict
             deadline = dt.date.fromisoformat(deadline)
         except ValueError:
             deadline = None
-    if isinstance(deadline, dt.date) and isinstance(year, int) and not (year - 1 <= deadline.year <= year + 1):
+    if isinstance(deadline, dt.date) and isinstance(year, int) and deadline.year < year:
+        out.append((tloc + ("deadline",), f"deadline {deadline} is before the plan's year {year}", "warning", None))
+    elif isinstance(deadline, dt.date) and isinstance(year, int) and deadline.year > year + 1:
         out.append((tloc + ("deadline",), f"deadline {deadline} is far from the plan's year {year}", "warning", None))

@@ -16,6 +16,7 @@ from typing import Annotated, Any, Literal, Optional
 from pydantic import BeforeValidator, ConfigDict, Field, WithJsonSchema
 from pydantic_core import PydanticCustomError
 
+from plangen.outline import numbers
 from plangen.source.model import Id, Text, _Strict
 
 SUFFIX = ".progress.yaml"
@@ -28,9 +29,13 @@ def _decimal(value: Any) -> Any:
     if isinstance(value, bool) or not isinstance(value, (int, float, Decimal)):
         raise PydanticCustomError("number_type", "expected a number")
     try:
-        return Decimal(str(getattr(value, "raw", value)))
+        number = Decimal(str(getattr(value, "raw", value)))
     except InvalidOperation:
         raise PydanticCustomError("number_type", "expected a number") from None
+    try:  # the plan's bounds: at most 10^12 and numbers.MAX_DECIMALS decimals
+        return numbers.checked(number)
+    except numbers.NumberError as exc:
+        raise PydanticCustomError(exc.code, str(exc)) from None
 
 
 def exact(value: Any) -> Decimal:

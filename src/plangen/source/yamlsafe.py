@@ -25,7 +25,7 @@ import yaml
 
 from plangen.errors import Diagnostic, PlanError
 from plangen.files import FileRefused, read_capped
-from plangen.source import tabs
+from plangen.source import fullwidth, tabs
 from plangen.source.walk import Loc
 
 if TYPE_CHECKING:
@@ -255,7 +255,13 @@ dotted = _dotted
 
 def load_yaml(text: str, path: str, limits: Limits = DEFAULT_LIMITS) -> tuple[Any, SourceMap, list[Diagnostic]]:
     """Parse text into plain Python data. Returns (data, source map, diagnostics). Tabs in the
-    indentation are reported each and the rest of the file still checked (``source.tabs``)."""
+    indentation are reported each and the rest of the file still checked (``source.tabs``),
+    and so is a full-width colon after a key (``source.fullwidth``)."""
+    found = fullwidth.colons(text)
+    if found:  # each colon an error; the rest read with them as ':' (never built: the errors stay)
+        data, smap, diags = load_yaml(fullwidth.replaced(text, found), path, limits)
+        named = {(line, str(loc[-1])): _dotted(loc) for loc, (line, _col) in smap.keys.items() if loc}
+        return data, smap, [fullwidth.diagnostic(path, *colon, named.get(colon[0::2], "")) for colon in found] + diags
     try:
         node = _compose(text, limits)
     except yaml.MarkedYAMLError as exc:

@@ -68,6 +68,11 @@ def resolve(fields: list[Field], given: dict[str, str], where: str) -> dict[str,
     if unknown:
         known = ", ".join(f"{f.name} ({f.label})" if f.label and f.label != f.name else f.name for f in fields)
         raise FillError(f"{where}: {unknown[0]}: no such field (fields: {known or 'none'})")
+    from plangen.source.load import impossible_date
+    for key, value in given.items():  # 2027-02-30 would print as written, on a cover that looks signed
+        problem = impossible_date(value.strip())
+        if problem:
+            raise FillError(f"{where}: {key}: {problem}")
     return {by_key[k]: v for k, v in given.items()}
 
 

@@ -51,7 +51,7 @@ def progress_table(state: State, plan: Plan) -> str:
     statuses and dates as the documents print them, a total row per target, then the summary."""
     w = load_theme().wording(plan.document.language)
     noun, p, currency = unit_noun(plan, w), printer(plan), currency_of(plan.document)
-    header = [w.table_what, w.named("col_school", noun), w.col_planned, w.col_done, w.table_unit, w.col_percent,
+    header = [w.table_what, w.named("col_school", noun), w.col_planned, w.col_done, w.measure_header(noun), w.col_percent,
               w.col_status, w.table_deadline, budget_heading(w, "table_budget", currency),
               w.format("col_spent", currency=currency) if currency else w.spent_plain, w.col_note]
     body = []

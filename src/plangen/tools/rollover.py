@@ -9,8 +9,8 @@ What changes: ``document.year``; in every text, the old year and the years aroun
 people write them: fiscal years (FY2025 → FY2026), year ranges (2024–2025 → 2025–2026, both
 ends move), and dates (2024-07-01, July 1, 2024, 2024年7月1日 move by the same number of
 years); the document number (its last group of digits advanced, or a format you give); the
-document date and target deadlines. A date filled in on the cover and target statuses are
-removed (the cover's text values, such as the department, carry over);
+document date and target deadlines. A date filled in on the cover is removed and target
+statuses are set back to planned (the cover's text values, such as the department, carry over);
 a dropped target (``status: dropped``) is left out whole (with its ``targets:`` key when
 every target of the item was dropped): it does not come back next year. Ids and unit lists
 are never touched, so the two years diff cleanly."""
@@ -92,7 +92,7 @@ class Rolled(NamedTuple):
 
     text: str
     dropped: list[Dropped]  # dropped targets left out
-    statuses: int  # statuses removed from the targets that stay
+    statuses: int  # statuses of the targets that stay set back to planned
     values: int  # cover dates removed
 
 
@@ -159,17 +159,23 @@ def _scalars(node: yaml.Node, path: KeyPath) -> Iterator[tuple[KeyPath, yaml.Sca
 
 
 def _removals(text: str, root: yaml.Node) -> list[tuple[Edit, str]]:
-    """A date filled in on the cover and every target's status: removed with their keys (each
-    with the key it removes). A cover's text values (部门: 后勤处, the writer's name) carry
-    over: they are the office's, not the year's, and stay editable on the new cover."""
+    """A date filled in on the cover, removed with its key; every target's status set back to
+    planned (each edit with its key). A cover's text values (部门: 后勤处, the writer's name)
+    carry over: they are the office's, not the year's, and stay editable on the new cover. A
+    status is reset rather than removed so that the target tables keep their 状态 column: the
+    yearly redline then compares them cell by cell (a table whose columns changed is replaced
+    whole)."""
     out: list[tuple[Edit, str]] = []
     for path, mapping in _mappings(root, ()):
         field = path[-2:] == ("document", "fields")
         if field and not _is_date_field(mapping):
             continue
         drop = "value" if field else "status" if path[-1:] == ("targets",) else None
-        for k, (key, _value) in enumerate(mapping.value):
-            if drop is not None and key.value == drop:
+        for k, (key, value) in enumerate(mapping.value):
+            if drop == "status" and key.value == "status":
+                if isinstance(value, yaml.ScalarNode) and value.value != "planned":
+                    out.append(((value.start_mark.index, value.end_mark.index, "planned"), "status"))
+            elif drop is not None and key.value == drop:
                 out.append((_entry_span(text, mapping, k), drop))
     return out
 

@@ -16,7 +16,7 @@ from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.opc.exceptions import PackageNotFoundError
 from docx.oxml.ns import nsdecls, qn
-from docx.shared import Mm, Pt, Twips
+from docx.shared import Pt, Twips
 from docx.table import _Cell
 
 from plangen.errors import RenderError
@@ -24,18 +24,16 @@ from plangen.outline.breaks import glued_runs
 from plangen.outline.changes import DELETED, INSERTED, BlockMark, TableMark
 from plangen.outline.outline import Heading, Outline, Table
 from plangen.render import RenderOptions
-from plangen.render.docx.coverfit import apply_fit
+from plangen.render.docx.front import cover, title
 from plangen.render.docx.reference import clean_reference
 from plangen.render.docx.widths import column_edges, column_widths
 from plangen.render.docx.xml import (
     Revisions,
-    add_content_control,
     add_field,
     add_glued,
     add_list,
     child,
     clean_package,
-    document_language,
     element,
     no_break_hyphens,
     set_cell_margins,
@@ -45,11 +43,8 @@ from plangen.render.docx.xml import (
 )
 from plangen.render.theme import Theme, reference_name
 
-BLANKS = {"zh": "\u3000" * 12, "en": "\u00a0" * 30}  # what an empty cover field shows, underlined
 KEEP_LINES = 16  # a longer paragraph is not kept with its table: LibreOffice would move it whole, leaving a page half empty
 CHARS_PER_LINE = {"zh": 27, "en": 90}
-DATE_LANGUAGE = {"zh": "zh-CN", "en": "en-US"}  # a date picker's language when the reference document sets none
-CAPTION_TAB_MM = {"zh": 58, "en": 76}  # where the cover's blanks start (the style indents 38 mm)
 MAX_REFERENCE_BYTES = 20_000_000
 SIZED_MARGIN = 57  # twips: 1 mm, a sized table's cell margins on every side (plan.css: table.targets.sized)
 SUMMARY_PT = 10.5  # the appendix's type size, as in the PDF
@@ -102,9 +97,9 @@ def render_docx(outline: Outline, theme: Theme) -> bytes:
     for part in list(body):  # the reference's own content goes; its page setup stays
         if part.tag != qn("w:sectPr"):
             body.remove(part)
-    _cover(doc, outline)
+    cover(doc, outline)
     _body_section(doc, outline)
-    _title(doc, outline)
+    title(doc, outline)
     _blocks(doc, outline, add_list(document, outline.scheme, outline.label_gap))
     _appendix(doc, outline)
     for fig in outline.figures:
@@ -187,36 +182,6 @@ def _open_reference(theme: Theme, name: str):
         raise RenderError(f"{path}: not a usable reference .docx ({type(exc).__name__})") from None
 
 
-def _cover(doc: _StyledDocument, outline: Outline) -> None:
-    red = outline.redline
-    label = outline.cover.number_label
-    number = red.number if red else None
-    doc.words(label + outline.number, "Cover Number", BlockMark(words=[["=", label]] + number) if number else None)
-    kind = doc.add(outline.cover.kind_line, "Cover Kind")
-    title = doc.words(outline.title, "Cover Title", _title_mark(outline), glue=True)
-    if outline.subtitle:
-        title.add_run().add_break()
-        title.add_run(outline.subtitle)
-    recipient = doc.add(outline.cover.recipient_line, "Cover Recipient") if outline.cover.recipient_line else None
-    fields = [_cover_field(doc, outline, i, field) for i, field in enumerate(outline.cover.fields, 1)]
-    tagline = doc.add(outline.tagline, "Cover Tagline") if outline.tagline else None
-    apply_fit(outline.cover.fit, kind, title, recipient, fields, tagline)
-
-
-def _cover_field(doc: _StyledDocument, outline: Outline, i: int, field):
-    # The style underlines; the label opts out. LibreOffice draws a plain-text control
-    # with the paragraph's formatting, so the blank prints underlined there too.
-    p = doc.add("", "Cover Field")
-    p.add_run(field.caption + "\t").font.underline = False  # every blank starts at the tab stop
-    p.paragraph_format.tab_stops.add_tab_stop(Mm(CAPTION_TAB_MM.get(outline.language, 76)))
-    # a pre-filled value is the control's content, so it stays editable (a date keeps its picker)
-    shown = field.value or BLANKS.get(outline.language, BLANKS["en"])
-    lid = document_language(doc.document, outline.language == "zh") or DATE_LANGUAGE.get(outline.language, "en-US")
-    add_content_control(p, i, field.name, field.label, field.type, shown, full_date=_full_date(field.iso_date),
-                        picture=field.date_picture, lid=lid)
-    return p
-
-
 def _outline_level(paragraph, level: int) -> None:
     ppr = paragraph._p.get_or_add_pPr()
     mark = ppr.find(qn("w:rPr"))
@@ -230,10 +195,6 @@ def _outline_level(paragraph, level: int) -> None:
 def _lines(text: str, language: str) -> float:
     """About how many lines a body paragraph takes."""
     return len(text) / CHARS_PER_LINE.get(language, 90)
-
-
-def _full_date(iso_date: str | None) -> str | None:
-    return iso_date + "T00:00:00Z" if iso_date else None
 
 
 def _body_section(doc: _StyledDocument, outline: Outline) -> None:
@@ -255,31 +216,13 @@ def _body_section(doc: _StyledDocument, outline: Outline) -> None:
     paragraph.add_run(after)
 
 
-def _title_mark(outline: Outline) -> Optional[BlockMark]:
-    red = outline.redline
-    return BlockMark(words=red.title) if red and red.title else None
-
-
-def _title(doc: _StyledDocument, outline: Outline) -> None:
-    title = doc.words(outline.title, "Title", _title_mark(outline), glue=True)
-    if outline.subtitle:
-        title.add_run().add_break()
-        title.add_run(outline.subtitle)
-    for i, text in enumerate(outline.preface):
-        p = doc.add("", "Preface")
-        if i == 0 and outline.preface_label:
-            label = p.add_run(outline.preface_label)
-            label.bold = True
-        p.add_run(text)
-
-
 def _table(doc: _StyledDocument, table: Table, mark=None, caption: bool = True) -> None:
     mark = mark if isinstance(mark, TableMark) and doc.rev else None
     if caption and table.caption:
         doc.words(table.caption, "Appendix Caption", BlockMark(change=mark.change) if mark and mark.change else None)
     size = SUMMARY_PT if table.role == "summary" else doc.table_pt
     widths = column_widths(mark.accepted if mark and mark.accepted else table, size)  # accepting keeps them
-    t = _grid(doc, 1 + len(table.rows), widths, sized=bool(table.widths))
+    t = _grid(doc, 1 + len(table.rows), widths, sized=bool(table.widths), pad=table.pad)
     for row_index, values in enumerate([table.header] + table.rows):
         _fill(doc, t.rows[row_index], table, row_index, values, widths, mark)
 
@@ -296,7 +239,7 @@ def _replacement(doc: _StyledDocument, old: Table, new: Table) -> None:
     own = {id(old): column_edges(column_widths(old, size)), id(new): column_edges(column_widths(new, size))}
     edges = sorted(set(own[id(old)]) | set(own[id(new)]))
     rows = [(old, k, DELETED) for k in range(1 + len(old.rows))] + [(new, k, INSERTED) for k in range(1 + len(new.rows))]
-    t = _grid(doc, len(rows), [Twips(b - a) for a, b in zip([0] + edges, edges)], sized=bool(new.widths))
+    t = _grid(doc, len(rows), [Twips(b - a) for a, b in zip([0] + edges, edges)], sized=bool(new.widths), pad=new.pad)
     for row, (table, k, change) in zip(t.rows, rows):
         mine = own[id(table)]
         for a, b in reversed(list(zip([0] + mine, mine))):  # merge from the right: indexes stay put
@@ -308,9 +251,10 @@ def _replacement(doc: _StyledDocument, old: Table, new: Table) -> None:
         _fill(doc, row, table, k, values, widths, TableMark(change=change))
 
 
-def _grid(doc: _StyledDocument, rows: int, widths: list, sized: bool = False):
-    """A table of fixed column widths; a table the outline sized has 1 mm cell margins all round, as
-    in the PDF (Word's default has none above and below: its rows came out 2 mm shorter)."""
+def _grid(doc: _StyledDocument, rows: int, widths: list, sized: bool = False, pad: Optional[float] = None):
+    """A table of fixed column widths; a table the outline sized has 1 mm cell margins left and
+    right, and PAD pt (when the outline decides it; else 1 mm) above and below, as in the PDF
+    (Word's default has none above and below: its rows came out 2 mm shorter)."""
     t = doc.document.add_table(rows=rows, cols=len(widths))
     if "Table Grid" in doc.ids:
         t._tbl.tblPr.get_or_add_tblStyle().val = doc.ids["Table Grid"]
@@ -319,7 +263,7 @@ def _grid(doc: _StyledDocument, rows: int, widths: list, sized: bool = False):
     for grid_col, w in zip(t._tbl.tblGrid.findall(qn("w:gridCol")), widths):
         grid_col.set(qn("w:w"), str(int(w.twips)))
     if sized:
-        set_cell_margins(t._tbl, SIZED_MARGIN)
+        set_cell_margins(t._tbl, SIZED_MARGIN, None if pad is None else round(pad * 20))
     return t
 
 
@@ -334,14 +278,19 @@ def _fill(doc: _StyledDocument, row, table: Table, row_index: int, values: list[
     if change and doc.rev:
         doc.rev.mark_row(row, change)
     cells = [_Cell(tc, row.table) for tc in row._tr.tc_lst]  # one a cell, spanned or not
+    keep = _kept_with_next(table, row_index)
     for col, value in enumerate(values):
         cell = cells[col]
         cell.width = widths[col]
         p = cell.paragraphs[0]
         doc.restyle(p, "Table Heading" if row_index == 0 else "Table Number" if table.numeric[col] else "Table Text")
+        if keep:
+            p.paragraph_format.keep_with_next = True
+        if table.line:  # the line pitch the outline decided (the appendix), exactly as the PDF's
+            p.paragraph_format.line_spacing = Pt(table.line)
         if table.numeric[col] and (row_index or table.role != "summary"):  # numbers never wrap (appendix headers may)
             cell._tc.get_or_add_tcPr().append(element(f"<w:noWrap {nsdecls('w')}/>"))
-        bold = table.total_row and row_index == len(table.rows)
+        bold = table.is_total(row_index)
         runs = mark.cell(row_index, col) if mark else None
         if doc.rev and (change or runs):
             doc.rev.runs(p, runs or BlockMark(change=change).runs(value), "<w:rPr><w:b/></w:rPr>" if bold else "",
@@ -352,6 +301,14 @@ def _fill(doc: _StyledDocument, row, table: Table, row_index: int, values: list[
             if table.role == "summary" or table.size:
                 run.font.size = Pt(table.size or SUMMARY_PT)
             run.font.strike = table.is_dropped(row_index) or None  # a dropped target
+
+
+def _kept_with_next(table: Table, row_index: int) -> bool:
+    """Rows Word keeps on the page of the next row, as the PDF's break rules (plan.css): the
+    header with the first row, the first row with the second (a heading or caption, kept with
+    the table, has two rows under it), and the row before a total row (never alone on a page)."""
+    rows = len(table.rows)
+    return row_index < rows and (row_index <= 1 or table.is_total(row_index + 1))
 
 
 def _pairs(tables: list, marks: list) -> Iterator[tuple[int, Optional[int]]]:

@@ -56,9 +56,10 @@ ZH_STYLES: dict[str, StyleRow] = {
 }
 EN_OVERRIDES: dict[str, StyleRow] = {
     "Normal": (None, SONG, LATIN, 12, False, "justify", False, {"line": None, "after": Pt(6)}),
-    "Heading 1": ("Normal", HEI, "Arial", 14, True, "left", False, {"keep": True, "before": Pt(12)}),
-    "Heading 2": ("Normal", SONG, LATIN, 12, True, "left", False, {"keep": True, "before": Pt(6)}),
-    "Heading 3": ("Normal", SONG, LATIN, 12, False, "left", False, {"keep": True, "line": None, "after": Pt(6)}),
+    "Heading 1": ("Normal", HEI, "Arial", 14, True, "left", False, {"keep": True, "line": None, "before": Pt(11.2),
+                                                                     "after": Pt(2.8)}),
+    "Heading 2": ("Normal", SONG, LATIN, 12, True, "left", False, {"keep": True, "line": None, "before": Pt(4.8)}),
+    "Heading 3": ("Normal", SONG, LATIN, 12, True, "left", False, {"keep": True, "line": None, "after": Pt(6)}),
     "Heading 4": ("Normal", SONG, LATIN, 12, False, "left", False, {"keep": True, "line": None, "after": Pt(6)}),
     "Heading 5": ("Normal", SONG, LATIN, 12, False, "left", False, {"keep": True, "line": None, "after": Pt(6)}),
     "Heading 6": ("Normal", SONG, LATIN, 12, False, "left", False, {"keep": True, "line": None, "after": Pt(6)}),
@@ -158,7 +159,7 @@ def _style(document: DocxDocument, name: str, base: str | None, east_asia: str, 
 
 def _character(style: ParagraphStyle, east_asia: str, latin: str, size: float, bold: bool, extra: dict[str, Any],
                hint: bool) -> None:
-    """Faces, size, weight; no italic, theme colour or colour; underline only when asked."""
+    """Faces, size, weight; no italic, theme colour, colour or character spacing; underline only when asked."""
     font = style.font
     font.size = Pt(size)
     font.bold = bold
@@ -168,9 +169,10 @@ def _character(style: ParagraphStyle, east_asia: str, latin: str, size: float, b
     font.underline = True if extra.get("underline") else None
     set_fonts(style.element, latin, east_asia, hint=hint)
     rpr = style.element.get_or_add_rPr()
-    color = rpr.find(qn("w:color"))
-    if color is not None:
-        rpr.remove(color)
+    # no colour; no character spacing (the default Title's 0.25 pt a letter, which the PDF
+    # has not: LibreOffice wrapped an English title a line earlier)
+    for old in rpr.findall(qn("w:color")) + rpr.findall(qn("w:spacing")):
+        rpr.remove(old)
 
 
 def _spacing(style: ParagraphStyle, align: str, extra: dict[str, Any]) -> None:

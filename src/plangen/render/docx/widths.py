@@ -23,14 +23,14 @@ def column_widths(table: Table, size_pt: float) -> list:
         return sum(char_em(ch) for ch in text) * size_pt * (1.08 if bold else 1.0)
 
     def least(text: str, bold: bool, numeric: bool) -> float:
-        if numeric:
-            return points(text, bold)
+        if numeric:  # each line whole (18,600.00 / (shared))
+            return max(points(line, bold) for line in text.split("\n"))
         words = [points(w, bold) for w in re.findall(r"[^\s\u2e80-\uffef]+", text)]
         cjk = sum(1 for ch in text if ord(ch) > 0x2E80)
         return max(words + [(cjk if cjk <= 6 else 4) * size_pt * (1.08 if bold else 1.0)])
     cap, natural, minimum = 22 * size_pt, [], []
     for col in range(len(table.header)):
-        bolds = [table.total_row and k == len(table.rows) - 1 for k in range(len(table.rows))]
+        bolds = [table.is_total(k) for k in range(1, len(table.rows) + 1)]
         cells = [points(row[col], b) for row, b in zip(table.rows, bolds)]
         head = table.header[col]
         header = max([points(head, True) / 2, min(points(head, True), 4 * size_pt)]

@@ -5,14 +5,13 @@ from __future__ import annotations
 import copy
 import functools
 import io
-import re
 import zipfile
 from collections.abc import Sequence
 
 from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls, qn
 
-from plangen.outline.breaks import WORD_JOINER, glued
+from plangen.outline.breaks import WORD_JOINER, codes, glued
 from plangen.outline.numbering import SCHEMES
 
 TWIPS_PER_PT = 20
@@ -107,6 +106,11 @@ def _with_spacing(rpr: str) -> str:
     """Run properties with 4 pt of spacing after each character (w:spacing, in twentieths)."""
     spacing = '<w:spacing w:val="80"/>'
     return rpr.replace("</w:rPr>", spacing + "</w:rPr>") if rpr else f"<w:rPr>{spacing}</w:rPr>"
+
+
+def _lines(text: str, tag: str) -> str:
+    """Escaped text for a w:t or w:delText; a newline is a line break (w:br) in the same run."""
+    return f'</{tag}><w:br/><{tag} xml:space="preserve">'.join(_escape(line) for line in text.split("\n"))
 
 
 def _escape(text: str) -> str:
@@ -210,14 +214,14 @@ class Revisions:
             if not text:
                 continue
             if op == "=":
-                xml = f'<w:r {nsdecls("w")}>{rpr}<w:t xml:space="preserve">{_escape(text)}</w:t></w:r>'
+                xml = f'<w:r {nsdecls("w")}>{rpr}<w:t xml:space="preserve">{_lines(text, "w:t")}</w:t></w:r>'
             elif op == "+":
                 xml = (f'<{wrap[0]} {nsdecls("w")} {self.attrs()}><w:r>{rpr}<w:t xml:space="preserve">'
-                       f'{_escape(text)}</w:t></w:r></{wrap[0]}>')
+                       f'{_lines(text, "w:t")}</w:t></w:r></{wrap[0]}>')
             else:
                 spaced = gap and k + 1 < len(runs) and runs[k + 1][0] == "+"
                 parts = [(text[:-1], rpr), (text[-1], _with_spacing(rpr))] if spaced else [(text, rpr)]
-                inner = "".join(f'<w:r>{r}<w:delText xml:space="preserve">{_escape(t)}</w:delText></w:r>'
+                inner = "".join(f'<w:r>{r}<w:delText xml:space="preserve">{_lines(t, "w:delText")}</w:delText></w:r>'
                                 for t, r in parts if t)
                 xml = f'<{wrap[1]} {nsdecls("w")} {self.attrs()}>{inner}</{wrap[1]}>'
             paragraph._p.append(parse_xml(xml))
@@ -329,33 +333,50 @@ def add_glued(paragraph, text: str):
     return paragraph
 
 
-_DIGIT_HYPHEN = re.compile(r"(?<=\d)-(?=\d)")
-
-
 def no_break_hyphens(body) -> None:
-    """A hyphen between digits (0571-87654321, 2025-08-15) becomes Word's non-breaking hyphen
-    (w:noBreakHyphen in the same run), so neither Word nor LibreOffice ends a line inside a
-    phone number or a date; the PDF keeps such numbers whole by itself. Content controls (the
+    """A hyphen inside a document number or similar code (LIB-FAC-2028-01, 0571-87654321,
+    2025-08-15: outline.breaks.CODE) becomes Word's non-breaking hyphen (w:noBreakHyphen in the
+    same run), so neither Word nor LibreOffice ends a line inside it; the PDF keeps codes whole
+    with a no-break span. Deleted text too (a redline's struck number). Content controls (the
     cover's fields, which `plangen fill` and Word's date picker rewrite) keep plain text."""
-    for t in list(body.iter(qn("w:t"))):
+    for t in list(body.iter(qn("w:t"), qn("w:delText"))):
         text = t.text or ""
-        if not _DIGIT_HYPHEN.search(text) or any(a.tag == qn("w:sdt") for a in t.iterancestors()):
+        if "-" not in text or any(a.tag == qn("w:sdt") for a in t.iterancestors()):
             continue
-        parts = _DIGIT_HYPHEN.split(text)
+        parts = _split_at_code_hyphens(text)
+        if len(parts) == 1:
+            continue
         t.text = parts[0]
         at = t
         for part in parts[1:]:
             hyphen = parse_xml(f"<w:noBreakHyphen {nsdecls('w')}/>")
             at.addnext(hyphen)
-            piece = parse_xml(f'<w:t {nsdecls("w")} xml:space="preserve">{_escape(part)}</w:t>')
+            tag = "w:delText" if t.tag == qn("w:delText") else "w:t"
+            piece = parse_xml(f'<{tag} {nsdecls("w")} xml:space="preserve">{_escape(part)}</{tag}>')
             hyphen.addnext(piece)
             at = piece
 
 
-def set_cell_margins(tbl, twips: int) -> None:
-    """Every cell of TBL gets TWIPS of margin on all four sides (tblCellMar, before tblLook)."""
+def _split_at_code_hyphens(text: str) -> list[str]:
+    """TEXT cut at every hyphen inside a code (the hyphens dropped)."""
+    parts = [""]
+    for piece, code in codes(text):
+        if code:
+            first, *rest = piece.split("-")
+            parts[-1] += first
+            parts.extend(rest)
+        else:
+            parts[-1] += piece
+    return parts
+
+
+def set_cell_margins(tbl, twips: int, above: int | None = None) -> None:
+    """Every cell of TBL gets TWIPS of margin left and right, ABOVE (default TWIPS) above and
+    below (tblCellMar, before tblLook)."""
+    above = twips if above is None else above
+    sides = {"top": above, "left": twips, "bottom": above, "right": twips}
     margins = parse_xml(f'<w:tblCellMar {nsdecls("w")}>' + "".join(
-        f'<w:{side} w:w="{twips}" w:type="dxa"/>' for side in ("top", "left", "bottom", "right")) + "</w:tblCellMar>")
+        f'<w:{side} w:w="{w}" w:type="dxa"/>' for side, w in sides.items()) + "</w:tblCellMar>")
     look = tbl.tblPr.find(qn("w:tblLook"))
     if look is not None:
         look.addprevious(margins)
