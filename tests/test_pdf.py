@@ -138,9 +138,11 @@ def test_no_line_starts_with_closing_punctuation(built, plan):
 
 
 def test_pdf_embedded_font_programs_are_simplified_chinese_faces(built):
-    """The embedded fonts' own name tables, not just their PDF names: SC (and CN) faces only."""
+    """The embedded fonts' own name tables, not just their PDF names: SC (and CN) faces, and
+    Liberation Serif for Latin letters and digits only (fonts.css --cjk-latin, render/cjklatin.py)."""
     import io
 
+    import pymupdf
     from fontTools.ttLib import TTFont
     families = set()
     for page in PdfReader(pdf_of(built, SEED)).pages:
@@ -148,7 +150,12 @@ def test_pdf_embedded_font_programs_are_simplified_chinese_faces(built):
             descriptor = font.get_object()["/DescendantFonts"][0].get_object()["/FontDescriptor"].get_object()
             program = (descriptor.get("/FontFile3") or descriptor.get("/FontFile2")).get_object().get_data()
             families.add(TTFont(io.BytesIO(program))["name"].getDebugName(1))
-    assert families == {"Noto Serif CJK SC", "Noto Sans CJK SC", "AR PL UKai CN"}
+    assert families == {"Noto Serif CJK SC", "Noto Sans CJK SC", "AR PL UKai CN", "Liberation Serif"}
+    latin = {ch for page in pymupdf.open(pdf_of(built, SEED)) for block in page.get_text("dict")["blocks"]
+             for line in block.get("lines", []) for span in line["spans"] if "Liberation" in span["font"]
+             for ch in span["text"]}
+    # (pymupdf puts the gap between two Latin words into the span as a space; the PDF draws none)
+    assert set("012") <= latin and all("!" <= ch <= "~" for ch in latin - {" "}), latin
 
 
 def _long_plan(sections: int = 5, items: int = 24) -> str:

@@ -14,6 +14,8 @@ carry their own family name ("Noto Serif CJK SC subset-1a2b3c4d"), which the sty
 variables (--song, --hei, --kai) are pointed at: the installed family of the same name
 can never be chosen instead. No silent fallback: every character of the document is in
 the cut, and a face that does not come out as the family asked for is an error.
+
+Latin letters and digits inside Chinese text: render/cjklatin.py.
 """
 from __future__ import annotations
 
@@ -28,6 +30,7 @@ from typing import TYPE_CHECKING
 
 from plangen.errors import RenderError
 from plangen.files import FileRefused, read_capped
+from plangen.render import cjklatin
 from plangen.render.theme import BUILTIN_TEMPLATES, Theme, font_faces, pdf_font_families
 
 if TYPE_CHECKING:
@@ -92,10 +95,19 @@ def font_face_css(theme: Theme, text: str) -> tuple[str, Path]:
     folder = _own_folder(cache_dir())
     faces = theme_faces(theme)
     tag = family_tag(faces, chars)
-    rules = [f'@font-face {{ font-family: "{face.family} {tag}"; src: url("{prepared(face, chars, folder).as_uri()}"); '
-             f"font-weight: {face.weight}; font-style: normal; }}" for face in faces]
-    roles = " ".join(f'--{role}: "{family} {tag}" !important;' for role, family in pdf_font_families(theme).items())
+    rules = [_rule(f"{face.family} {tag}", prepared(face, chars, folder), face.weight) for face in faces]
+    families = pdf_font_families(theme)
+    latin_rules, chains = cjklatin.faces(faces, families, tag, lambda face, like: prepared(face, chars, folder, like))
+    rules += [_rule(family, path, weight, cjklatin.RANGE) for family, path, weight in latin_rules]
+    roles = " ".join(f'--{role}: {chains.get(family, "")}"{family} {tag}" !important;'
+                     for role, family in families.items())
     return "\n".join(rules) + f"\n:root {{ {roles} }}\n", folder
+
+
+def _rule(family: str, path: Path, weight: int, unicode_range: str = "") -> str:
+    limit = f" unicode-range: {unicode_range};" if unicode_range else ""
+    return (f'@font-face {{ font-family: "{family}"; src: url("{path.as_uri()}"); font-weight: {weight}; '
+            f"font-style: normal;{limit} }}")
 
 
 def family_tag(faces: list[Face], chars: str) -> str:
@@ -121,12 +133,15 @@ def theme_text(theme: Theme) -> str:
     return "".join(sorted(seen))
 
 
-def prepared(face: Face, chars: str, folder: Path) -> Path:
-    """The face cut to chars, from the cache or made now (atomically written)."""
-    path = folder / f"{_key(face, chars)}.otf"
+def prepared(face: Face, chars: str, folder: Path, like: Face | None = None) -> Path:
+    """The face cut to chars, from the cache or made now (atomically written); with LIKE, its
+    vertical metrics made LIKE's (render/cjklatin.py)."""
+    path = folder / f"{_key(face, chars, like)}.otf"
     if path.is_file():
         return path
     data = _subset(face, chars)
+    if like is not None:
+        data = cjklatin.with_metrics(data, like)
     try:
         fd, tmp = tempfile.mkstemp(dir=folder, prefix=".tmp-", suffix=".otf")
         with os.fdopen(fd, "wb") as f:
@@ -137,10 +152,13 @@ def prepared(face: Face, chars: str, folder: Path) -> Path:
     return path
 
 
-def _key(face: Face, chars: str) -> str:
+def _key(face: Face, chars: str, like: Face | None = None) -> str:
     import uharfbuzz
-    st = os.stat(face.file)
-    identity = f"{face.file}|{st.st_size}|{st.st_mtime_ns}|{face.index}|{uharfbuzz.__version__}|"
+    identity = ""
+    for f in (face, like) if like else (face,):
+        st = os.stat(f.file)
+        identity += f"{f.file}|{st.st_size}|{st.st_mtime_ns}|{f.index}|"
+    identity += f"{uharfbuzz.__version__}|" + (cjklatin.VERSION if like else "")
     return hashlib.sha256(identity.encode() + chars.encode("utf-8", "surrogatepass")).hexdigest()[:32]
 
 
