@@ -4,9 +4,7 @@ All problems of a file are collected and raised together in one ``PlanError``.
 """
 from __future__ import annotations
 
-import calendar
 import difflib
-import re
 import typing
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -16,12 +14,12 @@ from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
 from plangen.errors import Diagnostic, PlanError
+from plangen.source.dates import impossible_date
 from plangen.source.model import Plan, check_plan_data
 from plangen.source.walk import Loc
 from plangen.source.yamlsafe import DEFAULT_LIMITS, Limits, SourceMap, decode, dotted, load_yaml, read_file, refused_fields
 
 _YAML11_WORDS = {"yes", "no", "on", "off", "y", "n"}
-_DATE_SHAPE = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
 
 
 @dataclass
@@ -144,21 +142,6 @@ def _message(err: ErrorDetails, kind: str, value: typing.Any) -> str:
     elif kind in ("date_from_datetime_parsing", "date_parsing", "date_type"):
         message = impossible_date(value) or "expected a date written as YYYY-MM-DD"
     return message
-
-
-def impossible_date(value: typing.Any) -> Optional[str]:
-    """Why a value written as YYYY-MM-DD is no date (2027-09-31: September has 30 days), or None."""
-    match = _DATE_SHAPE.fullmatch(value) if isinstance(value, str) else None
-    if match is None:
-        return None
-    year, month, day = (int(part) for part in match.groups())
-    if not 1 <= month <= 12:
-        return f"{value} is not a date: there is no month {month}"
-    days = calendar.monthrange(year, month)[1]
-    if not 1 <= day <= days:
-        name = calendar.month_name[month] + (f" {year}" if month == 2 else "")
-        return f"{value} is not a date: {name} has {days} days"
-    return None
 
 
 def _valid_keys(loc: Loc, root: type = Plan) -> list[str]:

@@ -68,7 +68,7 @@ def resolve(fields: list[Field], given: dict[str, str], where: str) -> dict[str,
     if unknown:
         known = ", ".join(f"{f.name} ({f.label})" if f.label and f.label != f.name else f.name for f in fields)
         raise FillError(f"{where}: {unknown[0]}: no such field (fields: {known or 'none'})")
-    from plangen.source.load import impossible_date
+    from plangen.source.dates import impossible_date
     for key, value in given.items():  # 2027-02-30 would print as written, on a cover that looks signed
         problem = impossible_date(value.strip())
         if problem:
@@ -122,7 +122,8 @@ def _as_picked(value: str, picture: str | None, pdf: bool) -> tuple[str, str | N
     import datetime as dt
 
     from plangen.outline.wording import picture_date
-    if picture is None or not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+    from plangen.source.dates import ISO_DATE
+    if picture is None or not ISO_DATE.fullmatch(value):
         return value, None
     try:
         day = dt.date.fromisoformat(value)

@@ -24,6 +24,7 @@ from typing import NamedTuple, Optional
 import yaml
 
 from plangen.errors import UsageError
+from plangen.source.dates import ISO_DATE
 
 Edit = tuple[int, int, str]  # (start, end, replacement) in the source text
 KeyPath = tuple[str, ...]  # the mapping keys from the document's root to a node (list positions left out)
@@ -130,7 +131,7 @@ def _edit(text: str, path: KeyPath, node: yaml.ScalarNode, year: int, years: int
         new = raw.replace(node.value, str(year))
     elif path == ("document", "number"):
         new = raw.replace(node.value, numbering(node.value))
-    elif field in ("date", "deadline") and re.fullmatch(r"\d{4}-\d{2}-\d{2}", node.value):
+    elif field in ("date", "deadline") and ISO_DATE.fullmatch(node.value):
         new = raw.replace(node.value, shift_date(node.value, years))
     elif field in ("id", "for", "plangen", "quantity", "budget") or "units" in path:
         return []
@@ -183,7 +184,7 @@ def _removals(text: str, root: yaml.Node) -> list[tuple[Edit, str]]:
 def _is_date_field(mapping: yaml.MappingNode) -> bool:
     """A cover line of type date, or one whose value is a date (YYYY-MM-DD)."""
     values = {str(k.value): v.value for k, v in mapping.value if isinstance(v, yaml.ScalarNode)}
-    return values.get("type") == "date" or bool(re.fullmatch(r"\d{4}-\d{2}-\d{2}", str(values.get("value", ""))))
+    return values.get("type") == "date" or bool(ISO_DATE.fullmatch(str(values.get("value", ""))))
 
 
 def _dropped(text: str, root: yaml.Node) -> tuple[list[Edit], list[Dropped]]:
