@@ -326,7 +326,8 @@ def _units(old: Plan, new: Plan) -> list[dict]:
 
 def _targets(result: PlanDiff, a: Matrix, b: Matrix, old: Plan, new: Plan) -> None:
     names = {**old.unit_names(), **new.unit_names()}
-    measures = {**dict(a.columns), **dict(b.columns)}
+    in_a, in_b = dict(a.columns), dict(b.columns)
+    measures = {**in_a, **in_b}
     whats = list(dict.fromkeys([w for w, _ in a.columns] + [w for w, _ in b.columns]))
     units = list(dict.fromkeys([u for u, _ in a.units] + [u for u, _ in b.units]))
     for what in whats:
@@ -336,8 +337,8 @@ def _targets(result: PlanDiff, a: Matrix, b: Matrix, old: Plan, new: Plan) -> No
                 result.targets.append({"what": what, "unit_id": unit, "unit": names.get(unit, unit),
                                        "old": qa, "new": qb, "measure": measures[what]})
         # a target only one plan has: no total on the other side (—, as its units' lines), not 0
-        ta = a.column_total(what) if what in dict(a.columns) else None
-        tb = b.column_total(what) if what in dict(b.columns) else None
+        ta = a.column_total(what) if what in in_a else None
+        tb = b.column_total(what) if what in in_b else None
         if ta != tb:
             result.totals.append({"what": what, "old": ta, "new": tb, "measure": measures[what]})
     for unit in units:

@@ -126,6 +126,8 @@ class _Weave:
         self.move_from = {c.old.loc: (f"move{k}", c) for k, c in enumerate(moved, 1) if c.old}
         self.staying = set(self.pairs.values()) - set(self.move_from)
         self.old_order = [loc for loc, _i, _l in old.walk()]
+        self.old_position = {loc: k for k, loc in enumerate(self.old_order)}
+        self.old_children, self.new_children = _children(self.old_order), _children([loc for loc, _i, _l in new.walk()])
         self.old_own, self.old_after = _groups(o_old)
         self.new_own, self.new_after = _groups(o_new)
         self.w = w
@@ -167,11 +169,12 @@ class _Weave:
         old_parent = parent if not parent else self.pairs.get(parent)
         if old_parent is None:
             return  # an inserted item inside an inserted one: nothing of OLD stood there
-        later = [n for n, _i, _l in self.new.walk() if n[:-2] == parent and n[-1] > loc[-1]]
+        siblings = self.new_children[parent]
+        later = siblings[siblings.index(loc) + 1:]
         kept = next((self.pairs[n] for n in later if n in self.pairs and n not in self.move_to), None)
-        end = self.old_order.index(kept) if kept is not None else len(self.old_order)
-        for earlier in self.old_order[:end]:
-            if (earlier[:-2] == old_parent and earlier not in self.staying and earlier not in self.done_old
+        end = self.old_position[kept] if kept is not None else len(self.old_order)
+        for earlier in self.old_children.get(old_parent, []):
+            if (self.old_position[earlier] < end and earlier not in self.staying and earlier not in self.done_old
                     and self._parent_kept(earlier)):
                 self._old_subtree(earlier)
 
@@ -181,7 +184,7 @@ class _Weave:
 
     def _old_before(self, old_loc: Optional[Loc]) -> None:
         """OLD's removed and moved items that stood before old_loc (all that are left: None)."""
-        end = self.old_order.index(old_loc) if old_loc is not None else len(self.old_order)
+        end = self.old_position[old_loc] if old_loc is not None else len(self.old_order)
         for earlier in self.old_order[:end]:
             if earlier not in self.staying and earlier not in self.done_old and self._parent_kept(earlier):
                 self._old_subtree(earlier)
@@ -207,6 +210,14 @@ class _Weave:
         first = loc == root and not after and block is self.old_own.get(root, [None])[0]
         note = self.w.format("moved_to", path=c.node.path) if first else ""
         return block, BlockMark(change=DELETED, move=Move(name, "from", note))
+
+
+def _children(locs: list[Loc]) -> dict[Loc, list[Loc]]:
+    """Each item's children (by parent loc; () for the sections), in document order."""
+    out: dict[Loc, list[Loc]] = {}
+    for loc in locs:
+        out.setdefault(loc[:-2], []).append(loc)
+    return out
 
 
 def _moved(blocks: list[Block], move: Move, first_note: bool) -> list[Marked]:

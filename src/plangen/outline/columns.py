@@ -25,7 +25,6 @@ SIZES = (10.5, 10.0, 9.5, 9.0)  # a sized table's type size: 五号, smaller dow
 TABLE_PT = {"zh": 12.0, "en": 10.5}  # a plain table's type size (plan.css; the reference documents' Table Text)
 CELL_PADDING_PT = 3 * 72 / 25.4 + 1.5  # 1.5 mm each side (Word's default cell margins are 1.9 mm), plus the rules
 SIZED_PADDING_PT = 2 * 72 / 25.4 + 2.5  # a sized table's cells: 1 mm each side, the rules, and some slack
-NUMBER_SLACK = 1.12  # Chinese documents: digits are 0.557 em in Noto Serif CJK (char_em says 0.5, right for Liberation Serif)
 MAX_NAMED = 5  # a target for more units than this names them as a group, not one by one
 MAX_NAMED_CHARS = 60  # ... and so does a list of names longer than this (about three lines of its cell)
 MAX_ONE_NAME_CHARS = 90  # a single unit is named, its name shortened beyond this (the appendix has it whole)
@@ -34,8 +33,8 @@ APPENDIX_LINE = {"zh": 1.35, "en": 1.15}  # the appendix's line pitch in em (en:
 APPENDIX_PAD_PT = {"zh": 72 / 25.4, "en": 0.5 * 72 / 25.4}  # its cells' padding above and below (1 mm, 0.5 mm)
 NAME_CHARS = 22  # a name column wants this many characters a line before the numbers get more room
 DROPPED_CELL = "—"  # a dropped target's total and budget: it counts nowhere
-_TOKEN = re.compile(r"[\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef]|[^\s\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef]+")
 _CJK = "\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef"
+_TOKEN = re.compile(rf"[{_CJK}]|[^\s{_CJK}]+")
 # what a line may not break inside (a text cell's min-content): a CJK character, or a Latin word up to
 # and with a hyphen before a letter (Hay- / on- / Wye; both formats break there, never in 2027-09-30)
 _WORD = re.compile(rf"[{_CJK}]|[^\s{_CJK}]+?(?:[-\u2010\u2013](?=[^\d\s{_CJK}-])|(?=[\s{_CJK}])|$)")

@@ -100,7 +100,8 @@ def summary_sentence(state: State, w: Wording, noun: str) -> str:
                    overdue=str(len(state.overdue)), dropped=str(state.count("dropped")))
     key = "report_summary" if state.unit is None else "report_summary_unit"
     if numbers["dropped"] == "0":  # no "另有0项已取消" / "0 dropped, not counted"
-        key, _ = key + "_no_dropped", numbers.pop("dropped")
+        del numbers["dropped"]
+        key += "_no_dropped"
     if state.unit is not None:  # one unit's (`progress --unit`): a sentence that names it
         return w.named(key, noun, unit=state.unit[1], **numbers)
     return w.named(key, noun, **numbers)
