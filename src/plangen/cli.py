@@ -443,7 +443,8 @@ def _add_redline(sub: Subparsers) -> None:
 def _add_new(sub: Subparsers) -> None:
     p = sub.add_parser("new", help="next year's plan from this year's, keeping comments and layout",
                        description="Write next year's plan: the year in titles and text updated, the number advanced,\n"
-                                   "dates moved, cover values and statuses reset, ids and comments kept.\n"
+                                   "dates moved, statuses set back to planned, a cover date removed (the cover's\n"
+                                   "text values kept), ids and comments kept.\n"
                                    "Example: plangen new --from plans/2021-logistics.yaml --year 2022",
                        formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--from", dest="source", required=True, metavar="PLAN")
