@@ -79,14 +79,9 @@ def test_every_font_is_one_the_theme_names(corpus):
     _assert_none({name: check.foreign_fonts(read.fonts, b.families) for name, read, b in _both(corpus)})
 
 
-# Known disagreements the corpus found and this turn did not fix (issue 13 stays open for
-# them). Strict: a plan listed here that agrees again fails, so the list only shrinks.
-KNOWN_PAGE_COUNTS: dict[str, str] = {
-    # outside CI's slice (seeds 0-199 all agree); found by PLANGEN_CORPUS=400 PLANGEN_CORPUS_START=200
-    "gen-0483": "English, 4 target tables without deadline/owner/status: their widths are not decided in the "
-                "outline (the PDF takes CSS shares, Word its own estimate), so the PDF's rows are taller; "
-                "5 vs 3 pages",
-}
+# Known disagreements the corpus found and are not fixed (an open issue names them). Strict: a
+# plan listed here that agrees again fails, so the list only shrinks. Seeds 0-599 have none.
+KNOWN_PAGE_COUNTS: dict[str, str] = {}
 
 
 @requires("soffice")

@@ -132,22 +132,23 @@ def target_table(entries: list[tuple[Target, list[str]]], plan: Plan, w: Wording
         rows.append([cell[c] for c in cols])
     numeric = [c in ("each", "total", "budget") for c in cols]
     heads = [header[c] for c in cols]
-    sized = bool(extra)  # many columns: widths decided in the outline (size_tables), the same in every format
+    # widths decided in the outline (size_tables), the same in every format; with deadline, owner or
+    # status (many columns) from 五号, else from the language's table size (TABLE_PT)
     return _table(heads, rows, numeric, columns=cols, dropped=[not t.counts for t, _ in entries],
-                  size=APPENDIX_PT if sized else None)
+                  size=APPENDIX_PT if extra else TABLE_PT[lang])
 
 
-def size_tables(tables: list[Table], language: str, first: float = APPENDIX_PT) -> None:
-    """The type size (FIRST, smaller where the words need it) and widths of a document's sized
-    tables: tables with the same columns get the same (measured on all their rows), so they line
-    up page after page."""
+def size_tables(tables: list[Table], language: str) -> None:
+    """The type size (each table's own size to start from, smaller where the words need it) and
+    widths of a document's sized tables: tables with the same columns get the same (measured on
+    all their rows), so they line up page after page."""
     groups: dict[tuple, list[Table]] = {}
     for t in tables:
-        groups.setdefault((tuple(t.columns), tuple(t.header), t.role), []).append(t)
+        groups.setdefault((tuple(t.columns), tuple(t.header), t.role, t.size), []).append(t)
     for group in groups.values():
         rows = [(row, t.is_total(k)) for t in group for k, row in enumerate(t.rows, 1)]
         size, widths = sized_widths(group[0].header, [r for r, _ in rows], group[0].numeric, language,
-                                    totals=[b for _, b in rows], first=first)
+                                    totals=[b for _, b in rows], first=group[0].size or APPENDIX_PT)
         for t in group:
             t.size, t.widths = size, widths
 
@@ -181,7 +182,7 @@ def _needs(header: list[str], rows: list[list[str]], numeric: list[bool], langua
             whole = max([measure(line, language, role, size) for c, role in cells for line in c.split("\n")] + [0.0])
             hard.append(whole + SIZED_PADDING_PT)
             least.append(max([whole] + head_words) + SIZED_PADDING_PT)
-            wants.append(max(whole, min(head_line, 4 * size)) + SIZED_PADDING_PT)
+            wants.append(max(least[-1], max(whole, min(head_line, 4 * size)) + SIZED_PADDING_PT))
         else:
             words = [measure(t, language, role, size) for c, role in cells for t in _WORD.findall(c)] + head_words
             hard.append(size + SIZED_PADDING_PT)

@@ -47,7 +47,10 @@ def _lay_out(outline: Outline) -> None:
     list of open targets sized like target tables (numbers whole, words whole) at the type size
     of the document's tables, the matrix like the plan's appendix."""
     tables = [b for b in outline.blocks + outline.appendix if isinstance(b, Table)]
-    size_tables([t for t in tables if t.role == "progress"], outline.language, TABLE_PT.get(outline.language, 12.0))
+    progress = [t for t in tables if t.role == "progress"]
+    for t in progress:
+        t.size = TABLE_PT.get(outline.language, 12.0)
+    size_tables(progress, outline.language)
     for t in tables:
         if t.role == "summary":
             lay_out_summary(t, outline.language)

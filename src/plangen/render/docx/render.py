@@ -26,7 +26,7 @@ from plangen.outline.outline import Heading, Outline, Table
 from plangen.render import RenderOptions
 from plangen.render.docx.front import cover, title
 from plangen.render.docx.reference import clean_reference
-from plangen.render.docx.widths import column_edges, column_widths
+from plangen.render.docx.widths import column_edges, column_widths, type_size
 from plangen.render.docx.xml import (
     Revisions,
     add_field,
@@ -46,8 +46,7 @@ from plangen.render.theme import Theme, reference_name
 KEEP_LINES = 16  # a longer paragraph is not kept with its table: LibreOffice would move it whole, leaving a page half empty
 CHARS_PER_LINE = {"zh": 27, "en": 90}
 MAX_REFERENCE_BYTES = 20_000_000
-SIZED_MARGIN = 57  # twips: 1 mm, a sized table's cell margins on every side (plan.css: table.targets.sized)
-SUMMARY_PT = 10.5  # the appendix's type size, as in the PDF
+SIZED_MARGIN = 57  # twips: 1 mm, every table's cell margins left and right (plan.css: table.targets)
 
 
 class _StyledDocument:
@@ -58,9 +57,6 @@ class _StyledDocument:
         self.document, self.path = document, path
         self.ids = {s.name: s.style_id for s in document.styles}
         self.rev = revisions
-        table_style = next((s for s in document.styles if s.name == "Table Text"), None)
-        size = table_style.font.size if table_style is not None else None
-        self.table_pt = size.pt if size is not None else 12.0
 
     def words(self, text: str, style: str, mark: Optional[BlockMark] = None, glue: bool = False):
         """A paragraph of plan words; in a redline, with its tracked changes. GLUE: a title's
@@ -220,9 +216,8 @@ def _table(doc: _StyledDocument, table: Table, mark=None, caption: bool = True) 
     mark = mark if isinstance(mark, TableMark) and doc.rev else None
     if caption and table.caption:
         doc.words(table.caption, "Appendix Caption", BlockMark(change=mark.change) if mark and mark.change else None)
-    size = SUMMARY_PT if table.role == "summary" else doc.table_pt
-    widths = column_widths(mark.accepted if mark and mark.accepted else table, size)  # accepting keeps them
-    t = _grid(doc, 1 + len(table.rows), widths, sized=bool(table.widths), pad=table.pad)
+    widths = column_widths(mark.accepted if mark and mark.accepted else table)  # accepting keeps them
+    t = _grid(doc, 1 + len(table.rows), widths, pad=table.pad)
     for row_index, values in enumerate([table.header] + table.rows):
         _fill(doc, t.rows[row_index], table, row_index, values, widths, mark)
 
@@ -235,11 +230,10 @@ def _replacement(doc: _StyledDocument, old: Table, new: Table) -> None:
     replaced (状态栏已删除 …) is said in the PDF and HTML only: a paragraph would stay after
     accepting or rejecting, and a comment (which would not) makes LibreOffice 7.4 abort when
     it opens the document hidden, as our accept/reject tests do (measured)."""
-    size = SUMMARY_PT if new.role == "summary" else doc.table_pt
-    own = {id(old): column_edges(column_widths(old, size)), id(new): column_edges(column_widths(new, size))}
+    own = {id(old): column_edges(column_widths(old)), id(new): column_edges(column_widths(new))}
     edges = sorted(set(own[id(old)]) | set(own[id(new)]))
     rows = [(old, k, DELETED) for k in range(1 + len(old.rows))] + [(new, k, INSERTED) for k in range(1 + len(new.rows))]
-    t = _grid(doc, len(rows), [Twips(b - a) for a, b in zip([0] + edges, edges)], sized=bool(new.widths), pad=new.pad)
+    t = _grid(doc, len(rows), [Twips(b - a) for a, b in zip([0] + edges, edges)], pad=new.pad)
     for row, (table, k, change) in zip(t.rows, rows):
         mine = own[id(table)]
         for a, b in reversed(list(zip([0] + mine, mine))):  # merge from the right: indexes stay put
@@ -251,10 +245,10 @@ def _replacement(doc: _StyledDocument, old: Table, new: Table) -> None:
         _fill(doc, row, table, k, values, widths, TableMark(change=change))
 
 
-def _grid(doc: _StyledDocument, rows: int, widths: list, sized: bool = False, pad: Optional[float] = None):
-    """A table of fixed column widths; a table the outline sized has 1 mm cell margins left and
-    right, and PAD pt (when the outline decides it; else 1 mm) above and below, as in the PDF
-    (Word's default has none above and below: its rows came out 2 mm shorter)."""
+def _grid(doc: _StyledDocument, rows: int, widths: list, pad: Optional[float] = None):
+    """A table of the outline's column widths, 1 mm cell margins left and right, and PAD pt (when
+    the outline decides it; else 1 mm) above and below, as in the PDF (Word's default has none
+    above and below: its rows came out 2 mm shorter)."""
     t = doc.document.add_table(rows=rows, cols=len(widths))
     if "Table Grid" in doc.ids:
         t._tbl.tblPr.get_or_add_tblStyle().val = doc.ids["Table Grid"]
@@ -262,8 +256,7 @@ def _grid(doc: _StyledDocument, rows: int, widths: list, sized: bool = False, pa
     t.autofit = False
     for grid_col, w in zip(t._tbl.tblGrid.findall(qn("w:gridCol")), widths):
         grid_col.set(qn("w:w"), str(int(w.twips)))
-    if sized:
-        set_cell_margins(t._tbl, SIZED_MARGIN, None if pad is None else round(pad * 20))
+    set_cell_margins(t._tbl, SIZED_MARGIN, None if pad is None else round(pad * 20))
     return t
 
 
@@ -278,6 +271,7 @@ def _fill(doc: _StyledDocument, row, table: Table, row_index: int, values: list[
     if change and doc.rev:
         doc.rev.mark_row(row, change)
     cells = [_Cell(tc, row.table) for tc in row._tr.tc_lst]  # one a cell, spanned or not
+    size = type_size(table)
     keep = _kept_with_next(table, row_index)
     for col, value in enumerate(values):
         cell = cells[col]
@@ -293,13 +287,13 @@ def _fill(doc: _StyledDocument, row, table: Table, row_index: int, values: list[
         bold = table.is_total(row_index)
         runs = mark.cell(row_index, col) if mark else None
         if doc.rev and (change or runs):
-            doc.rev.runs(p, runs or BlockMark(change=change).runs(value), "<w:rPr><w:b/></w:rPr>" if bold else "",
-                         gap=True)
+            half_points = f'<w:sz w:val="{round(size * 2)}"/>'
+            doc.rev.runs(p, runs or BlockMark(change=change).runs(value),
+                         f"<w:rPr>{'<w:b/>' if bold else ''}{half_points}</w:rPr>", gap=True)
         else:
             run = p.add_run(value)
             run.bold = bold or None
-            if table.role == "summary" or table.size:
-                run.font.size = Pt(table.size or SUMMARY_PT)
+            run.font.size = Pt(size)
             run.font.strike = table.is_dropped(row_index) or None  # a dropped target
 
 

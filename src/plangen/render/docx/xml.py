@@ -105,7 +105,10 @@ def set_numbering(paragraph, num_id: int, level: int) -> None:
 def _with_spacing(rpr: str) -> str:
     """Run properties with 4 pt of spacing after each character (w:spacing, in twentieths)."""
     spacing = '<w:spacing w:val="80"/>'
-    return rpr.replace("</w:rPr>", spacing + "</w:rPr>") if rpr else f"<w:rPr>{spacing}</w:rPr>"
+    if not rpr:
+        return f"<w:rPr>{spacing}</w:rPr>"
+    at = rpr.find("<w:sz ")  # the schema's order: w:spacing before w:sz
+    return rpr[:at] + spacing + rpr[at:] if at >= 0 else rpr.replace("</w:rPr>", spacing + "</w:rPr>")
 
 
 def _lines(text: str, tag: str) -> str:
