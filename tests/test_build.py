@@ -172,3 +172,24 @@ def test_watch_rebuilds_when_a_plan_is_saved(tmp_path):
         proc.send_signal(signal.SIGINT)
         _, err = proc.communicate(timeout=30)
     assert proc.returncode == 0 and "Traceback" not in err
+
+
+def _collector_during_job(job: int) -> list:
+    """A job that reports the cycle collector's state in the worker while it runs."""
+    import gc
+    return [(job, gc.isenabled(), gc.get_freeze_count() > 0)]
+
+
+def test_workers_render_with_the_cycle_collector_paused():
+    """GC_NOTE (build/workers.py): a job runs with the collector off (it walked WeasyPrint's
+    objects for 14 % of a long document's CPU) and what the worker started with frozen out of
+    collections; the collector is back on between jobs, so a worker's memory is still collected."""
+    import gc
+
+    from plangen.build import workers
+    try:
+        results = [out for _job, out in workers.run_in_workers(_collector_during_job, [1, 2, 3], 1, timeout=60)]
+    finally:
+        workers.shutdown()
+    assert sorted(results) == [[(1, False, True)], [(2, False, True)], [(3, False, True)]]
+    assert gc.isenabled()  # the parent's collector is untouched
