@@ -57,7 +57,11 @@ def test_per_unit_outline_keeps_only_that_units_targets():
     tables = [b for b in o.blocks if b.kind == "table"]
     whats = [row[0] for t in tables for row in t.rows]
     assert "档案柜" in whats and "大门改造" not in whats
-    assert all(row[3] == "水塘坝小学" for t in tables for row in t.rows)
+    # every row is the school's own: no 对象 (the cover names it) and no 合计 (it would repeat 数量)
+    assert {tuple(t.header) for t in tables} == {("事项", "数量", "单位")}
+    assert ["档案柜", "2", "组"] in [row for t in tables for row in t.rows]
+    whole = [b for b in outline(SEED).blocks if b.kind == "table"]
+    assert whole[0].header == ["事项", "每单位数量", "单位", "对象", "合计"]
     (appendix,) = o.appendix
     assert appendix.header == ["事项", "单位", "水塘坝小学"]
     assert ["新课桌", "套", "50"] in appendix.rows

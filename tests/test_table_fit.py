@@ -105,7 +105,7 @@ def test_target_table_words_stay_inside_their_columns_and_whole(built, unit):
     assert tables and all(t.widths == tables[0].widths for t in tables)
     pdf = built / ("library-works.pdf" if unit is None else "brecon.pdf")
     pages = table_words(pdf)
-    assert sum(len(p) for p in pages) > 100
+    assert sum(len(p) for p in pages) > (100 if unit is None else 60)  # a unit's copy: no For or Total column
     assert straddling(pages, tables[0].widths) == []
     assert split_words(pages, tables) == []
 

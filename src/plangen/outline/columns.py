@@ -112,13 +112,16 @@ def target_table(entries: list[tuple[Target, list[str]]], plan: Plan, w: Wording
                  written: int) -> Table:
     """An item's target table: what, each, unit, for whom, total, and budget, deadline,
     owner and status where the plan has them. A dropped target counts nowhere: its total and
-    budget are a dash, and the row is struck through."""
+    budget are a dash, and the row is struck through. In a unit's own copy (UNIT) every row is
+    for that unit alone: no 对象 / For column (the cover names the unit) and no 合计 / Total
+    (it would repeat the quantity), and the quantity is headed 数量 / Quantity."""
     lang, currency = plan.document.language, numbers.currency_of(plan.document)
     extra = plan_has(plan)
     with_budget = any(t.budget is not None or t.budget_total is not None for t, _ in entries)
-    cols = ["what", "each", "unit", "for", "total"] + ["budget"] * with_budget
+    cols = ["what", "each", "unit"] + ["for", "total"] * (unit is None) + ["budget"] * with_budget
     cols += [c for c in ("deadline", "owner", "status") if c in extra]
-    header = {"what": w.table_what, "each": w.table_each, "unit": w.measure_header(noun), "for": w.named("table_for", noun),
+    header = {"what": w.table_what, "each": w.table_each if unit is None else w.table_quantity,
+              "unit": w.measure_header(noun), "for": w.named("table_for", noun),
               "total": w.table_total, "budget": budget_heading(w, "table_budget", currency),
               "deadline": w.table_deadline, "owner": w.table_owner, "status": w.table_status}
     rows = []
@@ -166,7 +169,7 @@ def sized_widths(header: list[str], rows: list[list[str]], numeric: list[bool], 
         hard, least, wants = _needs(header, rows, numeric, language, bold, size)
         if sum(least) <= TEXT_WIDTH_PT:
             break
-    return size, _share(hard, least, wants, numeric)
+    return size, _share(hard, least, _headers_grown(wants, header, numeric, language, size), numeric)
 
 
 def _needs(header: list[str], rows: list[list[str]], numeric: list[bool], language: Optional[str],
@@ -398,11 +401,13 @@ def appendix_widths(header: list[str], rows: list[list[str]], numeric: list[bool
     return _share(hard, least, _headers_grown(wants, header, numeric, language), numeric)
 
 
-def _headers_grown(wants: list[float], header: list[str], numeric: list[bool], language: Optional[str] = None) -> list[float]:
+def _headers_grown(wants: list[float], header: list[str], numeric: list[bool], language: Optional[str] = None,
+                   size: float = APPENDIX_PT) -> list[float]:
     """WANTS with room to spare given first to number columns, up to their header on one line
-    (a school's name over its column, on fewer lines), in proportion to what each lacks."""
+    at SIZE (a school's name over its column, Budget (USD), on fewer lines), in proportion to
+    what each lacks."""
     spare = TEXT_WIDTH_PT - sum(wants)
-    lack = [max(0.0, measure(h, language, "head") + SIZED_PADDING_PT - w) if n else 0.0
+    lack = [max(0.0, measure(h, language, "head", size) + SIZED_PADDING_PT - w) if n else 0.0
             for w, h, n in zip(wants, header, numeric)]
     if spare <= 0 or not sum(lack):
         return wants

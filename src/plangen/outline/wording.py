@@ -20,7 +20,7 @@ PLACEHOLDERS: dict[str, frozenset[str]] = {
     "number_label": frozenset(), "kind": frozenset(), "fields": frozenset(), "all_units": frozenset(),
     "list_separator": frozenset(), "list_last": frozenset(), "colon": frozenset(),
     "recipient": frozenset({"unit", "all"}),
-    "preface_label": frozenset(), "table_what": frozenset(), "table_each": frozenset(),
+    "preface_label": frozenset(), "table_what": frozenset(), "table_each": frozenset(), "table_quantity": frozenset(),
     "table_unit": frozenset(), "table_unit_measure": frozenset(), "table_for": frozenset(), "table_total": frozenset(),
     "table_budget": frozenset({"currency"}), "table_deadline": frozenset(), "table_owner": frozenset(),
     "appendix_label": frozenset(), "appendix_title": frozenset(), "appendix_unit": frozenset(),
@@ -99,6 +99,7 @@ class Wording:
     preface_label: str  # empty: the preface has no label
     table_what: str
     table_each: str
+    table_quantity: str  # the each column of a unit's own copy, where it is the unit's quantity
     table_unit: str
     table_unit_measure: str  # the same column when the units themselves are called 单位 (measure_header)
     table_for: str
