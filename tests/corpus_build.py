@@ -65,6 +65,8 @@ def build_corpus(seeds: list[int], folder: Path, libreoffice: str | None) -> lis
     os.environ["SOURCE_DATE_EPOCH"] = "1767225600"  # no git lookup per plan (each sets its date anyway)
     try:
         result = build([str(p) for p in paths], Options(out=out, jobs=CORES, force=True, timeout=600))
+        workers.shutdown()
+        copies = unit_copies([(s, p) for s, p in zip(seeds, paths) if s in unit_seeds(seeds)], folder, out)
     finally:
         workers.shutdown()
         if saved is None:  # the rest of the session sees the environment it had
@@ -72,7 +74,7 @@ def build_corpus(seeds: list[int], folder: Path, libreoffice: str | None) -> lis
         else:
             os.environ["SOURCE_DATE_EPOCH"] = saved
     failed = {Path(plan).stem: str(exc) for plan, exc in result.failed}
-    corpus = [_built(seed, path, failed.get(path.stem, "")) for seed, path in zip(seeds, paths)]
+    corpus = [_built(seed, path, failed.get(path.stem, "")) for seed, path in zip(seeds, paths)] + copies
     docx = [out / f"{b.name}.docx" for b in corpus if not b.failed]
     if libreoffice and docx:
         convert(docx, folder / "lo", libreoffice)
@@ -80,12 +82,45 @@ def build_corpus(seeds: list[int], folder: Path, libreoffice: str | None) -> lis
     return corpus
 
 
-def _built(seed: int, path: Path, failed: str) -> Built:
+def _built(seed: int, path: Path, failed: str, unit: str | None = None, name: str = "") -> Built:
     loaded = load_plan(path)
     theme = load_theme()
     language = loaded.plan.document.language
     families = list(pdf_font_families(theme).values()) + list(fieldfont.FACES)
-    return Built(seed, path.stem, language, build_outline(loaded.plan, theme.wording(language)), families, failed=failed)
+    outline = build_outline(loaded.plan, theme.wording(language), unit)
+    return Built(seed, name or path.stem, language, outline, families, failed=failed)
+
+
+UNIT_COPIES = 12  # plans of a slice whose one unit's own copy (--per-unit) is checked too
+
+
+def unit_seeds(seeds: list[int]) -> list[int]:
+    """The seeds whose plans also get a unit's own copy checked: of 2 to 8 units (--per-unit
+    builds every unit's copy), spread over the slice, both languages."""
+    fit = [s for s in seeds if 2 <= len(plangen_corpus.plan(s)["units"]) <= 8]
+    step = max(1, len(fit) // UNIT_COPIES)
+    return fit[::step][:UNIT_COPIES]
+
+
+def unit_copies(plans: list[tuple[int, Path]], folder: Path, out: Path) -> list[Built]:
+    """`plangen build --per-unit` of PLANS; of each, the copy of the unit with the longest name
+    is checked like a plan (its PDF and .docx copied into OUT as <plan>--<unit>)."""
+    if not plans:
+        return []
+    units_out = folder / "out-units"
+    result = build([str(p) for _, p in plans], Options(out=units_out, jobs=CORES, force=True, per_unit=True, timeout=600))
+    failed = {Path(plan).stem: str(exc) for plan, exc in result.failed}
+    copies = []
+    for seed, path in plans:
+        units = load_plan(path).plan.units
+        unit = max(units, key=lambda u: (len(u.name), u.id))
+        name = f"{path.stem}--{unit.id}"
+        for ext in ("pdf", "docx"):
+            made = units_out / path.stem / f"{unit.id}.{ext}"
+            if made.exists():
+                shutil.copyfile(made, out / f"{name}.{ext}")
+        copies.append(_built(seed, path, failed.get(path.stem, ""), unit.id, name))
+    return copies
 
 
 def convert(files: list[Path], outdir: Path, soffice: str) -> None:

@@ -2,7 +2,8 @@
 languages, built to PDF and .docx by `plangen build -j 2`, the .docx converted by LibreOffice
 (two processes), and both PDFs checked page by page (tests/corpus_build.py reads each PDF
 once). PLANGEN_CORPUS=N runs N plans (default 200: 280 CPU-seconds, 2.5 minutes
-on CI's two cores); PLANGEN_CORPUS_START moves the slice."""
+on CI's two cores); PLANGEN_CORPUS_START moves the slice. Of twelve plans of the slice, a
+unit's own copy (`--per-unit`, the unit with the longest name) is checked as well."""
 from __future__ import annotations
 
 import os
@@ -116,6 +117,10 @@ def test_the_corpus_varies_what_breaks_layouts(corpus):
     assert min(names) == 2 and max(names) >= 60
     assert {p["document"]["language"] for p in plans} == {"zh", "en"}
     assert any(b.outline.appendix and len(b.outline.appendix) > 1 for b in corpus) or COUNT < 10
+    copies = [b for b in corpus if b.outline.recipient]  # units' own copies (corpus_build.unit_copies)
+    assert len(copies) == len(corpus_build.unit_seeds(SEEDS))
+    if COUNT >= 100:
+        assert len(copies) == corpus_build.UNIT_COPIES and {b.language for b in copies} == {"zh", "en"}
     if COUNT >= 16:  # the long plans of both languages
         assert {p["document"]["language"] for s, p in zip(seeds, plans) if s % 16 in plangen_corpus.BIG} == {"zh", "en"}
     if COUNT >= 48:  # tables start in every quarter of a page
