@@ -203,8 +203,9 @@ def test_libreoffice_draws_simplified_chinese_forms_not_japanese(tmp_path):
 
 
 def test_a_hyphen_inside_a_number_or_code_never_ends_a_line_in_word():
-    """0571-87654321, 2025-08-15 and LIB-FAC-2028-01: Word's non-breaking hyphen inside the run (LibreOffice broke
-    "0571-" / "87654321" at the hyphen); python-docx still reads a plain hyphen."""
+    """0571-87654321, 2025-08-15, LIB-FAC-2028-01 and DS-2CD3T46WDV3-I3: the hyphen between word joiners
+    (LibreOffice broke "0571-" / "87654321" at a plain hyphen, and anywhere inside the code at Word's
+    non-breaking hyphen: "0571-8765" / "4321"); the text reads the same without the joiners."""
     import io
 
     from plangen.outline.outline import build_outline
@@ -213,14 +214,14 @@ def test_a_hyphen_inside_a_number_or_code_never_ends_a_line_in_word():
     from plangen.source.load import load_plan_text
     text = ("plangen: 1\ndocument:\n  number: T-1\n  title: 测试计划\n  year: 2021\n  organization: 测试学校\n"
             "units:\n  - {id: a, name: 甲校}\nsections:\n  - title: 目标\n    items:\n"
-            "      - text: 报修电话0571-87654321，Wi-Fi 6 覆盖，2025-08-15前完成，见LIB-FAC-2028-01号文。\n")
+            "      - text: 报修电话0571-87654321，Wi-Fi 6 覆盖，2025-08-15前完成，见LIB-FAC-2028-01号文，DS-2CD3T46WDV3-I3型。\n")
     theme = load_theme()
     outline = build_outline(load_plan_text(text, "p.yaml").plan, theme.wording("zh"))
     data = renderer("docx").render(outline, theme)
     xml = zipfile.ZipFile(io.BytesIO(data)).read("word/document.xml").decode()
-    # two in the date, one in the phone number, three in the code LIB-FAC-2028-01, one in the cover's
-    # number T-1; Wi-Fi keeps its hyphen
-    assert xml.count("<w:noBreakHyphen/>") == 7
-    assert "Wi-Fi" in xml
+    # two in the date, one in the phone number, three in the code LIB-FAC-2028-01, two in the model
+    # number, one in the cover's number T-1; Wi-Fi keeps its plain hyphen
+    assert xml.count("\u2060-\u2060") == 9
+    assert "<w:noBreakHyphen/>" not in xml and "Wi-Fi" in xml
     words = [unglued(p.text) for p in docx.Document(io.BytesIO(data)).paragraphs]
-    assert any("报修电话0571-87654321，Wi-Fi 6 覆盖，2025-08-15前完成，见LIB-FAC-2028-01号文。" in w for w in words), words
+    assert any("报修电话0571-87654321，Wi-Fi 6 覆盖，2025-08-15前完成，见LIB-FAC-2028-01号文，DS-2CD3T46WDV3-I3型。" in w for w in words), words

@@ -11,7 +11,7 @@ import datetime as dt
 import re
 from typing import TYPE_CHECKING, Optional
 
-from plangen.outline import metrics, numbers
+from plangen.outline import breaks, metrics, numbers
 from plangen.outline.targets import Matrix, target_budget
 from plangen.outline.wording import Wording
 from plangen.source.model import Plan, Target
@@ -35,9 +35,11 @@ NAME_CHARS = 22  # a name column wants this many characters a line before the nu
 DROPPED_CELL = "—"  # a dropped target's total and budget: it counts nowhere
 _CJK = "\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef"
 _TOKEN = re.compile(rf"[{_CJK}]|[^\s{_CJK}]+")
-# what a line may not break inside (a text cell's min-content): a CJK character, or a Latin word up to
-# and with a hyphen before a letter (Hay- / on- / Wye; both formats break there, never in 2027-09-30)
-_WORD = re.compile(rf"[{_CJK}]|[^\s{_CJK}]+?(?:[-\u2010\u2013](?=[^\d\s{_CJK}-])|(?=[\s{_CJK}])|$)")
+# what a line may not break inside (a text cell's min-content): a code with its marks after it
+# (DS-2CD3T46WDV3-I3, 2027-09-30: breaks.CODE, never broken), a CJK character, or a Latin word up to
+# and with a hyphen before a letter (Hay- / on- / Wye: both formats break there)
+_WORD = re.compile(rf"[^\s\w{_CJK}]*(?:{breaks.CODE.pattern})[^\s\w{_CJK}]*|[{_CJK}]"
+                   rf"|[^\s{_CJK}]+?(?:[-\u2010\u2013](?=[^\d\s{_CJK}-])|(?=[\s{_CJK}])|$)")
 
 
 def _table(*args, **kw) -> Table:

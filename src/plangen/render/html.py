@@ -28,9 +28,9 @@ MAIN_TEMPLATE = "plan.html.j2"
 
 
 def keep_tail(text: str) -> Markup:
-    """A title or heading whose tail (breaks.tail) stays on one line."""
+    """A title or heading whose tail (breaks.tail) stays on one line, and its codes whole."""
     head, end = tail(text)
-    return Markup("{}<span class=\"nobr\">{}</span>").format(head, end)
+    return Markup("{}<span class=\"nobr\">{}</span>").format(keep_codes(head), end)
 
 
 def keep_codes(text: str) -> Markup:

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls, qn
 
-from plangen.outline.breaks import WORD_JOINER, codes, glued
+from plangen.outline.breaks import WORD_JOINER, glued, held
 from plangen.outline.numbering import SCHEMES
 
 TWIPS_PER_PT = 20
@@ -337,40 +337,15 @@ def add_glued(paragraph, text: str):
 
 
 def no_break_hyphens(body) -> None:
-    """A hyphen inside a document number or similar code (LIB-FAC-2028-01, 0571-87654321,
-    2025-08-15: outline.breaks.CODE) becomes Word's non-breaking hyphen (w:noBreakHyphen in the
-    same run), so neither Word nor LibreOffice ends a line inside it; the PDF keeps codes whole
-    with a no-break span. Deleted text too (a redline's struck number). Content controls (the
-    cover's fields, which `plangen fill` and Word's date picker rewrite) keep plain text."""
+    """The hyphens and slashes inside a document number, model number or similar code
+    (LIB-FAC-2028-01, DS-2CD3T46WDV3-I3, 0571-87654321, 2025-08-15: outline.breaks.CODE) held
+    between word joiners (breaks.held), so LibreOffice never ends a line inside it; the PDF keeps
+    codes whole with a no-break span. Deleted text too (a redline's struck number). Content
+    controls (the cover's fields, which `plangen fill` and Word's date picker rewrite) keep plain text."""
     for t in list(body.iter(qn("w:t"), qn("w:delText"))):
         text = t.text or ""
-        if "-" not in text or any(a.tag == qn("w:sdt") for a in t.iterancestors()):
-            continue
-        parts = _split_at_code_hyphens(text)
-        if len(parts) == 1:
-            continue
-        t.text = parts[0]
-        at = t
-        for part in parts[1:]:
-            hyphen = parse_xml(f"<w:noBreakHyphen {nsdecls('w')}/>")
-            at.addnext(hyphen)
-            tag = "w:delText" if t.tag == qn("w:delText") else "w:t"
-            piece = parse_xml(f'<{tag} {nsdecls("w")} xml:space="preserve">{_escape(part)}</{tag}>')
-            hyphen.addnext(piece)
-            at = piece
-
-
-def _split_at_code_hyphens(text: str) -> list[str]:
-    """TEXT cut at every hyphen inside a code (the hyphens dropped)."""
-    parts = [""]
-    for piece, code in codes(text):
-        if code:
-            first, *rest = piece.split("-")
-            parts[-1] += first
-            parts.extend(rest)
-        else:
-            parts[-1] += piece
-    return parts
+        if ("-" in text or "/" in text) and not any(a.tag == qn("w:sdt") for a in t.iterancestors()):
+            t.text = held(text)
 
 
 def set_cell_margins(tbl, twips: int, above: int | None = None) -> None:
