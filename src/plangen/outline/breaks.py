@@ -12,6 +12,13 @@ NO_BREAK_SPACE = "\u00a0"
 # with a digit somewhere (LIB-FAC-2028-01, DS-2CD3T46WDV3-I3, x86-64, 0571-87654321, 2025-08-15); never
 # broken at its marks. A word without digits (Hay-on-Wye, Wi-Fi) may break after its hyphen.
 CODE = re.compile(r"(?<![A-Za-z0-9-])(?=[A-Za-z/-]*\d)[A-Za-z0-9]+(?:[-/][A-Za-z0-9]+)+(?![A-Za-z0-9-])")
+# what a table cell holds on one line besides codes: a date (2027年6月30日, 6月30日, 30 Jun 2027); a
+# header also a short bracketed note (（万元）, （次/日）, (USD)). A table's column is never narrower than
+# one (columns._WORD, _HEAD_WORD), and both formats keep it whole there (held_pieces)
+_DATE = r"\d{4}年\d{1,2}月(?:\d{1,2}日)?|\d{1,2}月\d{1,2}日|\d{1,2} [A-Z][a-z]{2,8}\.? \d{4}"
+_NOTE = r"[（(][^（）()\s][^（）()\n]{0,6}[）)]"
+HELD = re.compile(rf"{_DATE}|{CODE.pattern}")
+HELD_HEAD = re.compile(rf"{_DATE}|{_NOTE}|{CODE.pattern}")
 _CLOSING = "。，、；：？！）】》」』”’.,;:?!)"  # never start a line: they follow the characters before
 
 
@@ -64,11 +71,20 @@ def held(text: str) -> str:
                    for piece, code in codes(text))
 
 
+def held_pieces(text: str, head: bool = False) -> list[tuple[str, bool]]:
+    """A table cell's TEXT in pieces, each (piece, is it held on one line: HELD, or HELD_HEAD in a HEAD)."""
+    return _pieces(text, HELD_HEAD if head else HELD)
+
+
 def codes(text: str) -> list[tuple[str, bool]]:
     """TEXT in pieces, each (piece, is it a code that must not break)."""
+    return _pieces(text, CODE)
+
+
+def _pieces(text: str, pattern: re.Pattern) -> list[tuple[str, bool]]:
     out: list[tuple[str, bool]] = []
     at = 0
-    for m in CODE.finditer(text):
+    for m in pattern.finditer(text):
         out.extend([(text[at:m.start()], False)] if m.start() > at else [])
         out.append((m.group(), True))
         at = m.end()

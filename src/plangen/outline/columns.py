@@ -35,11 +35,13 @@ NAME_CHARS = 22  # a name column wants this many characters a line before the nu
 DROPPED_CELL = "—"  # a dropped target's total and budget: it counts nowhere
 _CJK = "\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef"
 _TOKEN = re.compile(rf"[{_CJK}]|[^\s{_CJK}]+")
-# what a line may not break inside (a text cell's min-content): a code with its marks after it
-# (DS-2CD3T46WDV3-I3, 2027-09-30: breaks.CODE, never broken), a CJK character, or a Latin word up to
-# and with a hyphen before a letter (Hay- / on- / Wye: both formats break there)
-_WORD = re.compile(rf"[^\s\w{_CJK}]*(?:{breaks.CODE.pattern})[^\s\w{_CJK}]*|[{_CJK}]"
-                   rf"|[^\s{_CJK}]+?(?:[-\u2010\u2013](?=[^\d\s{_CJK}-])|(?=[\s{_CJK}])|$)")
+# what a line may not break inside (a text cell's min-content): what a table holds on one line
+# with marks after it (a code or a date, in a header also a short bracketed note: breaks.HELD,
+# HELD_HEAD; DS-2CD3T46WDV3-I3, 2027年6月30日, （万元）), a CJK character, or a Latin word up to and with
+# a hyphen before a letter (Hay- / on- / Wye: both formats break there)
+_REST = rf"[{_CJK}]|[^\s{_CJK}]+?(?:[-\u2010\u2013](?=[^\d\s{_CJK}-])|(?=[\s{_CJK}])|$)"
+_WORD = re.compile(rf"[^\s\w{_CJK}]*(?:{breaks.HELD.pattern})[^\s\w{_CJK}]*|{_REST}")
+_HEAD_WORD = re.compile(rf"[^\s\w{_CJK}]*(?:{breaks.HELD_HEAD.pattern})[^\s\w{_CJK}]*|{_REST}")
 
 
 def _table(*args, **kw) -> Table:
@@ -152,10 +154,10 @@ def size_tables(tables: list[Table], language: str) -> None:
         groups.setdefault((tuple(t.columns), tuple(t.header), t.role, t.size), []).append(t)
     for group in groups.values():
         rows = [(row, t.is_total(k)) for t in group for k, row in enumerate(t.rows, 1)]
-        size, widths = sized_widths(group[0].header, [r for r, _ in rows], group[0].numeric, language,
-                                    totals=[b for _, b in rows], first=group[0].size or APPENDIX_PT)
+        size, widths, hold = _sized(group[0].header, [r for r, _ in rows], group[0].numeric, language,
+                                    [b for _, b in rows], group[0].size or APPENDIX_PT)
         for t in group:
-            t.size, t.widths = size, widths
+            t.size, t.widths, t.hold = size, widths, hold
 
 
 def sized_widths(header: list[str], rows: list[list[str]], numeric: list[bool], language: Optional[str] = None,
@@ -166,12 +168,20 @@ def sized_widths(header: list[str], rows: list[list[str]], numeric: list[bool], 
     no column is narrower than its longest word (its min-content) unless even at the smallest
     size the words cannot stand side by side; each column gets up to what its widest cell
     wants, and what is short is taken from the text columns that want the most."""
-    bold = totals or [False] * len(rows)
+    size, widths, _ = _sized(header, rows, numeric, language, totals or [False] * len(rows), first)
+    return size, widths
+
+
+def _sized(header: list[str], rows: list[list[str]], numeric: list[bool], language: Optional[str],
+           bold: list[bool], first: float) -> tuple[float, list[float], bool]:
+    """sized_widths, and whether every column has its min-content (the table may hold its dates,
+    codes and bracketed notes on one line: Table.hold)."""
     for size in [first] + [s for s in SIZES if s < first]:
         hard, least, wants = _needs(header, rows, numeric, language, bold, size)
         if sum(least) <= TEXT_WIDTH_PT:
             break
-    return size, _share(hard, least, _headers_grown(wants, header, numeric, language, size), numeric)
+    return size, _share(hard, least, _headers_grown(wants, header, numeric, language, size), numeric), \
+        sum(least) <= TEXT_WIDTH_PT
 
 
 def _needs(header: list[str], rows: list[list[str]], numeric: list[bool], language: Optional[str],
@@ -181,7 +191,8 @@ def _needs(header: list[str], rows: list[list[str]], numeric: list[bool], langua
     hard, least, wants = [], [], []
     for col, head in enumerate(header):
         cells = [(row[col], "bold" if b else "text") for row, b in zip(rows, bold)]
-        head_words = [_head_least(head, language, size)]
+        head_words = [_head_least(head, language, size)] + [measure(t, language, "head", size)
+                                                            for t in _HEAD_WORD.findall(head)]
         head_line = measure(head, language, "head", size)
         if numeric[col]:  # a number cell's lines (18,600.00 / (shared)) each whole
             whole = max([measure(line, language, role, size) for c, role in cells for line in c.split("\n")] + [0.0])
@@ -369,7 +380,9 @@ def lay_out_summary(t: Table, language: str) -> None:
     """A summary table's widths, type size, line pitch and padding, decided here and drawn as
     given by the PDF and the .docx: the same rows a page (the plan's appendix, the report's matrix)."""
     totals = [t.is_total(k) for k in range(1, len(t.rows) + 1)]
-    t.widths, t.size = appendix_widths(t.header, t.rows, t.numeric, language, totals), APPENDIX_PT
+    hard, least, wants = _appendix_needs(t.header, t.rows, t.numeric, language, totals)
+    t.widths, t.size = _share(hard, least, _headers_grown(wants, t.header, t.numeric, language), t.numeric), APPENDIX_PT
+    t.hold = sum(least) <= TEXT_WIDTH_PT
     t.line, t.pad = APPENDIX_LINE[language] * APPENDIX_PT, APPENDIX_PAD_PT[language]
 
 
@@ -382,13 +395,21 @@ def appendix_widths(header: list[str], rows: list[list[str]], numeric: list[bool
     characters a line, a number column its header on one line (up to four characters), and
     what is short is taken from what each wants beyond its least (columns._share). Measured
     with the fonts (metrics), a total row's cells bold."""
+    hard, least, wants = _appendix_needs(header, rows, numeric, language, totals)
+    return _share(hard, least, _headers_grown(wants, header, numeric, language), numeric)
+
+
+def _appendix_needs(header: list[str], rows: list[list[str]], numeric: list[bool], language: str,
+                    totals: Optional[list[bool]]) -> tuple[list[float], list[float], list[float]]:
+    """Per column of an appendix table: the least it may have squeezed hard, its min-content, what it wants."""
     roles = ["bold" if b else "text" for b in (totals or [False] * len(rows))]
     hard, least, wants = [], [], []
     for col, head in enumerate(header):
         cells = [(row[col], role) for row, role in zip(rows, roles)]
         pad = SIZED_PADDING_PT - CELL_PADDING_PT  # min_width's padding swapped for a sized table's
         # a header may wrap before its bracket: 电脑 / （台）
-        head_least = max(min_width([part], False, language=language, role="head") for part in re.split(r"(?=[（(])", head))
+        head_least = max([min_width([part], False, language=language, role="head") for part in re.split(r"(?=[（(])", head)]
+                         + [measure(t, language, "head") + CELL_PADDING_PT for t in _HEAD_WORD.findall(head)])
         head_line = measure(head, language, "head")
         if numeric[col]:
             whole = max([measure(c, language, role) for c, role in cells] + [0.0]) + SIZED_PADDING_PT
@@ -400,7 +421,7 @@ def appendix_widths(header: list[str], rows: list[list[str]], numeric: list[bool
             least.append(max([head_least] + [min_width([c], False, language=language, role=r) for c, r in cells]) + pad)
             natural = max([measure(c, language, role) for c, role in cells] + [head_line])
             wants.append(max(min(natural, NAME_CHARS * APPENDIX_PT) + SIZED_PADDING_PT, least[-1]))
-    return _share(hard, least, _headers_grown(wants, header, numeric, language), numeric)
+    return hard, least, wants
 
 
 def _headers_grown(wants: list[float], header: list[str], numeric: list[bool], language: Optional[str] = None,

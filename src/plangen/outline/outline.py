@@ -90,6 +90,8 @@ class Table:
     pad: Optional[float] = None  # its cells' padding above and below in pt, when the outline decides it
     totals: list = field(default_factory=list)  # per body row: True for a total row inside the table (a report's
     # per-target total); bold like the last row of a total_row table, and kept with the row before it
+    hold: bool = False  # its cells' codes, dates and short bracketed notes (breaks.held_pieces) stay on one line:
+    # the widths the outline decided give each its room (not where even the smallest size could not)
 
     def is_dropped(self, row: int) -> bool:
         """Whether body row ``row`` (1-based, the header is 0) is a dropped target."""

@@ -18,7 +18,7 @@ from markupsafe import Markup
 
 from plangen.errors import RenderError
 from plangen.files import FileRefused, read_capped
-from plangen.outline.breaks import codes, tail
+from plangen.outline.breaks import codes, held_pieces, tail
 from plangen.outline.outline import Outline
 from plangen.render import RenderOptions
 from plangen.render.stylesheet import CSS_FILES, marker, split
@@ -37,6 +37,13 @@ def keep_codes(text: str) -> Markup:
     """Text whose document numbers and similar codes (breaks.CODE) never break at a hyphen."""
     return Markup("").join(Markup('<span class="nobr">{}</span>').format(piece) if code else piece
                            for piece, code in codes(text))
+
+
+def keep_held(text: str, head: bool = False) -> Markup:
+    """A table cell whose codes and dates (a HEAD's also short bracketed notes: breaks.held_pieces)
+    stay on one line."""
+    return Markup("").join(Markup('<span class="nobr">{}</span>').format(piece) if held else piece
+                           for piece, held in held_pieces(text, head))
 
 
 MAX_TEMPLATE_BYTES = 1_000_000
@@ -91,6 +98,7 @@ def environment(theme: Theme) -> SandboxedEnvironment:
     )
     env.filters["keep_tail"] = keep_tail
     env.filters["keep_codes"] = keep_codes
+    env.filters["keep_held"] = keep_held
     return env
 
 

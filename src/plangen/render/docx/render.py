@@ -31,6 +31,7 @@ from plangen.render.docx.xml import (
     Revisions,
     add_field,
     add_glued,
+    add_held,
     add_list,
     child,
     clean_package,
@@ -291,10 +292,10 @@ def _fill(doc: _StyledDocument, row, table: Table, row_index: int, values: list[
             doc.rev.runs(p, runs or BlockMark(change=change).runs(value),
                          f"<w:rPr>{'<w:b/>' if bold else ''}{half_points}</w:rPr>", gap=True)
         else:
-            run = p.add_run(value)
-            run.bold = bold or None
-            run.font.size = Pt(size)
-            run.font.strike = table.is_dropped(row_index) or None  # a dropped target
+            for run in add_held(p, value, row_index == 0) if table.hold else [p.add_run(value)]:
+                run.bold = bold or None
+                run.font.size = Pt(size)
+                run.font.strike = table.is_dropped(row_index) or None  # a dropped target
 
 
 def _kept_with_next(table: Table, row_index: int) -> bool:
