@@ -341,10 +341,10 @@ def add_held(paragraph, text: str, head: bool = False) -> list:
     (a table cell: outline.breaks.held_pieces): CJK between word joiners in a run whose East Asian language
     is en-US (as add_glued), spaces no-break; codes are held by no_break_hyphens."""
     runs = []
-    for piece, held in held_pieces(text, head):
-        if held and not piece.isascii():
+    for piece, whole in held_pieces(text, head):
+        if whole and not piece.isascii():
             piece = WORD_JOINER.join(piece.replace(" ", NO_BREAK_SPACE))
-        elif held:
+        elif whole:
             piece = piece.replace(" ", NO_BREAK_SPACE)
         runs.append(paragraph.add_run(piece))
         if WORD_JOINER in piece:
