@@ -76,6 +76,13 @@ def held_pieces(text: str, head: bool = False) -> list[tuple[str, bool]]:
     return _pieces(text, HELD_HEAD if head else HELD)
 
 
+def held_text(text: str, head: bool = False) -> str:
+    """A table cell's TEXT for the .docx, its held pieces glued: CJK characters joined by word
+    joiners, spaces no-break (codes are held apart: held)."""
+    return "".join(WORD_JOINER.join(p.replace(" ", NO_BREAK_SPACE)) if whole and not p.isascii()
+                   else p.replace(" ", NO_BREAK_SPACE) if whole else p for p, whole in held_pieces(text, head))
+
+
 def codes(text: str) -> list[tuple[str, bool]]:
     """TEXT in pieces, each (piece, is it a code that must not break)."""
     return _pieces(text, CODE)

@@ -20,7 +20,7 @@ from docx.shared import Pt, Twips
 from docx.table import _Cell
 
 from plangen.errors import RenderError
-from plangen.outline.breaks import glued_runs
+from plangen.outline.breaks import WORD_JOINER, glued_runs, held_text
 from plangen.outline.changes import DELETED, INSERTED, BlockMark, TableMark
 from plangen.outline.outline import Heading, Outline, Table
 from plangen.render import RenderOptions
@@ -288,9 +288,11 @@ def _fill(doc: _StyledDocument, row, table: Table, row_index: int, values: list[
         bold = table.is_total(row_index)
         runs = mark.cell(row_index, col) if mark else None
         if doc.rev and (change or runs):
+            runs = [[op, held_text(text, row_index == 0) if table.hold else text]
+                    for op, text in runs or BlockMark(change=change).runs(value)]
+            lang = '<w:lang w:eastAsia="en-US"/>' if any(WORD_JOINER in text for _, text in runs) else ""
             half_points = f'<w:sz w:val="{round(size * 2)}"/>'
-            doc.rev.runs(p, runs or BlockMark(change=change).runs(value),
-                         f"<w:rPr>{'<w:b/>' if bold else ''}{half_points}</w:rPr>", gap=True)
+            doc.rev.runs(p, runs, f"<w:rPr>{'<w:b/>' if bold else ''}{half_points}{lang}</w:rPr>", gap=True)
         else:
             for run in add_held(p, value, row_index == 0) if table.hold else [p.add_run(value)]:
                 run.bold = bold or None

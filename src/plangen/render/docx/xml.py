@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls, qn
 
-from plangen.outline.breaks import NO_BREAK_SPACE, WORD_JOINER, glued, held, held_pieces
+from plangen.outline.breaks import WORD_JOINER, glued, held, held_pieces, held_text
 from plangen.outline.numbering import SCHEMES
 
 TWIPS_PER_PT = 20
@@ -338,16 +338,12 @@ def add_glued(paragraph, text: str):
 
 def add_held(paragraph, text: str, head: bool = False) -> list:
     """TEXT in PARAGRAPH as runs, its dates (a HEAD's also short bracketed notes) held on one line
-    (a table cell: outline.breaks.held_pieces): CJK between word joiners in a run whose East Asian language
-    is en-US (as add_glued), spaces no-break; codes are held by no_break_hyphens."""
+    (a table cell: outline.breaks.held_text); a run with word joiners has the East Asian language
+    en-US (as add_glued). Codes are held by no_break_hyphens."""
     runs = []
     for piece, whole in held_pieces(text, head):
-        if whole and not piece.isascii():
-            piece = WORD_JOINER.join(piece.replace(" ", NO_BREAK_SPACE))
-        elif whole:
-            piece = piece.replace(" ", NO_BREAK_SPACE)
-        runs.append(paragraph.add_run(piece))
-        if WORD_JOINER in piece:
+        runs.append(paragraph.add_run(held_text(piece, head) if whole else piece))
+        if WORD_JOINER in runs[-1].text:
             runs[-1]._r.get_or_add_rPr().append(parse_xml(f'<w:lang {nsdecls("w")} w:eastAsia="en-US"/>'))
     return runs
 
