@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from conftest import need, soffice_convert
+from docs import pdf_pages, pdf_words
 from plangen.outline import breaks, columns
 from plangen.outline.outline import build_outline
 from plangen.render import renderer
@@ -20,6 +21,9 @@ from plangen.source.load import load_plan_text
 
 CODE = "DS-2CD3T46WDV3-I3"
 PHONE = "0571-87654321"
+NAMES = ["幸福里社区居民委员会", "东湖高新技术产业园区管理委员会第二社区", "中国移动5G基站运维保障中心（城东片区）", "A区智慧园区物业服务有限公司", "金桥社区居民委员会", "滨江花园社区居民委员会",
+         "新华路社区居民委员会", "万达广场商业管理有限公司", "杭州华工新材料科技股份有限公司", "城东天然气储配站（B2号站）", "某市第三人民医院东院区后勤保障部", "某区实验小学教育集团东湖校区",
+         "供销合作社农贸市场管理办公室", "顺丰速运（城东）物流分拨中心", "中建三局第二建设工程有限公司CBD项目部"]
 
 
 def _plan() -> str:
@@ -29,9 +33,10 @@ def _plan() -> str:
     targets = "".join(target.format(what=w, q=q, unit=u, b=b, d=d, o=o) for w, q, u, b, d, o in (
         ("独立式烟感报警器", 120, "只", 0.07, "2027-06-30", "王建国"),
         ("阀门检测", 0.5, "次/日", 1.2, "2027-12-31", "张三丰"),
-        ("电动自行车集中充电桩", 2, "处", 4.3125, "2027-09-30", "李梅（城建科）")))
-    units = "".join(f"  - {{id: u{n}, name: {name}}}\n" for n, name in enumerate(
-        ("城东社区", "城西社区", "A区智慧园区物业服务有限公司", "城东天然气储配站（B2号站）", "某区实验小学教育集团东湖校区")))
+        ("电动自行车集中充电桩", 2, "处", 4.3125, "2027-09-30", "李梅（城建科）"),
+        ("灭火器", 35.5, "具", 0.09, "2027-05-31", "王建国"), ("可燃气体探测报警装置", 8, "套", 0.5, "2027-08-31", "赵六"),
+        ("高清网络摄像机", 6, "台", 0.3, "2027-10-31", "赵六")))
+    units = "".join(f"  - {{id: u{n}, name: {name}}}\n" for n, name in enumerate(NAMES))
     return ("plangen: 1\ndocument:\n  number: ZZ-2027-01\n  title: 安全生产工作计划\n  year: 2027\n"
             "  organization: 综合治理办公室\n  language: zh\n  currency: 万元\n  unit_noun: 社区\n"
             f"units:\n{units}sections:\n  - title: 工作目标\n    text: {text}\n    items:\n"
@@ -74,6 +79,17 @@ def test_table_headers_and_dates_keep_their_brackets_and_days(built, pdf):
     assert not any(line.endswith(("（万", "（次/", "年6月", "年9月")) for line in lines)
 
 
+@pytest.mark.parametrize("pdf", ["plan.pdf", "lo/plan.pdf"])
+def test_no_appendix_name_leaves_one_character_alone(built, pdf):
+    """"A区智慧园区物业服务有限公" / "司": a text cell's last two CJK characters stay together."""
+    path = built / pdf
+    first = next(n for n in range(2, pdf_pages(path) + 1) if any(w[4].startswith("附表") for w in pdf_words(path, n)))
+    words = [w[4] for n in range(first, pdf_pages(path) + 1) for w in pdf_words(path, n)]
+    assert sum(any(name.startswith(w) for name in NAMES) for w in words) >= len(NAMES), words  # names are there
+    lone = [w for w in words if len(w.rstrip("）")) == 1 and not w.rstrip("）").isascii() and w != "—"]  # — 9 —
+    assert lone == [], lone
+
+
 def test_a_tables_min_content_holds_codes_dates_and_header_notes():
     """columns._WORD (cells) and _HEAD_WORD (headers) as the renderers hold them (breaks.held_pieces);
     a plain word still breaks after its hyphen before a letter."""
@@ -83,3 +99,4 @@ def test_a_tables_min_content_holds_codes_dates_and_header_notes():
     assert columns._HEAD_WORD.findall("预算（万元）") == ["预", "算", "（万元）"]
     assert breaks.held_pieces("预算（万元）", head=True) == [("预算", False), ("（万元）", True)]
     assert breaks.held_pieces("李梅（城建科）") == [("李梅（城建科）", False)]  # a cell's note may wrap
+    assert breaks.held_pieces("A区智慧园区物业服务有限公司", last=True) == [("A区智慧园区物业服务有限", False), ("公司", True)]

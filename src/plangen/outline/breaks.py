@@ -71,16 +71,23 @@ def held(text: str) -> str:
                    for piece, code in codes(text))
 
 
-def held_pieces(text: str, head: bool = False) -> list[tuple[str, bool]]:
-    """A table cell's TEXT in pieces, each (piece, is it held on one line: HELD, or HELD_HEAD in a HEAD)."""
-    return _pieces(text, HELD_HEAD if head else HELD)
+def held_pieces(text: str, head: bool = False, last: bool = False) -> list[tuple[str, bool]]:
+    """A table cell's TEXT in pieces, each (piece, is it held on one line: HELD, or HELD_HEAD in a
+    HEAD). With LAST (a body cell of text), a CJK tail is held too (tail: its last two characters
+    and their marks), so no name or word ends alone on its cell's last line (A区智慧园区物业服务有限公 / 司)."""
+    pieces = _pieces(text, HELD_HEAD if head else HELD)
+    if last and pieces and not pieces[-1][1]:
+        start, end = tail(pieces[-1][0])
+        if len(end) >= 2 and not end.isascii() and not any(ch.isspace() for ch in end):
+            pieces[-1:] = [(start, False)] * bool(start) + [(end, True)]
+    return pieces
 
 
-def held_text(text: str, head: bool = False) -> str:
-    """A table cell's TEXT for the .docx, its held pieces glued: CJK characters joined by word
-    joiners, spaces no-break (codes are held apart: held)."""
+def held_text(text: str, head: bool = False, last: bool = False) -> str:
+    """A table cell's TEXT for the .docx, its held pieces (held_pieces) glued: CJK characters
+    joined by word joiners, spaces no-break (codes are held apart: held)."""
     return "".join(WORD_JOINER.join(p.replace(" ", NO_BREAK_SPACE)) if whole and not p.isascii()
-                   else p.replace(" ", NO_BREAK_SPACE) if whole else p for p, whole in held_pieces(text, head))
+                   else p.replace(" ", NO_BREAK_SPACE) if whole else p for p, whole in held_pieces(text, head, last))
 
 
 def codes(text: str) -> list[tuple[str, bool]]:

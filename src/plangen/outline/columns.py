@@ -44,6 +44,11 @@ _WORD = re.compile(rf"[^\s\w{_CJK}]*(?:{breaks.HELD.pattern})[^\s\w{_CJK}]*|{_RE
 _HEAD_WORD = re.compile(rf"[^\s\w{_CJK}]*(?:{breaks.HELD_HEAD.pattern})[^\s\w{_CJK}]*|{_REST}")
 
 
+def _cell_words(text: str) -> list[str]:
+    """A text cell's words (_WORD) and its held CJK tail (breaks.held_pieces: 公司 of a name)."""
+    return _WORD.findall(text) + [p for p, whole in breaks.held_pieces(text, last=True)[-1:] if whole]
+
+
 def _table(*args, **kw) -> Table:
     from plangen.outline.outline import Table
     return Table(*args, **kw)
@@ -200,7 +205,7 @@ def _needs(header: list[str], rows: list[list[str]], numeric: list[bool], langua
             least.append(max([whole] + head_words) + SIZED_PADDING_PT)
             wants.append(max(least[-1], max(whole, min(head_line, 4 * size)) + SIZED_PADDING_PT))
         else:
-            words = [measure(t, language, role, size) for c, role in cells for t in _WORD.findall(c)] + head_words
+            words = [measure(t, language, role, size) for c, role in cells for t in _cell_words(c)] + head_words
             hard.append(size + SIZED_PADDING_PT)
             least.append(max(words + [2 * size]) + SIZED_PADDING_PT)
             natural = max([measure(c, language, role, size) for c, role in cells] + [head_line])
@@ -418,7 +423,8 @@ def _appendix_needs(header: list[str], rows: list[list[str]], numeric: list[bool
             wants.append(max(least[-1], min(head_line, 4 * APPENDIX_PT) + SIZED_PADDING_PT))
         else:
             hard.append(APPENDIX_PT + SIZED_PADDING_PT)
-            least.append(max([head_least] + [min_width([c], False, language=language, role=r) for c, r in cells]) + pad)
+            least.append(max([head_least] + [min_width([c], False, language=language, role=r) for c, r in cells]
+                             + [measure(t, language, r) + CELL_PADDING_PT for c, r in cells for t in _cell_words(c)]) + pad)
             natural = max([measure(c, language, role) for c, role in cells] + [head_line])
             wants.append(max(min(natural, NAME_CHARS * APPENDIX_PT) + SIZED_PADDING_PT, least[-1]))
     return hard, least, wants

@@ -39,11 +39,11 @@ def keep_codes(text: str) -> Markup:
                            for piece, code in codes(text))
 
 
-def keep_held(text: str, head: bool = False) -> Markup:
-    """A table cell whose codes and dates (a HEAD's also short bracketed notes: breaks.held_pieces)
-    stay on one line."""
+def keep_held(text: str, head: bool = False, last: bool = False) -> Markup:
+    """A table cell whose codes and dates (a HEAD's also short bracketed notes, a LAST text cell's
+    CJK tail: breaks.held_pieces) stay on one line."""
     return Markup("").join(Markup('<span class="nobr">{}</span>').format(piece) if held else piece
-                           for piece, held in held_pieces(text, head))
+                           for piece, held in held_pieces(text, head, last))
 
 
 MAX_TEMPLATE_BYTES = 1_000_000

@@ -288,16 +288,26 @@ def _fill(doc: _StyledDocument, row, table: Table, row_index: int, values: list[
         bold = table.is_total(row_index)
         runs = mark.cell(row_index, col) if mark else None
         if doc.rev and (change or runs):
-            runs = [[op, held_text(text, row_index == 0) if table.hold else text]
-                    for op, text in runs or BlockMark(change=change).runs(value)]
+            runs = _held_runs(runs or BlockMark(change=change).runs(value), table, row_index, col)
             lang = '<w:lang w:eastAsia="en-US"/>' if any(WORD_JOINER in text for _, text in runs) else ""
             half_points = f'<w:sz w:val="{round(size * 2)}"/>'
             doc.rev.runs(p, runs, f"<w:rPr>{'<w:b/>' if bold else ''}{half_points}{lang}</w:rPr>", gap=True)
         else:
-            for run in add_held(p, value, row_index == 0) if table.hold else [p.add_run(value)]:
+            last = row_index > 0 and not table.numeric[col]
+            for run in add_held(p, value, row_index == 0, last) if table.hold else [p.add_run(value)]:
                 run.bold = bold or None
                 run.font.size = Pt(size)
                 run.font.strike = table.is_dropped(row_index) or None  # a dropped target
+
+
+def _held_runs(runs: list, table: Table, row_index: int, col: int) -> list:
+    """A tracked cell's runs with what the table holds glued (breaks.held_text), the tail of a
+    text cell's last kept run too: accepting every change gives the plain document's text."""
+    if not table.hold:
+        return runs
+    kept = [k for k, (op, _) in enumerate(runs) if op != "-"]
+    tail_at = kept[-1] if kept and row_index > 0 and not table.numeric[col] else -1
+    return [[op, held_text(text, row_index == 0, k == tail_at)] for k, (op, text) in enumerate(runs)]
 
 
 def _kept_with_next(table: Table, row_index: int) -> bool:

@@ -336,13 +336,13 @@ def add_glued(paragraph, text: str):
     return paragraph
 
 
-def add_held(paragraph, text: str, head: bool = False) -> list:
-    """TEXT in PARAGRAPH as runs, its dates (a HEAD's also short bracketed notes) held on one line
-    (a table cell: outline.breaks.held_text); a run with word joiners has the East Asian language
-    en-US (as add_glued). Codes are held by no_break_hyphens."""
+def add_held(paragraph, text: str, head: bool = False, last: bool = False) -> list:
+    """TEXT in PARAGRAPH as runs, its dates (a HEAD's also short bracketed notes, a LAST text cell's
+    CJK tail) held on one line (a table cell: outline.breaks.held_text); a run with word joiners has
+    the East Asian language en-US (as add_glued). Codes are held by no_break_hyphens."""
     runs = []
-    for piece, whole in held_pieces(text, head):
-        runs.append(paragraph.add_run(held_text(piece, head) if whole else piece))
+    for piece, whole in held_pieces(text, head, last):
+        runs.append(paragraph.add_run(held_text(piece, head, last) if whole else piece))
         if WORD_JOINER in runs[-1].text:
             runs[-1]._r.get_or_add_rPr().append(parse_xml(f'<w:lang {nsdecls("w")} w:eastAsia="en-US"/>'))
     return runs
