@@ -13,8 +13,20 @@ from plangen.outline.columns import TABLE_PT, budget_heading, lay_out_summary, s
 from plangen.outline.coverfit import cover_fit
 from plangen.outline.numbers import Printer, currency_of
 from plangen.outline.outline import APPENDIX_MAX_COLUMNS, Block, Cover, Heading, Outline, Para, Table, build_outline, unit_noun
-from plangen.outline.progress import (NOT_COUNTED, State, UnitLine, groups, has_budget, item_state, line_budget, money_sum,
-                                      percent, percent_text, target_money, totals)
+from plangen.outline.progress import (
+    NOT_COUNTED,
+    State,
+    UnitLine,
+    groups,
+    has_budget,
+    item_state,
+    line_budget,
+    money_sum,
+    percent,
+    percent_text,
+    target_money,
+    totals,
+)
 from plangen.outline.targets import fmt, printer
 from plangen.outline.wording import Wording
 from plangen.source.model import Plan

@@ -11,8 +11,20 @@ from typing import Optional
 from plangen.outline.columns import budget_heading
 from plangen.outline.numbers import Printer, currency_of, to_json
 from plangen.outline.outline import unit_noun
-from plangen.outline.progress import (NOT_COUNTED, State, UnitLine, for_unit, groups, has_budget, line_budget, money_sum,
-                                      percent, percent_text, target_money, totals)
+from plangen.outline.progress import (
+    NOT_COUNTED,
+    State,
+    UnitLine,
+    for_unit,
+    groups,
+    has_budget,
+    line_budget,
+    money_sum,
+    percent,
+    percent_text,
+    target_money,
+    totals,
+)
 from plangen.outline.report import status_words, summary_sentence
 from plangen.outline.targets import printer
 from plangen.outline.wording import Wording

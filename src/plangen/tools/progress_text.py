@@ -11,8 +11,8 @@ from pathlib import Path
 from typing import Optional
 
 from plangen.errors import PlangenError
-from plangen.outline.progress import State, compute
 from plangen.outline.numbers import Printer
+from plangen.outline.progress import State, compute
 from plangen.outline.targets import fmt, printer
 from plangen.source.progress import plan_path_of
 from plangen.source.progress_load import LoadedProgress
