@@ -141,6 +141,10 @@ def test_progress_json_exact_budgets_and_no_numbers_for_dropped(plan):
                                                                       Decimal("6375.05"))
     assert [(u["budget"], u["budget_shared"]) for u in dead["units"]] == [(None, Decimal("38250.10"))] * 2
     assert by["Filters"]["budget"] == Decimal("0.30") and '"budget": 0.30,' in text  # exact, never through float
+    _loaded, ward = _state(plan, "w7")  # a unit's view: a shared budget stated apart, never its own
+    mine = {t["what"]: t for t in json.loads(progress_json(ward, loaded.plan.plan), parse_float=Decimal)["targets"]}
+    assert (mine["Dead leg removal"]["budget"], mine["Dead leg removal"]["budget_shared"]) == (None, Decimal("38250.10"))
+    assert (mine["Filters"]["budget"], mine["Filters"]["budget_shared"]) == (Decimal("0.10"), None)
     ae = by["AE sign-off"]
     assert (ae["planned"], ae["done"], ae["percent"], ae["budget"]) == (None, None, None, None)
     assert {k: ae["units"][0][k] for k in ("planned", "done", "percent", "due", "budget", "status")} == {

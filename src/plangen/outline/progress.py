@@ -124,12 +124,14 @@ def money_sum(lines: list[UnitLine], name: str) -> Optional[Decimal]:
     return sum(values, Decimal(0)) if values else None
 
 
-def target_money(lines: list[UnitLine]) -> Optional[Decimal]:
+def target_money(lines: list[UnitLine], own: bool = False) -> Optional[Decimal]:
     """A target's budget over its lines that count: ``targets.target_budget`` (the per-unit budget
     times those units, or the whole ``budget_total``, not split), as the plan's tables and
-    ``plangen targets`` print it; None when it has no budget or none of its lines counts."""
+    ``plangen targets`` print it; None when it has no budget or none of its lines counts.
+    ``own``: a unit's own view, its own budget only (a shared one is stated apart, as
+    ``Matrix.budget_total`` does)."""
     counted = [u for u in lines if u.counts]
-    if not counted:
+    if not counted or (own and counted[0].budget is None):
         return None
     amount = target_budget(lines[0].target.target, len(counted))
     return exact(amount) if amount is not None else None

@@ -149,7 +149,7 @@ def progress_json(state: State, plan: Plan) -> str:
         targets.append({
             "item": t.item_id, "what": t.target.what, "measure": t.target.unit,
             "planned": planned if counted else None, "done": done if counted else None,
-            "percent": percent(done, planned), "budget": target_money(lines),
+            "percent": percent(done, planned), "budget": target_money(lines, own=state.unit is not None),
             "budget_shared": lines[0].shared if counted else None,
             "spent": money_sum(lines, "spent"), "units": [_json_line(u) for u in lines]})
     counted = [u for u in state.lines if u.counts]
