@@ -13,7 +13,7 @@ LONG_EN = "Royal Infirmary at Little France — Chancellor's Building and Clinic
 LONG_ZH = "太平街道办事处中心学校附属第一实验小学"
 
 
-def cell(language: str, names: list[str], for_, unit_noun: str | None = None) -> str:
+def cell(language: str, names: list[str], for_, unit_noun: str | None = None, **target) -> str:
     doc = {"number": "T-1", "title": "Plan" if language == "en" else "计划", "year": 2026,
            "organization": "Office", "language": language}
     if unit_noun:
@@ -21,7 +21,7 @@ def cell(language: str, names: list[str], for_, unit_noun: str | None = None) ->
     plan = {"plangen": 1, "document": doc,
             "units": [{"id": f"u{i}", "name": n} for i, n in enumerate(names, 1)],
             "sections": [{"id": "s", "title": "Goals", "text": "Buy.",
-                          "targets": [{"what": "Desks", "quantity": 1, "unit": "sets", "for": for_}]}]}
+                          "targets": [{"what": "Desks", "quantity": 1, "unit": "sets", "for": for_, **target}]}]}
     loaded = load_plan_text(yaml.safe_dump(plan, allow_unicode=True))
     o = build_outline(loaded.plan, load_theme().wording(language))
     table = next(b for b in o.blocks if b.kind == "table")
@@ -67,3 +67,15 @@ def test_chinese_for_cell_wording_is_unchanged_in_kind():
 def test_plural_of_the_unit_noun(noun, many):
     from plangen.outline.wording import plural
     assert plural(noun) == many
+
+
+def test_names_that_would_take_more_than_three_lines_take_the_short_form():
+    """除某市第三人民医院东院区后勤保障部、某区实验小学教育集团东湖校区外各社区 took nine lines of a
+    crowded table's 对象 column: where the names would take more than three lines at the width
+    decided, the cell says 除2个社区外各社区，见附表 (and the column is sized for that)."""
+    names = [f"第{i}社区" for i in range(1, 19)] + ["某市第三人民医院东院区后勤保障部", "某区实验小学教育集团东湖校区"]
+    crowded = {"budget": 5, "deadline": "2026-06-30", "owner": "李梅（城建科）", "status": "in-progress"}
+    assert cell("zh", names, ids(*range(1, 19)), "社区", **crowded) == "除2个社区外各社区，见附表"
+    assert cell("zh", names, ids(*range(1, 19)), "社区") == "除某市第三人民医院东院区后勤保障部、某区实验小学教育集团东湖校区外各社区"
+    assert cell("zh", names, ids(1, 2, 19), "社区", **crowded) == "3个社区，见附表"
+    assert cell("zh", names, ids(1, 2), "社区", **crowded) == "第1社区、第2社区"  # short names keep their list

@@ -97,8 +97,8 @@ def test_random_plans_render_with_all_their_text(plan):
     outline = build_outline(loaded.plan, theme.wording(loaded.plan.document.language))
     html = render_html(outline, theme)
     document = docx.Document(io.BytesIO(render_docx(outline, theme)))
-    body = squash(unglued("".join(p.text for p in document.paragraphs))  # a heading's tail is glued (outline/breaks)
-                  + "".join(c.text for t in document.tables for r in t.rows for c in r.cells))
+    body = squash(unglued("".join(p.text for p in document.paragraphs)  # a heading's tail is glued (outline/breaks)
+                          + "".join(c.text for t in document.tables for r in t.rows for c in r.cells)))  # and dates
     import html as html_lib
     shown = squash(html_lib.unescape(re.sub(r"<[^>]+>", "", html)))  # text, not markup (a heading's last
     # two characters are wrapped in a no-break span)

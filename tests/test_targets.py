@@ -13,6 +13,7 @@ import pytest
 from conftest import NEXT, SEED, pdftotext, requires, run, soffice_convert, squash
 from docs import RIGHT_EDGE, pdf_pages, pdf_words
 from plangen.errors import PlanError
+from plangen.outline.breaks import unglued
 from plangen.source.load import load_plan, load_plan_text
 
 
@@ -21,9 +22,9 @@ def test_appendix_in_docx(built):
     captions = [p for p in d.paragraphs if p.text.startswith("附表")]
     assert [p.text for p in captions] == ["附表：目标汇总表"]
     summary = d.tables[-1]
-    header = [c.text for c in summary.rows[0].cells]
+    header = [unglued(c.text) for c in summary.rows[0].cells]
     assert header == ["事项", "单位", "中学", "示范小学", "箐门小学", "黄竹林小学", "水塘坝小学", "合计"]
-    rows = {r.cells[0].text: [c.text for c in r.cells] for r in summary.rows[1:]}
+    rows = {unglued(r.cells[0].text): [unglued(c.text) for c in r.cells] for r in summary.rows[1:]}
     assert rows["新课桌"] == ["新课桌", "套", "50", "50", "50", "50", "50", "250"]
     assert rows["电脑"][-1] == "5"
     assert rows["档案柜"] == ["档案柜", "组", "", "", "", "2", "2", "4"]
@@ -41,7 +42,7 @@ def test_appendix_in_pdf_fits_an_a4_page(built):
 
 def test_budget_row_when_budgets_exist(built):
     d = docx.Document(str(built / "2022-logistics.docx"))
-    rows = [[c.text for c in r.cells] for r in d.tables[-1].rows]
+    rows = [[unglued(c.text) for c in r.cells] for r in d.tables[-1].rows]
     budget = rows[-1]
     assert budget[0] == "预算（元）"
     assert budget[-1] == f"{15000 * 4 + 18000 + 4500 * 5 + 2400 * 5 + 1500 * 5 + 1200:,}.00"  # 元: two decimals
@@ -81,7 +82,7 @@ def test_per_unit_documents(built):
         cover = [p.text for p in d.paragraphs[:8]]
         assert f"分送：各学校（本件送{unit.name}）" in cover  # to all the schools; this copy to its own
         for table in d.tables:
-            cells = {c.text for row in table.rows for c in row.cells}
+            cells = {unglued(c.text) for row in table.rows for c in row.cells}
             assert not cells & set(others), (unit.id, cells & set(others))
         text = squash(pdftotext(folder / f"{unit.id}.pdf", "-f", "1", "-l", "1"))
         assert unit.name in text
@@ -89,9 +90,9 @@ def test_per_unit_documents(built):
 
 def test_per_unit_document_holds_only_its_targets(built):
     d = docx.Document(str(built / "2021-logistics" / "shuitangba.docx"))
-    whats = {row.cells[0].text for t in d.tables[:-1] for row in t.rows[1:]}
+    whats = {unglued(row.cells[0].text) for t in d.tables[:-1] for row in t.rows[1:]}
     assert whats == {"新课桌", "电脑", "档案柜"}
-    rows = [[c.text for c in r.cells] for r in d.tables[-1].rows]
+    rows = [[unglued(c.text) for c in r.cells] for r in d.tables[-1].rows]
     assert rows[0] == ["事项", "单位", "水塘坝小学"]
     assert ["档案柜", "组", "2"] in rows
 

@@ -27,6 +27,7 @@ CELL_PADDING_PT = 3 * 72 / 25.4 + 1.5  # 1.5 mm each side (Word's default cell m
 SIZED_PADDING_PT = 2 * 72 / 25.4 + 2.5  # a sized table's cells: 1 mm each side, the rules, and some slack
 MAX_NAMED = 5  # a target for more units than this names them as a group, not one by one
 MAX_NAMED_CHARS = 60  # ... and so does a list of names longer than this (about three lines of its cell)
+MAX_FOR_LINES = 3  # a 对象 cell naming units takes its short form where the names would take more lines
 MAX_ONE_NAME_CHARS = 90  # a single unit is named, its name shortened beyond this (the appendix has it whole)
 MAX_ITEM_COLUMNS = 8  # item columns per appendix table, however narrow
 APPENDIX_LINE = {"zh": 1.35, "en": 1.15}  # the appendix's line pitch in em (en: Word's single spacing of Liberation)
@@ -45,7 +46,7 @@ _HEAD_WORD = re.compile(rf"[^\s\w{_CJK}]*(?:{breaks.HELD_HEAD.pattern})[^\s\w{_C
 
 
 def _cell_words(text: str) -> list[str]:
-    """A text cell's words (_WORD) and its held CJK tail (breaks.held_pieces: 公司 of a name)."""
+    """A summary's text cell's words (_WORD) and its held CJK tail (Table.tail_held: 公司 of a name)."""
     return _WORD.findall(text) + [p for p, whole in breaks.held_pieces(text, last=True)[-1:] if whole]
 
 
@@ -54,25 +55,31 @@ def _table(*args, **kw) -> Table:
     return Table(*args, **kw)
 
 
-def who(units: list[str], plan: Plan, w: Wording, whole: bool, noun: str) -> str:
+def who(units: list[str], plan: Plan, w: Wording, whole: bool, noun: str) -> tuple[str, Optional[str]]:
     """The 对象 cell: 各学校, 除甲校外各学校, 12个学校，见附表, or the names themselves (a
-    single unit always by its name, shortened when very long)."""
+    single unit always by its name, shortened when very long); and, where names are listed in
+    a whole plan's table, the short form (3个学校，见附表, 除2个学校外各学校，见附表) that
+    size_tables takes where the names would take more than MAX_FOR_LINES lines."""
     names = plan.unit_names()
     every = [u.id for u in plan.units]
     if whole and set(units) == set(every):
-        return w.named("all_units", noun)
+        return w.named("all_units", noun), None
     if len(units) == 1:
-        return shorten(names.get(units[0], units[0]), MAX_ONE_NAME_CHARS)
+        return shorten(names.get(units[0], units[0]), MAX_ONE_NAME_CHARS), None
     listed = name_list([names.get(u, u) for u in units], w)
-    if whole and (len(units) > MAX_NAMED or len(listed) > MAX_NAMED_CHARS):
-        missing = [u for u in every if u not in units]
-        if len(missing) <= 3 and len(units) > len(missing):
-            except_ = w.named("for_all_except", noun, units=name_list([names.get(u, u) for u in missing], w))
-            if len(except_) <= MAX_NAMED_CHARS:
-                return except_
-            return w.named("for_all_except_many", noun, count=str(len(missing)))
-        return w.named("for_many", noun, count=str(len(units)))
-    return listed
+    if not whole:
+        return listed, None
+    missing = [u for u in every if u not in units]
+    excepting = len(missing) <= 3 and len(units) > len(missing)
+    short = (w.named("for_all_except_many", noun, count=str(len(missing))) if excepting
+             else w.named("for_many", noun, count=str(len(units))))
+    if len(units) <= MAX_NAMED and len(listed) <= MAX_NAMED_CHARS:
+        return listed, short
+    if excepting:
+        except_ = w.named("for_all_except", noun, units=name_list([names.get(u, u) for u in missing], w))
+        if len(except_) <= MAX_NAMED_CHARS:
+            return except_, short
+    return short, None
 
 
 def name_list(names: list[str], w: Wording) -> str:
@@ -133,11 +140,12 @@ def target_table(entries: list[tuple[Target, list[str]]], plan: Plan, w: Wording
               "unit": w.measure_header(noun), "for": w.named("table_for", noun),
               "total": w.table_total, "budget": budget_heading(w, "table_budget", currency),
               "deadline": w.table_deadline, "owner": w.table_owner, "status": w.table_status}
-    rows = []
+    rows, short = [], {}
     for target, units in entries:
+        named, short[len(rows)] = who(units, plan, w, unit is None, noun)
         total = numbers.quantity(target.quantity * len(units), lang) if target.counts else DROPPED_CELL
         cell = {"what": target.what, "each": numbers.quantity(target.quantity, lang), "unit": target.unit,
-                "for": who(units, plan, w, unit is None, noun), "total": total,
+                "for": named, "total": total,
                 "budget": _budget_cell(target, len(units), currency, lang, written, w, shared_here=unit is not None),
                 "deadline": deadline(target.deadline, w), "owner": target.owner or "",
                 "status": status(target.status, w)}
@@ -147,7 +155,7 @@ def target_table(entries: list[tuple[Target, list[str]]], plan: Plan, w: Wording
     # widths decided in the outline (size_tables), the same in every format; with deadline, owner or
     # status (many columns) from 五号, else from the language's table size (TABLE_PT)
     return _table(heads, rows, numeric, columns=cols, dropped=[not t.counts for t, _ in entries],
-                  size=APPENDIX_PT if extra else TABLE_PT[lang])
+                  size=APPENDIX_PT if extra else TABLE_PT[lang], short={k: v for k, v in short.items() if v})
 
 
 def size_tables(tables: list[Table], language: str) -> None:
@@ -158,11 +166,30 @@ def size_tables(tables: list[Table], language: str) -> None:
     for t in tables:
         groups.setdefault((tuple(t.columns), tuple(t.header), t.role, t.size), []).append(t)
     for group in groups.values():
-        rows = [(row, t.is_total(k)) for t in group for k, row in enumerate(t.rows, 1)]
-        size, widths, hold = _sized(group[0].header, [r for r, _ in rows], group[0].numeric, language,
-                                    [b for _, b in rows], group[0].size or APPENDIX_PT)
-        for t in group:
-            t.size, t.widths, t.hold = size, widths, hold
+        _size_group(group, language)
+        if any(_shortened(t, language) for t in group):  # then the names' column wants less
+            _size_group(group, language)
+
+
+def _size_group(group: list[Table], language: str) -> None:
+    rows = [(row, t.is_total(k)) for t in group for k, row in enumerate(t.rows, 1)]
+    size, widths, hold = _sized(group[0].header, [r for r, _ in rows], group[0].numeric, language,
+                                [b for _, b in rows], group[0].size or APPENDIX_PT)
+    for t in group:
+        t.size, t.widths, t.hold = size, widths, hold
+
+
+def _shortened(t: Table, language: str) -> bool:
+    """Whether a 对象 cell of T took its short form (who), its names taking more than
+    MAX_FOR_LINES lines at the width decided (除某市第三人民医院东院区后勤保障部、…外各社区: nine)."""
+    if "for" not in t.columns or not t.short:
+        return False
+    col = t.columns.index("for")
+    room = t.widths[col] - SIZED_PADDING_PT
+    long = [k for k, text in t.short.items() if measure(t.rows[k][col], language, "text", t.size) > MAX_FOR_LINES * room]
+    for k in long:
+        t.rows[k][col] = t.short[k]
+    return bool(long)
 
 
 def sized_widths(header: list[str], rows: list[list[str]], numeric: list[bool], language: Optional[str] = None,
@@ -205,7 +232,7 @@ def _needs(header: list[str], rows: list[list[str]], numeric: list[bool], langua
             least.append(max([whole] + head_words) + SIZED_PADDING_PT)
             wants.append(max(least[-1], max(whole, min(head_line, 4 * size)) + SIZED_PADDING_PT))
         else:
-            words = [measure(t, language, role, size) for c, role in cells for t in _cell_words(c)] + head_words
+            words = [measure(t, language, role, size) for c, role in cells for t in _WORD.findall(c)] + head_words
             hard.append(size + SIZED_PADDING_PT)
             least.append(max(words + [2 * size]) + SIZED_PADDING_PT)
             natural = max([measure(c, language, role, size) for c, role in cells] + [head_line])

@@ -90,8 +90,15 @@ class Table:
     pad: Optional[float] = None  # its cells' padding above and below in pt, when the outline decides it
     totals: list = field(default_factory=list)  # per body row: True for a total row inside the table (a report's
     # per-target total); bold like the last row of a total_row table, and kept with the row before it
+    short: dict = field(default_factory=dict)  # body row (0-based) -> the short form of its 对象 cell (columns.who),
+    # taken where the names would take more than columns.MAX_FOR_LINES lines at the width decided
     hold: bool = False  # its cells' codes, dates and short bracketed notes (breaks.held_pieces) stay on one line:
     # the widths the outline decided give each its room (not where even the smallest size could not)
+
+    def tail_held(self, row: int, col: int) -> bool:
+        """Whether cell (ROW, COL)'s CJK tail stays on one line (breaks.held_pieces last): a text
+        cell of a summary, so no unit's name leaves one character alone on its last line."""
+        return self.hold and self.role == "summary" and row > 0 and not self.numeric[col]
 
     def is_dropped(self, row: int) -> bool:
         """Whether body row ``row`` (1-based, the header is 0) is a dropped target."""

@@ -293,8 +293,8 @@ def _fill(doc: _StyledDocument, row, table: Table, row_index: int, values: list[
             half_points = f'<w:sz w:val="{round(size * 2)}"/>'
             doc.rev.runs(p, runs, f"<w:rPr>{'<w:b/>' if bold else ''}{half_points}{lang}</w:rPr>", gap=True)
         else:
-            last = row_index > 0 and not table.numeric[col]
-            for run in add_held(p, value, row_index == 0, last) if table.hold else [p.add_run(value)]:
+            for run in add_held(p, value, row_index == 0, table.tail_held(row_index, col)) if table.hold \
+                    else [p.add_run(value)]:
                 run.bold = bold or None
                 run.font.size = Pt(size)
                 run.font.strike = table.is_dropped(row_index) or None  # a dropped target
@@ -306,7 +306,7 @@ def _held_runs(runs: list, table: Table, row_index: int, col: int) -> list:
     if not table.hold:
         return runs
     kept = [k for k, (op, _) in enumerate(runs) if op != "-"]
-    tail_at = kept[-1] if kept and row_index > 0 and not table.numeric[col] else -1
+    tail_at = kept[-1] if kept and table.tail_held(row_index, col) else -1
     return [[op, held_text(text, row_index == 0, k == tail_at)] for k, (op, text) in enumerate(runs)]
 
 
