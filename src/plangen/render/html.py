@@ -49,7 +49,7 @@ def apart(text: str) -> Markup:
     return Markup("{}<span class=\"gap\">{}</span>").format(body, gap) if gap and body else Markup.escape(text)
 
 
-def marked(runs: list, kept_tail: bool = False) -> Markup:
+def marked(runs: list[tuple[str, str]], kept_tail: bool = False) -> Markup:
     """A redline's runs ([op, text]: "=" kept, "+" inserted, "-" deleted) as HTML, codes kept
     whole; ``kept_tail``: the last run's tail (breaks.tail) on one line, as a title's."""
     out = Markup("")
