@@ -30,20 +30,40 @@ MAIN_TEMPLATE = "plan.html.j2"
 def keep_tail(text: str) -> Markup:
     """A title or heading whose tail (breaks.tail) stays on one line, and its codes whole."""
     head, end = tail(text)
-    return Markup("{}<span class=\"nobr\">{}</span>").format(keep_codes(head), end)
+    return keep_codes(head) + Markup("<span class=\"nobr\">{}</span>").format(end)
 
 
 def keep_codes(text: str) -> Markup:
     """Text whose document numbers and similar codes (breaks.CODE) never break at a hyphen."""
-    return Markup("").join(Markup('<span class="nobr">{}</span>').format(piece) if code else piece
+    return Markup("").join(Markup('<span class="nobr">{}</span>').format(piece) if code else apart(piece)
                            for piece, code in codes(text))
 
 
 def keep_held(text: str, head: bool = False, last: bool = False) -> Markup:
     """A table cell whose codes and dates (a HEAD's also short bracketed notes, a LAST text cell's
     CJK tail: breaks.held_pieces) stay on one line."""
-    return Markup("").join(Markup('<span class="nobr">{}</span>').format(piece) if held else piece
+    return Markup("").join(Markup('<span class="nobr">{}</span>').format(piece) if held else apart(piece)
                            for piece, held in held_pieces(text, head, last))
+
+
+def apart(text: str) -> Markup:
+    """TEXT with its trailing spaces in an element of their own. Where a text ending in a space
+    is followed by an element (a change of a redline, a kept tail, a code) and fits its line
+    only without that space, WeasyPrint 70 breaks the line after its first word ("Estates /
+    & Facilities Annual Works Programme"); a space on its own is not part of that text."""
+    body = text.rstrip(" ")
+    gap = text[len(body):]
+    return Markup("{}<span class=\"gap\">{}</span>").format(body, gap) if gap and body else Markup.escape(text)
+
+
+def marked(runs: list[tuple[str, str]], kept_tail: bool = False) -> Markup:
+    """A redline's runs ([op, text]: "=" kept, "+" inserted, "-" deleted) as HTML, codes kept
+    whole; ``kept_tail``: the last run's tail (breaks.tail) on one line, as a title's."""
+    out = Markup("")
+    for k, (op, text) in enumerate(runs):
+        html = keep_tail(text) if kept_tail and k == len(runs) - 1 and len(text) >= 2 else keep_codes(text)
+        out += Markup("<{0}>{1}</{0}>").format("ins" if op == "+" else "del", html) if op in "+-" else html
+    return out
 
 
 MAX_TEMPLATE_BYTES = 1_000_000
@@ -99,6 +119,7 @@ def environment(theme: Theme) -> SandboxedEnvironment:
     env.filters["keep_tail"] = keep_tail
     env.filters["keep_codes"] = keep_codes
     env.filters["keep_held"] = keep_held
+    env.filters["marked"] = marked
     return env
 
 

@@ -144,13 +144,13 @@ def progress_json(state: State, plan: Plan) -> str:
     targets = []
     for lines in groups(state):
         t = lines[0].target
-        counted = any(u.counts for u in lines)
+        counts = any(u.counts for u in lines)
         planned, done = totals(lines)
         targets.append({
             "item": t.item_id, "what": t.target.what, "measure": t.target.unit,
-            "planned": planned if counted else None, "done": done if counted else None,
+            "planned": planned if counts else None, "done": done if counts else None,
             "percent": percent(done, planned), "budget": target_money(lines, own=state.unit is not None),
-            "budget_shared": lines[0].shared if counted else None,
+            "budget_shared": lines[0].shared if counts else None,
             "spent": money_sum(lines, "spent"), "units": [_json_line(u) for u in lines]})
     counted = [u for u in state.lines if u.counts]
     summary = {"targets": len(counted), **{s: state.count(s) for s in ("done", "in-progress", "planned", "dropped")},
@@ -162,7 +162,7 @@ def progress_json(state: State, plan: Plan) -> str:
                     "items": items}, ensure_ascii=False, indent=2) + "\n"
 
 
-def _json_line(u: UnitLine) -> dict:
+def _json_line(u: UnitLine) -> dict[str, object]:
     """One unit's line; a dropped one carries no numbers (null), as the tables show none."""
     n = u.counts
     return {"id": u.unit_id, "name": u.unit_name, "planned": u.planned if n else None, "done": u.done if n else None,
