@@ -100,3 +100,19 @@ def test_a_tables_min_content_holds_codes_dates_and_header_notes():
     assert breaks.held_pieces("预算（万元）", head=True) == [("预算", False), ("（万元）", True)]
     assert breaks.held_pieces("李梅（城建科）") == [("李梅（城建科）", False)]  # a cell's note may wrap
     assert breaks.held_pieces("A区智慧园区物业服务有限公司", last=True) == [("A区智慧园区物业服务有限", False), ("公司", True)]
+
+
+def test_the_cover_keeps_the_units_name_on_one_line(tmp_path):
+    """A unit's own copy: "分送：各社区（本件送城东天然气储配站（B2号" / "站））" in the PDF; now the bracket
+    with the name is held (Cover.recipient_held), or the name alone where that is too long."""
+    from plangen.outline.outline import held_part
+    assert held_part("分送：各社区（本件送城东天然气储配站（B2号站））", "城东天然气储配站（B2号站）", "zh") == \
+        "（本件送城东天然气储配站（B2号站））"
+    assert held_part("分送：各社区（本件送中国移动5G基站运维保障中心（城东片区））", "中国移动5G基站运维保障中心（城东片区）", "zh") == \
+        "中国移动5G基站运维保障中心（城东片区）"
+    assert held_part("For: Queens Oncology (sent to every site)", "Queens Oncology", "en") == "Queens Oncology"
+    theme = load_theme()
+    plan = load_plan_text(_plan(), "p.yaml").plan
+    unit = next(u.id for u in plan.units if u.name == "城东天然气储配站（B2号站）")
+    (tmp_path / "unit.pdf").write_bytes(renderer("pdf").render(build_outline(plan, theme.wording("zh"), unit), theme))
+    assert "（本件送城东天然气储配站（B2号站））" in _lines(tmp_path / "unit.pdf")

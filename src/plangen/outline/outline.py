@@ -43,6 +43,7 @@ class Cover:
     recipient_line: Optional[str]  # 分送：黄竹林小学, on a unit's own document
     fields: list[CoverField]
     fit: int = 0  # how tightly it is set to stay on one page: 0 (house look) to 3 (outline.coverfit)
+    recipient_held: str = ""  # the part of recipient_line kept on one line: （本件送城东天然气储配站（B2号站））
 
 
 @dataclass
@@ -172,6 +173,7 @@ def build_outline(plan: Plan, wording: Wording, unit: Optional[str] = None) -> O
     recipient = plan.unit_names().get(unit) if unit else None
     cover = Cover(number_label=w.number_label + w.colon, kind_line=w.format("kind_format", kind=kind),
                   recipient_line=_recipient_line(plan, w, recipient), fields=_cover_fields(plan, w))
+    cover.recipient_held = held_part(cover.recipient_line or "", recipient or "", doc.language)
     cover.fit = cover_fit([doc.title, doc.subtitle or ""], cover, doc.tagline)
     return Outline(
         language=doc.language, scheme=scheme, number=doc.number, kind_label=kind,
@@ -184,6 +186,21 @@ def build_outline(plan: Plan, wording: Wording, unit: Optional[str] = None) -> O
         recipient=recipient, unit_id=unit, date=doc.date.isoformat() if doc.date else None,
         keywords=[doc.organization, str(doc.year), kind], subtitle_separator=w.subtitle_separator, locale=doc.locale,
     )
+
+
+def held_part(line: str, name: str, language: str) -> str:
+    """The part of the cover's recipient LINE that stays on one line: the unit's NAME with the
+    bracket around it (（本件送城东天然气储配站（B2号站））, which broke "（B2号" / "站））"), or the name
+    alone, or nothing, whichever first fits a line of the cover's largest recipient type (18 pt)."""
+    at = line.find(name) if name else -1
+    if at < 0:
+        return ""
+    start = max(line.rfind("（", 0, at), line.rfind("(", 0, at))
+    end = at + len(name) + (line[at + len(name):][:1] in ("）", ")") and start >= 0)
+    for part in ([line[start:end]] if start >= 0 else []) + [name]:
+        if columns.measure(part, language, "text", 18.0) <= 0.9 * columns.TEXT_WIDTH_PT:
+            return part
+    return ""
 
 
 def _recipient_line(plan: Plan, w: Wording, recipient: Optional[str]) -> Optional[str]:

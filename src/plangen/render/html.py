@@ -46,6 +46,14 @@ def keep_held(text: str, head: bool = False, last: bool = False) -> Markup:
                            for piece, held in held_pieces(text, head, last))
 
 
+def keep_part(text: str, part: str) -> Markup:
+    """TEXT with PART (the outline's choice: the cover's recipient) on one line."""
+    at = text.find(part) if part else -1
+    if at < 0:
+        return Markup.escape(text)
+    return apart(text[:at]) + Markup('<span class="nobr">{}</span>{}').format(part, text[at + len(part):])
+
+
 def apart(text: str) -> Markup:
     """TEXT with its trailing spaces in an element of their own. Where a text ending in a space
     is followed by an element (a change of a redline, a kept tail, a code) and fits its line
@@ -119,6 +127,7 @@ def environment(theme: Theme) -> SandboxedEnvironment:
     env.filters["keep_tail"] = keep_tail
     env.filters["keep_codes"] = keep_codes
     env.filters["keep_held"] = keep_held
+    env.filters["keep_part"] = keep_part
     env.filters["marked"] = marked
     return env
 

@@ -9,7 +9,7 @@ from docx.shared import Mm
 from plangen.outline.changes import DELETED, INSERTED, BlockMark
 from plangen.outline.outline import Outline
 from plangen.render.docx.coverfit import apply_fit
-from plangen.render.docx.xml import add_content_control, document_language
+from plangen.render.docx.xml import add_content_control, add_kept, document_language
 
 if TYPE_CHECKING:
     from plangen.render.docx.render import _StyledDocument
@@ -33,7 +33,8 @@ def cover(doc: _StyledDocument, outline: Outline) -> None:
     kind = doc.words(outline.cover.kind_line, "Cover Kind", BlockMark(words=kind_runs) if kind_runs else None)
     title = doc.words(outline.title, "Cover Title", _title_mark(outline), glue=True)
     _subtitle(doc, title, outline)
-    recipient = doc.add(outline.cover.recipient_line, "Cover Recipient") if outline.cover.recipient_line else None
+    recipient = add_kept(doc.add("", "Cover Recipient"), outline.cover.recipient_line, outline.cover.recipient_held) \
+        if outline.cover.recipient_line else None
     fields = [_cover_field(doc, outline, i, field) for i, field in enumerate(outline.cover.fields, 1)]
     tagline = _tagline(doc, outline)
     apply_fit(outline.cover.fit, kind, title, recipient, fields, tagline)

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls, qn
 
-from plangen.outline.breaks import WORD_JOINER, glued, held, held_pieces, held_text
+from plangen.outline.breaks import NO_BREAK_SPACE, WORD_JOINER, glued, held, held_pieces, held_text
 from plangen.outline.numbering import SCHEMES
 
 TWIPS_PER_PT = 20
@@ -333,6 +333,24 @@ def add_glued(paragraph, text: str):
     run = paragraph.add_run(end)
     if WORD_JOINER in end:
         run._r.get_or_add_rPr().append(parse_xml(f'<w:lang {nsdecls("w")} w:eastAsia="en-US"/>'))
+    return paragraph
+
+
+def add_kept(paragraph, text: str, part: str):
+    """TEXT in PARAGRAPH with PART (the outline's choice: the cover's recipient) on one line: CJK
+    between word joiners in a run whose East Asian language is en-US, spaces no-break."""
+    at = text.find(part) if part else -1
+    if at < 0:
+        paragraph.add_run(text)
+        return paragraph
+    if at:
+        paragraph.add_run(text[:at])
+    kept = part.replace(" ", NO_BREAK_SPACE)
+    run = paragraph.add_run(kept if kept.isascii() else WORD_JOINER.join(kept))
+    if WORD_JOINER in run.text:
+        run._r.get_or_add_rPr().append(parse_xml(f'<w:lang {nsdecls("w")} w:eastAsia="en-US"/>'))
+    if text[at + len(part):]:
+        paragraph.add_run(text[at + len(part):])
     return paragraph
 
 
