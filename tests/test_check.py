@@ -48,7 +48,7 @@ def append(text: str) -> str:
 
 # (id, plan text, expected first diagnostic "line:col: field: message")
 BROKEN = [
-    ("yaml-syntax", line(4, "  title: [测试计划"), "5:7: YAML syntax error: did not find expected ',' or ']' (parsing a flow sequence started at line 4)"),
+    ("yaml-syntax", line(4, "  title: [测试计划"), "5:7: document.title: YAML syntax error: did not find expected ',' or ']' (parsing a flow sequence started at line 4)"),
     ("yaml-tab", line(5, "\tyear: 2021"), "5:1: document.year: a tab in the indentation: YAML indents with spaces only"),
     ("unknown-key", line(4, "  tittle: 测试计划"), "4:3: document.tittle: unknown key 'tittle'; did you mean 'title'?"),
     ("unknown-top-key", append("extra: 1\n"), "22:1: extra: unknown key 'extra'"),
@@ -239,7 +239,7 @@ def test_a_tab_that_is_not_the_only_yaml_problem(tmp_path):
         load_plan_text(line(5, "\tyear: 2021", line(4, "  title: [测试计划")), "plan.yaml")
     assert [str(d) for d in info.value.diagnostics] == [
         "plan.yaml:5:1: a tab in the indentation: YAML indents with spaces only (replace the tab with spaces)",
-        "plan.yaml:5:6: YAML syntax error: did not find expected ',' or ']' (parsing a flow sequence started at line 4)"]
+        "plan.yaml:5:6: document.title: YAML syntax error: did not find expected ',' or ']' (parsing a flow sequence started at line 4)"]
 
 
 def test_a_full_width_colon_after_a_key_is_named_and_the_rest_still_checked(tmp_path):
@@ -265,3 +265,40 @@ def test_a_full_width_colon_after_a_key_is_named_and_the_rest_still_checked(tmp_
     assert not any("YAML syntax error" in entry or "valid dictionary" in entry for entry in lines), lines
     assert run("build", str(plan), "--out", str(tmp_path / "o")).returncode == 1
     assert not (tmp_path / "o").exists() or not any((tmp_path / "o").iterdir())
+
+
+TAB = "a tab in the indentation: YAML indents with spaces only (replace the tab with spaces)"
+
+
+@pytest.mark.parametrize("indent", ["\t\t", "    \t  ", "\t    "], ids=["two-tabs", "spaces-tab-spaces", "tab-spaces"])
+def test_a_tab_for_two_levels_names_its_key_and_nothing_else(indent):
+    """Two tabs for 8 spaces (or spaces, a tab, spaces): the width YAML reads furthest with is
+    the author's, not the first that reads one more line; no follow-up YAML error."""
+    text = line(18, indent + "text: 各校采购50套新课桌。", BASE.replace("      - id: s1.i1\n", "      - id: s1.i1\n        title: 课桌\n"))
+    with pytest.raises(PlanError) as info:
+        load_plan_text(text, "plan.yaml")
+    assert [str(d) for d in info.value.diagnostics] == [
+        f"plan.yaml:18:{indent.index(chr(9)) + 1}: sections[0].items[0].text: {TAB}"]
+
+
+@pytest.mark.parametrize("new,expected", [
+    ("        text: 联系人: 王建国，电话: 0571-87654321。",
+     "17:18: sections[0].items[0].text: YAML syntax error: the text of 'text' has a colon and a space (': '), "
+     "which YAML reads as a new key: put the text in quotes (text: \"联系人: 王建国，电话: 0571-87654321。\") "
+     "or write the colon full-width '：'"),
+    ("        title: 课桌\n          text: 各校采购50套新课桌。",
+     "18:15: sections[0].items[0].text: YAML syntax error: 'text' is indented 10 spaces, deeper than the keys of "
+     "sections[0].items[0] (8, as on line 16), so YAML reads it as part of the value above: indent it 8 spaces"),
+    ("        text: 各校采购50套新课桌。\n      targets:",
+     "18:7: sections[0].items[0].targets: YAML syntax error: 'targets' is indented 6 spaces, less than the keys of "
+     "sections[0].items[0] (8, as on line 16), so YAML ends that mapping there: indent it 8 spaces if it belongs "
+     "to sections[0].items[0]"),
+], ids=["ascii-colon-in-text", "over-indented", "under-indented"])
+def test_yaml_syntax_errors_name_the_field_and_the_likely_cause(tmp_path, new, expected):
+    plan = tmp_path / "p.yaml"
+    plan.write_text(line(17, new), encoding="utf-8")
+    proc = run("check", str(plan))
+    no_traceback(proc)
+    assert proc.returncode == 1 and proc.stderr.splitlines()[0] == f"{plan}:{expected}"
+    data = json.loads(run("check", "--format", "json", str(plan)).stdout)
+    assert [e["field"] for e in data["errors"]] == [expected.split(": ")[1]]
