@@ -302,3 +302,44 @@ def test_yaml_syntax_errors_name_the_field_and_the_likely_cause(tmp_path, new, e
     assert proc.returncode == 1 and proc.stderr.splitlines()[0] == f"{plan}:{expected}"
     data = json.loads(run("check", "--format", "json", str(plan)).stdout)
     assert [e["field"] for e in data["errors"]] == [expected.split(": ")[1]]
+
+
+def test_a_unit_id_in_another_case_is_an_error_suggesting_its_spelling():
+    """Ids are compared ignoring case for duplicates and --unit, but a plan writes each unit one
+    way: `for: hq` for unit HQ is an error whose first suggestion is 'HQ' (not accepted silently:
+    per-unit files and progress files name the unit as units: does)."""
+    text = BASE.replace("  - id: b\n", "  - id: HQ\n").replace("            unit: 套\n", "            unit: 套\n            for: [a, hq]\n")
+    with pytest.raises(PlanError) as err:
+        load_plan_text(text, "p.yaml")
+    assert [str(d) for d in err.value.diagnostics] == [
+        "p.yaml:22:22: sections[0].items[0].targets[0].for[1]: unknown unit 'hq'; did you mean 'HQ'? (units: a, HQ)"]
+
+
+def test_full_width_commas_in_a_flow_list_are_named():
+    text = BASE.replace("            unit: 套\n", "            unit: 套\n            for: [a，b]\n")
+    with pytest.raises(PlanError) as err:
+        load_plan_text(text, "p.yaml")
+    assert [str(d) for d in err.value.diagnostics] == [
+        "p.yaml:22:19: sections[0].items[0].targets[0].for[0]: unknown unit 'a，b'; the full-width '，' does not "
+        "separate names in […]: YAML needs ',' (an ASCII comma), so it read one name; switch the input method to "
+        "half-width (units: a, b)"]
+
+
+@pytest.mark.parametrize("word,choices,expected", [
+    ("hq", ["smh-ae", "HQ", "hqx"], ["HQ", "hqx"]),  # the same id in another case first
+    ("smh-paed", ["smh-ae", "smh-paed-op2", "smh-paed-op"], ["smh-paed-op", "smh-paed-op2", "smh-ae"]),  # typed short
+    ("donghu3", ["xingfuli", "donghu2", "aqu"], ["donghu2"]),
+    ("tittle", ["text", "title", "id"], ["title"]),
+])
+def test_suggestions_come_most_likely_first(word, choices, expected):
+    from plangen.suggest import close
+    assert close(word, choices) == expected
+
+
+def test_targets_unit_suggests_the_likeliest_first(tmp_path):
+    text = BASE.replace("  - id: b\n", "  - id: smh-paed-op\n").replace("  - id: a\n", "  - id: smh-ae\n")
+    plan = tmp_path / "p.yaml"
+    plan.write_text(text, encoding="utf-8")
+    proc = run("targets", str(plan), "--unit", "smh-paed")
+    assert proc.returncode == 1
+    assert proc.stderr.startswith(f"plangen: {plan}: --unit: unknown unit 'smh-paed'; did you mean 'smh-paed-op' or 'smh-ae'?")
