@@ -312,7 +312,10 @@ def cmd_targets(args: argparse.Namespace) -> int:
 
 def cmd_fill(args: argparse.Namespace) -> int:
     from plangen.tools.fill import run as fill
-    written = fill(args.documents, args.set, args.values, args.output, args.name_column, args.flatten)
+    warnings: list[Diagnostic] = []
+    written = fill(args.documents, args.set, args.values, args.output, args.name_column, args.flatten, warnings)
+    for d in warnings:
+        print(d, file=sys.stderr)
     print(f"wrote {len(written)} file(s)" + (f": {written[0]}" if len(written) == 1 else f" in {args.output}"),
           file=sys.stderr)
     return 0
