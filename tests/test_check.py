@@ -270,7 +270,7 @@ def test_a_full_width_colon_after_a_key_is_named_and_the_rest_still_checked(tmp_
 TAB = "a tab in the indentation: YAML indents with spaces only (replace the tab with spaces)"
 
 
-@pytest.mark.parametrize("indent", ["\t\t", "    \t  ", "\t    "], ids=["two-tabs", "spaces-tab-spaces", "tab-spaces"])
+@pytest.mark.parametrize("indent", ["\t\t", "      \t  ", "\t    "], ids=["two-tabs", "spaces-tab-spaces", "tab-spaces"])
 def test_a_tab_for_two_levels_names_its_key_and_nothing_else(indent):
     """Two tabs for 8 spaces (or spaces, a tab, spaces): the width YAML reads furthest with is
     the author's, not the first that reads one more line; no follow-up YAML error."""
