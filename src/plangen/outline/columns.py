@@ -1,6 +1,6 @@
-"""The layout of tables in the outline: which columns a target table has, how its 对象 cell
-names the units, and how the units × items appendix is cut into tables that fit the
-text block of a portrait A4 page.
+"""The layout of tables in the outline: which columns a target table has (its 对象 cell:
+forcell), and how the units × items appendix is cut into tables that fit the text block of
+a portrait A4 page.
 
 Widths are estimated from the text (a CJK character is 1 em, a digit 0.5 em, other
 characters about 0.62 em: char_em), the same way for the .docx's column widths, so the PDF
@@ -12,6 +12,7 @@ import re
 from typing import TYPE_CHECKING, Optional
 
 from plangen.outline import breaks, metrics, numbers
+from plangen.outline.forcell import MAX_FOR_LINES, who
 from plangen.outline.targets import Matrix, target_budget
 from plangen.outline.wording import Wording
 from plangen.source.model import Plan, Target
@@ -25,10 +26,6 @@ SIZES = (10.5, 10.0, 9.5, 9.0)  # a sized table's type size: 五号, smaller dow
 TABLE_PT = {"zh": 12.0, "en": 10.5}  # a plain table's type size (plan.css; the reference documents' Table Text)
 CELL_PADDING_PT = 3 * 72 / 25.4 + 1.5  # 1.5 mm each side (Word's default cell margins are 1.9 mm), plus the rules
 SIZED_PADDING_PT = 2 * 72 / 25.4 + 2.5  # a sized table's cells: 1 mm each side, the rules, and some slack
-MAX_NAMED = 5  # a target for more units than this names them as a group, not one by one
-MAX_NAMED_CHARS = 60  # ... and so does a list of names longer than this (about three lines of its cell)
-MAX_FOR_LINES = 3  # a 对象 cell naming units takes its short form where the names would take more lines
-MAX_ONE_NAME_CHARS = 90  # a single unit is named, its name shortened beyond this (the appendix has it whole)
 MAX_ITEM_COLUMNS = 8  # item columns per appendix table, however narrow
 APPENDIX_LINE = {"zh": 1.35, "en": 1.15}  # the appendix's line pitch in em (en: Word's single spacing of Liberation)
 APPENDIX_PAD_PT = {"zh": 72 / 25.4, "en": 0.5 * 72 / 25.4}  # its cells' padding above and below (1 mm, 0.5 mm)
@@ -53,50 +50,6 @@ def _cell_words(text: str) -> list[str]:
 def _table(*args, **kw) -> Table:
     from plangen.outline.outline import Table
     return Table(*args, **kw)
-
-
-def who(units: list[str], plan: Plan, w: Wording, whole: bool, noun: str) -> tuple[str, Optional[str]]:
-    """The 对象 cell: 各学校, 除甲校外各学校, 12个学校，见附表, or the names themselves (a
-    single unit always by its name, shortened when very long); and, where names are listed in
-    a whole plan's table, the short form (3个学校，见附表, 除2个学校外各学校，见附表) that
-    size_tables takes where the names would take more than MAX_FOR_LINES lines."""
-    names = plan.unit_names()
-    every = [u.id for u in plan.units]
-    if whole and set(units) == set(every):
-        return w.named("all_units", noun), None
-    if len(units) == 1:
-        return shorten(names.get(units[0], units[0]), MAX_ONE_NAME_CHARS), None
-    listed = name_list([names.get(u, u) for u in units], w)
-    if not whole:
-        return listed, None
-    missing = [u for u in every if u not in units]
-    excepting = len(missing) <= 3 and len(units) > len(missing)
-    short = (w.named("for_all_except_many", noun, count=str(len(missing))) if excepting
-             else w.named("for_many", noun, count=str(len(units))))
-    if len(units) <= MAX_NAMED and len(listed) <= MAX_NAMED_CHARS:
-        return listed, short
-    if excepting:
-        except_ = w.named("for_all_except", noun, units=name_list([names.get(u, u) for u in missing], w))
-        if len(except_) <= MAX_NAMED_CHARS:
-            return except_, short
-    return short, None
-
-
-def name_list(names: list[str], w: Wording) -> str:
-    """A, B and C (the wording's list_separator, and list_last before the last name)."""
-    if len(names) < 2:
-        return "".join(names)
-    return w.list_separator.join(names[:-1]) + w.list_last + names[-1]
-
-
-def shorten(name: str, limit: int) -> str:
-    """``name`` cut to about ``limit`` characters, between words where it has spaces, with …"""
-    if len(name) <= limit:
-        return name
-    cut = name[:limit - 1]
-    if " " in cut[limit // 2:]:
-        cut = cut[:cut.rindex(" ")]
-    return cut.rstrip(" ,;:—–-、，") + "…"
 
 
 def deadline(date: Optional[dt.date], w: Wording) -> str:

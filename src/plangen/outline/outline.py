@@ -91,8 +91,8 @@ class Table:
     pad: Optional[float] = None  # its cells' padding above and below in pt, when the outline decides it
     totals: list = field(default_factory=list)  # per body row: True for a total row inside the table (a report's
     # per-target total); bold like the last row of a total_row table, and kept with the row before it
-    short: dict = field(default_factory=dict)  # body row (0-based) -> the short form of its 对象 cell (columns.who),
-    # taken where the names would take more than columns.MAX_FOR_LINES lines at the width decided
+    short: dict = field(default_factory=dict)  # body row (0-based) -> the short form of its 对象 cell (forcell.who),
+    # taken where the names would take more than forcell.MAX_FOR_LINES lines at the width decided
     hold: bool = False  # its cells' codes, dates and short bracketed notes (breaks.held_pieces) stay on one line:
     # the widths the outline decided give each its room (not where even the smallest size could not)
 
