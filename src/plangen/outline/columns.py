@@ -149,15 +149,39 @@ def size_tables(tables: list[Table], language: str) -> None:
     for t in tables:
         groups.setdefault((tuple(t.columns), tuple(t.header), t.role, t.size), []).append(t)
     for group in groups.values():
-        rows = [(row, t.is_total(k)) for t in group for k, row in enumerate(t.rows, 1)]
+        rows = [(row, t.is_total(k)) for t in group for k, row in enumerate(t.rows, 1) if not t.is_span(k)]
+        whole = [group[0].is_whole(c) and not group[0].numeric[c] for c in range(len(group[0].header))]  # words, whole
+        kinds = ["whole" if w else "names" if c < len(group[0].columns) and group[0].columns[c] == "names" else ""
+                 for c, w in enumerate(whole)]
         size, widths = sized_widths(group[0].header, [r for r, _ in rows], group[0].numeric, language,
-                                    totals=[b for _, b in rows], first=group[0].size or APPENDIX_PT)
+                                    totals=[b for _, b in rows], first=group[0].size or APPENDIX_PT, kinds=kinds)
         for t in group:
             t.size, t.widths = size, widths
+            _break_whole(t, [k == "whole" for k in kinds], language)
+            if t.role == "progress":
+                _break_headers(t, language)
+
+
+def _break_headers(t: Table, language: str) -> None:
+    """A header wider than its column: a line break before its bracket (预算 / （万元）), where a
+    reader expects it; left to itself a line takes as much as fits (预算（万 / 元））."""
+    for c, head in enumerate(t.header):
+        if measure(head, language, "head", t.size or APPENDIX_PT) + SIZED_PADDING_PT > t.widths[c]:
+            t.header[c] = re.sub(r"\s*(?=[（(])", "\n", head, count=1)
+
+
+def _break_whole(t: Table, whole: list[bool], language: str) -> None:
+    """A whole-word cell (进行中（逾期）, not started (overdue)) wider than its column: a line break
+    before its bracket, where both formats break it (its cells never wrap elsewhere)."""
+    for row in t.rows:
+        for c, cell in enumerate(row):
+            if whole[c] and measure(cell, language, "text", t.size or APPENDIX_PT) + SIZED_PADDING_PT > t.widths[c]:
+                row[c] = re.sub(r"\s*(?=[（(])", "\n", cell, count=1)
 
 
 def sized_widths(header: list[str], rows: list[list[str]], numeric: list[bool], language: Optional[str] = None,
-                 totals: Optional[list[bool]] = None, first: float = APPENDIX_PT) -> tuple[float, list[float]]:
+                 totals: Optional[list[bool]] = None, first: float = APPENDIX_PT,
+                 kinds: Optional[list[str]] = None) -> tuple[float, list[float]]:
     """The type size (FIRST, or down to 小五 when the columns' longest words cannot stand side by
     side at FIRST: SIZES) and column widths (pt, padding included) that fill the text block,
     measured with the fonts (metrics): numbers never wrap (their headers may, between words);
@@ -166,22 +190,30 @@ def sized_widths(header: list[str], rows: list[list[str]], numeric: list[bool], 
     wants, and what is short is taken from the text columns that want the most."""
     bold = totals or [False] * len(rows)
     for size in [first] + [s for s in SIZES if s < first]:
-        hard, least, wants = _needs(header, rows, numeric, language, bold, size)
+        hard, least, wants = _needs(header, rows, numeric, language, bold, size, kinds or [""] * len(header))
         if sum(least) <= TEXT_WIDTH_PT:
             break
     return size, _share(hard, least, _headers_grown(wants, header, numeric, language, size), numeric)
 
 
 def _needs(header: list[str], rows: list[list[str]], numeric: list[bool], language: Optional[str],
-           bold: list[bool], size: float) -> tuple[list[float], list[float], list[float]]:
+           bold: list[bool], size: float, kinds: list[str]) -> tuple[list[float], list[float], list[float]]:
     """Per column at SIZE: the least it may have when squeezed hard (numbers whole), its
-    min-content (longest word, or widest number line) and what it wants."""
+    min-content (longest word, or widest number line) and what it wants. A column of KIND
+    "whole" (a report's status words, dates) keeps each cell whole up to its bracket (进行中 /
+    （逾期）); one of "names" wants its longest name on at most three lines and up to
+    NAME_CHARS characters a line."""
     hard, least, wants = [], [], []
     for col, head in enumerate(header):
         cells = [(row[col], "bold" if b else "text") for row, b in zip(rows, bold)]
         head_words = [_head_least(head, language, size)]
         head_line = measure(head, language, "head", size)
-        if numeric[col]:  # a number cell's lines (18,600.00 / (shared)) each whole
+        if kinds[col] == "whole":
+            parts = [measure(part.strip(), language, role, size) for c, role in cells for part in re.split(r"(?=[（(])", c)]
+            hard.append(max(parts + head_words) + SIZED_PADDING_PT)
+            least.append(hard[-1])
+            wants.append(hard[-1])  # whole where there is room to spare, else broken at its bracket
+        elif numeric[col]:  # a number cell's lines (18,600.00 / (shared)) each whole
             whole = max([measure(line, language, role, size) for c, role in cells for line in c.split("\n")] + [0.0])
             hard.append(whole + SIZED_PADDING_PT)
             least.append(max([whole] + head_words) + SIZED_PADDING_PT)
@@ -191,7 +223,10 @@ def _needs(header: list[str], rows: list[list[str]], numeric: list[bool], langua
             hard.append(size + SIZED_PADDING_PT)
             least.append(max(words + [2 * size]) + SIZED_PADDING_PT)
             natural = max([measure(c, language, role, size) for c, role in cells] + [head_line])
-            wants.append(max(min(natural, 12 * size) + SIZED_PADDING_PT, least[-1]))
+            if kinds[col] == "names":  # a name on three lines at most, where the table has room
+                least[-1] = max(least[-1], min(natural / 3 + size, TEXT_WIDTH_PT / 2) + SIZED_PADDING_PT)
+            cap = NAME_CHARS if kinds[col] == "names" else 12
+            wants.append(max(min(natural, cap * size) + SIZED_PADDING_PT, least[-1]))
     return hard, least, wants
 
 

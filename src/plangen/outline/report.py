@@ -116,38 +116,49 @@ def status_words(u: UnitLine, w: Wording) -> str:
     return w.format("status_overdue", status=word) if u.overdue else word
 
 
+KEEP_WHOLE = 8  # a target of up to this many rows (its name, units and total) is kept on one page
+
+
 def completion_table(loc: Loc, state: State, w: Wording, plan: Plan) -> Optional[Table]:
-    """An item's targets: a row per target and unit, and the target's total."""
+    """An item's targets: for each, a row across the table naming it (事项（单位）, said once,
+    not on every row), a row per unit, and the target's total."""
     p, currency, noun = printer(plan), currency_of(plan.document), unit_noun(plan, w)
     mine = [g for g in groups(state) if g[0].target.loc[:-2] == loc]
     if not mine:
         return None
     lines_all = [u for g in mine for u in g]
     money = (any(u.budget is not None for u in lines_all), any(u.spent is not None for u in lines_all))
-    header = [w.table_what, w.named("col_school", noun), w.measure_header(noun), w.col_planned, w.col_done, w.col_percent, w.col_status]
+    header = [w.named("col_school", noun), w.col_planned, w.col_done, w.col_percent, w.col_status]
     spent = w.format("col_spent", currency=currency) if currency else w.spent_plain
     header += [budget_heading(w, "table_budget", currency)] * money[0] + [spent] * money[1]
-    rows: list[list[str]] = []
-    dropped: list[bool] = []  # a dropped target's rows are struck, with — for its money, as in the plan
-    total: list[bool] = []  # a target's total row, after its units' rows
+    table = Table(header, [], [False, True, True, True, False] + [True] * sum(money), loc=loc, role="progress",
+                  columns=["names", "planned", "done", "percent", "status"] + ["budget"] * money[0] + ["spent"] * money[1])
     for lines in mine:
         t = lines[0].target.target
-        for u in lines:
-            cells = _money([u], money, p) if u.counts else [NOT_COUNTED] * sum(money)
-            rows.append([t.what, u.unit_name, t.unit, fmt(u.planned), fmt(u.done), percent_text(u.percent),
-                         status_words(u, w)] + cells)
-            dropped.append(not u.counts)
-            total.append(False)
+        rows = [[u.unit_name, fmt(u.planned), fmt(u.done), percent_text(u.percent), status_words(u, w)]
+                + (_money([u], money, p) if u.counts else [NOT_COUNTED] * sum(money)) for u in lines]
+        struck = [not u.counts for u in lines]
         if len(lines) > 1:
             counted = [u for u in lines if u.counts]
             planned, done = totals(lines)
             numbers = [fmt(planned), fmt(done), percent_text(percent(done, planned))] if counted else [NOT_COUNTED] * 2 + [""]
-            rows.append([t.what, w.table_total, t.unit, *numbers, ""]
-                        + (_money(counted, money, p) if counted else [NOT_COUNTED] * sum(money)))
-            dropped.append(not counted)
-            total.append(True)
-    numeric = [False, False, False, True, True, True, False] + [True] * sum(money)
-    return Table(header, rows, numeric, loc=loc, role="progress", dropped=dropped, totals=total)
+            rows.append([w.table_total, *numbers, ""] + (_money(counted, money, p) if counted else [NOT_COUNTED] * sum(money)))
+            struck.append(not counted)
+        _group(table, w.format("measure_format", what=t.what, measure=t.unit), rows, struck, len(lines) > 1)
+    return table
+
+
+def _group(table: Table, name: str, rows: list[list[str]], struck: list[bool], with_total: bool) -> None:
+    """A target's rows added to TABLE under a row across it naming the target: kept on one page
+    when there are at most KEEP_WHOLE rows, else its name with its first two rows (and its total,
+    kept with the row before it by every table's rule)."""
+    width = len(table.header)
+    whole = len(rows) + 1 <= KEEP_WHOLE
+    table.rows += [[name] + [""] * (width - 1)] + rows
+    table.spans += [True] + [False] * len(rows)
+    table.dropped += [all(struck)] + struck
+    table.totals += [False] * len(rows) + [with_total]  # its name and units' rows, then its total (when it has one)
+    table.keeps += [True] + [whole or k == 0 for k in range(len(rows) - 1)] + [False]
 
 
 def _money(lines: list[UnitLine], columns: tuple[bool, bool], p: Printer) -> list[str]:
@@ -189,13 +200,25 @@ def _cell(lines: list[UnitLine], w: Wording) -> str:
 
 
 def open_table(state: State, w: Wording, noun: str) -> Table:
-    """Every target not done, overdue first, then the dropped ones, with their notes."""
+    """Every target not done, overdue first, then the dropped ones, with their notes; a target's
+    lines in a row under a row across the table naming it (事项（单位）), as the completion tables."""
+    order = {id(g[0].target): k for k, g in enumerate(groups(state))}
     lines = [u for u in state.lines if u.status != "done"]
-    lines.sort(key=lambda u: (not u.overdue, u.status == "dropped"))
-    header = [w.table_what, w.named("col_school", noun), w.table_deadline, w.col_planned, w.col_done, w.col_status, w.col_note]
-    rows = [[u.target.target.what, u.unit_name, w.date(u.due), f"{fmt(u.planned)} {u.target.target.unit}",
-             fmt(u.done), status_words(u, w), u.note or ""] for u in lines]
-    if not rows:
-        rows = [[w.open_none] + [""] * 6]
-    return Table(header, rows, [False, False, False, True, True, False, False], f"{w.appendix_label}{w.colon}{w.open_title}",
-                 False, "progress")
+    lines.sort(key=lambda u: (not u.overdue, u.status == "dropped", order[id(u.target)]))
+    header = [w.named("col_school", noun), w.table_deadline, w.col_planned, w.col_done, w.col_status, w.col_note]
+    table = Table(header, [], [False, False, True, True, False, False], f"{w.appendix_label}{w.colon}{w.open_title}",
+                  False, "progress", columns=["names", "deadline", "planned", "done", "status", "note"])
+    if not lines:
+        table.rows = [[w.open_none] + [""] * 5]
+        return table
+    run: list[UnitLine] = []
+    for u in lines + [None]:  # type: ignore[list-item]
+        if run and (u is None or u.target is not run[0].target or u.overdue != run[0].overdue
+                    or (u.status == "dropped") != (run[0].status == "dropped")):
+            t = run[0].target.target
+            rows = [[v.unit_name, w.date(v.due), fmt(v.planned), fmt(v.done), status_words(v, w), v.note or ""] for v in run]
+            _group(table, w.format("measure_format", what=t.what, measure=t.unit), rows, [not v.counts for v in run], False)
+            run = []
+        if u is not None:
+            run.append(u)
+    return table
