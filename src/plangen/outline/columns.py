@@ -162,6 +162,16 @@ def size_tables(tables: list[Table], language: str) -> None:
                 _break_headers(t, language)
 
 
+_CJK_LATIN = re.compile(rf"(?<=[{_CJK}])(?=[A-Za-z0-9])|(?<=[A-Za-z0-9])(?=[{_CJK}])")
+
+
+def whole_width(text: str, language: Optional[str], role: str, size: float) -> float:
+    """TEXT's width when it must not wrap, with the quarter em Word and LibreOffice put between
+    CJK and Latin letters or digits (the .docx asks for it: autoSpaceDE/DN), so a date such
+    as 2027年12月31日 stays on one line in their PDF too."""
+    return measure(text, language, role, size) + len(_CJK_LATIN.findall(text)) * size / 4
+
+
 def _break_headers(t: Table, language: str) -> None:
     """A header wider than its column: a line break before its bracket (预算 / （万元）), where a
     reader expects it; left to itself a line takes as much as fits (预算（万 / 元））."""
@@ -175,7 +185,7 @@ def _break_whole(t: Table, whole: list[bool], language: str) -> None:
     before its bracket, where both formats break it (its cells never wrap elsewhere)."""
     for row in t.rows:
         for c, cell in enumerate(row):
-            if whole[c] and measure(cell, language, "text", t.size or APPENDIX_PT) + SIZED_PADDING_PT > t.widths[c]:
+            if whole[c] and whole_width(cell, language, "text", t.size or APPENDIX_PT) + SIZED_PADDING_PT > t.widths[c]:
                 row[c] = re.sub(r"\s*(?=[（(])", "\n", cell, count=1)
 
 
@@ -209,7 +219,7 @@ def _needs(header: list[str], rows: list[list[str]], numeric: list[bool], langua
         head_words = [_head_least(head, language, size)]
         head_line = measure(head, language, "head", size)
         if kinds[col] == "whole":
-            parts = [measure(part.strip(), language, role, size) for c, role in cells for part in re.split(r"(?=[（(])", c)]
+            parts = [whole_width(part.strip(), language, role, size) for c, role in cells for part in re.split(r"(?=[（(])", c)]
             hard.append(max(parts + head_words) + SIZED_PADDING_PT)
             least.append(hard[-1])
             wants.append(hard[-1])  # whole where there is room to spare, else broken at its bracket

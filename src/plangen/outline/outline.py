@@ -118,8 +118,11 @@ class Table:
         the header with the first row, the first row with the second (a heading or caption, kept
         with the table, has two rows under it), the row before a total row (never alone on a page),
         and the rows the outline keeps (keeps: a target's rows in a report)."""
-        rows = len(self.rows)
-        return row < rows and (row <= 1 or self.is_total(row + 1) or row <= len(self.keeps) and bool(self.keeps[row - 1]))
+        return row < len(self.rows) and (row <= 1 or self.is_total(row + 1) or self.is_kept(row))
+
+    def is_kept(self, row: int) -> bool:
+        """Whether body row ``row`` (1-based) is one the outline keeps with the next (Table.keeps)."""
+        return 0 < row <= len(self.keeps) and bool(self.keeps[row - 1])
 
 
 Block = Union[Heading, Para, Table]
