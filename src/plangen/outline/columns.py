@@ -408,23 +408,25 @@ def appendix(m: Matrix, w: Wording, noun: str, language: str) -> list[Table]:
     return tables
 
 
-def lay_out_summary(t: Table, language: str) -> None:
+def lay_out_summary(t: Table, language: str, names: bool = False) -> None:
     """A summary table's widths, type size, line pitch and padding, decided here and drawn as
     given by the PDF and the .docx: the same rows a page (the plan's appendix, the report's matrix)."""
     totals = [t.is_total(k) for k in range(1, len(t.rows) + 1)]
-    t.widths, t.size = appendix_widths(t.header, t.rows, t.numeric, language, totals), APPENDIX_PT
+    t.widths, t.size = appendix_widths(t.header, t.rows, t.numeric, language, totals, names), APPENDIX_PT
     t.line, t.pad = APPENDIX_LINE[language] * APPENDIX_PT, APPENDIX_PAD_PT[language]
 
 
 def appendix_widths(header: list[str], rows: list[list[str]], numeric: list[bool], language: str,
-                    totals: Optional[list[bool]] = None) -> list[float]:
+                    totals: Optional[list[bool]] = None, names: bool = False) -> list[float]:
     """An appendix table's column widths (pt, padding included) that fill the text block:
     numbers never wrap, a CJK name of up to six characters keeps one line (a longer one four
     characters a line, as min_width), words never break, a header may wrap before its
     bracket; a text column wants up to NAME_CHARS
     characters a line, a number column its header on one line (up to four characters), and
     what is short is taken from what each wants beyond its least (columns._share). Measured
-    with the fonts (metrics), a total row's cells bold."""
+    with the fonts (metrics), a total row's cells bold. With NAMES (the report's matrix), the first
+    column's longest name on at most about three lines where the table has room (as size_tables'
+    names)."""
     roles = ["bold" if b else "text" for b in (totals or [False] * len(rows))]
     hard, least, wants = [], [], []
     for col, head in enumerate(header):
@@ -442,6 +444,8 @@ def appendix_widths(header: list[str], rows: list[list[str]], numeric: list[bool
             hard.append(APPENDIX_PT + SIZED_PADDING_PT)
             least.append(max([head_least] + [min_width([c], False, language=language, role=r) for c, r in cells]) + pad)
             natural = max([measure(c, language, role) for c, role in cells] + [head_line])
+            if names and col == 0:
+                least[-1] = max(least[-1], min(natural / 3 + APPENDIX_PT, TEXT_WIDTH_PT / 2) + SIZED_PADDING_PT)
             wants.append(max(min(natural, NAME_CHARS * APPENDIX_PT) + SIZED_PADDING_PT, least[-1]))
     return _share(hard, least, _headers_grown(wants, header, numeric, language), numeric)
 

@@ -53,7 +53,7 @@ def _lay_out(outline: Outline) -> None:
     size_tables(progress, outline.language)
     for t in tables:
         if t.role == "summary":
-            lay_out_summary(t, outline.language)
+            lay_out_summary(t, outline.language, names=True)
 
 
 def _blocks(blocks: list[Block], loaded: LoadedProgress, state: State, w: Wording) -> list[Block]:
@@ -201,24 +201,31 @@ def _cell(lines: list[UnitLine], w: Wording) -> str:
 
 def open_table(state: State, w: Wording, noun: str) -> Table:
     """Every target not done, overdue first, then the dropped ones, with their notes; a target's
-    lines in a row under a row across the table naming it (事项（单位）), as the completion tables."""
+    lines under a row across the table naming it with its deadline (事项（单位），完成时限…), as in
+    the completion tables: a target's deadline is the same for each unit."""
     order = {id(g[0].target): k for k, g in enumerate(groups(state))}
     lines = [u for u in state.lines if u.status != "done"]
     lines.sort(key=lambda u: (not u.overdue, u.status == "dropped", order[id(u.target)]))
-    header = [w.named("col_school", noun), w.table_deadline, w.col_planned, w.col_done, w.col_status, w.col_note]
-    table = Table(header, [], [False, False, True, True, False, False], f"{w.appendix_label}{w.colon}{w.open_title}",
-                  False, "progress", columns=["names", "deadline", "planned", "done", "status", "note"])
+    header = [w.named("col_school", noun), w.col_planned, w.col_done, w.col_status, w.col_note]
+    table = Table(header, [], [False, True, True, False, False], f"{w.appendix_label}{w.colon}{w.open_title}",
+                  False, "progress", columns=["names", "planned", "done", "status", "note"])
     if not lines:
-        table.rows = [[w.open_none] + [""] * 5]
+        table.rows = [[w.open_none] + [""] * 4]
         return table
-    run: list[UnitLine] = []
-    for u in lines + [None]:  # type: ignore[list-item]
-        if run and (u is None or u.target is not run[0].target or u.overdue != run[0].overdue
-                    or (u.status == "dropped") != (run[0].status == "dropped")):
-            t = run[0].target.target
-            rows = [[v.unit_name, w.date(v.due), fmt(v.planned), fmt(v.done), status_words(v, w), v.note or ""] for v in run]
-            _group(table, w.format("measure_format", what=t.what, measure=t.unit), rows, [not v.counts for v in run], False)
-            run = []
-        if u is not None:
-            run.append(u)
+    for run in _runs(lines):
+        t = run[0].target.target
+        rows = [[v.unit_name, fmt(v.planned), fmt(v.done), status_words(v, w), v.note or ""] for v in run]
+        name = w.format("open_group", what=t.what, measure=t.unit, date=w.date(run[0].due))
+        _group(table, name, rows, [not v.counts for v in run], False)
     return table
+
+
+def _runs(lines: list[UnitLine]) -> list[list[UnitLine]]:
+    """Consecutive lines of one target, of one kind (overdue, open, dropped)."""
+    runs: list[list[UnitLine]] = []
+    for u in lines:
+        if runs and u.target is runs[-1][0].target and u.overdue == runs[-1][0].overdue and u.counts == runs[-1][0].counts:
+            runs[-1].append(u)
+        else:
+            runs.append([u])
+    return runs
