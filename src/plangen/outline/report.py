@@ -8,7 +8,8 @@ from __future__ import annotations
 from typing import Optional
 
 from plangen.outline.chart import timeline
-from plangen.outline.columns import TABLE_PT, budget_heading, lay_out_summary, size_tables
+from plangen.outline.columns import (APPENDIX_PT, CELL_PADDING_PT, TABLE_PT, TEXT_WIDTH_PT, budget_heading, chunks,
+                                    lay_out_summary, measure, min_width, size_tables)
 from plangen.outline.coverfit import cover_fit
 from plangen.outline.numbers import Printer, currency_of
 from plangen.outline.outline import APPENDIX_MAX_COLUMNS, Block, Cover, Heading, Outline, Para, Table, build_outline, unit_noun
@@ -179,8 +180,7 @@ def matrix_tables(state: State, w: Wording, plan: Plan) -> list[Table]:
     noun = unit_noun(plan, w)
     caption = f"{w.appendix_label}{w.colon}{w.named('matrix_title', noun)}"
     tables = []
-    for n, start in enumerate(range(0, len(keys), APPENDIX_MAX_COLUMNS), 1):
-        chunk = keys[start:start + APPENDIX_MAX_COLUMNS]
+    for n, chunk in enumerate(_matrix_chunks(keys, columns, units, state, w, plan.document.language), 1):
         header = [w.named("col_school", noun)] + [w.format("measure_format", what=k, measure=columns[k]) for k in chunk]
         body = [[name] + [_cell([u for u in state.lines if u.unit_id == uid and u.target.target.what == k], w)
                           for k in chunk] for uid, name in units]
@@ -188,6 +188,21 @@ def matrix_tables(state: State, w: Wording, plan: Plan) -> list[Table]:
         part = w.format("appendix_part", part=str(n - 1)) if n > 1 else ""  # （续1） on the second table
         tables.append(Table(header, body, [False] + [True] * len(chunk), caption + part, True, "summary"))
     return tables
+
+
+def _matrix_chunks(keys: list[str], measures: dict[str, str], units: list[tuple[str, str]], state: State,
+                   w: Wording, language: str) -> list[list[str]]:
+    """The matrix's target columns cut into as many tables as it takes to fit the text block
+    beside the units' names (each name on at most about three lines), at most
+    APPENDIX_MAX_COLUMNS a table, the columns shared out evenly between them."""
+    cells = {k: [_cell([u for u in state.lines if u.target.target.what == k], w)] for k in keys}
+    widths = {k: max(min_width([w.format("measure_format", what=k, measure=measures[k])], False, bold=True, language=language),
+                     min_width(cells[k] + ["00/00"], True, language=language)) for k in keys}
+    natural = max([measure(name, language, "text") for _, name in units] + [0.0])
+    fixed = max(min_width([name for _, name in units], False, language=language),
+                min(natural / 3 + APPENDIX_PT, TEXT_WIDTH_PT / 2) + CELL_PADDING_PT)
+    n = max(len(chunks(keys, widths, fixed, 0)), -(-len(keys) // APPENDIX_MAX_COLUMNS))  # as many tables as the widths
+    return [keys[len(keys) * i // n:len(keys) * (i + 1) // n] for i in range(n)]  # need, of even size (no table of one)
 
 
 def _cell(lines: list[UnitLine], w: Wording) -> str:
