@@ -156,3 +156,16 @@ def test_the_pdf_keeps_status_words_whole(long_names, tmp_path):
     for word in ("已完成", "进行中", "未开始", "已取消"):
         cells = sum(1 for t in completion for r in t.rows for c in r if c == word)
         assert cells and sum(row.count(word) for row in rows) == cells, word
+
+
+def test_the_docx_chart_is_drawn_in_the_faces_the_pdf_uses():
+    """The English .docx chart was drawn in Noto Sans CJK Bold (the first file of its family),
+    the PDF's SVG in Liberation Sans: now the theme's sans (regular) for Latin text in English,
+    the 黑 face (regular) in Chinese and for what the sans lacks."""
+    from plangen.render.docx import figure
+    theme = load_theme()
+    latin, cjk = figure._faces(theme, "en", 40)
+    assert latin.getname() == ("Liberation Sans", "Regular") and cjk.getname() == ("Noto Sans CJK SC", "Regular")
+    assert figure._faces(theme, "zh", 40)[0].getname() == ("Noto Sans CJK SC", "Regular")
+    (chart,) = report(ENGLISH, "en").figures
+    assert figure.png(chart, theme, "en") != figure.png(chart, theme, "zh")

@@ -8,8 +8,18 @@ from __future__ import annotations
 from typing import Optional
 
 from plangen.outline.chart import timeline
-from plangen.outline.columns import (APPENDIX_PT, CELL_PADDING_PT, TABLE_PT, TEXT_WIDTH_PT, budget_heading, chunks,
-                                    lay_out_summary, measure, min_width, size_tables)
+from plangen.outline.columns import (
+    APPENDIX_PT,
+    CELL_PADDING_PT,
+    TABLE_PT,
+    TEXT_WIDTH_PT,
+    budget_heading,
+    chunks,
+    lay_out_summary,
+    measure,
+    min_width,
+    size_tables,
+)
 from plangen.outline.coverfit import cover_fit
 from plangen.outline.numbers import Printer, currency_of
 from plangen.outline.outline import APPENDIX_MAX_COLUMNS, Block, Cover, Heading, Outline, Para, Table, build_outline, unit_noun

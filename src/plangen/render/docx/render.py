@@ -100,7 +100,7 @@ def render_docx(outline: Outline, theme: Theme) -> bytes:
     _blocks(doc, outline, add_list(document, outline.scheme, outline.label_gap))
     _appendix(doc, outline)
     for fig in outline.figures:
-        _figure(doc, fig, theme)
+        _figure(doc, fig, theme, outline.language)
     if doc.rev:
         doc.rev.guard_tables(body)
     no_break_hyphens(body)
@@ -322,13 +322,13 @@ def _replaced(blocks: list, marks: list, k: int) -> bool:
     return k + 1 < len(blocks) and change(k) == DELETED and change(k + 1) == INSERTED
 
 
-def _figure(doc: _StyledDocument, fig, theme: Theme) -> None:
+def _figure(doc: _StyledDocument, fig, theme: Theme, language: str) -> None:
     """A chart as a picture the width it has in the PDF, under its caption."""
     from plangen.render.docx.figure import png
     doc.add(fig.caption, "Appendix Caption")
     p = doc.add("", "Normal")
     p.paragraph_format.first_line_indent = 0
-    p.add_run().add_picture(io.BytesIO(png(fig, theme)), width=Pt(fig.width))
+    p.add_run().add_picture(io.BytesIO(png(fig, theme, language)), width=Pt(fig.width))
     p.alignment = WD_ALIGN_PARAGRAPH.CENTER
 
 
