@@ -375,3 +375,21 @@ def test_a_changed_deadline_owner_or_status_is_a_difference(tmp_path):
     assert summary.returncode == 0, summary.stderr
     page = (tmp_path / "r.html").read_text(encoding="utf-8")
     assert "无变化" not in page and "负责人：后勤办 → 总务处" in page
+
+
+def test_a_long_chinese_title_is_shown_as_its_changed_words_in_every_report():
+    """About 60 characters of Chinese are 120 columns, long as a terminal shows them: only the
+    year changed, so the text, the Markdown and the redline's summary show 2027 → 2028 in
+    context, not both titles whole (a short title still reads old → new)."""
+    from plangen.compare.diff import PlanDiff
+    from plangen.compare.report import as_markdown, as_runs, as_text
+    old = "某市某区东湖街道办事处综合治理办公室关于印发2027年度安全生产与社会治安综合治理暨平安社区创建工作计划的通知"
+    assert len(old) < 80
+    d = PlanDiff("a", "b", "zh", metadata=[{"field": "title", "old": old, "new": old.replace("2027", "2028")}])
+    line = next(x for x in as_text(d).splitlines() if "标题" in x)
+    assert "[-2027-]{+2028+}" in line and line.count("年度") == 1 and "→" not in line, line
+    assert "~~2027~~**2028**" in as_markdown(d) and as_markdown(d).count("东湖街道") == 1
+    summary = next(line for line in as_runs(d) if "标题" in line[0][1])
+    assert ["-", "2027"] in summary and ["+", "2028"] in summary and "".join(t for _o, t in summary).count("印发") == 1
+    short = PlanDiff("a", "b", "zh", metadata=[{"field": "title", "old": "后勤总务2021年工作计划", "new": "后勤总务2022年工作计划"}])
+    assert "后勤总务2021年工作计划 → 后勤总务2022年工作计划" in as_text(short)

@@ -52,7 +52,9 @@ def test_progress_json_at_year_end():
     assert [u["spent"] for u in cabinets["units"]] == [1150, 1230]
     assert cabinets["units"][1]["reporter"] == "王芳（黄竹林小学）"
     flag = _target(data, "旗台改造维修")
-    assert (flag["planned"], flag["units"][0]["status"]) == (0, "dropped")  # a dropped target counts in no total
+    assert (flag["planned"], flag["percent"], flag["units"][0]["status"]) == (None, None, "dropped")  # counts nowhere
+    assert {k: flag["units"][0][k] for k in ("planned", "done", "percent", "due")} == dict.fromkeys(
+        ("planned", "done", "percent", "due"))  # a dropped line has no numbers, as the tables show none
     assert data["items"]["facilities.repairs"]["status"] == "done"
 
 
@@ -73,10 +75,11 @@ def test_progress_csv_and_table():
     rows = list(csv.reader(io.StringIO(proc.stdout.decode("utf-8-sig"))))
     assert rows[0][:8] == ["item", "what", "unit", "planned", "done", "measure", "percent", "status"]
     by = {(r[1], r[2]): r for r in rows[1:]}
-    assert by[("新课桌", "total")][3:7] == ["250", "255", "套", "102%"]
-    assert by[("新课桌", "水塘坝小学")][3:8] == ["50", "55", "套", "110%", "done"]
-    assert by[("档案柜", "total")][11] == "2380.00"  # plain digits, the currency's decimals
-    assert by[("旗台改造维修", "示范小学")][7] == "dropped"
+    assert rows[0][10:] == ["budget", "budget_shared", "spent", "note"]
+    assert by[("新课桌", "total")][3:7] == ["250", "255", "套", "102"]  # plain digits: 102, not 102%
+    assert by[("新课桌", "水塘坝小学")][3:8] == ["50", "55", "套", "110", "done"]
+    assert by[("档案柜", "total")][12] == "2380.00"  # plain digits, the currency's decimals
+    assert by[("旗台改造维修", "示范小学")][3:10] == ["", "", "项", "", "dropped", "", ""]  # no numbers, no due date
     table = run("progress", str(SEED)).stdout.splitlines()  # for people: the plan's language
     assert table[0] == "截至2021年12月20日，计划目标共20项（按学校计），已完成18项，进行中1项，未开始1项，逾期0项；另有1项已取消。"
     assert table[1].split() == ["事项", "学校", "计划", "完成", "单位", "完成率", "状态", "完成时限", "已支出（元）", "说明"]
@@ -451,7 +454,7 @@ def test_the_progress_table_shows_what_counts_nowhere_as_the_report_does(tmp_pat
     proc = run("progress", str(plan))
     assert proc.returncode == 0, proc.stderr
     rows = {tuple(line.split()[:2]): line.split()[2:] for line in proc.stdout.splitlines()[2:]}
-    assert rows[("新课桌", "中学")] == ["50", "50", "套", "100%", "已取消", "2021年12月31日", "—"]
+    assert rows[("新课桌", "中学")] == ["—", "—", "套", "已取消", "—"]  # no numbers, no due date
     assert rows[("新课桌", "示范小学")][-1] == "100.00"
     assert rows[("新课桌", "合计")] == ["200", "205", "套", "103%", "400.00"]
     assert rows[("电脑", "合计")] == ["—", "—", "台", "已取消"]

@@ -14,7 +14,7 @@ from plangen.outline.wording import Wording
 CONTEXT = 12  # characters of unchanged text shown around a change
 WORD_SLACK = 12  # ... and at most this many more, to end on a word's boundary
 _HEAD, _TAIL = rf".{{{CONTEXT}}}\S*", rf"\S*.{{0,{CONTEXT}}}$"  # CONTEXT characters, then to the word's end / from its start
-SHORT = 80  # characters of a value shown whole
+SHORT = 80  # columns of a value shown whole (a CJK character counts 2, as a terminal shows it)
 NAME_WIDTH = 48  # an item's title or text in a document's summary: columns, a CJK character counting 2
 SYMBOL = {"added": "+", "removed": "-", "moved": ">", "changed": "~"}
 COLOR = {"+": "\033[32m", "-": "\033[31m", ">": "\033[36m", "~": "\033[33m", "end": "\033[0m", "bold": "\033[1m"}
@@ -91,7 +91,7 @@ class _Lines:
         """old → new; a long text (a preface, a title) as its changed words in context, so a
         change past the 80th character is not hidden behind two equal shortened values."""
         old, new = (_paragraphs(m["old"]), _paragraphs(m["new"])) if m["field"] != "fields" else (m["old"], m["new"])
-        if isinstance(old, str) and isinstance(new, str) and max(len(old), len(new)) > SHORT:
+        if isinstance(old, str) and isinstance(new, str) and max(columns(old), columns(new)) > SHORT:
             return _inline(inline_diff(old, new, self.d.language), self.style, self.color)
         return f"{self._value(m['field'], m['old'])} → {self._value(m['field'], m['new'])}"
 
@@ -187,13 +187,18 @@ def _shortened(node: Node) -> str:
     text = " ".join((node.item.title or (node.item.text or [""])[0]).split())
     width = 0
     for i, char in enumerate(text):
-        width += 2 if unicodedata.east_asian_width(char) in "WF" else 1
+        width += columns(char)
         if width > NAME_WIDTH:
             cut = text[:i]
             if char.isascii() and char.isalnum() and " " in cut:  # English: not inside a word
                 cut = cut[:cut.rindex(" ")]
             return cut.rstrip(" ,;:") + "…"
     return text or f"[{node.item.id}]"
+
+
+def columns(text: str) -> int:
+    """TEXT's width as a terminal shows it: a CJK (wide or fullwidth) character counts 2."""
+    return sum(2 if unicodedata.east_asian_width(char) in "WF" else 1 for char in text)
 
 
 def _short(value: object) -> str:

@@ -9,7 +9,10 @@ The one place that decides what "done", "overdue" and a percentage mean:
 - a target without a deadline is due by the end of the plan's year; overdue = the date is
   after the due date and the status is neither done nor dropped;
 - percent = done / planned, rounded half up to a whole percent (none when planned is 0);
-- dropped targets count in no total.
+- dropped targets count in no total, and show no numbers (planned, done, percent, due, money);
+- a target's budget is decided as the plan's tables decide it (``targets.target_budget``):
+  per-unit budgets summed over the lines that count, or the whole target's ``budget_total``,
+  never split between units; a unit's line shows that whole budget as shared (``line_budget``).
 The date is given, or the latest entry's date; never the clock.
 The progress file is the record of the year, so where it has a line its status wins over a
 target's ``status`` in the plan (the plan stays as decided); ``plan_claims_more`` says when the two disagree
@@ -22,6 +25,7 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Optional
 
+from plangen.outline.targets import target_budget
 from plangen.source.progress import Entry, TargetEntry, exact
 from plangen.source.progress_load import LoadedProgress, PlanTarget
 from plangen.source.walk import Loc
@@ -47,12 +51,13 @@ class UnitLine:
     status: str
     due: dt.date
     overdue: bool
-    budget: Optional[Decimal]
+    budget: Optional[Decimal]  # the unit's own money (a per-unit budget)
     spent: Optional[Decimal]
     note: Optional[str]
     reporter: Optional[str]
     reported: Optional[dt.date]  # the date of the entry this comes from
     source: Optional[TargetEntry] = None  # the progress line it comes from
+    shared: Optional[Decimal] = None  # the whole target's budget_total, which the unit shares with the others
 
     @property
     def percent(self) -> Optional[int]:
@@ -119,6 +124,32 @@ def money_sum(lines: list[UnitLine], name: str) -> Optional[Decimal]:
     return sum(values, Decimal(0)) if values else None
 
 
+def target_money(lines: list[UnitLine], own: bool = False) -> Optional[Decimal]:
+    """A target's budget over its lines that count: ``targets.target_budget`` (the per-unit budget
+    times those units, or the whole ``budget_total``, not split), as the plan's tables and
+    ``plangen targets`` print it; None when it has no budget or none of its lines counts.
+    ``own``: a unit's own view, its own budget only (a shared one is stated apart, as
+    ``Matrix.budget_total`` does)."""
+    counted = [u for u in lines if u.counts]
+    if not counted or (own and counted[0].budget is None):
+        return None
+    amount = target_budget(lines[0].target.target, len(counted))
+    return exact(amount) if amount is not None else None
+
+
+def has_budget(u: UnitLine) -> bool:
+    return u.budget is not None or u.shared is not None
+
+
+def line_budget(u: UnitLine, alone: bool) -> tuple[Optional[Decimal], bool]:
+    """A line's budget cell as (amount, shared): the unit's own budget; for a target with a whole
+    budget, that budget marked as shared (never the unit's own) — unless the line is its target's
+    only one in a view of every unit (``alone``): then its row is the target's, the amount plain."""
+    if u.budget is not None or u.shared is None:
+        return u.budget, False
+    return u.shared, not alone
+
+
 def percent_text(value: Optional[int]) -> str:
     """A percentage as printed (102%), blank when there is none (nothing planned)."""
     return "" if value is None else f"{value}%"
@@ -163,9 +194,10 @@ def _line(t: PlanTarget, unit: str, name: str, report: Optional[Report], as_of: 
         status = "done" if done >= planned else "in-progress" if done > 0 else "planned"
     due = t.target.deadline or year_end
     budget = exact(t.target.budget) if t.target.budget is not None else None
+    shared = exact(t.target.budget_total) if t.target.budget_total is not None else None
     return UnitLine(t, unit, name, planned, done, status, due, as_of > due and status not in ("done", "dropped"),
                     budget, line.spent if line else None, line.note if line else None,
-                    reporter, entry.date if entry else None, line)
+                    reporter, entry.date if entry else None, line, shared)
 
 
 _RANK = {"planned": 0, "in-progress": 1, "done": 2}
@@ -188,12 +220,13 @@ def _items(state: State, loaded: LoadedProgress, entries: list[Entry]) -> None:
 
 def item_state(state: State, loc: Loc, item_id: Optional[str]) -> Optional[ItemState]:
     """An item's reported state; else one told by its own targets (all done: done; none
-    started: planned; else in-progress); None when neither exists."""
+    started: planned; all dropped: dropped; else in-progress); None when neither exists."""
     if item_id is not None and item_id in state.items:
         return state.items[item_id]
-    mine = [u for u in state.lines if u.target.loc[:-2] == loc and u.counts]
+    lines = [u for u in state.lines if u.target.loc[:-2] == loc]
+    mine = [u for u in lines if u.counts]
     if not mine:
-        return None
+        return ItemState(item_id or "", "dropped", None, None) if lines else None
     statuses = {u.status for u in mine}
     status = "done" if statuses == {"done"} else "planned" if statuses == {"planned"} else "in-progress"
     return ItemState(item_id or "", status, None, None)

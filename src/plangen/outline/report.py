@@ -5,6 +5,7 @@ targets not done or dropped with their notes, and the timeline chart. Rendered b
 renderers as a plan: they only lay out what this says."""
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Optional
 
 from plangen.outline.chart import timeline
@@ -18,12 +19,26 @@ from plangen.outline.columns import (
     lay_out_summary,
     measure,
     min_width,
+    shared_cell,
     size_tables,
 )
 from plangen.outline.coverfit import cover_fit
 from plangen.outline.numbers import Printer, currency_of
 from plangen.outline.outline import APPENDIX_MAX_COLUMNS, Block, Cover, Heading, Outline, Para, Table, build_outline, unit_noun
-from plangen.outline.progress import NOT_COUNTED, State, UnitLine, groups, item_state, money_sum, percent, percent_text, totals
+from plangen.outline.progress import (
+    NOT_COUNTED,
+    State,
+    UnitLine,
+    groups,
+    has_budget,
+    item_state,
+    line_budget,
+    money_sum,
+    percent,
+    percent_text,
+    target_money,
+    totals,
+)
 from plangen.outline.targets import fmt, printer
 from plangen.outline.wording import Wording
 from plangen.source.model import Plan
@@ -87,6 +102,7 @@ def _blocks(blocks: list[Block], loaded: LoadedProgress, state: State, w: Wordin
                 if out and isinstance(out[-1], (Heading, Para)):  # its introducing line stays on its page
                     out[-1].keep_next = True
                 out.append(table)
+                out.extend(done_notes(block.loc, state, w))
             continue
         out.append(block)
         if starts_item:
@@ -104,6 +120,13 @@ def _status(pending: tuple[Loc, Optional[str]], state: State, w: Wording, leaves
     words = w.status(found.status if found else None) + w.sentence_end
     summary = found.summary if found and found.summary else ""
     return [Para(f"{w.status_label}{w.colon}{words}{summary}".rstrip(), item_id=item_id, loc=loc, role="status")]
+
+
+def done_notes(loc: Loc, state: State, w: Wording) -> list[Block]:
+    """Under an item's completion table, the notes of its done lines (说明（幸福里社区，烟感）：…);
+    the appendix's list of open targets carries the others' notes, so each note is printed once."""
+    return [Para(w.format("report_note", unit=u.unit_name, what=u.target.target.what, note=u.note), loc=loc, role="status")
+            for u in state.lines if u.target.loc[:-2] == loc and u.note and u.status == "done"]
 
 
 def summary_sentence(state: State, w: Wording, noun: str) -> str:
@@ -138,7 +161,7 @@ def completion_table(loc: Loc, state: State, w: Wording, plan: Plan) -> Optional
     if not mine:
         return None
     lines_all = [u for g in mine for u in g]
-    money = (any(u.budget is not None for u in lines_all), any(u.spent is not None for u in lines_all))
+    money = (any(has_budget(u) for u in lines_all), any(u.spent is not None for u in lines_all))
     header = [w.named("col_school", noun), w.col_planned, w.col_done, w.col_percent, w.col_status]
     spent = w.format("col_spent", currency=currency) if currency else w.spent_plain
     header += [budget_heading(w, "table_budget", currency)] * money[0] + [spent] * money[1]
@@ -147,13 +170,14 @@ def completion_table(loc: Loc, state: State, w: Wording, plan: Plan) -> Optional
     for lines in mine:
         t = lines[0].target.target
         rows = [[u.unit_name, fmt(u.planned), fmt(u.done), percent_text(u.percent), status_words(u, w)]
-                + (_money([u], money, p) if u.counts else [NOT_COUNTED] * sum(money)) for u in lines]
+                + (_line_money(u, money, p, w, len(lines) == 1) if u.counts else [NOT_COUNTED] * sum(money)) for u in lines]
         struck = [not u.counts for u in lines]
         if len(lines) > 1:
             counted = [u for u in lines if u.counts]
             planned, done = totals(lines)
             numbers = [fmt(planned), fmt(done), percent_text(percent(done, planned))] if counted else [NOT_COUNTED] * 2 + [""]
-            rows.append([w.table_total, *numbers, ""] + (_money(counted, money, p) if counted else [NOT_COUNTED] * sum(money)))
+            cells = _money(counted, money, p, target_money(lines)) if counted else [NOT_COUNTED] * sum(money)
+            rows.append([w.table_total, *numbers, ""] + cells)
             struck.append(not counted)
         _group(table, w.format("measure_format", what=t.what, measure=t.unit), rows, struck, len(lines) > 1)
     return table
@@ -172,10 +196,17 @@ def _group(table: Table, name: str, rows: list[list[str]], struck: list[bool], w
     table.keeps += [True] + [whole or k == 0 for k in range(len(rows) - 1)] + [False]
 
 
-def _money(lines: list[UnitLine], columns: tuple[bool, bool], p: Printer) -> list[str]:
+def _money(lines: list[UnitLine], columns: tuple[bool, bool], p: Printer, budget: Optional[Decimal]) -> list[str]:
     """The budget and money-spent cells of the counted lines, for the columns the table has."""
-    return [p.money(money_sum(lines, name)) for name, shown in zip(("budget", "spent"), columns) if shown]
+    return [p.money(v) for v, shown in zip((budget, money_sum(lines, "spent")), columns) if shown]
 
+
+def _line_money(u: UnitLine, columns: tuple[bool, bool], p: Printer, w: Wording, alone: bool) -> list[str]:
+    """A unit's money cells: its own budget, or the whole target's marked as shared (line_budget)."""
+    amount, shared = line_budget(u, alone)
+    shown = p.money(amount)
+    budget = shared_cell(w.format("budget_shared", amount=shown), shown) if shared else shown
+    return [v for v, on in zip((budget, p.money(u.spent)), columns) if on]
 
 
 def matrix_tables(state: State, w: Wording, plan: Plan) -> list[Table]:

@@ -56,6 +56,7 @@ PLACEHOLDERS: dict[str, frozenset[str]] = {
     "status_dropped": frozenset(), "status_none": frozenset(), "status_overdue": frozenset({"status"}),
     "col_planned": frozenset(), "col_done": frozenset(), "col_percent": frozenset(), "col_status": frozenset(),
     "col_spent": frozenset({"currency"}), "spent_plain": frozenset(), "col_note": frozenset(), "col_school": frozenset(),
+    "report_note": frozenset({"unit", "what", "note"}),
     "matrix_title": frozenset(), "open_title": frozenset(), "open_none": frozenset(),
     "open_group": frozenset({"what", "measure", "date"}),
     "chart_label": frozenset(), "chart_title": frozenset(), "chart_planned": frozenset(), "chart_done": frozenset(),
@@ -176,6 +177,7 @@ class Wording:
     col_spent: str
     spent_plain: str  # a money-spent column's heading when the plan has no currency
     col_note: str
+    report_note: str  # the report: a done line's note, under its item's completion table
     col_school: str
     matrix_title: str
     open_title: str

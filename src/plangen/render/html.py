@@ -30,13 +30,33 @@ MAIN_TEMPLATE = "plan.html.j2"
 def keep_tail(text: str) -> Markup:
     """A title or heading whose tail (breaks.tail) stays on one line."""
     head, end = tail(text)
-    return Markup("{}<span class=\"nobr\">{}</span>").format(head, end)
+    return apart(head) + Markup("<span class=\"nobr\">{}</span>").format(end)
 
 
 def keep_codes(text: str) -> Markup:
     """Text whose document numbers and similar codes (breaks.CODE) never break at a hyphen."""
-    return Markup("").join(Markup('<span class="nobr">{}</span>').format(piece) if code else piece
+    return Markup("").join(Markup('<span class="nobr">{}</span>').format(piece) if code else apart(piece)
                            for piece, code in codes(text))
+
+
+def apart(text: str) -> Markup:
+    """TEXT with its trailing spaces in an element of their own. Where a text ending in a space
+    is followed by an element (a change of a redline, a kept tail, a code) and fits its line
+    only without that space, WeasyPrint 70 breaks the line after its first word ("Estates /
+    & Facilities Annual Works Programme"); a space on its own is not part of that text."""
+    body = text.rstrip(" ")
+    gap = text[len(body):]
+    return Markup("{}<span class=\"gap\">{}</span>").format(body, gap) if gap and body else Markup.escape(text)
+
+
+def marked(runs: list[tuple[str, str]], kept_tail: bool = False) -> Markup:
+    """A redline's runs ([op, text]: "=" kept, "+" inserted, "-" deleted) as HTML, codes kept
+    whole; ``kept_tail``: the last run's tail (breaks.tail) on one line, as a title's."""
+    out = Markup("")
+    for k, (op, text) in enumerate(runs):
+        html = keep_tail(text) if kept_tail and k == len(runs) - 1 and len(text) >= 2 else keep_codes(text)
+        out += Markup("<{0}>{1}</{0}>").format("ins" if op == "+" else "del", html) if op in "+-" else html
+    return out
 
 
 MAX_TEMPLATE_BYTES = 1_000_000
@@ -91,6 +111,7 @@ def environment(theme: Theme) -> SandboxedEnvironment:
     )
     env.filters["keep_tail"] = keep_tail
     env.filters["keep_codes"] = keep_codes
+    env.filters["marked"] = marked
     return env
 
 

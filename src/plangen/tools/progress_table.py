@@ -5,11 +5,26 @@ from __future__ import annotations
 import csv
 import io
 import unicodedata
+from decimal import Decimal
+from typing import Optional
 
 from plangen.outline.columns import budget_heading
 from plangen.outline.numbers import Printer, currency_of, to_json
 from plangen.outline.outline import unit_noun
-from plangen.outline.progress import NOT_COUNTED, State, UnitLine, for_unit, groups, money_sum, percent, percent_text, totals
+from plangen.outline.progress import (
+    NOT_COUNTED,
+    State,
+    UnitLine,
+    for_unit,
+    groups,
+    has_budget,
+    line_budget,
+    money_sum,
+    percent,
+    percent_text,
+    target_money,
+    totals,
+)
 from plangen.outline.report import status_words, summary_sentence
 from plangen.outline.targets import printer
 from plangen.outline.wording import Wording
@@ -18,7 +33,7 @@ from plangen.source.model import Plan
 from plangen.tools.targets_table import unit_id
 
 HEADER = ["item", "what", "unit", "planned", "done", "measure", "percent", "status", "due", "overdue",
-          "budget", "spent", "note"]
+          "budget", "budget_shared", "spent", "note"]
 
 
 def one_unit(state: State, plan: Plan, path: str, wanted: str) -> State:
@@ -29,21 +44,37 @@ def one_unit(state: State, plan: Plan, path: str, wanted: str) -> State:
 
 
 def rows(state: State, p: Printer) -> list[list[str]]:
-    """A row per target and unit, then the target's total when it is set for several units."""
+    """A row per target and unit, then the target's total when it is set for several units.
+    Digits only: percent 83, not 83%; a dropped line (or a wholly dropped target's total) has
+    no numbers. ``budget`` is a unit's own money and, on a total row, the target's whole
+    budget; ``budget_shared`` the whole target's budget its units share (budget_total)."""
     out: list[list[str]] = []
     for lines in groups(state):
         t = lines[0].target
         for u in lines:
-            out.append([t.item_id or "", t.target.what, u.unit_name, p.quantity(u.planned), p.quantity(u.done),
-                        t.target.unit, percent_text(u.percent), u.status, u.due.isoformat(), "overdue" if u.overdue else "",
-                        p.money(u.budget), p.money(u.spent), u.note or ""])
+            numbers = ([p.quantity(u.planned), p.quantity(u.done), _digits(u.percent)] if u.counts else ["", "", ""])
+            out.append([t.item_id or "", t.target.what, u.unit_name, *numbers[:2], t.target.unit, numbers[2], u.status,
+                        u.due.isoformat() if u.counts else "", "overdue" if u.overdue else "",
+                        *_csv_money([u], u.budget, p), u.note or ""])
         if len(lines) > 1:
+            counted = any(u.counts for u in lines)
             planned, done = totals(lines)
-            out.append([t.item_id or "", t.target.what, "total", p.quantity(planned), p.quantity(done), t.target.unit,
-                        percent_text(percent(done, planned)), "", "", "", p.money(money_sum(lines, "budget")),
-                        p.money(money_sum(lines, "spent")), ""])
+            numbers = [p.quantity(planned), p.quantity(done), _digits(percent(done, planned))] if counted else ["", "", ""]
+            out.append([t.item_id or "", t.target.what, "total", *numbers[:2], t.target.unit, numbers[2],
+                        "" if counted else "dropped", "", "", *_csv_money(lines, target_money(lines), p), ""])
     return out
 
+
+def _digits(value: Optional[int]) -> str:
+    return "" if value is None else str(value)
+
+
+def _csv_money(lines: list[UnitLine], budget: Optional[Decimal], p: Printer) -> list[str]:
+    """budget, budget_shared and spent of lines that count; none for what counts nowhere."""
+    counted = [u for u in lines if u.counts]
+    if not counted:
+        return ["", "", ""]
+    return [p.money(budget), p.money(counted[0].shared), p.money(money_sum(counted, "spent"))]
 
 
 def progress_table(state: State, plan: Plan) -> str:
@@ -56,10 +87,8 @@ def progress_table(state: State, plan: Plan) -> str:
               w.format("col_spent", currency=currency) if currency else w.spent_plain, w.col_note]
     body = []
     for lines in groups(state):
-        t = lines[0].target.target
-        for u in lines:
-            body.append([t.what, u.unit_name, p.quantity(u.planned), p.quantity(u.done), t.unit, percent_text(u.percent),
-                         status_words(u, w), w.date(u.due, "deadline_format"), *_money([u], p), u.note or ""])
+        alone = len(lines) == 1 and state.unit is None  # the target's only row: its total
+        body += [_unit_row(u, w, p, alone) for u in lines]
         if len(lines) > 1:
             body.append(_total_row(lines, w, p))
     used = [c for c in range(len(header)) if c < 7 or any(r[c] for r in body)]  # no empty money/note columns
@@ -70,23 +99,35 @@ def progress_table(state: State, plan: Plan) -> str:
     return "\n".join([summary_sentence(state, w, noun), *out]) + "\n"
 
 
-def _money(lines: list[UnitLine], p: Printer) -> list[str]:
-    """Budget and spent of counted lines; a dropped line's money, counted nowhere, is shown as
-    NOT_COUNTED (as the report does), where it has any."""
-    if any(u.counts for u in lines):
-        return [p.money(money_sum(lines, name)) for name in ("budget", "spent")]
-    return [NOT_COUNTED if any(getattr(u, name) is not None for u in lines) else "" for name in ("budget", "spent")]
+def _unit_row(u: UnitLine, w: Wording, p: Printer, alone: bool) -> list[str]:
+    """A target for one unit; a dropped one with no numbers (it counts nowhere): — for planned,
+    done and money it has, no percent and no due date."""
+    t = u.target.target
+    if not u.counts:
+        return [t.what, u.unit_name, NOT_COUNTED, NOT_COUNTED, t.unit, "", status_words(u, w), "",
+                *_not_counted([u]), u.note or ""]
+    amount, shared = line_budget(u, alone)
+    budget = w.format("budget_shared", amount=p.money(amount)) if shared else p.money(amount)
+    return [t.what, u.unit_name, p.quantity(u.planned), p.quantity(u.done), t.unit, percent_text(u.percent),
+            status_words(u, w), w.date(u.due, "deadline_format"), budget, p.money(u.spent), u.note or ""]
+
+
+def _not_counted(lines: list[UnitLine]) -> list[str]:
+    """Budget and spent of lines that count nowhere: NOT_COUNTED where they have any (as the report)."""
+    return [NOT_COUNTED if any(has_budget(u) for u in lines) else "",
+            NOT_COUNTED if any(u.spent is not None for u in lines) else ""]
 
 
 def _total_row(lines: list[UnitLine], w: Wording, p: Printer) -> list[str]:
-    """A target's total over its counted lines; a wholly dropped target's says so, no numbers."""
+    """A target's total over its counted lines (its whole budget included: target_money); a
+    wholly dropped target's says so, no numbers."""
     t = lines[0].target.target
     if not any(u.counts for u in lines):
         return [t.what, w.table_total, NOT_COUNTED, NOT_COUNTED, t.unit, "", w.status("dropped"), "",
-                *_money(lines, p), ""]
+                *_not_counted(lines), ""]
     planned, done = totals(lines)
     return [t.what, w.table_total, p.quantity(planned), p.quantity(done), t.unit, percent_text(percent(done, planned)),
-            "", "", *_money(lines, p), ""]
+            "", "", p.money(target_money(lines)), p.money(money_sum(lines, "spent")), ""]
 
 
 def progress_csv(state: State, plan: Plan) -> bytes:
@@ -103,14 +144,14 @@ def progress_json(state: State, plan: Plan) -> str:
     targets = []
     for lines in groups(state):
         t = lines[0].target
+        counts = any(u.counts for u in lines)
         planned, done = totals(lines)
         targets.append({
             "item": t.item_id, "what": t.target.what, "measure": t.target.unit,
-            "planned": planned, "done": done, "percent": percent(done, planned),
-            "units": [{"id": u.unit_id, "name": u.unit_name, "planned": u.planned, "done": u.done,
-                       "percent": u.percent, "status": u.status, "due": u.due.isoformat(), "overdue": u.overdue,
-                       "budget": u.budget, "spent": u.spent, "note": u.note, "reporter": u.reporter,
-                       "reported": u.reported.isoformat() if u.reported else None} for u in lines]})
+            "planned": planned if counts else None, "done": done if counts else None,
+            "percent": percent(done, planned), "budget": target_money(lines, own=state.unit is not None),
+            "budget_shared": lines[0].shared if counts else None,
+            "spent": money_sum(lines, "spent"), "units": [_json_line(u) for u in lines]})
     counted = [u for u in state.lines if u.counts]
     summary = {"targets": len(counted), **{s: state.count(s) for s in ("done", "in-progress", "planned", "dropped")},
                "overdue": len(state.overdue)}
@@ -119,6 +160,16 @@ def progress_json(state: State, plan: Plan) -> str:
     unit = {"id": state.unit[0], "name": state.unit[1]} if state.unit else None
     return to_json({"as_of": state.as_of.isoformat(), "unit": unit, "summary": summary, "targets": targets,
                     "items": items}, ensure_ascii=False, indent=2) + "\n"
+
+
+def _json_line(u: UnitLine) -> dict[str, object]:
+    """One unit's line; a dropped one carries no numbers (null), as the tables show none."""
+    n = u.counts
+    return {"id": u.unit_id, "name": u.unit_name, "planned": u.planned if n else None, "done": u.done if n else None,
+            "percent": u.percent if n else None, "status": u.status, "due": u.due.isoformat() if n else None,
+            "overdue": u.overdue, "budget": u.budget if n else None, "budget_shared": u.shared if n else None,
+            "spent": u.spent if n else None, "note": u.note, "reporter": u.reporter,
+            "reported": u.reported.isoformat() if u.reported else None}
 
 
 def _width(text: str) -> int:

@@ -6,12 +6,14 @@ from __future__ import annotations
 
 import json
 import re
+from decimal import Decimal
 from pathlib import Path
 from typing import Optional
 
 from plangen.errors import PlangenError
+from plangen.outline.numbers import Printer
 from plangen.outline.progress import State, compute
-from plangen.outline.targets import fmt
+from plangen.outline.targets import fmt, printer
 from plangen.source.progress import plan_path_of
 from plangen.source.progress_load import LoadedProgress
 from plangen.source.walk import Loc
@@ -69,17 +71,20 @@ def history(loaded: LoadedProgress) -> list[str]:
     return lines
 
 
-def changes(old: State, new: State) -> list[str]:
-    """What differs between two states, target and unit by unit, then item by item."""
+def changes(old: State, new: State, p: Printer) -> list[str]:
+    """What differs between two states, target and unit by unit, then item by item: every value
+    a progress line reports (done, status, note, money spent)."""
     before = {(u.target.key, u.unit_id): u for u in old.lines}
     out = []
     for u in new.lines:
         was = before.get((u.target.key, u.unit_id))
-        if was is None or (was.done, was.status, was.note) != (u.done, u.status, u.note):
+        if was is None or (was.done, was.status, was.note, was.spent) != (u.done, u.status, u.note, u.spent):
             old_done = fmt(was.done) if was else "—"
+            spent = f" · spent {_money(was.spent if was else None, p)} → {_money(u.spent, p)}" \
+                if was is None and u.spent is not None or was is not None and was.spent != u.spent else ""
             note = f" · {u.note}" if u.note and (was is None or was.note != u.note) else ""
             out.append(f"{u.unit_name} {u.target.target.what} {old_done} → {fmt(u.done)} {u.target.target.unit} "
-                       f"{u.status}{note}")
+                       f"{u.status}{spent}{note}")
     for key in sorted(set(old.items) | set(new.items)):
         a, b = old.items.get(key), new.items.get(key)
         if (a and (a.status, a.summary)) != (b and (b.status, b.summary)):
@@ -88,11 +93,15 @@ def changes(old: State, new: State) -> list[str]:
     return out
 
 
+def _money(value: Optional[Decimal], p: Printer) -> str:
+    return "—" if value is None else p.money(value)
+
+
 def diff_progress(old_spec: str, new_spec: str, form: str) -> tuple[bool, str]:
     """(identical, output) for two progress files (paths or REV:path)."""
     old, new = _load_spec(old_spec), _load_spec(new_spec)
     a, b = compute(old), compute(new)
-    lines = changes(a, b)
+    lines = changes(a, b, printer(new.plan.plan))
     head = f"progress {old_spec} ({a.as_of}) → {new_spec} ({b.as_of})"
     if form == "json":
         return not lines, json.dumps({"old": old_spec, "new": new_spec, "old_as_of": a.as_of.isoformat(),
