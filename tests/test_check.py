@@ -48,7 +48,7 @@ def append(text: str) -> str:
 
 # (id, plan text, expected first diagnostic "line:col: field: message")
 BROKEN = [
-    ("yaml-syntax", line(4, "  title: [测试计划"), "5:7: YAML syntax error: did not find expected ',' or ']' (parsing a flow sequence started at line 4)"),
+    ("yaml-syntax", line(4, "  title: [测试计划"), "5:7: document.title: YAML syntax error: did not find expected ',' or ']' (parsing a flow sequence started at line 4)"),
     ("yaml-tab", line(5, "\tyear: 2021"), "5:1: document.year: a tab in the indentation: YAML indents with spaces only"),
     ("unknown-key", line(4, "  tittle: 测试计划"), "4:3: document.tittle: unknown key 'tittle'; did you mean 'title'?"),
     ("unknown-top-key", append("extra: 1\n"), "22:1: extra: unknown key 'extra'"),
@@ -239,7 +239,7 @@ def test_a_tab_that_is_not_the_only_yaml_problem(tmp_path):
         load_plan_text(line(5, "\tyear: 2021", line(4, "  title: [测试计划")), "plan.yaml")
     assert [str(d) for d in info.value.diagnostics] == [
         "plan.yaml:5:1: a tab in the indentation: YAML indents with spaces only (replace the tab with spaces)",
-        "plan.yaml:5:6: YAML syntax error: did not find expected ',' or ']' (parsing a flow sequence started at line 4)"]
+        "plan.yaml:5:6: document.title: YAML syntax error: did not find expected ',' or ']' (parsing a flow sequence started at line 4)"]
 
 
 def test_a_full_width_colon_after_a_key_is_named_and_the_rest_still_checked(tmp_path):
@@ -265,3 +265,81 @@ def test_a_full_width_colon_after_a_key_is_named_and_the_rest_still_checked(tmp_
     assert not any("YAML syntax error" in entry or "valid dictionary" in entry for entry in lines), lines
     assert run("build", str(plan), "--out", str(tmp_path / "o")).returncode == 1
     assert not (tmp_path / "o").exists() or not any((tmp_path / "o").iterdir())
+
+
+TAB = "a tab in the indentation: YAML indents with spaces only (replace the tab with spaces)"
+
+
+@pytest.mark.parametrize("indent", ["\t\t", "      \t  ", "\t    "], ids=["two-tabs", "spaces-tab-spaces", "tab-spaces"])
+def test_a_tab_for_two_levels_names_its_key_and_nothing_else(indent):
+    """Two tabs for 8 spaces (or spaces, a tab, spaces): the width YAML reads furthest with is
+    the author's, not the first that reads one more line; no follow-up YAML error."""
+    text = line(18, indent + "text: 各校采购50套新课桌。", BASE.replace("      - id: s1.i1\n", "      - id: s1.i1\n        title: 课桌\n"))
+    with pytest.raises(PlanError) as info:
+        load_plan_text(text, "plan.yaml")
+    assert [str(d) for d in info.value.diagnostics] == [
+        f"plan.yaml:18:{indent.index(chr(9)) + 1}: sections[0].items[0].text: {TAB}"]
+
+
+@pytest.mark.parametrize("new,expected", [
+    ("        text: 联系人: 王建国，电话: 0571-87654321。",
+     "17:18: sections[0].items[0].text: YAML syntax error: the text of 'text' has a colon and a space (': '), "
+     "which YAML reads as a new key: put the text in quotes (text: \"联系人: 王建国，电话: 0571-87654321。\") "
+     "or write the colon full-width '：'"),
+    ("        title: 课桌\n          text: 各校采购50套新课桌。",
+     "18:15: sections[0].items[0].text: YAML syntax error: 'text' is indented 10 spaces, deeper than the keys of "
+     "sections[0].items[0] (8, as on line 16), so YAML reads it as part of the value above: indent it 8 spaces"),
+    ("        text: 各校采购50套新课桌。\n      targets:",
+     "18:7: sections[0].items[0].targets: YAML syntax error: 'targets' is indented 6 spaces, less than the keys of "
+     "sections[0].items[0] (8, as on line 16), so YAML ends that mapping there: indent it 8 spaces if it belongs "
+     "to sections[0].items[0]"),
+], ids=["ascii-colon-in-text", "over-indented", "under-indented"])
+def test_yaml_syntax_errors_name_the_field_and_the_likely_cause(tmp_path, new, expected):
+    plan = tmp_path / "p.yaml"
+    plan.write_text(line(17, new), encoding="utf-8")
+    proc = run("check", str(plan))
+    no_traceback(proc)
+    assert proc.returncode == 1 and proc.stderr.splitlines()[0] == f"{plan}:{expected}"
+    data = json.loads(run("check", "--format", "json", str(plan)).stdout)
+    assert [e["field"] for e in data["errors"]] == [expected.split(": ")[1]]
+
+
+def test_a_unit_id_in_another_case_is_an_error_suggesting_its_spelling():
+    """Ids are compared ignoring case for duplicates and --unit, but a plan writes each unit one
+    way: `for: hq` for unit HQ is an error whose first suggestion is 'HQ' (not accepted silently:
+    per-unit files and progress files name the unit as units: does)."""
+    text = BASE.replace("  - id: b\n", "  - id: HQ\n").replace("            unit: 套\n", "            unit: 套\n            for: [a, hq]\n")
+    with pytest.raises(PlanError) as err:
+        load_plan_text(text, "p.yaml")
+    assert [str(d) for d in err.value.diagnostics] == [
+        "p.yaml:22:22: sections[0].items[0].targets[0].for[1]: unknown unit 'hq'; did you mean 'HQ'? (units: a, HQ)"]
+
+
+def test_full_width_commas_in_a_flow_list_are_named():
+    text = BASE.replace("            unit: 套\n", "            unit: 套\n            for: [a，b]\n")
+    with pytest.raises(PlanError) as err:
+        load_plan_text(text, "p.yaml")
+    assert [str(d) for d in err.value.diagnostics] == [
+        "p.yaml:22:19: sections[0].items[0].targets[0].for[0]: unknown unit 'a，b'; the full-width '，' does not "
+        "separate names in […]: YAML needs ',' (an ASCII comma), so it read one name; switch the input method to "
+        "half-width (units: a, b)"]
+
+
+@pytest.mark.parametrize("word,choices,expected", [
+    ("hq", ["smh-ae", "HQ", "hqx"], ["HQ", "hqx"]),  # the same id in another case first
+    ("smh-paed", ["smh-ae", "smh-paed-op2", "smh-paed-op"], ["smh-paed-op", "smh-paed-op2", "smh-ae"]),  # typed short
+    ("donghu3", ["xingfuli", "donghu2", "aqu"], ["donghu2"]),
+    ("tittle", ["text", "title", "id"], ["title"]),
+])
+def test_suggestions_come_most_likely_first(word, choices, expected):
+    from plangen.suggest import close
+    assert close(word, choices) == expected
+
+
+def test_targets_unit_suggests_the_likeliest_first(tmp_path):
+    text = BASE.replace("  - id: b\n", "  - id: smh-paed-op\n").replace("  - id: a\n", "  - id: smh-ae\n")
+    plan = tmp_path / "p.yaml"
+    plan.write_text(text, encoding="utf-8")
+    proc = run("targets", str(plan), "--unit", "smh-paed")
+    assert proc.returncode == 1
+    assert proc.stderr.startswith(f"plangen: {plan}: --unit: unknown unit 'smh-paed'; did you mean 'smh-paed-op' or 'smh-ae'?")

@@ -86,7 +86,7 @@ def test_diff_errors_exit_2(tmp_path):
     bad.write_text("plangen: 1\ndocument: [\n", encoding="utf-8")
     proc = run("diff", str(SEED), str(bad))
     no_traceback(proc)
-    assert proc.returncode == 2 and f"{bad}:3:1: YAML syntax error" in proc.stderr
+    assert proc.returncode == 2 and f"{bad}:3:1: document: YAML syntax error" in proc.stderr
     assert run("diff", str(SEED)).returncode == 2
 
 

@@ -120,3 +120,34 @@ def test_field_names_for_other_labels(tmp_path):
                                  "    - {label: 部门}\n    - {label: 联系电话}\n    - {label: Room No.}\n"
                                  "    - {label: 'Room no'}\n    - {label: '——'}\n"), encoding="utf-8")
     assert [f.name for f in outline_of(plan).cover.fields] == ["department", "联系电话", "room-no", "room-no-4", "field5"]
+
+
+def test_a_value_shrunk_below_a_readable_size_is_warned_about(built, tmp_path):
+    """A value too long for its line is drawn smaller to fit; below 7 pt (a 60-character
+    department is 3.6 pt) the fill still succeeds, with a warning naming the field."""
+    pdf = built / f"{SEED.stem}.pdf"
+    long = "后勤处" * 20
+    proc = run("fill", str(pdf), "--set", f"部门={long}", "--set", "姓名=张三丰", "--flatten", "-o", str(tmp_path / "a.pdf"))
+    assert proc.returncode == 0, proc.stderr
+    warning, wrote = proc.stderr.splitlines()
+    assert warning.startswith(f"{pdf}: warning: department: the value is too long for its line: drawn at ")
+    assert warning.endswith(" pt instead of 14 pt (under 7 pt is hard to read); shorten it")
+    assert float(warning.split("drawn at ")[1].split(" pt")[0]) < 7 and wrote.startswith("wrote 1 file")
+    ok = run("fill", str(pdf), "--set", "部门=后勤处（总务科）", "-o", str(tmp_path / "b.pdf"))
+    assert ok.returncode == 0 and "warning" not in ok.stderr
+    values = tmp_path / "values.csv"
+    values.write_text(f"file,部门\nzhang,后勤处\nli,{long}\n", encoding="utf-8")
+    rows = run("fill", str(pdf), "--from", str(values), "-o", str(tmp_path / "out"))
+    assert rows.returncode == 0 and rows.stderr.splitlines()[0].startswith(f"{values}:3: warning: department: the value is too long")
+
+
+def test_filling_a_flattened_copy_says_it_was_flattened(built, tmp_path):
+    for suffix, why in ((".pdf", "no fields to fill: this copy was flattened (fill --flatten); fill the copy plangen "
+                                 "built, or one filled without --flatten"),
+                        (".docx", "no fields to fill: the copy was flattened (fill --flatten) or has no cover form; "
+                                  "fill the copy plangen built")):
+        flat = tmp_path / f"flat{suffix}"
+        assert run("fill", str(built / f"{SEED.stem}{suffix}"), "--set", "姓名=张三丰", "--flatten", "-o", str(flat)).returncode == 0
+        proc = run("fill", str(flat), "--set", "姓名=李雷", "-o", str(tmp_path / f"again{suffix}"))
+        no_traceback(proc)
+        assert proc.returncode == 1 and proc.stderr.splitlines() == [f"{flat}: {why}"]

@@ -90,7 +90,9 @@ def test_progress_csv_and_table():
 
 
 @pytest.mark.parametrize("args, message", [
-    (["--as-of", "2021-13-01"], "plangen: --as-of 2021-13-01: expected a date written as YYYY-MM-DD"),
+    (["--as-of", "2021-13-01"], "plangen: --as-of 2021-13-01: 2021-13-01 is not a date: there is no month 13"),
+    (["--as-of", "2021-02-30"], "plangen: --as-of 2021-02-30: 2021-02-30 is not a date: February 2021 has 28 days"),
+    (["--as-of", "2021/06/30"], "plangen: --as-of 2021/06/30: expected a date written as YYYY-MM-DD"),
     (["--format", "xml"], "invalid choice: 'xml'"),
 ])
 def test_progress_usage_errors(args, message):
@@ -480,3 +482,36 @@ def test_chart_months_are_named_in_the_plans_language():
     theme = load_theme()
     assert [_month(theme.wording("en"), m) for m in (1, 3, 12)] == ["Jan", "Mar", "Dec"]
     assert [_month(theme.wording("zh"), m) for m in (1, 12)] == ["1月", "12月"]
+
+
+def test_progress_errors_name_close_ids_and_keep_their_warnings():
+    """An unknown unit or target gets "did you mean" (a target by its id or its 'what'), and a
+    warning found beside the errors (done above plan without a note) is still shown."""
+    from plangen.errors import PlanError
+    from plangen.source.load import load_plan
+    from plangen.source.progress_load import load_progress_text
+    text = PROGRESS.read_text(encoding="utf-8")
+    for old, new in (("unit: shuitangba, done: 55, note: 新增一个班，多购5套}", "unit: shuitangba, done: 55}"),
+                     ("{target: computers, unit: qingmen, done: 1}", "{target: computers, unit: qingmenn, done: 1}"),
+                     ("{target: desks, unit: qingmen, done: 50}", "{target: 新课桌x, unit: qingmen, done: 50}")):
+        assert old in text, old
+        text = text.replace(old, new)
+    with pytest.raises(PlanError) as info:
+        load_progress_text(text, "p.progress.yaml", load_plan(SEED))
+    found = [(d.severity, d.field, d.message.split(" (")[0]) for d in info.value.diagnostics]
+    assert ("error", "entries[1].targets[7].target",
+            f"unknown target '新课桌x' in {SEED}; did you mean '新课桌'?") in found, found
+    assert ("error", "entries[1].targets[10].unit", "unknown unit 'qingmenn' for '电脑'; did you mean 'qingmen'?") in found, found
+    assert [f for f in found if f[0] == "warning"] == [
+        ("warning", "entries[1].targets[9].done", "done 55 is more than the 50 套 planned")]
+    proc_text = "\n".join(str(d) for d in info.value.diagnostics)
+    assert "warning: entries[1].targets[9].done" in proc_text
+
+
+def test_as_of_before_the_plans_year_is_warned_about():
+    proc = run("progress", str(SEED), "--as-of", "2020-12-31", "--format", "json")
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stderr.splitlines() == [
+        f"{SEED}:10:9: warning: document.year: --as-of 2020-12-31 is before the plan's year 2021: no progress is "
+        "reported by then, only what the plan itself says is done counts"]
+    assert run("progress", str(SEED), "--as-of", "2021-01-01", "--format", "json").stderr == ""

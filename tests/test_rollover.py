@@ -119,3 +119,14 @@ def test_new_speaks_the_plans_language(tmp_path):
     assert not any(english in proc.stderr for english in ("dropped", "left out", "removed"))
     again = run("new", "--from", str(src), "--year", "2023")  # the file exists: an error, and no notices
     assert again.returncode == 2 and again.stderr.count("\n") == 1 and "exists; use --force" in again.stderr
+
+
+def test_new_never_goes_back_a_year(tmp_path):
+    """`new --year` at or before the plan's year is a typo (2026 for 2028): a usage error naming
+    the year it would take, and nothing is written."""
+    for year in ("2024", "2025"):
+        proc = run("new", "--from", str(LAYOUT), "--year", year, "-o", str(tmp_path / "x.yaml"))
+        assert proc.returncode == 2 and proc.stdout == ""
+        assert proc.stderr == (f"plangen: --year {year}: {LAYOUT} is the plan for 2025; new makes a later year's plan "
+                               "from it (--year 2026)\n")
+    assert not (tmp_path / "x.yaml").exists()

@@ -185,6 +185,9 @@ def cmd_new(args: argparse.Namespace) -> int:
     from plangen.tools.rollover import default_output, roll_forward
     source = load_plan(args.source)  # the source must be a valid plan
     old_year = source.plan.document.year
+    if args.year <= old_year:  # a typo far more often than a wish: new never goes back, nor copies a year
+        raise UsageError(f"--year {args.year}: {args.source} is the plan for {old_year}; new makes a later "
+                         f"year's plan from it (--year {old_year + 1})")
     text = read_file(args.source).decode("utf-8")
     rolled = roll_forward(text, args.year, args.number, args.number_format)
     out_text = rolled.text
@@ -309,7 +312,10 @@ def cmd_targets(args: argparse.Namespace) -> int:
 
 def cmd_fill(args: argparse.Namespace) -> int:
     from plangen.tools.fill import run as fill
-    written = fill(args.documents, args.set, args.values, args.output, args.name_column, args.flatten)
+    warnings: list[Diagnostic] = []
+    written = fill(args.documents, args.set, args.values, args.output, args.name_column, args.flatten, warnings)
+    for d in warnings:
+        print(d, file=sys.stderr)
     print(f"wrote {len(written)} file(s)" + (f": {written[0]}" if len(written) == 1 else f" in {args.output}"),
           file=sys.stderr)
     return 0

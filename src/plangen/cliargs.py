@@ -4,19 +4,17 @@ make no sense (`-j 0`, `--timeout nan`) are usage errors. cli.py declares the co
 from __future__ import annotations
 
 import argparse
-import difflib
 import math
 import os
 import sys
 from collections.abc import Iterable
 from typing import Any, NoReturn, TextIO
 
+from plangen.suggest import did_you_mean
+
 
 def _suggest(word: str, choices: Iterable[str], cutoff: float = 0.6) -> str:
-    close = difflib.get_close_matches(word, list(choices), n=2, cutoff=cutoff)
-    if not close:
-        return ""
-    return f"; did you mean {' or '.join(repr(c) for c in close)}?"
+    return did_you_mean(word, choices, n=2, cutoff=cutoff)
 
 
 class Parser(argparse.ArgumentParser):

@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from plangen.outline.outline import Outline
 
 SIZE = 14  # points, of typed and filled text
+READABLE = 7  # points: a value shrunk below this to fit its line is hard to read (`fill` warns)
 # The /DR name of the typing font. PDFium (Chrome) types CJK with the field's embedded font
 # only when it takes it for a symbol font, which it decides by this name; with any other
 # name it pulls in a non-embedded system font that other readers draw as boxes. The name
@@ -127,14 +128,19 @@ def appearance(value: str | None, width: float, height: float, where: str, latin
     if not value:
         return Ref(Stream(box, b"/Tx BMC EMC"))
     text = " ".join(value.split())
-    font = value_font(text, where, latin)
-    advance = sum(font.widths.get(font.gids[c], 1000) for c in text) / 1000
-    size = min(SIZE, (width - 4) / advance) if advance else SIZE
+    font, size = fitted(text, width, where, latin)
     baseline = (height - size * (font.ascent - font.descent) / 1000) / 2 - size * font.descent / 1000
     codes = "".join(f"{font.gids[c]:04x}" for c in text)
     data = f"/Tx BMC q BT /PlangenValue {_n(size)} Tf 0 g 2 {_n(baseline)} Td <{codes}> Tj ET Q EMC".encode("ascii")
     box["Resources"] = {"Font": {"PlangenValue": font_object(font)}}
     return Ref(Stream(box, data))
+
+
+def fitted(text: str, width: float, where: str, latin: str | None = None) -> tuple[SubsetFont, float]:
+    """The font a value is drawn in, and its size: SIZE, or smaller so it fits its line."""
+    font = value_font(text, where, latin)
+    advance = sum(font.widths.get(font.gids[c], 1000) for c in text) / 1000
+    return font, min(SIZE, (width - 4) / advance) if advance else SIZE
 
 
 def _n(x: float) -> float:

@@ -66,3 +66,16 @@ def replaced(text: str, found: list[tuple[int, int, str]]) -> str:
 def diagnostic(path: str, line: int, col: int, key: str, field: str = "") -> Diagnostic:
     return Diagnostic(path, line, col, field, f"a full-width colon '：' after '{key}': YAML needs ':' (an ASCII colon, "
                                            "then a space); switch the input method to half-width")
+
+
+_COMMAS = "，、"  # a full-width comma and the enumeration comma a Chinese input method types
+
+
+def comma_hint(name: str) -> str:
+    """For a name that is several names joined by a full-width comma (``for: [a，b]``: YAML reads
+    one name), what to type instead; else ""."""
+    comma = next((c for c in _COMMAS if c in name), None)
+    if comma is None:
+        return ""
+    return (f"; the full-width '{comma}' does not separate names in […]: YAML needs ',' (an ASCII comma), "
+            "so it read one name; switch the input method to half-width")

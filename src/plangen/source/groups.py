@@ -6,10 +6,11 @@ Works on plain data (valid or not) and on the validated model.
 """
 from __future__ import annotations
 
-import difflib
 from typing import Any, Optional
 
+from plangen.source import fullwidth
 from plangen.source.ids import IdSeen, note_id
+from plangen.suggest import did_you_mean
 
 Problem = tuple  # (loc, message, severity, first_loc), as model.check_plan_data returns
 
@@ -36,8 +37,7 @@ def units_for(whom: Any, unit_ids: list[str], groups: dict[str, list[str]]) -> l
 
 def _known(units: dict, groups: dict, name: str = "") -> str:
     """The close id, if any, then every unit (and group) id: "did you mean 'csk'? (units: …)"."""
-    close = difflib.get_close_matches(name, [*units, *groups], n=1, cutoff=0.6) if name else []
-    hint = f"; did you mean '{close[0]}'?" if close else ""
+    hint = (fullwidth.comma_hint(name) or did_you_mean(name, [*units, *groups])) if name else ""
     known = f"units: {', '.join(units) or 'none defined'}"
     return hint + " (" + known + (f"; groups: {', '.join(groups)}" if groups else "") + ")"
 

@@ -4,7 +4,6 @@ All problems of a file are collected and raised together in one ``PlanError``.
 """
 from __future__ import annotations
 
-import difflib
 import typing
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -18,6 +17,7 @@ from plangen.source.dates import impossible_date
 from plangen.source.model import Plan, check_plan_data
 from plangen.source.walk import Loc
 from plangen.source.yamlsafe import DEFAULT_LIMITS, Limits, SourceMap, decode, dotted, load_yaml, read_file, refused_fields
+from plangen.suggest import did_you_mean
 
 _YAML11_WORDS = {"yes", "no", "on", "off", "y", "n"}
 
@@ -114,8 +114,8 @@ def _unknown_key(loc: Loc, root: type) -> str:
     """The message for an unknown key: the close valid key, or all of them."""
     key = loc[-1]
     valid = _valid_keys(loc[:-1], root)
-    hint = difflib.get_close_matches(str(key), valid, n=1, cutoff=0.6)
-    return f"unknown key '{key}'" + (f"; did you mean '{hint[0]}'?" if hint else f" (valid keys: {', '.join(valid)})")
+    hint = did_you_mean(str(key), valid)
+    return f"unknown key '{key}'" + (hint or f" (valid keys: {', '.join(valid)})")
 
 
 def _message(err: ErrorDetails, kind: str, value: typing.Any) -> str:

@@ -11,7 +11,6 @@ so every error comes in one run.
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import NamedTuple, Optional, Protocol, TypeVar, Union
@@ -27,6 +26,7 @@ from plangen.source.model import Target
 from plangen.source.progress import Entry, ItemEntry, Progress, TargetEntry, exact
 from plangen.source.walk import Loc
 from plangen.source.yamlsafe import DEFAULT_LIMITS, SourceMap, decode, dotted, load_yaml, read_file, refused_fields
+from plangen.suggest import did_you_mean
 
 # what a thing reported once per date is known by: ("item", date, item id) or ("target", date, target loc, unit)
 M = TypeVar("M", bound=BaseModel)
@@ -88,10 +88,9 @@ class TargetIndex:
             if found:
                 places = ", ".join(self.where(t.loc) for t in found)
                 return f"'{name}' names {len(found)} targets ({places}); give each its own id and use it"
-        names = sorted({t.key for t in self.all})
-        hint = difflib.get_close_matches(name, names, n=1, cutoff=0.5)
-        return (f"unknown target '{name}' in {self.loaded.path}"
-                      + (f"; did you mean '{hint[0]}'?" if hint else " (give a target's id or its 'what')"))
+        names = sorted({t.key for t in self.all} | {t.target.what for t in self.all})
+        hint = did_you_mean(name, names, cutoff=0.5)
+        return f"unknown target '{name}' in {self.loaded.path}" + (hint or " (give a target's id or its 'what')")
 
     def known(self, name: str) -> PlanTarget:
         """The target a line of a loaded progress file names (``load_progress`` refused any other)."""
@@ -122,12 +121,11 @@ def load_progress_text(text: str, path: str, plan: LoadedPlan) -> LoadedProgress
         refused = refused_fields(diags)
         more = [d for d in (_diagnostic(err, smap, Progress) for err in exc.errors()) if d.field not in refused]
         # the lines that did parse are checked against the plan in the same run (every error at once)
-        rules = [d for d in check_progress(_salvaged(data), index, smap) if d.severity == "error"]
-        raise PlanError(diags + more + rules) from None
+        # (their warnings too: a warning is not lost because an error stands beside it)
+        raise PlanError(diags + more + check_progress(_salvaged(data), index, smap)) from None
     problems = check_progress(_parsed(progress), index, smap)
-    errors = [d for d in problems if d.severity == "error"]
-    if diags or errors:
-        raise PlanError(diags + errors)
+    if diags or any(d.severity == "error" for d in problems):
+        raise PlanError(diags + problems)
     return LoadedProgress(progress, path, smap, plan, index, [d for d in problems if d.severity == "warning"])
 
 
@@ -196,9 +194,8 @@ def check_progress(entries: list[EntryLines], index: TargetIndex, smap: SourceMa
                                       f"({index.where(('document', 'year'))})")
         for i, line in entry.items:
             if line.item not in item_ids:
-                hint = difflib.get_close_matches(line.item, list(item_ids), n=1, cutoff=0.6)
                 problem(here + ("items", i, "item"), f"unknown item '{line.item}' in {index.loaded.path}"
-                        + (f"; did you mean '{hint[0]}'?" if hint else ""))
+                        + did_you_mean(line.item, item_ids))
             if entry.date is not None:
                 _once(("item", entry.date, line.item), here + ("items", i, "item"), seen, smap, problem)
         for t, reported in entry.targets:
@@ -227,7 +224,8 @@ def _check_target_line(line: TargetEntry, loc: Loc, date: Optional[dt.date], ind
                 else f"unknown unit '{unit}' for")
         case = [u for u in names if same_id(u, unit) and unit not in names]  # Brecon for brecon
         hint = f"; write it as the plan does: '{case[0]}'" if case else ""
-        problem(loc + ("unit",), f"{what} '{found.target.what}' "
+        close = "" if case or unit in names else did_you_mean(unit, found.units)
+        problem(loc + ("unit",), f"{what} '{found.target.what}'{close} "
                                  f"(its units: {', '.join(found.units)}; {index.where(found.loc + ('for',))}){hint}")
         return
     planned = found.target.quantity

@@ -9,8 +9,10 @@ moved back to the file's own columns.
 
 How wide is a tab? Whatever the author's editor showed, which may differ line by line (a
 tab for one level here, for two there). For each refused line, widths 2, 4 and 8 are tried
-(each tab up to the next multiple, as editors do) and the first with which YAML reads past
-that line is kept; if the file still does not read, its next YAML error is reported too.
+(each tab up to the next multiple, as editors do), then the indentations of the lines just
+above (a tab between spaces may fit no width), and the first with which YAML reads furthest is
+kept (a width that reads one line further only to fail on the next is not the author's); if
+the file still does not read, its next YAML error is reported too.
 """
 from __future__ import annotations
 
@@ -67,19 +69,42 @@ class Untabbed:
             if "\t" not in original[:len(original) - len(original.lstrip(" \t"))]:
                 return  # a tab YAML refuses outside the indentation: its own error stands
             self.tabs.append((index + 1, original.index("\t") + 1))
-            for width in WIDTHS:  # the first width with which YAML reads past this line
-                self._replace(index, original, width)
-                self._attempt(compose)
-                if self._stopped_at() > index:
-                    break
+            self._best(compose, index, original)
 
-    def _replace(self, index: int, original: str, width: int) -> None:
-        """Line ``index``'s (0-based) indentation with its tabs as spaces up to the next multiple
-        of ``width``, as an editor shows them."""
+    def _best(self, compose: Compose, index: int, original: str) -> None:
+        """Line ``index`` with the indentation that lets YAML read furthest: each tab width, then
+        the indentation of the lines above (for a tab between spaces no width may fit)."""
+        best: tuple[int, int] | None = None  # (how far YAML read, candidate)
+        candidates = [*(-w for w in WIDTHS), *self._neighbours(index)]
+        for candidate in candidates:
+            self._replace(index, original, candidate)
+            self._attempt(compose)
+            if best is None or self._stopped_at() > best[0]:
+                best = (self._stopped_at(), candidate)
+            if self.error is None:
+                return
+        self._replace(index, original, best[1] if best else -WIDTHS[0])
+        self._attempt(compose)
+
+    def _neighbours(self, index: int) -> list[int]:
+        """Indentations of the nearest lines above: a key's column, and an item's after its '- '."""
+        found: list[int] = []
+        for line in reversed(self.lines[max(0, index - 3):index]):
+            body = line.lstrip(" ")
+            if body and not body.startswith("#") and "\t" not in line[:len(line) - len(body)]:
+                found.append(len(line) - len(body))
+                if body.startswith("- "):
+                    found.append(len(line) - len(body.lstrip("- ")))
+        return [c for i, c in enumerate(found) if c not in found[:i]]
+
+    def _replace(self, index: int, original: str, how: int) -> None:
+        """Line ``index``'s (0-based) indentation as spaces: for ``how`` < 0, its tabs up to the
+        next multiple of -how, as an editor shows them; for ``how`` >= 0, ``how`` spaces."""
         body = original.lstrip(" \t")
         indent, column = original[:len(original) - len(body)], 0
-        for char in indent:
-            column = column + width - column % width if char == "\t" else column + 1
+        for char in indent if how < 0 else "":
+            column = column - how - column % -how if char == "\t" else column + 1
+        column = column if how < 0 else how
         self.lines[index] = " " * column + body
         self.shift[index + 1] = (column, column - len(indent))
 

@@ -25,7 +25,7 @@ import yaml
 
 from plangen.errors import Diagnostic, PlanError
 from plangen.files import FileRefused, read_capped
-from plangen.source import fullwidth, tabs
+from plangen.source import fullwidth, tabs, yamlhint
 from plangen.source.walk import Loc
 
 if TYPE_CHECKING:
@@ -306,7 +306,8 @@ def _yaml_problem(exc: Exception, text: str, path: str) -> Diagnostic:
         problem = exc.problem or exc.context or "invalid YAML"
         if exc.context and exc.context_mark and exc.problem_mark and exc.context_mark.line != exc.problem_mark.line:
             problem += f" ({exc.context.removeprefix('while ')} started at line {exc.context_mark.line + 1})"
-        return Diagnostic(path, line, col, "", f"YAML syntax error: {problem}")
+        where, hint = yamlhint.explain(text, exc) or ("", "")
+        return Diagnostic(path, line, col, where, f"YAML syntax error: {hint or problem}")
     if isinstance(exc, yaml.reader.ReaderError):
         # libyaml counts bytes of the UTF-8 encoding; turn that into line and character column
         before = text.encode("utf-8")[: exc.position].decode("utf-8", errors="ignore")
@@ -328,7 +329,7 @@ def _untabbed(text: str, path: str, limits: Limits) -> tuple[Any, SourceMap, lis
     if found.node is None:  # still unreadable: the tabs, and what stopped YAML after them
         stopped = _yaml_problem(found.error, found.text, path) if found.error and not tabs.at_tab(found.text, found.error) else None
         more = [dataclasses.replace(stopped, col=found.where(stopped.line, stopped.col)[1])] if stopped else []
-        return None, SourceMap(path), tabs.tab_errors(path, found, {}) + more
+        return None, SourceMap(path), tabs.tab_errors(path, found, yamlhint.fields_by_line(found.text)) + more
     data, smap, diags = _convert(found.node, path, limits)
     smap.values = {loc: found.where(*pos) for loc, pos in smap.values.items()}
     smap.keys = {loc: found.where(*pos) for loc, pos in smap.keys.items()}

@@ -28,6 +28,7 @@ SUFFIXES = (".pdf", ".docx")
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 Row = tuple[int, str, dict[str, str]]  # line, output file name, field -> value
 Widget = tuple[str, str, "DictionaryObject", "DictionaryObject"]  # name, label, widget, its field
+Small = list[tuple[str, float]]  # field name, size in points of a value drawn too small to read
 
 
 class CsvReader(Protocol):
@@ -54,11 +55,28 @@ class Field:
 
 
 def fields_of(path: Path, data: bytes) -> list[Field]:
-    """The fill-in fields of a rendered plan (.pdf or .docx), in document order."""
+    """The fill-in fields of a rendered plan (.pdf or .docx), in document order; a document
+    without any is an error saying why (flattened, or no form)."""
     if path.suffix.lower() == ".pdf":
-        return [Field(name, label) for name, label, _, _ in _pdf_widgets(_pdf_reader(path, data))]
-    return [Field(_attr(sdt, "tag"), _attr(sdt, "alias"))
-            for sdt in _controls(_docx_xml(path, data))]
+        reader = _pdf_reader(path, data)
+        found = [Field(name, label) for name, label, _, _ in _pdf_widgets(reader)]
+        flat = any(str(key).startswith("/PlangenFlat") for page in reader.pages
+                   for key in page.get("/Resources", {}).get("/XObject", {}))
+    else:
+        found = [Field(_attr(sdt, "tag"), _attr(sdt, "alias")) for sdt in _controls(_docx_xml(path, data))]
+        flat = None  # a flattened .docx keeps no trace of its controls
+    if not found:
+        raise FillError(f"{path}: {_no_fields(flat)}")
+    return found
+
+
+def _no_fields(flat: bool | None) -> str:
+    if flat:
+        return "no fields to fill: this copy was flattened (fill --flatten); fill the copy plangen built, or one filled without --flatten"
+    if flat is None:
+        return ("no fields to fill: the copy was flattened (fill --flatten) or has no cover form; "
+                "fill the copy plangen built")
+    return "no fields to fill: the PDF has no form; fill a PDF that plangen built from a plan with cover fields"
 
 
 def resolve(fields: list[Field], given: dict[str, str], where: str) -> dict[str, str]:
@@ -76,11 +94,19 @@ def resolve(fields: list[Field], given: dict[str, str], where: str) -> dict[str,
     return {by_key[k]: v for k, v in given.items()}
 
 
-def fill(path: Path, data: bytes, values: dict[str, str], flatten: bool = False) -> bytes:
-    """``data`` (the bytes of ``path``) with ``values`` (field name -> text) filled in."""
+def fill(path: Path, data: bytes, values: dict[str, str], flatten: bool = False, small: Small | None = None) -> bytes:
+    """``data`` (the bytes of ``path``) with ``values`` (field name -> text) filled in; each PDF
+    value drawn below READABLE points to fit its line is added to ``small`` (name, size)."""
     if path.suffix.lower() == ".pdf":
-        return _fill_pdf(path, data, values, flatten)
+        return _fill_pdf(path, data, values, flatten, [] if small is None else small)
     return _fill_docx(path, data, values, flatten)
+
+
+def small_warning(where: str, name: str, size: float) -> Diagnostic:
+    """The warning for a value shrunk below a readable size (render.fields.READABLE)."""
+    from plangen.render.fields import READABLE, SIZE
+    return Diagnostic(where, 0, 0, name, f"the value is too long for its line: drawn at {size:.1f} pt instead of "
+                                         f"{SIZE} pt (under {READABLE} pt is hard to read); shorten it", "warning")
 
 
 # --- PDF ---------------------------------------------------------------------------
@@ -132,12 +158,12 @@ def _as_picked(value: str, picture: str | None, pdf: bool) -> tuple[str, str | N
     return picture_date(picture, day, pdf) or value, day.isoformat()
 
 
-def _fill_pdf(path: Path, data: bytes, values: dict[str, str], flatten: bool) -> bytes:
+def _fill_pdf(path: Path, data: bytes, values: dict[str, str], flatten: bool, small: Small) -> bytes:
     from pypdf import PdfWriter
     from pypdf.generic import IndirectObject, NameObject
 
     from plangen.render.fieldfont import LATIN
-    from plangen.render.fields import Memo, Text, appearance
+    from plangen.render.fields import READABLE, Memo, Text, appearance, fitted
     from plangen.render.pdfobj import to_pypdf
     writer = PdfWriter(clone_from=_pdf_reader(path, data))
     latin = LATIN if str(writer._root_object.get("/Lang", "")).startswith("en") else None  # as the build did
@@ -152,6 +178,9 @@ def _fill_pdf(path: Path, data: bytes, values: dict[str, str], flatten: bool) ->
         elif "/V" in field:
             del field["/V"]
         ap = appearance(value, abs(x2 - x1), abs(y2 - y1), f"{path}: {name}", latin)
+        size = fitted(" ".join(value.split()), abs(x2 - x1), f"{path}: {name}", latin)[1] if value else READABLE
+        if size < READABLE:
+            small.append((name, size))
         annot[NameObject("/AP")] = to_pypdf({"N": ap}, writer, memo)
     form = writer._root_object.get("/AcroForm")
     if form is not None and "/NeedAppearances" in form.get_object():
@@ -335,8 +364,10 @@ def _rows(path: Path, reader: CsvReader, header: list[str], name_column: str) ->
         raise FillError(f"{path}:{reader.line_num}: {exc}") from None
 
 
-def fill_many(documents: dict[Path, bytes], rows: list[Row], csv_path: Path, flatten: bool) -> dict[str, bytes]:
-    """Output file name -> bytes, one per row and document; nothing is written here."""
+def fill_many(documents: dict[Path, bytes], rows: list[Row], csv_path: Path, flatten: bool,
+              warnings: list[Diagnostic]) -> dict[str, bytes]:
+    """Output file name -> bytes, one per row and document; nothing is written here. A value
+    drawn too small to read is a warning at its row."""
     if not rows:
         raise FillError(f"{csv_path}:2: no rows: one row per copy, below the header")
     out: dict[str, bytes] = {}
@@ -345,10 +376,12 @@ def fill_many(documents: dict[Path, bytes], rows: list[Row], csv_path: Path, fla
         resolve(fields, dict.fromkeys(rows[0][2], ""), f"{csv_path}:1")  # the header's columns are fields
         for line, name, row in rows:
             values = resolve(fields, row, f"{csv_path}:{line}")
+            small: Small = []
             try:
-                out[name + path.suffix.lower()] = fill(path, data, values, flatten)
+                out[name + path.suffix.lower()] = fill(path, data, values, flatten, small)
             except (FillError, RenderError) as exc:
                 raise FillError(f"{csv_path}:{line}: {exc}") from None
+            warnings += [small_warning(f"{csv_path}:{line}", field, size) for field, size in small]
     return out
 
 
@@ -372,8 +405,8 @@ def read_input(path: Path) -> bytes:
 
 
 def run(documents: list[str], sets: list[str], csv_file: str | None, output: str, name_column: str,
-        flatten: bool) -> list[Path]:
-    """The ``plangen fill`` command: returns the files written."""
+        flatten: bool, warnings: list[Diagnostic]) -> list[Path]:
+    """The ``plangen fill`` command: returns the files written; adds to ``warnings``."""
     from plangen.build.write import atomic_write
     paths = [Path(d) for d in documents]
     for p in paths:
@@ -389,12 +422,14 @@ def run(documents: list[str], sets: list[str], csv_file: str | None, output: str
         if out.suffix.lower() != paths[0].suffix.lower():
             raise UsageError(f"-o {output}: the copy of a {paths[0].suffix} must end in {paths[0].suffix}")
         values = resolve(fields_of(paths[0], data[paths[0]]), parse_sets(sets), str(paths[0]))
-        atomic_write(out, fill(paths[0], data[paths[0]], values, flatten))
+        small: Small = []
+        atomic_write(out, fill(paths[0], data[paths[0]], values, flatten, small))
+        warnings += [small_warning(str(paths[0]), field, size) for field, size in small]
         return [out]
     if sets:
         raise UsageError("use --set or --from, not both")
     rows = read_rows(Path(csv_file), read_input(Path(csv_file)), name_column)
-    filled = fill_many(data, rows, Path(csv_file), flatten)  # everything checked before any write
+    filled = fill_many(data, rows, Path(csv_file), flatten, warnings)  # everything checked before any write
     folder = Path(output)
     folder.mkdir(parents=True, exist_ok=True)
     for name, body in filled.items():

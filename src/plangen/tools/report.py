@@ -9,6 +9,7 @@ from typing import Optional
 from plangen.errors import Diagnostic, UsageError
 from plangen.outline.progress import State, UnitLine, compute, plan_claims_more
 from plangen.outline.targets import fmt
+from plangen.source.dates import impossible_date
 from plangen.source.load import load_plan
 from plangen.source.progress import is_progress_file, plan_path_of, progress_path
 from plangen.source.progress_load import LoadedProgress, load_progress
@@ -64,12 +65,20 @@ def parse_date(text: Optional[str]) -> Optional[dt.date]:
     try:
         return dt.date.fromisoformat(text)
     except ValueError:
-        raise UsageError(f"--as-of {text}: expected a date written as YYYY-MM-DD") from None
+        why = impossible_date(text)  # 2027-02-30: written right, but no such day
+        raise UsageError(f"--as-of {text}: " + (why or "expected a date written as YYYY-MM-DD")) from None
 
 
 def state_at(path: str, as_of: Optional[str]) -> tuple[LoadedProgress, State]:
     loaded = load_pair(path)
-    return loaded, compute(loaded, parse_date(as_of))
+    when = parse_date(as_of)
+    year = loaded.plan.plan.document.year
+    if when is not None and when.year < year:  # nothing was reported yet; the plan's own statuses still count
+        line, col = loaded.plan.source.locate(("document", "year"))
+        loaded.warnings.append(Diagnostic(loaded.plan.path, line, col, "document.year",
+                                          f"--as-of {when} is before the plan's year {year}: no progress is reported "
+                                          "by then, only what the plan itself says is done counts", "warning"))
+    return loaded, compute(loaded, when)
 
 
 def render_report(loaded: LoadedProgress, state: State, suffix: str, templates: Optional[str] = None) -> bytes:

@@ -4,7 +4,6 @@ from ``outline.numbers``: exact decimals, money with its currency's decimals."""
 from __future__ import annotations
 
 import csv
-import difflib
 import io
 import unicodedata
 from typing import Optional
@@ -17,6 +16,7 @@ from plangen.outline.targets import Matrix, matrix, printer, target_units
 from plangen.outline.wording import Wording
 from plangen.source.ids import same_id
 from plangen.source.model import Plan
+from plangen.suggest import did_you_mean
 
 
 def unit_id(plan: Plan, path: str, wanted: str) -> str:
@@ -32,8 +32,7 @@ def unit_id(plan: Plan, path: str, wanted: str) -> str:
             raise PlangenError(f"{path}: --unit: '{wanted}' names {len(matches)} units "
                                f"({', '.join(matches)}); give one of their ids")
     by_name = {name: uid for uid, name in names.items()}
-    close = difflib.get_close_matches(wanted, [*names, *by_name], n=3, cutoff=0.6)
-    hint = f"; did you mean {' or '.join(repr(c) for c in close)}?" if close else ""
+    hint = did_you_mean(wanted, [*names, *by_name], n=3)
     raise PlangenError(f"{path}: --unit: unknown unit '{wanted}'{hint} (units: {', '.join(names)})")
 
 
