@@ -157,9 +157,6 @@ def size_tables(tables: list[Table], language: str) -> None:
                                     totals=[b for _, b in rows], first=group[0].size or APPENDIX_PT, kinds=kinds)
         for t in group:
             t.size, t.widths = size, widths
-            _break_whole(t, [k == "whole" for k in kinds], language)
-            if t.role == "progress":
-                _break_headers(t, language)
 
 
 _CJK_LATIN = re.compile(rf"(?<=[{_CJK}])(?=[A-Za-z0-9])|(?<=[A-Za-z0-9])(?=[{_CJK}])")
@@ -170,23 +167,6 @@ def whole_width(text: str, language: Optional[str], role: str, size: float) -> f
     CJK and Latin letters or digits (the .docx asks for it: autoSpaceDE/DN), so a date such
     as 2027年12月31日 stays on one line in their PDF too."""
     return measure(text, language, role, size) + len(_CJK_LATIN.findall(text)) * size / 4
-
-
-def _break_headers(t: Table, language: str) -> None:
-    """A header wider than its column: a line break before its bracket (预算 / （万元）), where a
-    reader expects it; left to itself a line takes as much as fits (预算（万 / 元））."""
-    for c, head in enumerate(t.header):
-        if measure(head, language, "head", t.size or APPENDIX_PT) + SIZED_PADDING_PT > t.widths[c]:
-            t.header[c] = re.sub(r"\s*(?=[（(])", "\n", head, count=1)
-
-
-def _break_whole(t: Table, whole: list[bool], language: str) -> None:
-    """A whole-word cell (进行中（逾期）, not started (overdue)) wider than its column: a line break
-    before its bracket, where both formats break it (its cells never wrap elsewhere)."""
-    for row in t.rows:
-        for c, cell in enumerate(row):
-            if whole[c] and whole_width(cell, language, "text", t.size or APPENDIX_PT) + SIZED_PADDING_PT > t.widths[c]:
-                row[c] = re.sub(r"\s*(?=[（(])", "\n", cell, count=1)
 
 
 def sized_widths(header: list[str], rows: list[list[str]], numeric: list[bool], language: Optional[str] = None,

@@ -5,6 +5,7 @@ targets not done or dropped with their notes, and the timeline chart. Rendered b
 renderers as a plan: they only lay out what this says."""
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 from typing import Optional
 
@@ -12,6 +13,7 @@ from plangen.outline.chart import timeline
 from plangen.outline.columns import (
     APPENDIX_PT,
     CELL_PADDING_PT,
+    SIZED_PADDING_PT,
     TABLE_PT,
     TEXT_WIDTH_PT,
     budget_heading,
@@ -21,6 +23,7 @@ from plangen.outline.columns import (
     min_width,
     shared_cell,
     size_tables,
+    whole_width,
 )
 from plangen.outline.coverfit import cover_fit
 from plangen.outline.numbers import Printer, currency_of
@@ -77,9 +80,25 @@ def _lay_out(outline: Outline) -> None:
     for t in progress:
         t.size = TABLE_PT.get(outline.language, 12.0)
     size_tables(progress, outline.language)
+    for t in progress:
+        _break_before_brackets(t, outline.language)
     for t in tables:
         if t.role == "summary":
             lay_out_summary(t, outline.language, names=True)
+
+
+def _break_before_brackets(t: Table, language: str) -> None:
+    """A header, or a status word (进行中（逾期）, not started (overdue)), wider than its column: a
+    line break before its bracket, where a reader expects it (预算 / （万元）); left to itself a
+    header line takes as much as fits (预算（万 / 元）), and a status word never wraps."""
+    size = t.size or APPENDIX_PT
+    for c, head in enumerate(t.header):
+        if measure(head, language, "head", size) + SIZED_PADDING_PT > t.widths[c]:
+            t.header[c] = re.sub(r"\s*(?=[（(])", "\n", head, count=1)
+    for row in t.rows:
+        for c, cell in enumerate(row):
+            if t.is_whole(c) and not t.numeric[c] and whole_width(cell, language, "text", size) + SIZED_PADDING_PT > t.widths[c]:
+                row[c] = re.sub(r"\s*(?=[（(])", "\n", cell, count=1)
 
 
 def _blocks(blocks: list[Block], loaded: LoadedProgress, state: State, w: Wording) -> list[Block]:
