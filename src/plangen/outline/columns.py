@@ -149,15 +149,29 @@ def size_tables(tables: list[Table], language: str) -> None:
     for t in tables:
         groups.setdefault((tuple(t.columns), tuple(t.header), t.role, t.size), []).append(t)
     for group in groups.values():
-        rows = [(row, t.is_total(k)) for t in group for k, row in enumerate(t.rows, 1)]
+        rows = [(row, t.is_total(k)) for t in group for k, row in enumerate(t.rows, 1) if not t.is_span(k)]
+        whole = [group[0].is_whole(c) and not group[0].numeric[c] for c in range(len(group[0].header))]  # words, whole
+        kinds = ["whole" if w else "names" if c < len(group[0].columns) and group[0].columns[c] == "names" else ""
+                 for c, w in enumerate(whole)]
         size, widths = sized_widths(group[0].header, [r for r, _ in rows], group[0].numeric, language,
-                                    totals=[b for _, b in rows], first=group[0].size or APPENDIX_PT)
+                                    totals=[b for _, b in rows], first=group[0].size or APPENDIX_PT, kinds=kinds)
         for t in group:
             t.size, t.widths = size, widths
 
 
+_CJK_LATIN = re.compile(rf"(?<=[{_CJK}])(?=[A-Za-z0-9])|(?<=[A-Za-z0-9])(?=[{_CJK}])")
+
+
+def whole_width(text: str, language: Optional[str], role: str, size: float) -> float:
+    """TEXT's width when it must not wrap, with the quarter em Word and LibreOffice put between
+    CJK and Latin letters or digits (the .docx asks for it: autoSpaceDE/DN), so a date such
+    as 2027年12月31日 stays on one line in their PDF too."""
+    return measure(text, language, role, size) + len(_CJK_LATIN.findall(text)) * size / 4
+
+
 def sized_widths(header: list[str], rows: list[list[str]], numeric: list[bool], language: Optional[str] = None,
-                 totals: Optional[list[bool]] = None, first: float = APPENDIX_PT) -> tuple[float, list[float]]:
+                 totals: Optional[list[bool]] = None, first: float = APPENDIX_PT,
+                 kinds: Optional[list[str]] = None) -> tuple[float, list[float]]:
     """The type size (FIRST, or down to 小五 when the columns' longest words cannot stand side by
     side at FIRST: SIZES) and column widths (pt, padding included) that fill the text block,
     measured with the fonts (metrics): numbers never wrap (their headers may, between words);
@@ -166,22 +180,30 @@ def sized_widths(header: list[str], rows: list[list[str]], numeric: list[bool], 
     wants, and what is short is taken from the text columns that want the most."""
     bold = totals or [False] * len(rows)
     for size in [first] + [s for s in SIZES if s < first]:
-        hard, least, wants = _needs(header, rows, numeric, language, bold, size)
+        hard, least, wants = _needs(header, rows, numeric, language, bold, size, kinds or [""] * len(header))
         if sum(least) <= TEXT_WIDTH_PT:
             break
     return size, _share(hard, least, _headers_grown(wants, header, numeric, language, size), numeric)
 
 
 def _needs(header: list[str], rows: list[list[str]], numeric: list[bool], language: Optional[str],
-           bold: list[bool], size: float) -> tuple[list[float], list[float], list[float]]:
+           bold: list[bool], size: float, kinds: list[str]) -> tuple[list[float], list[float], list[float]]:
     """Per column at SIZE: the least it may have when squeezed hard (numbers whole), its
-    min-content (longest word, or widest number line) and what it wants."""
+    min-content (longest word, or widest number line) and what it wants. A column of KIND
+    "whole" (a report's status words, dates) keeps each cell whole up to its bracket (进行中 /
+    （逾期）); one of "names" wants its longest name on at most three lines and up to
+    NAME_CHARS characters a line."""
     hard, least, wants = [], [], []
     for col, head in enumerate(header):
         cells = [(row[col], "bold" if b else "text") for row, b in zip(rows, bold)]
         head_words = [_head_least(head, language, size)]
         head_line = measure(head, language, "head", size)
-        if numeric[col]:  # a number cell's lines (18,600.00 / (shared)) each whole
+        if kinds[col] == "whole":
+            parts = [whole_width(part.strip(), language, role, size) for c, role in cells for part in re.split(r"(?=[（(])", c)]
+            hard.append(max(parts + head_words) + SIZED_PADDING_PT)
+            least.append(hard[-1])
+            wants.append(hard[-1])  # whole where there is room to spare, else broken at its bracket
+        elif numeric[col]:  # a number cell's lines (18,600.00 / (shared)) each whole
             whole = max([measure(line, language, role, size) for c, role in cells for line in c.split("\n")] + [0.0])
             hard.append(whole + SIZED_PADDING_PT)
             least.append(max([whole] + head_words) + SIZED_PADDING_PT)
@@ -191,7 +213,10 @@ def _needs(header: list[str], rows: list[list[str]], numeric: list[bool], langua
             hard.append(size + SIZED_PADDING_PT)
             least.append(max(words + [2 * size]) + SIZED_PADDING_PT)
             natural = max([measure(c, language, role, size) for c, role in cells] + [head_line])
-            wants.append(max(min(natural, 12 * size) + SIZED_PADDING_PT, least[-1]))
+            if kinds[col] == "names":  # a name on three lines at most, where the table has room
+                least[-1] = max(least[-1], min(natural / 3 + size, TEXT_WIDTH_PT / 2) + SIZED_PADDING_PT)
+            cap = NAME_CHARS if kinds[col] == "names" else 12
+            wants.append(max(min(natural, cap * size) + SIZED_PADDING_PT, least[-1]))
     return hard, least, wants
 
 
@@ -363,23 +388,25 @@ def appendix(m: Matrix, w: Wording, noun: str, language: str) -> list[Table]:
     return tables
 
 
-def lay_out_summary(t: Table, language: str) -> None:
+def lay_out_summary(t: Table, language: str, names: bool = False) -> None:
     """A summary table's widths, type size, line pitch and padding, decided here and drawn as
     given by the PDF and the .docx: the same rows a page (the plan's appendix, the report's matrix)."""
     totals = [t.is_total(k) for k in range(1, len(t.rows) + 1)]
-    t.widths, t.size = appendix_widths(t.header, t.rows, t.numeric, language, totals), APPENDIX_PT
+    t.widths, t.size = appendix_widths(t.header, t.rows, t.numeric, language, totals, names), APPENDIX_PT
     t.line, t.pad = APPENDIX_LINE[language] * APPENDIX_PT, APPENDIX_PAD_PT[language]
 
 
 def appendix_widths(header: list[str], rows: list[list[str]], numeric: list[bool], language: str,
-                    totals: Optional[list[bool]] = None) -> list[float]:
+                    totals: Optional[list[bool]] = None, names: bool = False) -> list[float]:
     """An appendix table's column widths (pt, padding included) that fill the text block:
     numbers never wrap, a CJK name of up to six characters keeps one line (a longer one four
     characters a line, as min_width), words never break, a header may wrap before its
     bracket; a text column wants up to NAME_CHARS
     characters a line, a number column its header on one line (up to four characters), and
     what is short is taken from what each wants beyond its least (columns._share). Measured
-    with the fonts (metrics), a total row's cells bold."""
+    with the fonts (metrics), a total row's cells bold. With NAMES (the report's matrix), the first
+    column's longest name on at most about three lines where the table has room (as size_tables'
+    names)."""
     roles = ["bold" if b else "text" for b in (totals or [False] * len(rows))]
     hard, least, wants = [], [], []
     for col, head in enumerate(header):
@@ -397,6 +424,8 @@ def appendix_widths(header: list[str], rows: list[list[str]], numeric: list[bool
             hard.append(APPENDIX_PT + SIZED_PADDING_PT)
             least.append(max([head_least] + [min_width([c], False, language=language, role=r) for c, r in cells]) + pad)
             natural = max([measure(c, language, role) for c, role in cells] + [head_line])
+            if names and col == 0:
+                least[-1] = max(least[-1], min(natural / 3 + APPENDIX_PT, TEXT_WIDTH_PT / 2) + SIZED_PADDING_PT)
             wants.append(max(min(natural, NAME_CHARS * APPENDIX_PT) + SIZED_PADDING_PT, least[-1]))
     return _share(hard, least, _headers_grown(wants, header, numeric, language), numeric)
 

@@ -90,6 +90,10 @@ class Table:
     pad: Optional[float] = None  # its cells' padding above and below in pt, when the outline decides it
     totals: list = field(default_factory=list)  # per body row: True for a total row inside the table (a report's
     # per-target total); bold like the last row of a total_row table, and kept with the row before it
+    spans: list = field(default_factory=list)  # per body row: True for a row whose first cell spans every column
+    # (a target's name over its rows in a report's tables); its other cells are empty
+    keeps: list = field(default_factory=list)  # per body row: True when it stays on the page of the next row
+    # (a target's rows in a report's tables), besides the rules every table has (kept_with_next)
 
     def is_dropped(self, row: int) -> bool:
         """Whether body row ``row`` (1-based, the header is 0) is a dropped target."""
@@ -99,6 +103,26 @@ class Table:
         """Whether body row ``row`` (1-based) holds totals: bold, and never alone at a page's top."""
         return 0 < row <= len(self.rows) and (self.total_row and row == len(self.rows)
                                                or row <= len(self.totals) and bool(self.totals[row - 1]))
+
+    def is_span(self, row: int) -> bool:
+        """Whether body row ``row`` (1-based) is one cell across the table (a target's name)."""
+        return 0 < row <= len(self.spans) and bool(self.spans[row - 1])
+
+    def is_whole(self, col: int) -> bool:
+        """Whether column ``col``'s body cells never wrap (break only at a newline the outline put
+        in): numbers, and a report's status words (进行中, not started)."""
+        return self.numeric[col] or col < len(self.columns) and self.columns[col] in ("status", "deadline") and self.role == "progress"
+
+    def kept_with_next(self, row: int) -> bool:
+        """Whether row ``row`` (0 is the header) stays on the page of the next row, in every format:
+        the header with the first row, the first row with the second (a heading or caption, kept
+        with the table, has two rows under it), the row before a total row (never alone on a page),
+        and the rows the outline keeps (keeps: a target's rows in a report)."""
+        return row < len(self.rows) and (row <= 1 or self.is_total(row + 1) or self.is_kept(row))
+
+    def is_kept(self, row: int) -> bool:
+        """Whether body row ``row`` (1-based) is one the outline keeps with the next (Table.keeps)."""
+        return 0 < row <= len(self.keeps) and bool(self.keeps[row - 1])
 
 
 Block = Union[Heading, Para, Table]
