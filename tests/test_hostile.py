@@ -142,6 +142,7 @@ def test_plan_text_is_data(tmp_path, name, text):
     assert "/EmbeddedFiles" not in str(reader.trailer["/Root"].get("/Names", {}))
     assert all("/FileAttachment" not in str(a.get_object().get("/Subtype")) for p in reader.pages for a in p.get("/Annots", []) or [])
     import docx
+
     from plangen.outline.breaks import unglued  # codes (9/x) are held with word joiners
     body = unglued("".join(p.text for p in docx.Document(str(tmp_path / "out" / "plan.docx")).paragraphs))
     assert text in body

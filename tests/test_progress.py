@@ -16,6 +16,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 import shutil
 import subprocess
 
@@ -123,6 +124,8 @@ def test_report_pdf_numbers(report):
     text = subprocess.run(["pdftotext", str(report / "r.pdf"), "-"], capture_output=True, text=True, check=True).stdout
     flat = "".join(text.split())
     assert "（完成情况）" in flat and "新学期后勤总务2021年工作计划完成情况（截至2021年12月20日）" in flat
+    lines = [line.strip() for line in text.splitlines()]  # the plan's title as it is, then what the document is
+    assert "完成情况（截至2021年12月20日）" in lines and not any(line.endswith("工作计划完成情况") for line in lines)
     assert "截至2021年12月20日，计划目标共20项（按学校计），已完成18项，进行中1项，未开始1项，逾期0项；另有1项已取消。" in flat
     assert "部门：" in flat and "姓名：" in flat and "日期：" in flat  # the plan's fill-in fields
     assert "Theformulationoftheworkplan" not in flat  # the plan's tagline is not the report's
@@ -131,12 +134,12 @@ def test_report_pdf_numbers(report):
     layout = subprocess.run(["pdftotext", "-layout", str(report / "r.pdf"), "-"], capture_output=True, text=True,
                             check=True).stdout
     rows = {" ".join(line.split()) for line in layout.splitlines()}  # one table row a line
-    assert "新课桌 水塘坝小学 套 50 55 110% 已完成" in rows
-    assert "新课桌 合计 套 250 255 102%" in rows
-    assert "电脑 水塘坝小学 台 1 0 0% 未开始" in rows and "电脑 合计 台 5 4 80%" in rows
-    assert "老教学楼改造维修 合计 栋 3 2 67%" in rows
-    assert "档案柜 合计 组 4 4 100% 2,380.00" in rows  # no budget column (none given); money spent, in 元
-    assert "旗台改造维修 示范小学 项 1 0 0% 已取消" in rows
+    # a target named once, on a row across its table (事项（单位）), over its units' rows and its total
+    assert "新课桌（套）" in rows and "水塘坝小学 50 55 110% 已完成" in rows and "合计 250 255 102%" in rows
+    assert "电脑（台）" in rows and "水塘坝小学 1 0 0% 未开始" in rows and "合计 5 4 80%" in rows
+    assert "老教学楼改造维修（栋）" in rows and "合计 3 2 67%" in rows
+    assert "合计 4 4 100% 2,380.00" in rows  # no budget column (none given); money spent, in 元
+    assert "旗台改造维修（项）" in rows and "示范小学 1 0 0% 已取消" in rows
     # the school x target matrix (done/planned) and its totals
     assert "水塘坝小学 55/50 0/1 2/2" in rows and "合计 已取消 2/3 255/250 4/5 4/4" in rows
     assert "合计 1/1 1/1 1/1 1/1 1/1" in rows
@@ -162,19 +165,23 @@ def test_report_html_has_the_chart_as_svg(report):
 def test_report_docx_tables_and_picture(report):
     import docx
     document = docx.Document(str(report / "r.docx"))
-    from plangen.outline.breaks import unglued
+    from plangen.outline.breaks import unglued  # held dates, tails and codes carry word joiners
     tables = [[[unglued(c.text) for c in row.cells] for row in t.rows] for t in document.tables]
-    purchases = next(t for t in tables if t[1][0] == "新课桌")
-    assert purchases[0] == ["事项", "学校", "单位", "计划", "完成", "完成率", "状态"]
-    assert purchases[5] == ["新课桌", "水塘坝小学", "套", "50", "55", "110%", "已完成"]
-    assert purchases[6] == ["新课桌", "合计", "套", "250", "255", "102%", ""]
-    assert purchases[-1] == ["电脑", "合计", "台", "5", "4", "80%", ""]
+    purchases = next(t for t in tables if t[1][0] == "新课桌（套）")
+    assert purchases[0] == ["学校", "计划", "完成", "完成率", "状态"]
+    assert purchases[1] == ["新课桌（套）"] * 5  # one cell across the row (python-docx repeats a merged cell)
+    assert purchases[6] == ["水塘坝小学", "50", "55", "110%", "已完成"]
+    assert purchases[7] == ["合计", "250", "255", "102%", ""]
+    assert purchases[8] == ["电脑（台）"] * 5 and purchases[-1] == ["合计", "5", "4", "80%", ""]
     matrix = next(t for t in tables if t[0][:2] == ["学校", "旗台改造维修（项）"])
     assert matrix[-1] == ["合计", "已取消", "2/3", "255/250", "4/5", "4/4"]
-    still_open = next(t for t in tables if t[0] == ["事项", "学校", "完成时限", "计划", "完成", "状态", "说明"])
-    assert still_open[1:] == [["老教学楼改造维修", "箐门小学", "2021年12月31日", "1 栋", "0", "进行中", "资金未到位，顺延至2022年"],
-                              ["电脑", "水塘坝小学", "2021年12月31日", "1 台", "0", "未开始", "采购中，2022年1月到货"],
-                              ["旗台改造维修", "示范小学", "2021年12月31日", "1 项", "0", "已取消", "并入2022年操场改造"]]
+    still_open = next(t for t in tables if t[0] == ["学校", "计划", "完成", "状态", "说明"])
+    assert still_open[1:] == [["老教学楼改造维修（栋），完成时限2021年12月31日"] * 5,
+                              ["箐门小学", "1", "0", "进行中", "资金未到位，顺延至2022年"],
+                              ["电脑（台），完成时限2021年12月31日"] * 5,
+                              ["水塘坝小学", "1", "0", "未开始", "采购中，2022年1月到货"],
+                              ["旗台改造维修（项），完成时限2021年12月31日"] * 5,
+                              ["示范小学", "1", "0", "已取消", "并入2022年操场改造"]]
     texts = [p.text for p in document.paragraphs]
     assert "附图：目标完成时间分布（按完成时限月份，单位：项）" in texts
     assert len(document.inline_shapes) == 1
@@ -189,7 +196,7 @@ def test_report_suffix_must_have_a_renderer(tmp_path):
 def test_english_wording_has_every_report_key():
     from plangen.render.theme import load_theme
     w = load_theme().wording("en")
-    assert w.status("in-progress") == "in progress" and w.format("report_as_of", date="6/30/2021") == "(as of 6/30/2021)"
+    assert w.status("in-progress") == "in progress" and w.format("report_as_of", date="6/30/2021") == "Progress as of 6/30/2021"
 
 
 def test_new_does_not_copy_progress(tmp_path):
@@ -242,9 +249,12 @@ def test_an_english_report_with_budgets_and_an_overdue_target(tmp_path):
     assert proc.returncode == 0, proc.stderr
     html = (tmp_path / "r.html").read_text(encoding="utf-8")
     assert "Progress report" in html and "(Progress report)" not in html  # English: no brackets around the kind
-    assert "(as of 30 Sep 2025)" in html
+    assert "Progress as of 30 Sep 2025" in html
     assert "Progress: in progress. One school of three is on Wi-Fi." in html
-    assert "<td>in progress (overdue)</td>" in html and "<td>not started (overdue)</td>" in html
+    # status words never wrap (class num: white-space pre), set as words (word); broken only before the bracket
+    statuses = re.findall(r'<td class="num word">([^<]*)</td>', html)
+    assert "in progress\n(overdue)" in statuses or "in progress (overdue)" in statuses
+    assert {s.replace("\n", " ") for s in statuses} >= {"not started (overdue)", "in progress (overdue)", "done"}
     assert '<td class="num">4,650.50</td>' in html and '<td class="num">14,400.00</td>' in html  # USD's decimals, as in the plan; budget 3 × 4800
 
 
@@ -426,10 +436,12 @@ def test_a_dropped_target_is_struck_in_the_report_as_in_the_plan():
     loaded, state = state_at(str(SEED), None)
     blocks = build_report(loaded, state, load_theme().wording("zh")).blocks
     tables = [b for b in blocks if getattr(b, "role", "") == "progress"]
-    rows = [(t, k) for t in tables for k, r in enumerate(t.rows) if r[0] == "旗台改造维修"]
+    (table, at), = [(t, k) for t in tables for k, r in enumerate(t.rows) if r[0] == "旗台改造维修（项）"]
+    assert table.is_span(at + 1) and table.is_dropped(at + 1)  # the target's name, struck: dropped everywhere
+    rows = [(table, at + 1)]
     assert rows and all(t.is_dropped(k + 1) for t, k in rows)
-    assert all(t.rows[k][6] == "已取消" and all(c == "—" for c in t.rows[k][7:]) for t, k in rows)
-    others = [(t, k) for t in tables for k, r in enumerate(t.rows) if r[6] == "已完成"]
+    assert all(t.rows[k][4] == "已取消" and all(c == "—" for c in t.rows[k][5:]) for t, k in rows)
+    others = [(t, k) for t in tables for k, r in enumerate(t.rows) if r[4] == "已完成"]
     assert others and not any(t.is_dropped(k + 1) for t, k in others)
 
 

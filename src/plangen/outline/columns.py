@@ -125,9 +125,12 @@ def size_tables(tables: list[Table], language: str) -> None:
 
 
 def _size_group(group: list[Table], language: str) -> None:
-    rows = [(row, t.is_total(k)) for t in group for k, row in enumerate(t.rows, 1)]
+    rows = [(row, t.is_total(k)) for t in group for k, row in enumerate(t.rows, 1) if not t.is_span(k)]
+    whole = [group[0].is_whole(c) and not group[0].numeric[c] for c in range(len(group[0].header))]  # words, whole
+    kinds = ["whole" if w else "names" if c < len(group[0].columns) and group[0].columns[c] == "names" else ""
+             for c, w in enumerate(whole)]
     size, widths, hold = _sized(group[0].header, [r for r, _ in rows], group[0].numeric, language,
-                                [b for _, b in rows], group[0].size or APPENDIX_PT)
+                                [b for _, b in rows], group[0].size or APPENDIX_PT, kinds)
     for t in group:
         t.size, t.widths, t.hold = size, widths, hold
 
@@ -145,24 +148,35 @@ def _shortened(t: Table, language: str) -> bool:
     return bool(long)
 
 
+_CJK_LATIN = re.compile(rf"(?<=[{_CJK}])(?=[A-Za-z0-9])|(?<=[A-Za-z0-9])(?=[{_CJK}])")
+
+
+def whole_width(text: str, language: Optional[str], role: str, size: float) -> float:
+    """TEXT's width when it must not wrap, with the quarter em Word and LibreOffice put between
+    CJK and Latin letters or digits (the .docx asks for it: autoSpaceDE/DN), so a date such
+    as 2027年12月31日 stays on one line in their PDF too."""
+    return measure(text, language, role, size) + len(_CJK_LATIN.findall(text)) * size / 4
+
+
 def sized_widths(header: list[str], rows: list[list[str]], numeric: list[bool], language: Optional[str] = None,
-                 totals: Optional[list[bool]] = None, first: float = APPENDIX_PT) -> tuple[float, list[float]]:
+                 totals: Optional[list[bool]] = None, first: float = APPENDIX_PT,
+                 kinds: Optional[list[str]] = None) -> tuple[float, list[float]]:
     """The type size (FIRST, or down to 小五 when the columns' longest words cannot stand side by
     side at FIRST: SIZES) and column widths (pt, padding included) that fill the text block,
     measured with the fonts (metrics): numbers never wrap (their headers may, between words);
     no column is narrower than its longest word (its min-content) unless even at the smallest
     size the words cannot stand side by side; each column gets up to what its widest cell
     wants, and what is short is taken from the text columns that want the most."""
-    size, widths, _ = _sized(header, rows, numeric, language, totals or [False] * len(rows), first)
+    size, widths, _ = _sized(header, rows, numeric, language, totals or [False] * len(rows), first, kinds)
     return size, widths
 
 
 def _sized(header: list[str], rows: list[list[str]], numeric: list[bool], language: Optional[str],
-           bold: list[bool], first: float) -> tuple[float, list[float], bool]:
+           bold: list[bool], first: float, kinds: Optional[list[str]] = None) -> tuple[float, list[float], bool]:
     """sized_widths, and whether every column has its min-content (the table may hold its dates,
     codes and bracketed notes on one line: Table.hold)."""
     for size in [first] + [s for s in SIZES if s < first]:
-        hard, least, wants = _needs(header, rows, numeric, language, bold, size)
+        hard, least, wants = _needs(header, rows, numeric, language, bold, size, kinds or [""] * len(header))
         if sum(least) <= TEXT_WIDTH_PT:
             break
     return size, _share(hard, least, _headers_grown(wants, header, numeric, language, size), numeric), \
@@ -170,26 +184,37 @@ def _sized(header: list[str], rows: list[list[str]], numeric: list[bool], langua
 
 
 def _needs(header: list[str], rows: list[list[str]], numeric: list[bool], language: Optional[str],
-           bold: list[bool], size: float) -> tuple[list[float], list[float], list[float]]:
+           bold: list[bool], size: float, kinds: list[str]) -> tuple[list[float], list[float], list[float]]:
     """Per column at SIZE: the least it may have when squeezed hard (numbers whole), its
-    min-content (longest word, or widest number line) and what it wants."""
+    min-content (longest word, or widest number line) and what it wants. A column of KIND
+    "whole" (a report's status words, dates) keeps each cell whole up to its bracket (进行中 /
+    （逾期）); one of "names" wants its longest name on at most three lines and up to
+    NAME_CHARS characters a line."""
     hard, least, wants = [], [], []
     for col, head in enumerate(header):
         cells = [(row[col], "bold" if b else "text") for row, b in zip(rows, bold)]
         head_words = [_head_least(head, language, size)] + [measure(t, language, "head", size)
                                                             for t in _HEAD_WORD.findall(head)]
         head_line = measure(head, language, "head", size)
-        if numeric[col]:  # a number cell's lines (18,600.00 / (shared)) each whole
+        if kinds[col] == "whole":
+            parts = [whole_width(part.strip(), language, role, size) for c, role in cells for part in re.split(r"(?=[（(])", c)]
+            hard.append(max(parts + head_words) + SIZED_PADDING_PT)
+            least.append(hard[-1])
+            wants.append(hard[-1])  # whole where there is room to spare, else broken at its bracket
+        elif numeric[col]:  # a number cell's lines (18,600.00 / (shared)) each whole
             whole = max([measure(line, language, role, size) for c, role in cells for line in c.split("\n")] + [0.0])
             hard.append(whole + SIZED_PADDING_PT)
             least.append(max([whole] + head_words) + SIZED_PADDING_PT)
             wants.append(max(least[-1], max(whole, min(head_line, 4 * size)) + SIZED_PADDING_PT))
         else:
-            words = [measure(t, language, role, size) for c, role in cells for t in _WORD.findall(c)] + head_words
+            words = [whole_width(t, language, role, size) for c, role in cells for t in _WORD.findall(c)] + head_words
             hard.append(size + SIZED_PADDING_PT)
             least.append(max(words + [2 * size]) + SIZED_PADDING_PT)
             natural = max([measure(c, language, role, size) for c, role in cells] + [head_line])
-            wants.append(max(min(natural, 12 * size) + SIZED_PADDING_PT, least[-1]))
+            if kinds[col] == "names":  # a name on three lines at most, where the table has room
+                least[-1] = max(least[-1], min(natural / 3 + size, TEXT_WIDTH_PT / 2) + SIZED_PADDING_PT)
+            cap = NAME_CHARS if kinds[col] == "names" else 12
+            wants.append(max(min(natural, cap * size) + SIZED_PADDING_PT, least[-1]))
     return hard, least, wants
 
 
@@ -361,31 +386,33 @@ def appendix(m: Matrix, w: Wording, noun: str, language: str) -> list[Table]:
     return tables
 
 
-def lay_out_summary(t: Table, language: str) -> None:
+def lay_out_summary(t: Table, language: str, names: bool = False) -> None:
     """A summary table's widths, type size, line pitch and padding, decided here and drawn as
     given by the PDF and the .docx: the same rows a page (the plan's appendix, the report's matrix)."""
     totals = [t.is_total(k) for k in range(1, len(t.rows) + 1)]
-    hard, least, wants = _appendix_needs(t.header, t.rows, t.numeric, language, totals)
+    hard, least, wants = _appendix_needs(t.header, t.rows, t.numeric, language, totals, names)
     t.widths, t.size = _share(hard, least, _headers_grown(wants, t.header, t.numeric, language), t.numeric), APPENDIX_PT
     t.hold = sum(least) <= TEXT_WIDTH_PT
     t.line, t.pad = APPENDIX_LINE[language] * APPENDIX_PT, APPENDIX_PAD_PT[language]
 
 
 def appendix_widths(header: list[str], rows: list[list[str]], numeric: list[bool], language: str,
-                    totals: Optional[list[bool]] = None) -> list[float]:
+                    totals: Optional[list[bool]] = None, names: bool = False) -> list[float]:
     """An appendix table's column widths (pt, padding included) that fill the text block:
     numbers never wrap, a CJK name of up to six characters keeps one line (a longer one four
     characters a line, as min_width), words never break, a header may wrap before its
     bracket; a text column wants up to NAME_CHARS
     characters a line, a number column its header on one line (up to four characters), and
     what is short is taken from what each wants beyond its least (columns._share). Measured
-    with the fonts (metrics), a total row's cells bold."""
-    hard, least, wants = _appendix_needs(header, rows, numeric, language, totals)
+    with the fonts (metrics), a total row's cells bold. With NAMES (the report's matrix), the first
+    column's longest name on at most about three lines where the table has room (as size_tables'
+    names)."""
+    hard, least, wants = _appendix_needs(header, rows, numeric, language, totals, names)
     return _share(hard, least, _headers_grown(wants, header, numeric, language), numeric)
 
 
 def _appendix_needs(header: list[str], rows: list[list[str]], numeric: list[bool], language: str,
-                    totals: Optional[list[bool]]) -> tuple[list[float], list[float], list[float]]:
+                    totals: Optional[list[bool]], names: bool) -> tuple[list[float], list[float], list[float]]:
     """Per column of an appendix table: the least it may have squeezed hard, its min-content, what it wants."""
     roles = ["bold" if b else "text" for b in (totals or [False] * len(rows))]
     hard, least, wants = [], [], []
@@ -406,6 +433,8 @@ def _appendix_needs(header: list[str], rows: list[list[str]], numeric: list[bool
             least.append(max([head_least] + [min_width([c], False, language=language, role=r) for c, r in cells]
                              + [measure(t, language, r) + CELL_PADDING_PT for c, r in cells for t in _cell_words(c)]) + pad)
             natural = max([measure(c, language, role) for c, role in cells] + [head_line])
+            if names and col == 0:
+                least[-1] = max(least[-1], min(natural / 3 + APPENDIX_PT, TEXT_WIDTH_PT / 2) + SIZED_PADDING_PT)
             wants.append(max(min(natural, NAME_CHARS * APPENDIX_PT) + SIZED_PADDING_PT, least[-1]))
     return hard, least, wants
 

@@ -95,6 +95,10 @@ class Table:
     # taken where the names would take more than forcell.MAX_FOR_LINES lines at the width decided
     hold: bool = False  # its cells' codes, dates and short bracketed notes (breaks.held_pieces) stay on one line:
     # the widths the outline decided give each its room (not where even the smallest size could not)
+    spans: list = field(default_factory=list)  # per body row: True for a row whose first cell spans every column
+    # (a target's name over its rows in a report's tables); its other cells are empty
+    keeps: list = field(default_factory=list)  # per body row: True when it stays on the page of the next row
+    # (a target's rows in a report's tables), besides the rules every table has (kept_with_next)
 
     def tail_held(self, row: int, col: int) -> bool:
         """Whether cell (ROW, COL)'s CJK tail stays on one line (breaks.held_pieces last): a text
@@ -109,6 +113,26 @@ class Table:
         """Whether body row ``row`` (1-based) holds totals: bold, and never alone at a page's top."""
         return 0 < row <= len(self.rows) and (self.total_row and row == len(self.rows)
                                                or row <= len(self.totals) and bool(self.totals[row - 1]))
+
+    def is_span(self, row: int) -> bool:
+        """Whether body row ``row`` (1-based) is one cell across the table (a target's name)."""
+        return 0 < row <= len(self.spans) and bool(self.spans[row - 1])
+
+    def is_whole(self, col: int) -> bool:
+        """Whether column ``col``'s body cells never wrap (break only at a newline the outline put
+        in): numbers, and a report's status words (进行中, not started)."""
+        return self.numeric[col] or col < len(self.columns) and self.columns[col] in ("status", "deadline") and self.role == "progress"
+
+    def kept_with_next(self, row: int) -> bool:
+        """Whether row ``row`` (0 is the header) stays on the page of the next row, in every format:
+        the header with the first row, the first row with the second (a heading or caption, kept
+        with the table, has two rows under it), the row before a total row (never alone on a page),
+        and the rows the outline keeps (keeps: a target's rows in a report)."""
+        return row < len(self.rows) and (row <= 1 or self.is_total(row + 1) or self.is_kept(row))
+
+    def is_kept(self, row: int) -> bool:
+        """Whether body row ``row`` (1-based) is one the outline keeps with the next (Table.keeps)."""
+        return 0 < row <= len(self.keeps) and bool(self.keeps[row - 1])
 
 
 Block = Union[Heading, Para, Table]

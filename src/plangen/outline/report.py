@@ -5,11 +5,26 @@ targets not done or dropped with their notes, and the timeline chart. Rendered b
 renderers as a plan: they only lay out what this says."""
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 from typing import Optional
 
 from plangen.outline.chart import timeline
-from plangen.outline.columns import TABLE_PT, budget_heading, lay_out_summary, shared_cell, size_tables
+from plangen.outline.columns import (
+    APPENDIX_PT,
+    CELL_PADDING_PT,
+    SIZED_PADDING_PT,
+    TABLE_PT,
+    TEXT_WIDTH_PT,
+    budget_heading,
+    chunks,
+    lay_out_summary,
+    measure,
+    min_width,
+    shared_cell,
+    size_tables,
+    whole_width,
+)
 from plangen.outline.coverfit import cover_fit
 from plangen.outline.numbers import Printer, currency_of
 from plangen.outline.outline import APPENDIX_MAX_COLUMNS, Block, Cover, Heading, Outline, Para, Table, build_outline, unit_noun
@@ -65,9 +80,25 @@ def _lay_out(outline: Outline) -> None:
     for t in progress:
         t.size = TABLE_PT.get(outline.language, 12.0)
     size_tables(progress, outline.language)
+    for t in progress:
+        _break_before_brackets(t, outline.language)
     for t in tables:
         if t.role == "summary":
-            lay_out_summary(t, outline.language)
+            lay_out_summary(t, outline.language, names=True)
+
+
+def _break_before_brackets(t: Table, language: str) -> None:
+    """A header, or a status word (进行中（逾期）, not started (overdue)), wider than its column: a
+    line break before its bracket, where a reader expects it (预算 / （万元）); left to itself a
+    header line takes as much as fits (预算（万 / 元）), and a status word never wraps."""
+    size = t.size or APPENDIX_PT
+    for c, head in enumerate(t.header):
+        if measure(head, language, "head", size) + SIZED_PADDING_PT > t.widths[c]:
+            t.header[c] = re.sub(r"\s*(?=[（(])", "\n", head, count=1)
+    for row in t.rows:
+        for c, cell in enumerate(row):
+            if t.is_whole(c) and not t.numeric[c] and whole_width(cell, language, "text", size) + SIZED_PADDING_PT > t.widths[c]:
+                row[c] = re.sub(r"\s*(?=[（(])", "\n", cell, count=1)
 
 
 def _blocks(blocks: list[Block], loaded: LoadedProgress, state: State, w: Wording) -> list[Block]:
@@ -138,38 +169,51 @@ def status_words(u: UnitLine, w: Wording) -> str:
     return w.format("status_overdue", status=word) if u.overdue else word
 
 
+KEEP_WHOLE = 8  # a target of up to this many rows (its name, units and total) is kept on one page
+
+
 def completion_table(loc: Loc, state: State, w: Wording, plan: Plan) -> Optional[Table]:
-    """An item's targets: a row per target and unit, and the target's total."""
+    """An item's targets: for each, a row across the table naming it (事项（单位）, said once,
+    not on every row), a row per unit, and the target's total."""
     p, currency, noun = printer(plan), currency_of(plan.document), unit_noun(plan, w)
     mine = [g for g in groups(state) if g[0].target.loc[:-2] == loc]
     if not mine:
         return None
     lines_all = [u for g in mine for u in g]
     money = (any(has_budget(u) for u in lines_all), any(u.spent is not None for u in lines_all))
-    header = [w.table_what, w.named("col_school", noun), w.measure_header(noun), w.col_planned, w.col_done, w.col_percent, w.col_status]
+    header = [w.named("col_school", noun), w.col_planned, w.col_done, w.col_percent, w.col_status]
     spent = w.format("col_spent", currency=currency) if currency else w.spent_plain
     header += [budget_heading(w, "table_budget", currency)] * money[0] + [spent] * money[1]
-    rows: list[list[str]] = []
-    dropped: list[bool] = []  # a dropped target's rows are struck, with — for its money, as in the plan
-    total: list[bool] = []  # a target's total row, after its units' rows
+    table = Table(header, [], [False, True, True, True, False] + [True] * sum(money), loc=loc, role="progress",
+                  columns=["names", "planned", "done", "percent", "status"] + ["budget"] * money[0] + ["spent"] * money[1])
     for lines in mine:
         t = lines[0].target.target
-        for u in lines:
-            cells = _line_money(u, money, p, w, len(lines) == 1) if u.counts else [NOT_COUNTED] * sum(money)
-            rows.append([t.what, u.unit_name, t.unit, fmt(u.planned), fmt(u.done), percent_text(u.percent),
-                         status_words(u, w)] + cells)
-            dropped.append(not u.counts)
-            total.append(False)
+        rows = [[u.unit_name, fmt(u.planned), fmt(u.done), percent_text(u.percent), status_words(u, w)]
+                + (_line_money(u, money, p, w, len(lines) == 1) if u.counts else [NOT_COUNTED] * sum(money)) for u in lines]
+        struck = [not u.counts for u in lines]
         if len(lines) > 1:
             counted = [u for u in lines if u.counts]
             planned, done = totals(lines)
             numbers = [fmt(planned), fmt(done), percent_text(percent(done, planned))] if counted else [NOT_COUNTED] * 2 + [""]
-            rows.append([t.what, w.table_total, t.unit, *numbers, ""]
-                        + (_money(counted, money, p, target_money(lines)) if counted else [NOT_COUNTED] * sum(money)))
-            dropped.append(not counted)
-            total.append(True)
-    numeric = [False, False, False, True, True, True, False] + [True] * sum(money)
-    return Table(header, rows, numeric, loc=loc, role="progress", dropped=dropped, totals=total)
+            cells = _money(counted, money, p, target_money(lines)) if counted else [NOT_COUNTED] * sum(money)
+            rows.append([w.table_total, *numbers, ""] + cells)
+            struck.append(not counted)
+        _group(table, w.format("measure_format", what=t.what, measure=t.unit), rows, struck, len(lines) > 1)
+    return table
+
+
+def _group(table: Table, name: str, rows: list[list[str]], struck: list[bool], with_total: bool) -> None:
+    """A target's rows added to TABLE under a row across it naming the target: kept on one page
+    when there are at most KEEP_WHOLE rows, else its name with its first row (and its total kept
+    with the row before it by every table's rule): a longer chain left LibreOffice half a page
+    empty before a long target more often than us (A: 30 pages against our 28, now 29)."""
+    width = len(table.header)
+    whole = len(rows) + 1 <= KEEP_WHOLE
+    table.rows += [[name] + [""] * (width - 1)] + rows
+    table.spans += [True] + [False] * len(rows)
+    table.dropped += [all(struck)] + struck
+    table.totals += [False] * len(rows) + [with_total]  # its name and units' rows, then its total (when it has one)
+    table.keeps += [True] + [whole for _ in range(len(rows) - 1)] + [False]
 
 
 def _money(lines: list[UnitLine], columns: tuple[bool, bool], p: Printer, budget: Optional[Decimal]) -> list[str]:
@@ -197,8 +241,7 @@ def matrix_tables(state: State, w: Wording, plan: Plan) -> list[Table]:
     noun = unit_noun(plan, w)
     caption = f"{w.appendix_label}{w.colon}{w.named('matrix_title', noun)}"
     tables = []
-    for n, start in enumerate(range(0, len(keys), APPENDIX_MAX_COLUMNS), 1):
-        chunk = keys[start:start + APPENDIX_MAX_COLUMNS]
+    for n, chunk in enumerate(_matrix_chunks(keys, columns, units, state, w, plan.document.language), 1):
         header = [w.named("col_school", noun)] + [w.format("measure_format", what=k, measure=columns[k]) for k in chunk]
         body = [[name] + [_cell([u for u in state.lines if u.unit_id == uid and u.target.target.what == k], w)
                           for k in chunk] for uid, name in units]
@@ -206,6 +249,21 @@ def matrix_tables(state: State, w: Wording, plan: Plan) -> list[Table]:
         part = w.format("appendix_part", part=str(n - 1)) if n > 1 else ""  # （续1） on the second table
         tables.append(Table(header, body, [False] + [True] * len(chunk), caption + part, True, "summary"))
     return tables
+
+
+def _matrix_chunks(keys: list[str], measures: dict[str, str], units: list[tuple[str, str]], state: State,
+                   w: Wording, language: str) -> list[list[str]]:
+    """The matrix's target columns cut into as many tables as it takes to fit the text block
+    beside the units' names (each name on at most about three lines), at most
+    APPENDIX_MAX_COLUMNS a table, the columns shared out evenly between them."""
+    cells = {k: [_cell([u for u in state.lines if u.target.target.what == k], w)] for k in keys}
+    widths = {k: max(min_width([w.format("measure_format", what=k, measure=measures[k])], False, bold=True, language=language),
+                     min_width(cells[k] + ["00/00"], True, language=language)) for k in keys}
+    natural = max([measure(name, language, "text") for _, name in units] + [0.0])
+    fixed = max(min_width([name for _, name in units], False, language=language),
+                min(natural / 3 + APPENDIX_PT, TEXT_WIDTH_PT / 2) + CELL_PADDING_PT)
+    n = max(len(chunks(keys, widths, fixed, 0)), -(-len(keys) // APPENDIX_MAX_COLUMNS))  # as many tables as the widths
+    return [keys[len(keys) * i // n:len(keys) * (i + 1) // n] for i in range(n)]  # need, of even size (no table of one)
 
 
 def _cell(lines: list[UnitLine], w: Wording) -> str:
@@ -218,13 +276,32 @@ def _cell(lines: list[UnitLine], w: Wording) -> str:
 
 
 def open_table(state: State, w: Wording, noun: str) -> Table:
-    """Every target not done, overdue first, then the dropped ones, with their notes."""
+    """Every target not done, overdue first, then the dropped ones, with their notes; a target's
+    lines under a row across the table naming it with its deadline (事项（单位），完成时限…), as in
+    the completion tables: a target's deadline is the same for each unit."""
+    order = {id(g[0].target): k for k, g in enumerate(groups(state))}
     lines = [u for u in state.lines if u.status != "done"]
-    lines.sort(key=lambda u: (not u.overdue, u.status == "dropped"))
-    header = [w.table_what, w.named("col_school", noun), w.table_deadline, w.col_planned, w.col_done, w.col_status, w.col_note]
-    rows = [[u.target.target.what, u.unit_name, w.date(u.due), f"{fmt(u.planned)} {u.target.target.unit}",
-             fmt(u.done), status_words(u, w), u.note or ""] for u in lines]
-    if not rows:
-        rows = [[w.open_none] + [""] * 6]
-    return Table(header, rows, [False, False, False, True, True, False, False], f"{w.appendix_label}{w.colon}{w.open_title}",
-                 False, "progress")
+    lines.sort(key=lambda u: (not u.overdue, u.status == "dropped", order[id(u.target)]))
+    header = [w.named("col_school", noun), w.col_planned, w.col_done, w.col_status, w.col_note]
+    table = Table(header, [], [False, True, True, False, False], f"{w.appendix_label}{w.colon}{w.open_title}",
+                  False, "progress", columns=["names", "planned", "done", "status", "note"])
+    if not lines:
+        table.rows = [[w.open_none] + [""] * 4]
+        return table
+    for run in _runs(lines):
+        t = run[0].target.target
+        rows = [[v.unit_name, fmt(v.planned), fmt(v.done), status_words(v, w), v.note or ""] for v in run]
+        name = w.format("open_group", what=t.what, measure=t.unit, date=w.date(run[0].due))
+        _group(table, name, rows, [not v.counts for v in run], False)
+    return table
+
+
+def _runs(lines: list[UnitLine]) -> list[list[UnitLine]]:
+    """Consecutive lines of one target, of one kind (overdue, open, dropped)."""
+    runs: list[list[UnitLine]] = []
+    for u in lines:
+        if runs and u.target is runs[-1][0].target and u.overdue == runs[-1][0].overdue and u.counts == runs[-1][0].counts:
+            runs[-1].append(u)
+        else:
+            runs.append([u])
+    return runs

@@ -58,6 +58,7 @@ PLACEHOLDERS: dict[str, frozenset[str]] = {
     "col_spent": frozenset({"currency"}), "spent_plain": frozenset(), "col_note": frozenset(), "col_school": frozenset(),
     "report_note": frozenset({"unit", "what", "note"}),
     "matrix_title": frozenset(), "open_title": frozenset(), "open_none": frozenset(),
+    "open_group": frozenset({"what", "measure", "date"}),
     "chart_label": frozenset(), "chart_title": frozenset(), "chart_planned": frozenset(), "chart_done": frozenset(),
     "chart_month": frozenset({"month", "mon"}), "sentence_end": frozenset(),
     "subtitle_separator": frozenset(),
@@ -181,6 +182,7 @@ class Wording:
     matrix_title: str
     open_title: str
     open_none: str
+    open_group: str
     chart_label: str
     chart_title: str
     chart_planned: str

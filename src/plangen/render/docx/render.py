@@ -16,7 +16,7 @@ from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.opc.exceptions import PackageNotFoundError
 from docx.oxml.ns import nsdecls, qn
-from docx.shared import Pt, Twips
+from docx.shared import Emu, Pt, Twips
 from docx.table import _Cell
 
 from plangen.errors import RenderError
@@ -47,6 +47,7 @@ from plangen.render.theme import Theme, reference_name
 KEEP_LINES = 16  # a longer paragraph is not kept with its table: LibreOffice would move it whole, leaving a page half empty
 CHARS_PER_LINE = {"zh": 27, "en": 90}
 MAX_REFERENCE_BYTES = 20_000_000
+SPAN_FILL = "F2F2F2"  # a row across the table (a target's name in a report): plan.css's tr.span td
 SIZED_MARGIN = 57  # twips: 1 mm, every table's cell margins left and right (plan.css: table.targets)
 
 
@@ -100,7 +101,7 @@ def render_docx(outline: Outline, theme: Theme) -> bytes:
     _blocks(doc, outline, add_list(document, outline.scheme, outline.label_gap))
     _appendix(doc, outline)
     for fig in outline.figures:
-        _figure(doc, fig, theme)
+        _figure(doc, fig, theme, outline.language)
     if doc.rev:
         doc.rev.guard_tables(body)
     no_break_hyphens(body)
@@ -220,6 +221,11 @@ def _table(doc: _StyledDocument, table: Table, mark=None, caption: bool = True) 
     widths = column_widths(mark.accepted if mark and mark.accepted else table)  # accepting keeps them
     t = _grid(doc, 1 + len(table.rows), widths, pad=table.pad)
     for row_index, values in enumerate([table.header] + table.rows):
+        if table.is_span(row_index):  # one cell across the table (a target's name over its rows)
+            cell = t.rows[row_index].cells[0].merge(t.rows[row_index].cells[-1])
+            cell._tc.get_or_add_tcPr().append(element(f'<w:shd {nsdecls("w")} w:val="clear" w:color="auto" w:fill="{SPAN_FILL}"/>'))
+            _fill(doc, t.rows[row_index], table, row_index, values[:1], [Emu(sum(widths))], mark)
+            continue
         _fill(doc, t.rows[row_index], table, row_index, values, widths, mark)
 
 
@@ -273,7 +279,7 @@ def _fill(doc: _StyledDocument, row, table: Table, row_index: int, values: list[
         doc.rev.mark_row(row, change)
     cells = [_Cell(tc, row.table) for tc in row._tr.tc_lst]  # one a cell, spanned or not
     size = type_size(table)
-    keep = _kept_with_next(table, row_index)
+    keep = table.kept_with_next(row_index)
     for col, value in enumerate(values):
         cell = cells[col]
         cell.width = widths[col]
@@ -283,9 +289,9 @@ def _fill(doc: _StyledDocument, row, table: Table, row_index: int, values: list[
             p.paragraph_format.keep_with_next = True
         if table.line:  # the line pitch the outline decided (the appendix), exactly as the PDF's
             p.paragraph_format.line_spacing = Pt(table.line)
-        if table.numeric[col] and (row_index or table.role != "summary"):  # numbers never wrap (appendix headers may)
+        if table.is_whole(col) and (row_index or table.role != "summary"):  # numbers never wrap (appendix headers may)
             cell._tc.get_or_add_tcPr().append(element(f"<w:noWrap {nsdecls('w')}/>"))
-        bold = table.is_total(row_index)
+        bold = table.is_total(row_index) or table.is_span(row_index)
         runs = mark.cell(row_index, col) if mark else None
         if doc.rev and (change or runs):
             runs = _held_runs(runs or BlockMark(change=change).runs(value), table, row_index, col)
@@ -310,14 +316,6 @@ def _held_runs(runs: list, table: Table, row_index: int, col: int) -> list:
     return [[op, held_text(text, row_index == 0, k == tail_at)] for k, (op, text) in enumerate(runs)]
 
 
-def _kept_with_next(table: Table, row_index: int) -> bool:
-    """Rows Word keeps on the page of the next row, as the PDF's break rules (plan.css): the
-    header with the first row, the first row with the second (a heading or caption, kept with
-    the table, has two rows under it), and the row before a total row (never alone on a page)."""
-    rows = len(table.rows)
-    return row_index < rows and (row_index <= 1 or table.is_total(row_index + 1))
-
-
 def _pairs(tables: list, marks: list) -> Iterator[tuple[int, Optional[int]]]:
     """Indexes of the blocks to draw; (k, k + 1) where a deleted table is replaced by the next."""
     k = 0
@@ -337,13 +335,13 @@ def _replaced(blocks: list, marks: list, k: int) -> bool:
     return k + 1 < len(blocks) and change(k) == DELETED and change(k + 1) == INSERTED
 
 
-def _figure(doc: _StyledDocument, fig, theme: Theme) -> None:
+def _figure(doc: _StyledDocument, fig, theme: Theme, language: str) -> None:
     """A chart as a picture the width it has in the PDF, under its caption."""
     from plangen.render.docx.figure import png
     doc.add(fig.caption, "Appendix Caption")
     p = doc.add("", "Normal")
     p.paragraph_format.first_line_indent = 0
-    p.add_run().add_picture(io.BytesIO(png(fig, theme)), width=Pt(fig.width))
+    p.add_run().add_picture(io.BytesIO(png(fig, theme, language)), width=Pt(fig.width))
     p.alignment = WD_ALIGN_PARAGRAPH.CENTER
 
 
