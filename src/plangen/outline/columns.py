@@ -43,7 +43,7 @@ _HEAD_WORD = re.compile(rf"[^\s\w{_CJK}]*(?:{breaks.HELD_HEAD.pattern})[^\s\w{_C
 
 
 def _cell_words(text: str) -> list[str]:
-    """A summary's text cell's words (_WORD) and its held CJK tail (Table.tail_held: 公司 of a name)."""
+    """A text cell's words (_WORD) and its held CJK tail (Table.tail_held: 公司 of a name)."""
     return _WORD.findall(text) + [p for p, whole in breaks.held_pieces(text, last=True)[-1:] if whole]
 
 
@@ -207,7 +207,7 @@ def _needs(header: list[str], rows: list[list[str]], numeric: list[bool], langua
             least.append(max([whole] + head_words) + SIZED_PADDING_PT)
             wants.append(max(least[-1], max(whole, min(head_line, 4 * size)) + SIZED_PADDING_PT))
         else:
-            words = [whole_width(t, language, role, size) for c, role in cells for t in _WORD.findall(c)] + head_words
+            words = [whole_width(t, language, role, size) for c, role in cells for t in _cell_words(c)] + head_words
             hard.append(size + SIZED_PADDING_PT)
             least.append(max(words + [2 * size]) + SIZED_PADDING_PT)
             natural = max([measure(c, language, role, size) for c, role in cells] + [head_line])

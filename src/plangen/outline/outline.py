@@ -101,9 +101,9 @@ class Table:
     # (a target's rows in a report's tables), besides the rules every table has (kept_with_next)
 
     def tail_held(self, row: int, col: int) -> bool:
-        """Whether cell (ROW, COL)'s CJK tail stays on one line (breaks.held_pieces last): a text
-        cell of a summary, so no unit's name leaves one character alone on its last line."""
-        return self.hold and self.role == "summary" and row > 0 and not self.numeric[col]
+        """Whether cell (ROW, COL)'s CJK tail stays on one line (breaks.held_pieces last): a body
+        text cell, so no name or item leaves one character alone on its last line (…有限公 / 司)."""
+        return self.hold and row > 0 and not self.numeric[col]
 
     def is_dropped(self, row: int) -> bool:
         """Whether body row ``row`` (1-based, the header is 0) is a dropped target."""
