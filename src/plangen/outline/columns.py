@@ -93,7 +93,8 @@ def target_table(entries: list[tuple[Target, list[str]]], plan: Plan, w: Wording
               "unit": w.measure_header(noun), "for": w.named("table_for", noun),
               "total": w.table_total, "budget": budget_heading(w, "table_budget", currency),
               "deadline": w.table_deadline, "owner": w.table_owner, "status": w.table_status}
-    rows, short = [], {}
+    rows: list[list[str]] = []
+    short: dict[int, Optional[str]] = {}
     for target, units in entries:
         named, short[len(rows)] = who(units, plan, w, unit is None, noun)
         total = numbers.quantity(target.quantity * len(units), lang) if target.counts else DROPPED_CELL
@@ -138,11 +139,12 @@ def _size_group(group: list[Table], language: str) -> None:
 def _shortened(t: Table, language: str) -> bool:
     """Whether a 对象 cell of T took its short form (who), its names taking more than
     MAX_FOR_LINES lines at the width decided (除某市第三人民医院东院区后勤保障部、…外各社区: nine)."""
-    if "for" not in t.columns or not t.short:
+    if "for" not in t.columns or not t.short or t.size is None:
         return False
     col = t.columns.index("for")
     room = t.widths[col] - SIZED_PADDING_PT
-    long = [k for k, text in t.short.items() if measure(t.rows[k][col], language, "text", t.size) > MAX_FOR_LINES * room]
+    long = [k for k, text in t.short.items()
+            if text is not None and measure(t.rows[k][col], language, "text", t.size) > MAX_FOR_LINES * room]
     for k in long:
         t.rows[k][col] = t.short[k]
     return bool(long)
