@@ -19,6 +19,8 @@ from plangen.render import renderer
 from plangen.render.theme import load_theme
 from plangen.source.load import load_plan_text
 
+pytestmark = [pytest.mark.poppler, pytest.mark.libreoffice]  # pdftotext and soffice read what we wrote
+
 CODE = "DS-2CD3T46WDV3-I3"
 PHONE = "0571-87654321"
 NAMES = ["幸福里社区居民委员会", "东湖高新技术产业园区管理委员会第二社区", "中国移动5G基站运维保障中心（城东片区）", "A区智慧园区物业服务有限公司", "金桥社区居民委员会", "滨江花园社区居民委员会",

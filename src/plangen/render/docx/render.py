@@ -307,13 +307,42 @@ def _fill(doc: _StyledDocument, row, table: Table, row_index: int, values: list[
 
 
 def _held_runs(runs: list, table: Table, row_index: int, col: int) -> list:
-    """A tracked cell's runs with what the table holds glued (breaks.held_text), the tail of a
-    text cell's last kept run too: accepting every change gives the plain document's text."""
+    """A tracked cell's runs with what the table holds glued as the plain document glues the whole
+    cell (breaks.held_text of NEW's text for kept and inserted runs, of OLD's for deleted ones): a
+    joiner or no-break space goes where it stands in that whole text, so accepting every change
+    gives NEW's cell exactly, and rejecting gives OLD's (where the kept text is held alike in both)."""
     if not table.hold:
         return runs
-    kept = [k for k, (op, _) in enumerate(runs) if op != "-"]
-    tail_at = kept[-1] if kept and table.tail_held(row_index, col) else -1
-    return [[op, held_text(text, row_index == 0, k == tail_at)] for k, (op, text) in enumerate(runs)]
+    head, last = row_index == 0, table.tail_held(row_index, col)
+    new = _glue_map("".join(t for op, t in runs if op != "-"), head, last)
+    old = _glue_map("".join(t for op, t in runs if op != "+"), head, last)
+    out, at_new, at_old = [], 0, 0
+    for op, text in runs:
+        glued = []
+        for ch in text:
+            if op == "-":
+                glued.append(old.get(at_old, ch))
+            else:
+                glued.append(new.get(at_new, ch))
+            at_new += op != "-"
+            at_old += op != "+"
+        out.append([op, "".join(glued)])
+    return out
+
+
+def _glue_map(text: str, head: bool, last: bool) -> dict[int, str]:
+    """Per character of TEXT that held_text changes, what it becomes: a no-break space for a
+    space, the character and the word joiner after it where one follows."""
+    glued, at = held_text(text, head, last), -1
+    out: dict[int, str] = {}
+    for ch in glued:
+        if ch == WORD_JOINER and at >= 0:
+            out[at] = out.get(at, text[at]) + WORD_JOINER
+        elif ch != WORD_JOINER:
+            at += 1
+            if ch != text[at]:
+                out[at] = ch
+    return out
 
 
 def _pairs(tables: list, marks: list) -> Iterator[tuple[int, Optional[int]]]:
