@@ -84,10 +84,16 @@ def held_pieces(text: str, head: bool = False, last: bool = False) -> list[tuple
 
 
 def held_text(text: str, head: bool = False, last: bool = False) -> str:
-    """A table cell's TEXT for the .docx, its held pieces (held_pieces) glued: CJK characters
-    joined by word joiners, spaces no-break (codes are held apart: held)."""
-    return "".join(WORD_JOINER.join(p.replace(" ", NO_BREAK_SPACE)) if whole and not p.isascii()
-                   else p.replace(" ", NO_BREAK_SPACE) if whole else p for p, whole in held_pieces(text, head, last))
+    """A table cell's TEXT for the .docx, its held pieces (held_pieces) glued (codes are held
+    apart: held)."""
+    return "".join(glue(p) if whole else p for p, whole in held_pieces(text, head, last))
+
+
+def glue(piece: str) -> str:
+    """PIECE on one line in the .docx: spaces no-break, and, unless it is all ASCII, its
+    characters joined by word joiners."""
+    kept = piece.replace(" ", NO_BREAK_SPACE)
+    return kept if piece.isascii() else WORD_JOINER.join(kept)
 
 
 def codes(text: str) -> list[tuple[str, bool]]:

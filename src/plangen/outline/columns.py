@@ -94,9 +94,11 @@ def target_table(entries: list[tuple[Target, list[str]]], plan: Plan, w: Wording
               "total": w.table_total, "budget": budget_heading(w, "table_budget", currency),
               "deadline": w.table_deadline, "owner": w.table_owner, "status": w.table_status}
     rows: list[list[str]] = []
-    short: dict[int, Optional[str]] = {}
+    short: dict[int, str] = {}
     for target, units in entries:
-        named, short[len(rows)] = who(units, plan, w, unit is None, noun)
+        named, form = who(units, plan, w, unit is None, noun)
+        if form:
+            short[len(rows)] = form
         total = numbers.quantity(target.quantity * len(units), lang) if target.counts else DROPPED_CELL
         cell = {"what": target.what, "each": numbers.quantity(target.quantity, lang), "unit": target.unit,
                 "for": named, "total": total,
@@ -109,7 +111,7 @@ def target_table(entries: list[tuple[Target, list[str]]], plan: Plan, w: Wording
     # widths decided in the outline (size_tables), the same in every format; with deadline, owner or
     # status (many columns) from 五号, else from the language's table size (TABLE_PT)
     return _table(heads, rows, numeric, columns=cols, dropped=[not t.counts for t, _ in entries],
-                  size=APPENDIX_PT if extra else TABLE_PT[lang], short={k: v for k, v in short.items() if v})
+                  size=APPENDIX_PT if extra else TABLE_PT[lang], short=short)
 
 
 def size_tables(tables: list[Table], language: str) -> None:
@@ -143,8 +145,7 @@ def _shortened(t: Table, language: str) -> bool:
         return False
     col = t.columns.index("for")
     room = t.widths[col] - SIZED_PADDING_PT
-    long = [k for k, text in t.short.items()
-            if text is not None and measure(t.rows[k][col], language, "text", t.size) > MAX_FOR_LINES * room]
+    long = [k for k in t.short if measure(t.rows[k][col], language, "text", t.size) > MAX_FOR_LINES * room]
     for k in long:
         t.rows[k][col] = t.short[k]
     return bool(long)
@@ -160,23 +161,16 @@ def whole_width(text: str, language: Optional[str], role: str, size: float) -> f
     return measure(text, language, role, size) + len(_CJK_LATIN.findall(text)) * size / 4
 
 
-def sized_widths(header: list[str], rows: list[list[str]], numeric: list[bool], language: Optional[str] = None,
-                 totals: Optional[list[bool]] = None, first: float = APPENDIX_PT,
-                 kinds: Optional[list[str]] = None) -> tuple[float, list[float]]:
+def _sized(header: list[str], rows: list[list[str]], numeric: list[bool], language: Optional[str],
+           bold: list[bool], first: float, kinds: Optional[list[str]] = None) -> tuple[float, list[float], bool]:
     """The type size (FIRST, or down to 小五 when the columns' longest words cannot stand side by
     side at FIRST: SIZES) and column widths (pt, padding included) that fill the text block,
     measured with the fonts (metrics): numbers never wrap (their headers may, between words);
     no column is narrower than its longest word (its min-content) unless even at the smallest
     size the words cannot stand side by side; each column gets up to what its widest cell
-    wants, and what is short is taken from the text columns that want the most."""
-    size, widths, _ = _sized(header, rows, numeric, language, totals or [False] * len(rows), first, kinds)
-    return size, widths
-
-
-def _sized(header: list[str], rows: list[list[str]], numeric: list[bool], language: Optional[str],
-           bold: list[bool], first: float, kinds: Optional[list[str]] = None) -> tuple[float, list[float], bool]:
-    """sized_widths, and whether every column has its min-content (the table may hold its dates,
-    codes and bracketed notes on one line: Table.hold)."""
+    wants, and what is short is taken from the text columns that want the most. And whether
+    every column has its min-content (the table may hold its dates, codes and bracketed notes
+    on one line: Table.hold)."""
     for size in [first] + [s for s in SIZES if s < first]:
         hard, least, wants = _needs(header, rows, numeric, language, bold, size, kinds or [""] * len(header))
         if sum(least) <= TEXT_WIDTH_PT:
@@ -392,9 +386,8 @@ def lay_out_summary(t: Table, language: str, names: bool = False) -> None:
     """A summary table's widths, type size, line pitch and padding, decided here and drawn as
     given by the PDF and the .docx: the same rows a page (the plan's appendix, the report's matrix)."""
     totals = [t.is_total(k) for k in range(1, len(t.rows) + 1)]
-    hard, least, wants = _appendix_needs(t.header, t.rows, t.numeric, language, totals, names)
-    t.widths, t.size = _share(hard, least, _headers_grown(wants, t.header, t.numeric, language), t.numeric), APPENDIX_PT
-    t.hold = sum(least) <= TEXT_WIDTH_PT
+    t.widths, t.hold = _appendix_layout(t.header, t.rows, t.numeric, language, totals, names)
+    t.size = APPENDIX_PT
     t.line, t.pad = APPENDIX_LINE[language] * APPENDIX_PT, APPENDIX_PAD_PT[language]
 
 
@@ -409,8 +402,14 @@ def appendix_widths(header: list[str], rows: list[list[str]], numeric: list[bool
     with the fonts (metrics), a total row's cells bold. With NAMES (the report's matrix), the first
     column's longest name on at most about three lines where the table has room (as size_tables'
     names)."""
+    return _appendix_layout(header, rows, numeric, language, totals, names)[0]
+
+
+def _appendix_layout(header: list[str], rows: list[list[str]], numeric: list[bool], language: str,
+                     totals: Optional[list[bool]], names: bool) -> tuple[list[float], bool]:
+    """appendix_widths, and whether every column has its min-content (Table.hold)."""
     hard, least, wants = _appendix_needs(header, rows, numeric, language, totals, names)
-    return _share(hard, least, _headers_grown(wants, header, numeric, language), numeric)
+    return _share(hard, least, _headers_grown(wants, header, numeric, language), numeric), sum(least) <= TEXT_WIDTH_PT
 
 
 def _appendix_needs(header: list[str], rows: list[list[str]], numeric: list[bool], language: str,

@@ -35,15 +35,19 @@ def keep_tail(text: str) -> Markup:
 
 def keep_codes(text: str) -> Markup:
     """Text whose document numbers and similar codes (breaks.CODE) never break at a hyphen."""
-    return Markup("").join(Markup('<span class="nobr">{}</span>').format(piece) if code else apart(piece)
-                           for piece, code in codes(text))
+    return _nobr(codes(text))
 
 
 def keep_held(text: str, head: bool = False, last: bool = False) -> Markup:
     """A table cell whose codes and dates (a HEAD's also short bracketed notes, a LAST text cell's
     CJK tail: breaks.held_pieces) stay on one line."""
-    return Markup("").join(Markup('<span class="nobr">{}</span>').format(piece) if held else apart(piece)
-                           for piece, held in held_pieces(text, head, last))
+    return _nobr(held_pieces(text, head, last))
+
+
+def _nobr(pieces: list[tuple[str, bool]]) -> Markup:
+    """Pieces (text, kept on one line) as HTML: a kept one in a no-break span."""
+    return Markup("").join(Markup('<span class="nobr">{}</span>').format(piece) if kept else apart(piece)
+                           for piece, kept in pieces)
 
 
 def keep_part(text: str, part: str) -> Markup:

@@ -10,7 +10,7 @@ TEXT_WIDTH_MM = 156  # A4 minus 28 mm and 26 mm margins
 
 def column_widths(table: Table) -> list:
     """The widths the outline decided for every table (columns.size_tables for target and
-    progress tables, columns.appendix_widths for summaries), in pt, cell margins included."""
+    progress tables, columns.lay_out_summary for summaries), in pt, cell margins included."""
     if not table.widths:
         raise ValueError(f"a {table.role} table reached the .docx renderer without widths from the outline")
     return [Pt(w) for w in table.widths]

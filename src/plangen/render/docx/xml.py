@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls, qn
 
-from plangen.outline.breaks import NO_BREAK_SPACE, WORD_JOINER, glued, held, held_pieces, held_text
+from plangen.outline.breaks import NO_BREAK_SPACE, WORD_JOINER, glue, glued, held, held_pieces
 from plangen.outline.numbering import SCHEMES
 
 TWIPS_PER_PT = 20
@@ -330,10 +330,17 @@ def add_glued(paragraph, text: str):
     head, end = glued(text)
     if head:
         paragraph.add_run(head)
-    run = paragraph.add_run(end)
-    if WORD_JOINER in end:
-        run._r.get_or_add_rPr().append(parse_xml(f'<w:lang {nsdecls("w")} w:eastAsia="en-US"/>'))
+    _joined_run(paragraph, end)
     return paragraph
+
+
+def _joined_run(paragraph, text: str):
+    """A run of TEXT; where it holds word joiners, its East Asian language is en-US, whose line
+    breaking honours them (add_glued)."""
+    run = paragraph.add_run(text)
+    if WORD_JOINER in text:
+        run._r.get_or_add_rPr().append(parse_xml(f'<w:lang {nsdecls("w")} w:eastAsia="en-US"/>'))
+    return run
 
 
 def add_kept(paragraph, text: str, part: str):
@@ -345,10 +352,8 @@ def add_kept(paragraph, text: str, part: str):
         return paragraph
     if at:
         paragraph.add_run(text[:at])
-    kept = part.replace(" ", NO_BREAK_SPACE)
-    run = paragraph.add_run(kept if kept.isascii() else WORD_JOINER.join(kept))
-    if WORD_JOINER in run.text:
-        run._r.get_or_add_rPr().append(parse_xml(f'<w:lang {nsdecls("w")} w:eastAsia="en-US"/>'))
+    kept = part.replace(" ", NO_BREAK_SPACE)  # (a Latin name too is joined letter by letter: the no-break spaces are not ASCII)
+    _joined_run(paragraph, kept if kept.isascii() else WORD_JOINER.join(kept))
     if text[at + len(part):]:
         paragraph.add_run(text[at + len(part):])
     return paragraph
@@ -358,12 +363,7 @@ def add_held(paragraph, text: str, head: bool = False, last: bool = False) -> li
     """TEXT in PARAGRAPH as runs, its dates (a HEAD's also short bracketed notes, a LAST text cell's
     CJK tail) held on one line (a table cell: outline.breaks.held_text); a run with word joiners has
     the East Asian language en-US (as add_glued). Codes are held by no_break_hyphens."""
-    runs = []
-    for piece, whole in held_pieces(text, head, last):
-        runs.append(paragraph.add_run(held_text(piece, head, last) if whole else piece))
-        if WORD_JOINER in runs[-1].text:
-            runs[-1]._r.get_or_add_rPr().append(parse_xml(f'<w:lang {nsdecls("w")} w:eastAsia="en-US"/>'))
-    return runs
+    return [_joined_run(paragraph, glue(piece) if whole else piece) for piece, whole in held_pieces(text, head, last)]
 
 
 def no_break_hyphens(body) -> None:
