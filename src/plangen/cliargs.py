@@ -13,10 +13,6 @@ from typing import Any, NoReturn, TextIO
 from plangen.suggest import did_you_mean
 
 
-def _suggest(word: str, choices: Iterable[str], cutoff: float = 0.6) -> str:
-    return did_you_mean(word, choices, n=2, cutoff=cutoff)
-
-
 class Parser(argparse.ArgumentParser):
     """argparse, with errors reported by the (sub)command they belong to."""
 
@@ -31,7 +27,7 @@ class Parser(argparse.ArgumentParser):
         commands = self.commands()
         word = next((a for a in argv if not a.startswith("-")), None)
         if commands and word is not None and word not in commands:
-            self.exit(2, f"{self.prog}: '{word}' is not a {self.prog} command{_suggest(word, commands)}\n"
+            self.exit(2, f"{self.prog}: '{word}' is not a {self.prog} command{did_you_mean(word, commands, n=2)}\n"
                          f"  commands: {', '.join(commands)}\n")
         namespace, extras = self.parse_known_args(argv, namespace)
         if extras:
@@ -41,7 +37,7 @@ class Parser(argparse.ArgumentParser):
 
     def unknown(self, extras: list[str]) -> NoReturn:
         options = [o for a in self._actions for o in a.option_strings]
-        hint = _suggest(extras[0].split("=", 1)[0], options, cutoff=0.75) if extras[0].startswith("-") else ""
+        hint = did_you_mean(extras[0].split("=", 1)[0], options, n=2, cutoff=0.75) if extras[0].startswith("-") else ""
         self.error(f"unrecognized arguments: {' '.join(extras)}{hint}")
 
 

@@ -3,12 +3,12 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import unicodedata
 from decimal import Decimal
 from typing import Any, Optional
 
 from plangen.compare.diff import ItemChange, Node, PlanDiff, inline_diff
 from plangen.outline import numbers
+from plangen.outline.breaks import display_width
 from plangen.outline.wording import Wording
 
 CONTEXT = 12  # characters of unchanged text shown around a change
@@ -91,7 +91,7 @@ class _Lines:
         """old → new; a long text (a preface, a title) as its changed words in context, so a
         change past the 80th character is not hidden behind two equal shortened values."""
         old, new = (_paragraphs(m["old"]), _paragraphs(m["new"])) if m["field"] != "fields" else (m["old"], m["new"])
-        if isinstance(old, str) and isinstance(new, str) and max(columns(old), columns(new)) > SHORT:
+        if isinstance(old, str) and isinstance(new, str) and max(display_width(old), display_width(new)) > SHORT:
             return _inline(inline_diff(old, new, self.d.language), self.style, self.color)
         return f"{self._value(m['field'], m['old'])} → {self._value(m['field'], m['new'])}"
 
@@ -187,18 +187,13 @@ def _shortened(node: Node) -> str:
     text = " ".join((node.item.title or (node.item.text or [""])[0]).split())
     width = 0
     for i, char in enumerate(text):
-        width += columns(char)
+        width += display_width(char)
         if width > NAME_WIDTH:
             cut = text[:i]
             if char.isascii() and char.isalnum() and " " in cut:  # English: not inside a word
                 cut = cut[:cut.rindex(" ")]
             return cut.rstrip(" ,;:") + "…"
     return text or f"[{node.item.id}]"
-
-
-def columns(text: str) -> int:
-    """TEXT's width as a terminal shows it: a CJK (wide or fullwidth) character counts 2."""
-    return sum(2 if unicodedata.east_asian_width(char) in "WF" else 1 for char in text)
 
 
 def _short(value: object) -> str:

@@ -5,6 +5,7 @@ glues it with characters Word and LibreOffice honour (no line can be measured th
 from __future__ import annotations
 
 import re
+import unicodedata
 
 WORD_JOINER = "\u2060"  # no break on either side, no width (Unicode line-break class WJ)
 NO_BREAK_SPACE = "\u00a0"
@@ -60,6 +61,11 @@ def glued_runs(runs: list) -> list:
 def unglued(text: str) -> str:
     """Text as a reader searches it: joiners dropped, no-break spaces plain."""
     return text.replace(WORD_JOINER, "").replace(NO_BREAK_SPACE, " ")
+
+
+def display_width(text: str) -> int:
+    """TEXT's width as a terminal shows it, in columns: a CJK (wide or fullwidth) character counts 2."""
+    return sum(2 if unicodedata.east_asian_width(char) in "WF" else 1 for char in text)
 
 
 def held(text: str) -> str:

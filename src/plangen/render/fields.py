@@ -120,15 +120,16 @@ def _to_unicode(font: SubsetFont) -> bytes:
         "endcmap", "CMapName currentdict /CMap defineresource pop", "end", "end"]).encode("ascii")
 
 
-def appearance(value: str | None, width: float, height: float, where: str, latin: str | None = None) -> Ref:
+def appearance(value: str | None, width: float, height: float, where: str, latin: str | None = None,
+               fit: tuple[SubsetFont, float] | None = None) -> Ref:
     """A text field's normal appearance: ``value`` on one line in an embedded subset
     (smaller than SIZE when it would not fit), or nothing for a blank; ``latin``: the face
-    tried first (an English document's serif)."""
+    tried first (an English document's serif); ``fit``: fitted's answer, where the caller has it."""
     box: PdfDict = {"Type": Name("XObject"), "Subtype": Name("Form"), "BBox": [0, 0, _n(width), _n(height)]}
     if not value:
         return Ref(Stream(box, b"/Tx BMC EMC"))
     text = " ".join(value.split())
-    font, size = fitted(text, width, where, latin)
+    font, size = fit or fitted(text, width, where, latin)
     baseline = (height - size * (font.ascent - font.descent) / 1000) / 2 - size * font.descent / 1000
     codes = "".join(f"{font.gids[c]:04x}" for c in text)
     data = f"/Tx BMC q BT /PlangenValue {_n(size)} Tf 0 g 2 {_n(baseline)} Td <{codes}> Tj ET Q EMC".encode("ascii")

@@ -177,10 +177,10 @@ def _fill_pdf(path: Path, data: bytes, values: dict[str, str], flatten: bool, sm
             field[NameObject("/V")] = to_pypdf(Text(value), writer)
         elif "/V" in field:
             del field["/V"]
-        ap = appearance(value, abs(x2 - x1), abs(y2 - y1), f"{path}: {name}", latin)
-        size = fitted(" ".join(value.split()), abs(x2 - x1), f"{path}: {name}", latin)[1] if value else READABLE
-        if size < READABLE:
-            small.append((name, size))
+        fit = fitted(" ".join(value.split()), abs(x2 - x1), f"{path}: {name}", latin) if value else None
+        if fit is not None and fit[1] < READABLE:
+            small.append((name, fit[1]))
+        ap = appearance(value, abs(x2 - x1), abs(y2 - y1), f"{path}: {name}", latin, fit)
         annot[NameObject("/AP")] = to_pypdf({"N": ap}, writer, memo)
     form = writer._root_object.get("/AcroForm")
     if form is not None and "/NeedAppearances" in form.get_object():

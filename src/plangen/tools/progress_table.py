@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import csv
 import io
-import unicodedata
 from decimal import Decimal
 from typing import Optional
 
+from plangen.outline.breaks import display_width
 from plangen.outline.columns import budget_heading
 from plangen.outline.numbers import Printer, currency_of, to_json
 from plangen.outline.outline import unit_noun
@@ -93,7 +93,7 @@ def progress_table(state: State, plan: Plan) -> str:
             body.append(_total_row(lines, w, p))
     used = [c for c in range(len(header)) if c < 7 or any(r[c] for r in body)]  # no empty money/note columns
     table = [[r[c] for c in used] for r in [header, *body]]
-    widths = [max(_width(r[i]) for r in table) for i in range(len(used))]
+    widths = [max(display_width(r[i]) for r in table) for i in range(len(used))]
     right = {2, 3, 5, 8, 9}
     out = ["  ".join(_pad(cell, widths[i], used[i] in right) for i, cell in enumerate(r)).rstrip() for r in table]
     return "\n".join([summary_sentence(state, w, noun), *out]) + "\n"
@@ -172,10 +172,6 @@ def _json_line(u: UnitLine) -> dict[str, object]:
             "reported": u.reported.isoformat() if u.reported else None}
 
 
-def _width(text: str) -> int:
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
-
-
 def _pad(text: str, width: int, right: bool) -> str:
-    gap = " " * (width - _width(text))
+    gap = " " * (width - display_width(text))
     return gap + text if right else text + gap

@@ -79,9 +79,8 @@ def changes(old: State, new: State, p: Printer) -> list[str]:
     for u in new.lines:
         was = before.get((u.target.key, u.unit_id))
         if was is None or (was.done, was.status, was.note, was.spent) != (u.done, u.status, u.note, u.spent):
-            old_done = fmt(was.done) if was else "—"
-            spent = f" · spent {_money(was.spent if was else None, p)} → {_money(u.spent, p)}" \
-                if was is None and u.spent is not None or was is not None and was.spent != u.spent else ""
+            old_done, old_spent = (fmt(was.done), was.spent) if was else ("—", None)
+            spent = f" · spent {_money(old_spent, p)} → {_money(u.spent, p)}" if old_spent != u.spent else ""
             note = f" · {u.note}" if u.note and (was is None or was.note != u.note) else ""
             out.append(f"{u.unit_name} {u.target.target.what} {old_done} → {fmt(u.done)} {u.target.target.unit} "
                        f"{u.status}{spent}{note}")

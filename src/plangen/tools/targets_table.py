@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import csv
 import io
-import unicodedata
 from typing import Optional
 
 from plangen.errors import PlangenError
 from plangen.outline import numbers
+from plangen.outline.breaks import display_width
 from plangen.outline.columns import budget_heading, shared_label
 from plangen.outline.outline import unit_noun
 from plangen.outline.targets import Matrix, matrix, printer, target_units
@@ -85,21 +85,17 @@ def schedule(plan: Plan, unit: Optional[str] = None, w: Optional[Wording] = None
     return {what: {k: "; ".join(v) for k, v in keys.items() if v} for what, keys in found.items()}
 
 
-def _width(text: str) -> int:
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
-
-
 def targets_table(plan: Plan, unit: Optional[str] = None) -> str:
     w, m = _wording(plan), matrix(plan, unit)
     if not m.columns:
         return w.named("no_targets", unit_noun(plan, w)) + "\n"
     header, rows = _rows(plan, m, w, people=True, unit=unit)
-    widths = [max(_width(r[i]) for r in [header] + rows) for i in range(len(header))]
+    widths = [max(display_width(r[i]) for r in [header] + rows) for i in range(len(header))]
 
     def line(cells: list[str]) -> str:
         out = []
         for i, cell in enumerate(cells):
-            pad = " " * (widths[i] - _width(cell))
+            pad = " " * (widths[i] - display_width(cell))
             out.append(cell + pad if i == 0 else pad + cell)
         return "  ".join(out).rstrip()
     rule = "  ".join("-" * w for w in widths)
